@@ -1,0 +1,24 @@
+# Every third-party dependency is found once, here, with the minimum version Debian 12 ships.
+find_package(PkgConfig REQUIRED)
+find_package(Eigen3 3.4 REQUIRED CONFIG)
+find_package(fmt 9 REQUIRED CONFIG)
+find_package(CLI11 2.1 REQUIRED CONFIG)
+find_package(nlohmann_json 3.11 REQUIRED CONFIG)
+find_package(yaml-cpp 0.7 REQUIRED CONFIG)
+pkg_check_modules(ERFA REQUIRED IMPORTED_TARGET erfa>=2.0)
+pkg_check_modules(GEOGRAPHICLIB REQUIRED IMPORTED_TARGET geographiclib>=2.1)
+pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml>=1.13)
+
+# yaml-cpp 0.7 exports a plain `yaml-cpp` target; wrap it so the rest of the build names it one way.
+if(NOT TARGET vantage::yaml)
+  add_library(vantage_yaml INTERFACE)
+  target_link_libraries(vantage_yaml INTERFACE yaml-cpp)
+  add_library(vantage::yaml ALIAS vantage_yaml)
+endif()
+
+if(VANTAGE_BUILD_TESTS)
+  find_package(GTest 1.12 REQUIRED CONFIG)
+endif()
+if(VANTAGE_BUILD_BENCH)
+  find_package(benchmark 1.7 REQUIRED CONFIG)
+endif()

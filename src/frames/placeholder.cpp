@@ -1,0 +1,1 @@
+namespace vantage::frames { void placeholder() {} }

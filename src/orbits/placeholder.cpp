@@ -1,0 +1,1 @@
+namespace vantage::orbits { void placeholder() {} }

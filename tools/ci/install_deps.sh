@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vantage needs to build, test and benchmark.
+# Safe to run twice: apt-get install is idempotent. Run as root on Debian 12 (bookworm).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PKGS=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  # domain libraries
+  liberfa-dev libgeographiclib-dev libeigen3-dev libfmt-dev
+  # io / cli
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # fuzzing (libFuzzer + ASan runtime) and sanitizer builds
+  clang libclang-rt-14-dev
+  # independent reference implementations for cross-checks (Debian's own Python, /usr/bin/python3)
+  python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest
+)
+
+# Only hit the network when something is missing, so a second run is fast and offline-safe.
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install_deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "install_deps: all ${#PKGS[@]} packages already installed"
+fi
