@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job: install, build, and propagate real Earth-observation satellites for one orbit
+# (100 minutes at 60 s) to WGS-84 ground tracks with real Earth orientation data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/ci/install_deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVANTAGE_BUILD_TESTS=OFF >/dev/null
+cmake --build build -j2 --target vantage
+mkdir -p out
+./build/apps/cli/vantage propagate --tle examples/eo-satellites.tle --eop examples/eop.csv \
+  --start 2025-10-03T00:00:00Z --stop 2025-10-03T01:40:00Z --step-s 60 --frame geodetic \
+  --out out/ground_tracks.csv
+./build/apps/cli/vantage propagate --tle examples/eo-satellites.tle --eop examples/eop.csv \
+  --start 2025-10-03T00:00:00Z --stop 2025-10-03T01:40:00Z --step-s 60 --frame itrf --format oem \
+  --out out/eo-satellites.oem
+echo
+echo "Ground tracks of $(grep -c '^[A-Z]' examples/eo-satellites.tle) satellites, 2025-10-03 00:00-01:40 UTC (first rows):"
+head -6 out/ground_tracks.csv
+echo "..."
+echo "Wrote out/ground_tracks.csv ($(($(wc -l < out/ground_tracks.csv) - 1)) states) and out/eo-satellites.oem (CCSDS OEM 2.0, ITRF)."
