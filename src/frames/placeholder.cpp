@@ -1,1 +1,0 @@
-namespace vantage::frames { void placeholder() {} }
