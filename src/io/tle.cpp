@@ -712,8 +712,15 @@ ParseResult<ElementRecord> parse_tle_text(std::string_view text, const std::stri
                 const bool eof = i + 1 >= lines.size();
                 reject(ErrorCode::syntax, cur.no, "line 1", eof ? std::string("<end of file>") : shown(lines[i + 1].text),
                        fmt::format("name line '{}' is not followed by TLE line 1", trim(shown(cur.text))));
-                // An orphan line 2 right after the name belongs to this broken record.
-                i += (!eof && starts_with_tle(lines[i + 1].text, '2')) ? 2 : 1;
+                // The following line belongs to this broken record if it is an orphan line 2, or
+                // garbage that cannot be the name of the next record (not followed by line 1).
+                bool take_next = false;
+                if (!eof) {
+                    const auto &nx = lines[i + 1].text;
+                    take_next = starts_with_tle(nx, '2')
+                                || (i + 2 >= lines.size() || !starts_with_tle(lines[i + 2].text, '1'));
+                }
+                i += take_next ? 2 : 1;
                 continue;
             }
             l1i = i + 1;
