@@ -1,1 +1,0 @@
-namespace vantage::orbits { void placeholder() {} }
