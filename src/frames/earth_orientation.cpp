@@ -4,6 +4,8 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include <erfa.h>
+
 #include "vantage/core/constants.hpp"
 #include "vantage/core/error.hpp"
 
@@ -17,6 +19,22 @@ constexpr double mjd_zero_jd = 2400000.5;
 // |UT1-UTC| <= 0.9 s by definition of UTC, times the equatorial rotation speed 465.1 m/s = 419 m, plus
 // polar motion below 0.6" (18.6 m). Stated once so the warning and the docs agree.
 constexpr double no_eop_error_surface_m = 440.0;
+
+/// 0h UTC of the row's MJD (plus its fraction of a day, if any) as an instant.
+/// NOTE: built from the calendar date, not with Instant::from_utc_jd(2400000.5, mjd): with a large second
+/// part that path rounds to ~1 µs and can land a hair before midnight, i.e. inside the previous day's leap
+/// second, where TAI-UTC is still the old value (found by FramesProperty.LeapSecondJumpInUt1MinusUtc).
+time::Instant row_instant(double mjd_utc)
+{
+    const double day = std::floor(mjd_utc);
+    int y = 0, m = 0, d = 0;
+    double fd = 0.0;
+    if (eraJd2cal(mjd_zero_jd, day, &y, &m, &d, &fd) != 0) {
+        throw Error(ErrorCode::invalid_time, fmt::format("MJD {} is outside the calendar range", mjd_utc));
+    }
+    const time::Instant midnight = time::Instant::from_utc(time::UtcCalendar{y, m, d, 0, 0, 0.0});
+    return midnight + time::Duration::from_seconds((mjd_utc - day) * seconds_per_day);
+}
 
 } // namespace
 
@@ -50,9 +68,7 @@ EarthOrientation::EarthOrientation(std::vector<EopRow> rows, std::string source_
                                         r.mjd_utc, rows[i - 1].mjd_utc),
                             ErrorContext{impl->source, 0, "mjd_utc", fmt::format("{}", r.mjd_utc)});
         }
-        // NOTE: from_utc_jd uses ERFA's quasi-JD convention, so MJD n maps to 0h UTC of day n even on a
-        // leap-second day; it throws invalid_time before 1960.
-        const time::Instant ti = time::Instant::from_utc_jd(mjd_zero_jd, r.mjd_utc);
+        const time::Instant ti = row_instant(r.mjd_utc);
         impl->t.push_back(ti);
         impl->ut1_tai_s.push_back(r.ut1_minus_utc_s - ti.tai_minus_utc_s());
     }
