@@ -15,11 +15,16 @@
 ///   motion `eraPom00` with s' from `eraSp00` on TT.
 /// - TEME <-> GCRF: composed through ITRF (so it inherits both models; the EOP cancel to first order).
 ///
-/// Accuracy (measured, see docs/accuracy.md; reproduce with `ctest -L frames`):
-/// - vs Vallado, Seago & Seidelmann 2006 (AAS 06-134) LEO example, printed to 0.1 mm: TEME->ITRF within
-///   0.1 mm / 1e-9 km/s... see the FramesValidation suite for the exact achieved numbers; ITRF->GCRF within
-///   the paper's own IAU-2000A vs IAU-2006 difference of a few cm (as Orekit: 19 mm).
-/// - The transformations themselves are exact rotations: round trips agree to ~1e-12 relative.
+/// Accuracy (measured; tests/frames/, docs/accuracy.md):
+/// - TEME -> ITRF vs Vallado, Seago & Seidelmann 2006 (AAS 06-134) LEO example (printed to 0.1 mm and
+///   1e-9 km/s): 0.07 mm and 0.7 µm/s once Vallado's own rounding of the UT1 Julian date to one double is
+///   reproduced; 8.6 mm / 4.2 µm/s with the exact two-part UT1 (his rounding moves GMST by 1.07e-9 rad).
+/// - ITRF -> GCRF vs the same paper's IAU-2000A vectors: 19.2 mm / 5.5 µm/s (LEO), 80.6 mm / 5.6 µm/s (GEO),
+///   identical to Orekit's IERS-2010 result: a model difference (IAU 2000 vs 2006 precession), not an error.
+/// - vs skyfield 1.45 on 600 states LEO..GEO, Oct 2025, real EOP: ITRF position 2.5 mm (skyfield applies s'),
+///   ITRF velocity 5.8 µm/s (skyfield rotates about the ITRS Z axis instead of the CIP; 0.5 nm/s once
+///   that convention is matched), GCRF position 9.0 cm (skyfield has no dX/dY; 2.8 mm with dX = dY = 0).
+/// - Round trips (exact rotation inverses): ~1e-15 relative, tested at 1e-12.
 /// Without EOP (empty context, or outside the table) UT1=UTC and the pole is at the CIP: Earth-fixed
 /// positions are then off by up to ~440 m at the surface (more at altitude).
 
