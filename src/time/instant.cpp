@@ -273,8 +273,20 @@ Instant Instant::from_tt_jd(double jd1, double jd2) noexcept
 
 Instant Instant::from_utc_jd(double jd1, double jd2)
 {
+    // NOTE: eraUtctai finds the UTC day from the larger part and rounds when the parts are split
+    // MJD-style (2400000.5 + 57754.0 comes out 0.15 µs early, inside the previous day's leap second).
+    // Normalise to (day number ending in .5, fraction in [0, 1)) first; both steps are exact.
+    const double a = jd1 - 0.5;
+    const double fa = std::floor(a);
+    const double fb = std::floor(jd2);
+    double day = fa + fb + 0.5;
+    double frac = (a - fa) + (jd2 - fb);
+    if (frac >= 1.0) {
+        frac -= 1.0;
+        day += 1.0;
+    }
     double tai1 = 0.0, tai2 = 0.0;
-    if (eraUtctai(jd1, jd2, &tai1, &tai2) < 0) {
+    if (eraUtctai(day, frac, &tai1, &tai2) < 0) {
         throw_time(fmt::format("UTC Julian date {} + {} is not valid", jd1, jd2));
     }
     return from_tai_jd(tai1, tai2);

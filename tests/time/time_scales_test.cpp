@@ -58,11 +58,9 @@ TEST(TimeValidation, UtcJdMidnightAfterLeapSecondIsInTheNewDay)
     EXPECT_DOUBLE_EQ((t - Duration::from_seconds(0.5)).tai_minus_utc_s(), 36.0); // inside 23:59:60
 }
 
-// Disabled: documents a precision limit reported to the time owner. With an MJD-style split
-// (jd1 = 2400000.5, jd2 = 57754) ERFA's eraUtctai returns a TAI date 0.15 µs early, which lands inside the
-// preceding leap second (TAI-UTC 36 s). Instant::from_utc_jd says "apportioned in any convenient way";
-// either normalise the split before calling ERFA or document that jd1 must carry the integral day.
-TEST(TimeProperty, DISABLED_UtcJdMjdSplitKeepsNanosecondPrecision)
+// With an MJD-style split (jd1 = 2400000.5, jd2 = 57754) ERFA's eraUtctai alone returns a TAI date
+// 0.15 µs early, inside the preceding leap second; Instant::from_utc_jd normalises the split first.
+TEST(TimeProperty, UtcJdMjdSplitKeepsNanosecondPrecision)
 {
     const Instant t = Instant::from_utc_jd(2400000.5, 57754.0);
     EXPECT_NEAR((t - Instant::parse_iso8601("2017-01-01T00:00:00Z")).seconds(), 0.0, jd_split_tol_s);

@@ -3,6 +3,7 @@
 /// Eigen aliases used across Vantage.
 
 #include <Eigen/Core>
+#include <Eigen/Geometry>
 
 namespace vantage {
 using Vec3 = Eigen::Vector3d;
