@@ -254,7 +254,7 @@ public:
             } catch (const Error &e) {
                 fail(ErrorCode::invalid_time, "EPOCH", &v, e.message());
             }
-            detail::set_epoch_fields_from_instant(el, t);
+            orbits::set_epoch_from_instant(el, t);
         }
         el.mean_motion_rev_day = number("MEAN_MOTION");
         if (!(el.mean_motion_rev_day > 0.0)) {
@@ -567,6 +567,7 @@ struct CsvRow {
     int line = 0;
     std::vector<std::string> cells;
     bool unterminated = false;
+    std::size_t unterminated_column = 0;
 };
 
 std::vector<CsvRow> split_csv(std::string_view t)
@@ -600,8 +601,9 @@ std::vector<CsvRow> split_csv(std::string_view t)
                     }
                     cell.push_back(t[i++]);
                 }
-                if (!closed) {
+                if (!closed && !row.unterminated) {
                     row.unterminated = true;
+                    row.unterminated_column = row.cells.size();
                 }
                 // Text between the closing quote and the separator is kept (lenient).
                 while (i < t.size() && t[i] != ',' && t[i] != '\n') {
@@ -659,12 +661,20 @@ std::vector<RawRecord> collect_csv(std::string_view text, const std::string &sou
     for (std::size_t r = 1; r < rows.size(); ++r) {
         RawRecord rec;
         rec.line = rows[r].line;
+        const auto &cells = rows[r].cells;
+        const auto column_name = [&](std::size_t c) {
+            return c < header.size() ? header[c] : fmt::format("column {}", c + 1);
+        };
         if (rows[r].unterminated) {
-            rec.error = make_diag(ErrorCode::syntax, "unterminated quoted field", source, rec.line, "", "");
-        } else if (rows[r].cells.size() != header.size()) {
+            const std::size_t c = rows[r].unterminated_column;
+            rec.error = make_diag(ErrorCode::syntax, "unterminated quoted field (runs to the end of the file)", source,
+                                  rec.line, column_name(c), c < cells.size() ? cells[c] : std::string());
+        } else if (cells.size() != header.size()) {
+            // Field: the first missing column, or the first extra one.
+            const std::size_t c = std::min(cells.size(), header.size());
             rec.error = make_diag(ErrorCode::syntax,
-                                  fmt::format("row has {} fields, the header has {}", rows[r].cells.size(), header.size()),
-                                  source, rec.line, "", "");
+                                  fmt::format("row has {} fields, the header has {}", cells.size(), header.size()),
+                                  source, rec.line, column_name(c), c < cells.size() ? cells[c] : std::string());
         } else {
             for (std::size_t c = 0; c < header.size(); ++c) {
                 add_field(rec, header[c], rows[r].cells[c], rec.line, source);

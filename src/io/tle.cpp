@@ -375,15 +375,6 @@ void set_tle_epoch(orbits::ElementSet &el, int year4, double day_of_year)
     }
 }
 
-void set_epoch_fields_from_instant(orbits::ElementSet &el, const time::Instant &epoch)
-{
-    const time::UtcCalendar c = epoch.to_utc();
-    const int doy = days_before_month[is_leap(c.year) ? 1 : 0][c.month] + c.day;
-    el.epoch = epoch;
-    el.epoch_year = c.year;
-    el.epoch_day_of_year = doy + (c.hour * 3600.0 + c.minute * 60.0 + c.second) / 86400.0;
-}
-
 std::string cospar_from_tle_designator(std::string_view d)
 {
     const std::string_view t = trim(d);
@@ -808,6 +799,15 @@ std::array<std::string, 2> format_tle(const orbits::ElementSet &el)
     }
     l1.push_back(static_cast<char>('0' + checksum_digit(l1)));
     l2.push_back(static_cast<char>('0' + checksum_digit(l2)));
+    // NOTE: rounding to the TLE's fixed decimals can leave a field's range (mean motion 1e-9 -> 0,
+    // day 365.999999999 -> 366.00000000 in a common year); the output is only returned if it reads back.
+    try {
+        (void)parse_tle(l1, l2);
+    } catch (const ParseError &e) {
+        throw Error(ErrorCode::invalid_argument,
+                    fmt::format("element set not representable as a TLE: {} (field '{}')", e.message(), e.context().field),
+                    ErrorContext{{}, 0, e.context().field, e.context().value});
+    }
     return {l1, l2};
 }
 

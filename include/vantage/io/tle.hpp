@@ -88,8 +88,6 @@ namespace detail {
 /// Epoch fields from year + day of year (UTC): sets epoch_year, epoch_day_of_year verbatim and
 /// `epoch` through the UTC calendar date (leap-second aware).
 void set_tle_epoch(orbits::ElementSet &elements, int year4, double day_of_year);
-/// Day of year (1.0 = Jan 1 0h) of a UTC instant, for OMM epochs.
-void set_epoch_fields_from_instant(orbits::ElementSet &elements, const time::Instant &epoch);
 /// COSPAR "1998-067A" from the TLE columns 10-17 "98067A  " (empty if blank).
 std::string cospar_from_tle_designator(std::string_view designator8);
 /// TLE columns 10-17 from a COSPAR id (8 blanks if empty or not in COSPAR form).
