@@ -667,7 +667,11 @@ Sgp4Record sgp4_init(const Sgp4MeanElements &el, GravityModel gravity, OpsMode o
     const double qzms2ttemp = (120.0 - 78.0) / g.radius_km;
     const double qzms2t = qzms2ttemp * qzms2ttemp * qzms2ttemp * qzms2ttemp;
 
-    // --- initl: un-Kozai the mean motion (STR#3 eqs. for a1, delta1, a0, delta0, n0'') ---
+    // --- initl: un-Kozai the mean motion ---
+    // STR#3 SGP4 initialisation: a1 = (ke / n0)^(2/3), delta1 = 3/2 k2 (3 cos^2 i - 1) / (a1^2 beta0^3),
+    // a0 = a1 (1 - delta1/3 - delta1^2 - 134/81 delta1^3), delta0 (same with a0), n0'' = n0 / (1 + delta0).
+    // Here k2 = J2/2, so 3/2 k2 = 0.75 J2 (d1 below). TLE mean motions are "Kozai"; SGP4 works with
+    // the recovered "Brouwer" n0'' (no_unkozai) and a0'' (ao).
     const double eccsq = el.ecco * el.ecco;
     const double omeosq = 1.0 - eccsq;
     const double rteosq = std::sqrt(omeosq);
@@ -679,11 +683,11 @@ Sgp4Record sgp4_init(const Sgp4MeanElements &el, GravityModel gravity, OpsMode o
     const double adel = ak * (1.0 - del * del - del * (1.0 / 3.0 + 134.0 * del * del / 81.0));
     del = d1 / (adel * adel);
     rec.no_unkozai = el.no_kozai_rad_min / (1.0 + del);
-    const double ao = std::pow(g.xke / rec.no_unkozai, x2o3);
+    const double ao = std::pow(g.xke / rec.no_unkozai, x2o3); // a0'' (Earth radii)
     const double sinio = std::sin(el.inclo_rad);
     const double po = ao * omeosq;
     const double con42 = 1.0 - 5.0 * cosio2;
-    rec.con41 = -con42 - cosio2 - cosio2;
+    rec.con41 = -con42 - cosio2 - cosio2; // 3 cos^2 i - 1 (STR#3 theta^2 terms)
     const double posq = po * po;
     const double rp = ao * (1.0 - el.ecco);
 
@@ -729,7 +733,8 @@ Sgp4Record sgp4_init(const Sgp4MeanElements &el, GravityModel gravity, OpsMode o
         }
         const double pinvsq = 1.0 / posq;
 
-        // Drag coefficients C1..C5 (STR#3 SGP4 initialisation).
+        // Drag coefficients C1..C5 (STR#3 SGP4 initialisation): xi = 1 / (a0'' - s) (tsi),
+        // eta = a0'' e0 xi, and (q0 - s)^4 xi^4 (coef) from the power-density atmosphere.
         const double tsi = 1.0 / (ao - sfour);
         rec.eta = ao * el.ecco * tsi;
         const double etasq = rec.eta * rec.eta;
@@ -740,7 +745,7 @@ Sgp4Record sgp4_init(const Sgp4MeanElements &el, GravityModel gravity, OpsMode o
         const double cc2 = coef1 * rec.no_unkozai
                            * (ao * (1.0 + 1.5 * etasq + eeta * (4.0 + etasq))
                               + 0.375 * g.j2 * tsi / psisq * rec.con41 * (8.0 + 3.0 * etasq * (8.0 + etasq)));
-        rec.cc1 = el.bstar * cc2;
+        rec.cc1 = el.bstar * cc2; // C1 = B* C2: secular decay rate of a and of the mean longitude
         double cc3 = 0.0;
         if (el.ecco > 1.0e-4) {
             cc3 = -2.0 * coef * tsi * g.j3oj2 * rec.no_unkozai * sinio / el.ecco;
@@ -771,8 +776,8 @@ Sgp4Record sgp4_init(const Sgp4MeanElements &el, GravityModel gravity, OpsMode o
         if (el.ecco > 1.0e-4) {
             rec.xmcof = -x2o3 * coef * el.bstar / eeta;
         }
-        rec.nodecf = 3.5 * omeosq * xhdot1 * rec.cc1;
-        rec.t2cof = 1.5 * rec.cc1;
+        rec.nodecf = 3.5 * omeosq * xhdot1 * rec.cc1; // drag term of the node (t^2)
+        rec.t2cof = 1.5 * rec.cc1;                    // 3/2 C1: t^2 term of the mean longitude
         // Long-period J3 coefficients; 1 + cos i -> 0 at i = 180 deg is guarded by 1.5e-12
         // (sgp4fix for divide by zero with retrograde equatorial orbits).
         if (std::fabs(cosio + 1.0) > 1.5e-12) {
@@ -839,6 +844,11 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     const double t = tsince_min;
 
     // --- secular gravity and atmospheric drag ---
+    // STR#3 "secular effects of atmospheric drag and gravitation": M_DF = M0 + Mdot t,
+    // omega_DF = omega0 + omegadot t, Omega_DF = Omega0 + Omegadot t; then the drag corrections
+    // delta omega = B* C3 cos(omega0) t and delta M = -2/3 (q0 - s)^4 B* xi^4 / (e0 eta) [(1 + eta cos M_DF)^3 -
+    // (1 + eta cos M0)^3], and the polynomials a = a0'' (1 - C1 t - D2 t^2 - D3 t^3 - D4 t^4)^2,
+    // e = e0 - B* C4 t - B* C5 (sin M - sin M0), L = M + omega + Omega + n0'' (3/2 C1 t^2 + ...).
     const double xmdf = rec.mo + rec.mdot * t;
     const double argpdf = rec.argpo + rec.argpdot * t;
     const double nodedf = rec.nodeo + rec.nodedot * t;
@@ -875,6 +885,7 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     if (ms.nm <= 0.0) {
         return Sgp4Status::mean_motion;
     }
+    // Semi-major axis with drag (tempa = 1 - C1 t - ...) and the mean motion consistent with it.
     const double am = std::pow(rec.xke / ms.nm, x2o3) * tempa * tempa;
     ms.nm = rec.xke / std::pow(am, 1.5);
     ms.em = ms.em - tempe;
@@ -888,6 +899,8 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
         ms.em = 1.0e-6; // sgp4fix: avoid a divide by zero
     }
     ms.mm = ms.mm + rec.no_unkozai * templ;
+    // Reduce node, perigee and mean longitude to (-2 pi, 2 pi) with fmod (sign kept, as Vallado),
+    // then M = L - omega - Omega.
     double xlm = ms.mm + ms.argpm + ms.nodem;
     ms.nodem = std::fmod(ms.nodem, twopi);
     ms.argpm = std::fmod(ms.argpm, twopi);
@@ -930,6 +943,9 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     }
 
     // --- long-period periodics (J3), in equinoctial-like variables axn, ayn ---
+    // STR#3: a_xN = e cos(omega), a_yN = e sin(omega) + A3,0 sin i / (4 k2 a (1 - e^2)) and
+    // L_T = L + A3,0 sin i (3 + 5 cos i) a_xN / (8 k2 a (1 - e^2) (1 + cos i)); aycof and xlcof hold
+    // the inclination factors (A3,0 / k2 = -2 J3 / J2 = -2 j3oj2).
     const double axnl = ep * std::cos(argpp);
     double temp = 1.0 / (am * (1.0 - ep * ep));
     const double aynl = ep * std::sin(argpp) + temp * aycof;
@@ -955,6 +971,9 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     }
 
     // --- short-period preliminary quantities ---
+    // STR#3: e cos E, e sin E, e_L^2 = a_xN^2 + a_yN^2, p_L = a (1 - e_L^2), r = a (1 - e cos E),
+    // rdot = sqrt(a) e sin E / r, r fdot = sqrt(p_L) / r, and the argument of latitude u from
+    // sin u / cos u (Vallado's atan2 form of STR#3's equations).
     const double ecose = axnl * coseo1 + aynl * sineo1;
     const double esine = axnl * sineo1 - aynl * coseo1;
     const double el2 = axnl * axnl + aynl * aynl;
@@ -985,6 +1004,10 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     }
 
     // --- short-period periodics (J2) ---
+    // STR#3: r_k = r (1 - 3/2 k2 sqrt(1 - e_L^2) (3 cos^2 i - 1) / p_L^2) + 1/2 k2 / p_L sin^2 i cos 2u,
+    // u_k = u - 1/4 k2 / p_L^2 (7 cos^2 i - 1) sin 2u, Omega_k = Omega + 3/2 k2 cos i / p_L^2 sin 2u,
+    // i_k = i + 3/2 k2 cos i sin i / p_L^2 cos 2u, and the matching rdot_k, r fdot_k
+    // (temp1 = 1/2 J2 / p_L = k2 / p_L, temp2 = k2 / p_L^2).
     const double mrt = rl * (1.0 - 1.5 * temp2 * betal * con41) + 0.5 * temp1 * x1mth2 * cos2u;
     su = su - 0.25 * temp2 * x7thm1 * sin2u;
     const double xnode = nodep + 1.5 * temp2 * cosip * sin2u;
@@ -993,6 +1016,8 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     const double rvdot = rvdotl + ms.nm * temp1 * (x1mth2 * cos2u + 1.5 * con41) / rec.xke;
 
     // --- orientation vectors (TEME of epoch) ---
+    // STR#3: U = M sin u_k + N cos u_k (unit position), V = M cos u_k - N sin u_k (unit transverse),
+    // with M = (-sin Omega_k cos i_k, cos Omega_k cos i_k, sin i_k) and N = (cos Omega_k, sin Omega_k, 0).
     const double sinsu = std::sin(su);
     const double cossu = std::cos(su);
     const double snod = std::sin(xnode);
@@ -1009,6 +1034,8 @@ Sgp4Status sgp4_propagate(const Sgp4Record &rec, double tsince_min, double r_km[
     const double vz = sini * cossu;
 
     // --- position (km) and velocity (km/s) ---
+    // r = r_k U (Earth radii -> km); v = rdot_k U + r fdot_k V (Earth radii per minute -> km/s via
+    // vkmpersec = Re xke / 60).
     const double mr = mrt * rec.radius_km;
     r_km[0] = mr * ux;
     r_km[1] = mr * uy;

@@ -9,14 +9,18 @@
 /// (1980). It is an independent C++ implementation of that published algorithm.
 ///
 /// **Accuracy of the implementation** (not of SGP4 as an orbit model, which is ~1 km at epoch and
-/// grows by a few km per day for LEO):
-///  - reproduces Vallado's `tcppver.out` (WGS-72, opsmode 'i', all 33 runs of `SGP4-VER.TLE`, 667
-///    states) to 2.3e-8 km in position and 1.2e-10 km/s in velocity, i.e. to the digits Vallado
-///    prints (8 decimals for km, 9 for km/s), and with the same error codes at the same steps;
-///  - reproduces Vallado's 2024 STK ephemerides (opsmode 'a') for satellite 23599 to 1e-8 km;
-///  - agrees with python-sgp4 2.15 (Debian `python3-sgp4`) over the 12,801 objects of the CelesTrak
-///    active catalogue of 2025-10-03, at -1, 0, 1, 7 and 30 days from each epoch, to the numbers given
-///    in `docs/accuracy.md` (tests `Sgp4CrossCheck`), with identical error codes.
+/// grows by a few km per day for LEO), measured by the tests in `tests/orbits/`:
+///  - reproduces Vallado's `tcppver.out` (WGS-72, opsmode 'i'; 666 states of the 33 runs of
+///    `SGP4-VER.TLE`) to 5.0e-9 km in position and 5.0e-10 km/s in velocity, i.e. to the digits Vallado
+///    prints, with the same error codes at the same steps (1, 1, 6, 6, 4, 3, 6). The one exception is
+///    20413's run 3.5 years (1.84e6 min) after epoch, which agrees to 1.2e-7 km: python-sgp4 shows the
+///    same 1.2e-7 km there, so it is rounding in Vallado's build over 2,561 resonance steps;
+///  - reproduces Vallado's 2024 STK ephemerides (opsmode 'a', 710 states of 32 satellites) to 5.0e-9 km
+///    and 5.0e-10 km/s (their printing resolution);
+///  - agrees with python-sgp4 2.15 (Debian `python3-sgp4`, pure Python) over the 12,801 objects of the
+///    CelesTrak active catalogue of 2025-10-03 at -1, 0, 1, 7 and 30 days from each epoch (63,754 states,
+///    3,980 of them deep space) to 7.0e-9 km and 8.8e-13 km/s, with all 64,005 status codes equal; and,
+///    on a 257-object subset, to 2.1e-10 km with WGS-84, WGS-72old and opsmode 'a'.
 ///
 /// Output frame: TEME ("true equator, mean equinox") of the element-set epoch, km and km/s. Convert
 /// with `frames::teme_to_itrf` / `teme_to_gcrf`.
@@ -59,7 +63,7 @@ struct Sgp4Options {
 
 /// SGP4 status; the numeric values are Vallado's error codes.
 enum class Sgp4Status : int {
-    ok = 0,
+    ok = 0,                     ///< success
     mean_eccentricity = 1,      ///< mean eccentricity out of [-0.001, 1) (a < 0.95 ER in the original text)
     mean_motion = 2,            ///< mean motion <= 0
     perturbed_eccentricity = 3, ///< eccentricity out of [0, 1] after the lunar-solar periodics (deep space)
@@ -133,9 +137,9 @@ private:
 /// Output of `propagate_batch`: structure of arrays, each of size N*M, row-major: element
 /// [i*M + j] is satellite i at time j. TEME of each satellite's epoch, km and km/s.
 struct Sgp4BatchOutput {
-    std::span<double> x_km, y_km, z_km;
-    std::span<double> vx_km_s, vy_km_s, vz_km_s;
-    std::span<Sgp4Status> status;
+    std::span<double> x_km, y_km, z_km;          ///< position components, TEME of epoch (km), N*M each
+    std::span<double> vx_km_s, vy_km_s, vz_km_s; ///< velocity components, TEME of epoch (km/s), N*M each
+    std::span<Sgp4Status> status;                ///< SGP4 status per entry, N*M
 };
 
 /// Propagates N satellites to M common instants. Entry [i*M + j] is bitwise identical to
