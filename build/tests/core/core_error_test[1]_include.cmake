@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/tests/core/core_error_test[1]_tests.cmake")
-  include("/work/main/build/tests/core/core_error_test[1]_tests.cmake")
-else()
-  add_test(core_error_test_NOT_BUILT core_error_test_NOT_BUILT)
-endif()

@@ -1,7 +1,0 @@
-add_test([=[ErrorProperty.WhatNamesSourceLineFieldValue]=]  /work/main/build/tests/core/core_error_test [==[--gtest_filter=ErrorProperty.WhatNamesSourceLineFieldValue]==] --gtest_also_run_disabled_tests)
-set_tests_properties([=[ErrorProperty.WhatNamesSourceLineFieldValue]=]  PROPERTIES WORKING_DIRECTORY /work/main/build/tests/core SKIP_REGULAR_EXPRESSION [==[\[  SKIPPED \]]==] LABELS unit core)
-add_test([=[ErrorProperty.EmptyContextPartsAreLeftOut]=]  /work/main/build/tests/core/core_error_test [==[--gtest_filter=ErrorProperty.EmptyContextPartsAreLeftOut]==] --gtest_also_run_disabled_tests)
-set_tests_properties([=[ErrorProperty.EmptyContextPartsAreLeftOut]=]  PROPERTIES WORKING_DIRECTORY /work/main/build/tests/core SKIP_REGULAR_EXPRESSION [==[\[  SKIPPED \]]==] LABELS unit core)
-add_test([=[ErrorProperty.EveryCodeHasAStableName]=]  /work/main/build/tests/core/core_error_test [==[--gtest_filter=ErrorProperty.EveryCodeHasAStableName]==] --gtest_also_run_disabled_tests)
-set_tests_properties([=[ErrorProperty.EveryCodeHasAStableName]=]  PROPERTIES WORKING_DIRECTORY /work/main/build/tests/core SKIP_REGULAR_EXPRESSION [==[\[  SKIPPED \]]==] LABELS unit core)
-set(  core_error_test_TESTS ErrorProperty.WhatNamesSourceLineFieldValue ErrorProperty.EmptyContextPartsAreLeftOut ErrorProperty.EveryCodeHasAStableName)

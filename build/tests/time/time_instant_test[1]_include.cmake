@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/tests/time/time_instant_test[1]_tests.cmake")
-  include("/work/main/build/tests/time/time_instant_test[1]_tests.cmake")
-else()
-  add_test(time_instant_test_NOT_BUILT time_instant_test_NOT_BUILT)
-endif()
