@@ -22,7 +22,19 @@ function(vantage_add_test module name)
   target_compile_definitions(${tgt} PRIVATE VANTAGE_SHARED_DATA="${VANTAGE_SHARED_DATA}"
                                             VANTAGE_TEST_DATA="${PROJECT_SOURCE_DIR}/tests/data"
                                             VANTAGE_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
-  set(labels unit ${module} ${ARG_LABELS})
-  gtest_discover_tests(${tgt} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
-                       PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
+  # NOTE: gtest_discover_tests (CMake 3.25) splits a multi-value LABELS property into separate
+  # arguments, so only one label would survive. The module labels go on the directory instead
+  # (CTest adds a directory's LABELS to every test in it); a test's own extra label (e.g. `slow`)
+  # must be a single value.
+  set_property(DIRECTORY APPEND PROPERTY LABELS unit ${module})
+  list(LENGTH ARG_LABELS n_labels)
+  if(n_labels GREATER 1)
+    message(FATAL_ERROR "vantage_add_test(${module} ${name}): give at most one extra label")
+  endif()
+  if(n_labels EQUAL 1)
+    gtest_discover_tests(${tgt} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}
+                         PROPERTIES LABELS ${ARG_LABELS} DISCOVERY_TIMEOUT 60)
+  else()
+    gtest_discover_tests(${tgt} WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR} DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()

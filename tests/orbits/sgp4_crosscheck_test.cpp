@@ -213,9 +213,8 @@ bool python_sgp4_available()
 
 void live_check(const char *gravity_arg, const char *opsmode_arg, Sgp4Options options)
 {
-    if (!python_sgp4_available()) {
-        GTEST_SKIP() << "/usr/bin/python3 with python3-sgp4 is not available";
-    }
+    // A cross-check that cannot run is a failure, not a skip: tools/ci/install_deps.sh installs it.
+    ASSERT_TRUE(python_sgp4_available()) << "/usr/bin/python3 with python3-sgp4 is missing (apt-get install python3-sgp4)";
     const std::filesystem::path tle =
         std::filesystem::path(VANTAGE_SHARED_DATA) / "tle" / "celestrak-active-2025-10-03.tle";
     const std::filesystem::path out = std::filesystem::temp_directory_path()

@@ -1,0 +1,17 @@
+#pragma once
+// Registration of the `vantage` subcommands. Each adds itself to the CLI11 app and stores the
+// callback that runs it; main() runs the selected one.
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace vantage::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_propagate(CLI::App &app);
+Runner add_sgp4_verify(CLI::App &app);
+Runner add_validate(CLI::App &app);
+
+} // namespace vantage::cli

@@ -1,0 +1,45 @@
+// vantage: the one command-line entry point. Thin: parses options (CLI11) and calls the library.
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+
+#include "cli_util.hpp"
+#include "commands.hpp"
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Vantage: Earth-observation constellation planning (SGP4/SDP4, frames, access, tasking)"};
+    app.set_version_flag("--version", std::string("vantage 0.1.0"));
+    app.require_subcommand(1);
+
+    std::map<const CLI::App *, vantage::cli::Runner> runners;
+    auto reg = [&](vantage::cli::Runner (*add)(CLI::App &)) {
+        const auto before = app.get_subcommands({});
+        auto runner = add(app);
+        const auto after = app.get_subcommands({});
+        runners[after.back()] = std::move(runner);
+        (void)before;
+    };
+    reg(&vantage::cli::add_propagate);
+    reg(&vantage::cli::add_sgp4_verify);
+    reg(&vantage::cli::add_validate);
+
+    if (argc == 1) { // no subcommand: show what there is
+        std::cerr << app.help();
+        return vantage::cli::exit_usage;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        const int rc = app.exit(e);
+        return rc == 0 ? 0 : vantage::cli::exit_usage;
+    }
+    for (const auto *sub : app.get_subcommands()) {
+        if (auto it = runners.find(sub); it != runners.end()) {
+            return vantage::cli::run_guarded(it->second);
+        }
+    }
+    std::cerr << app.help();
+    return vantage::cli::exit_usage;
+}
