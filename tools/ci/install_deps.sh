@@ -13,12 +13,14 @@ PKGS=(
   liberfa-dev libgeographiclib-dev libeigen3-dev libfmt-dev
   # io / cli
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
+  # fast batch propagation (SIMD dispatch, vector math, threads), spatial index for access
+  libhwy-dev libsleef-dev libtbb-dev libs2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer + ASan runtime) and sanitizer builds
   clang libclang-rt-14-dev
   # independent reference implementations for cross-checks (Debian's own Python, /usr/bin/python3)
-  python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest
+  python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest python3-astropy python3-ephem
 )
 
 # Only hit the network when something is missing, so a second run is fast and offline-safe.
