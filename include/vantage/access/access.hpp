@@ -1,0 +1,107 @@
+#pragma once
+/// @file
+/// Access engine: satellite-to-station passes and satellite-to-target imaging opportunities, found with
+/// a guarantee that no window of at least `SearchOptions::min_window_s` is ever missed.
+///
+/// Method (Orekit-style event detection: switching function + max check interval + convergence threshold):
+/// - every constraint is a switching function g(t) >= 0 (elevation − mask; max off-nadir − off-nadir;
+///   incidence bounds; Sun elevation − min; half-swath − |cross-track|; look side), combined with AND;
+/// - the sampling step is *adaptive and certified*: at each sample every constraint returns, from its current
+///   value and a bound on its rate of change derived from the orbit (maximum Earth-fixed speed, minimum
+///   range, Earth rotation), a span over which its sign cannot change. The next sample is that span, but at
+///   least h = min_window_s / 2 later. A window (or gap) lasting at least min_window_s therefore always
+///   contains a sample (argument in docs/accuracy.md);
+/// - sign changes between samples are bracketed and refined with Brent's method to
+///   `edge_tolerance_s` or better; the best time is found by Brent minimisation seeded from the best sample;
+/// - targets are pruned with a latitude/longitude grid: a target is only searched during the ephemeris
+///   intervals where it lies within the sensor's footprint radius (plus the sub-satellite motion over the
+///   interval) of the sub-satellite point, so the cost grows with the targets actually visible;
+/// - satellites are searched in parallel (TBB), each with a cubic Hermite ephemeris of its ITRF state
+///   sampled from SGP4 (node spacing <= 30 s, interpolation error <= ~2 cm for LEO, far below the SGP4
+///   model error; edges move by < 10 µs from it).
+///
+/// Accuracy (tests/access, docs/accuracy.md): edges within `edge_tolerance_s` (default 1 ms) of the root of the
+/// same switching functions; property test vs dense 0.25 s sampling on random LEO/SSO/Molniya/GEO pairs.
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vantage/frames/earth_orientation.hpp"
+#include "vantage/geometry/sensor.hpp"
+#include "vantage/geometry/site.hpp"
+#include "vantage/orbits/sgp4_propagator.hpp"
+#include "vantage/time/instant.hpp"
+
+namespace vantage::access {
+
+/// Search controls (Orekit's max check interval and convergence threshold, stated as guarantees).
+struct SearchOptions {
+    double min_window_s = 1.0;      ///< no window (or gap between windows) at least this long is missed (s, > 0)
+    double edge_tolerance_s = 1e-3; ///< edges refined to this or better (s, > 0)
+    int threads = 0;                ///< worker threads; 0 = all hardware threads, 1 = serial (>= 0)
+};
+
+/// One access window.
+struct Window {
+    time::Instant start;                ///< first instant the constraints hold (or the analysis start if partial)
+    time::Instant end;                  ///< last instant the constraints hold (or the analysis stop if partial)
+    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets), within [start, end]
+    bool partial = false;               ///< cut by the analysis interval at either end
+    double max_elevation_deg = 0;       ///< stations: elevation at best; targets: elevation of the satellite seen from the target at best (deg)
+    double min_off_nadir_deg = 0;       ///< off-nadir angle at best (deg, [0, 90])
+    double incidence_deg_at_best = 0;   ///< incidence at the ground point at best (deg, [0, 90])
+    double sun_elevation_deg_at_best = 0; ///< Sun elevation at the ground point at best (deg)
+    geometry::LookSide look_side = geometry::LookSide::right;                    ///< left or right at best
+    geometry::PassDirection pass_direction = geometry::PassDirection::ascending;  ///< at best
+    /// end − start (s, >= 0).
+    double duration_s() const;
+};
+
+/// A pass of satellite `satellite` over station `station` (indices into the input spans).
+struct StationPass {
+    std::size_t satellite;
+    std::size_t station;
+    Window window;
+};
+
+/// An imaging opportunity of satellite `satellite` on target `target` (indices into the input spans).
+struct TargetAccess {
+    std::size_t satellite;
+    std::size_t target;
+    Window window;
+};
+
+/// A satellite: its propagator, a display name and its sensor (the sensor is ignored for station passes).
+struct Satellite {
+    orbits::Sgp4Propagator propagator;
+    std::string name;
+    geometry::Sensor sensor;
+};
+
+/// All passes of the satellites over the stations in [start, stop], elevation >= the station's mask.
+/// @param sats satellites; those whose SGP4 initialisation failed (`init_status() != ok`) are skipped (no
+///        passes; the io layer reports them)
+/// @param stations stations (mask and latitude validated: ConfigError(out_of_range) otherwise)
+/// @param start, stop analysis interval (stop > start)
+/// @param eop Earth orientation for TEME -> ITRF and the Sun
+/// @param options search controls
+/// @return passes sorted by (satellite, station, start)
+/// @throws DomainError(sgp4_*) when SGP4 fails inside the interval (context field "norad_id", value the id);
+///         Error(invalid_argument) for stop <= start or bad options.
+std::vector<StationPass> find_station_passes(std::span<const Satellite> sats,
+                                             std::span<const geometry::GroundStation> stations,
+                                             const time::Instant &start, const time::Instant &stop,
+                                             const frames::EarthOrientation &eop, const SearchOptions &options = {});
+
+/// All imaging opportunities of the satellites' sensors on the targets in [start, stop].
+/// @return accesses sorted by (satellite, target, start); windows whose best-time pass direction does not match
+///         the sensor's `pass_direction` are dropped.
+/// @throws as `find_station_passes`, plus ConfigError from `geometry::validate_sensor`.
+std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
+                                             std::span<const geometry::Target> targets,
+                                             const time::Instant &start, const time::Instant &stop,
+                                             const frames::EarthOrientation &eop, const SearchOptions &options = {});
+
+} // namespace vantage::access

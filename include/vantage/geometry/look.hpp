@@ -1,0 +1,66 @@
+#pragma once
+/// @file
+/// Line-of-sight geometry between a satellite and a ground point, with the definitions of issue 3
+/// (docs/formats.md § Geometry definitions):
+/// - **nadir** at the satellite: the geodetic nadir, along the WGS-84 ellipsoid normal through the
+///   satellite, pointing down;
+/// - **off-nadir angle**: angle at the satellite between nadir and the line of sight to the target;
+/// - **elevation** at the ground point: angle of the line of sight to the satellite above the plane
+///   normal to the WGS-84 ellipsoid normal at that point; **incidence** = 90° − elevation;
+/// - **azimuth** at the ground point: from north, clockwise, in that plane;
+/// - **look side**: right or left of the ground track, facing along the satellite's velocity in the
+///   Earth-fixed frame (ITRF), nadir down; "right" is the direction of nadir × velocity;
+/// - **cross-track look angle**: the roll angle to the target, atan2(LOS·right, LOS·nadir) — the angle in
+///   the plane through nadir perpendicular to the along-track direction; positive to the right;
+/// - **pass direction**: ascending when the sub-satellite (geodetic) latitude increases, i.e. the
+///   ITRF velocity has a positive component along local north at the sub-satellite point.
+///
+/// All vectors in ITRF (km, km/s). Accuracy: exact closed forms in double precision (~1e-12 rad), with
+/// the geodetic normal from GeographicLib `Geocentric` (< 7 nm in position).
+
+#include "vantage/core/math.hpp"
+#include "vantage/frames/state.hpp"
+#include "vantage/geometry/sensor.hpp"
+
+namespace vantage::geometry {
+
+/// Angles of one satellite-ground point geometry.
+struct LookAngles {
+    double elevation_deg;   ///< elevation of the satellite seen from the ground point (degrees, [-90, 90])
+    double azimuth_deg;     ///< azimuth of the satellite seen from the ground point (degrees, [0, 360))
+    double range_km;        ///< distance satellite-ground point (km, > 0)
+    double off_nadir_deg;   ///< angle at the satellite between geodetic nadir and the ground point (degrees, [0, 180])
+    double incidence_deg;   ///< 90 − elevation_deg (degrees, [0, 180])
+    double cross_track_deg; ///< signed cross-track look angle, positive right (degrees, (-180, 180])
+    LookSide side;          ///< left or right (never both); right when the target is exactly on the track
+};
+
+/// Look angles of a ground point from a satellite.
+/// @param sat satellite state in ITRF (km, km/s relative to the rotating Earth); |v| > 0 for the look side
+/// @param site WGS-84 ground point
+/// @throws Error(ErrorCode::invalid_argument) for a non-finite state or a satellite at the ground point.
+LookAngles look_angles(const frames::StateVector<frames::Itrf> &sat, const frames::Geodetic &site);
+
+/// Unit geodetic nadir at an ITRF position: minus the WGS-84 ellipsoid normal through the point.
+/// @param r_km ITRF position (km), finite, not at the Earth's centre
+Vec3 geodetic_nadir_itrf(const Vec3 &r_km);
+
+/// Unit WGS-84 ellipsoid normal (local "up") at geodetic latitude/longitude (height irrelevant), ITRF.
+Vec3 ellipsoid_up_itrf(const frames::Geodetic &site);
+
+/// Pass direction of a satellite state: ascending when the ITRF velocity has a non-negative northward
+/// component at the sub-satellite point (geodetic latitude rate >= 0), descending otherwise.
+PassDirection pass_direction_of(const frames::StateVector<frames::Itrf> &sat);
+
+/// Half-swath look angle of a fixed (nadir-centred) optical sensor, on the sphere of radius R that
+/// osculates the ellipsoid at the sub-satellite point (R = geocentric radius of the foot point): the
+/// swath's half width s/2 is an arc of Earth central angle λ = s/(2R), and the look angle at altitude h to
+/// the point at central angle λ is η = atan2(R sin λ, R + h − R cos λ). Sphere-vs-ellipsoid difference for a
+/// 290 km swath: < 0.01° (swath half-widths differ by < 0.3%).
+/// @param swath_km full swath width on the ground (km, > 0, < π R)
+/// @param altitude_km satellite altitude above the foot point (km, > 0)
+/// @param radius_km local Earth radius (km), default the WGS-84 mean radius 6371.0088 km
+/// @return half-swath angle (degrees, (0, 90))
+double half_swath_angle_deg(double swath_km, double altitude_km, double radius_km = 6371.0088);
+
+} // namespace vantage::geometry

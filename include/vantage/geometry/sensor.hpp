@@ -1,0 +1,57 @@
+#pragma once
+/// @file
+/// Imaging sensor models: agile optical (cone field of regard), fixed optical (swath), SAR (incidence
+/// band and look side). The geometry definitions (nadir, off-nadir, incidence, look side, pass direction)
+/// are in `vantage/geometry/look.hpp` and docs/formats.md § Geometry definitions.
+
+#include <optional>
+#include <string>
+
+namespace vantage::geometry {
+
+/// Sensor family.
+enum class SensorType {
+    optical, ///< passive optical: needs daylight at the target when `min_sun_elevation_deg` is set
+    sar,     ///< synthetic aperture radar: day and night, incidence band and look side
+};
+
+/// Side of the ground track, facing along the satellite's Earth-fixed velocity with nadir down.
+enum class LookSide {
+    left,  ///< left of the ground track
+    right, ///< right of the ground track
+    both,  ///< either side (sensor constraint only; a window is always left or right)
+};
+
+/// Direction of the sub-satellite point in latitude.
+enum class PassDirection {
+    ascending,  ///< latitude increasing (northbound)
+    descending, ///< latitude decreasing (southbound)
+    any,        ///< no constraint (sensor constraint only; a window is always ascending or descending)
+};
+
+/// A sensor as the access engine sees it. Which fields apply:
+/// - optical with `max_off_nadir_deg`: **agile optical**, target inside the cone off-nadir <= max;
+/// - optical without `max_off_nadir_deg` but with `swath_km`: **fixed optical**, |cross-track look angle| <=
+///   half-swath angle (`half_swath_angle_deg`);
+/// - optical, both: `min_sun_elevation_deg` (if set) must hold at the target;
+/// - sar: incidence in [`incidence_min_deg`, `incidence_max_deg`] and `look_side`; lighting ignored.
+/// All: the target must see the satellite (elevation >= 0) and `pass_direction` filters windows by the
+/// pass direction at their best time.
+struct Sensor {
+    std::string name;                               ///< sensor name (for messages)
+    SensorType type = SensorType::optical;          ///< family
+    std::optional<double> max_off_nadir_deg;        ///< agile optical field of regard half-angle (degrees, (0, 90))
+    std::optional<double> swath_km;                 ///< fixed optical swath width on the ground (km, > 0)
+    std::optional<double> min_sun_elevation_deg;    ///< optical: min Sun elevation at the target (degrees, [-90, 90])
+    std::optional<double> incidence_min_deg;        ///< SAR: min incidence at the target (degrees, [0, 90))
+    std::optional<double> incidence_max_deg;        ///< SAR: max incidence at the target (degrees, (min, 90])
+    LookSide look_side = LookSide::both;            ///< allowed look side (SAR; honoured for optical too)
+    PassDirection pass_direction = PassDirection::any; ///< allowed pass direction at the best time
+};
+
+/// Checks that a sensor is complete and consistent (the rules in the `Sensor` comment).
+/// @throws ConfigError(ErrorCode::missing_field) naming the missing field (context field e.g. "max_off_nadir_deg"
+///         or "swath_km", value the sensor name), ConfigError(ErrorCode::out_of_range) for a value outside its range.
+void validate_sensor(const Sensor &sensor);
+
+} // namespace vantage::geometry
