@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/ci/install_deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVANTAGE_BUILD_TESTS=OFF >/dev/null
-cmake --build build -j2 --target vantage
+cmake --build build -j2 --target vantage _vantage
+# The Python package, for Debian's /usr/bin/python3 (site directory: see python/CMakeLists.txt).
+cmake --install build --component python >/dev/null
 mkdir -p out
 ./build/apps/cli/vantage propagate --tle examples/eo-satellites.tle --eop examples/eop.csv \
   --start 2025-10-03T00:00:00Z --stop 2025-10-03T01:40:00Z --step-s 60 --frame geodetic \
@@ -17,4 +19,5 @@ echo
 echo "Ground tracks of $(grep -c '^[A-Z]' examples/eo-satellites.tle) satellites, 2025-10-03 00:00-01:40 UTC (first rows):"
 head -6 out/ground_tracks.csv
 echo "..."
+/usr/bin/python3 -c "import vantage; print('Python: import vantage', vantage.__version__, 'OK')"
 echo "Wrote out/ground_tracks.csv ($(($(wc -l < out/ground_tracks.csv) - 1)) states) and out/eo-satellites.oem (CCSDS OEM 2.0, ITRF)."

@@ -21,6 +21,8 @@ PKGS=(
   clang libclang-rt-14-dev
   # independent reference implementations for cross-checks (Debian's own Python, /usr/bin/python3)
   python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest python3-astropy python3-ephem
+  # Python bindings
+  python3-dev python3-pybind11
 )
 
 # Only hit the network when something is missing, so a second run is fast and offline-safe.

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-asan}
 t0=$(date +%s)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVANTAGE_SANITIZE=ON -DVANTAGE_WERROR=ON
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DVANTAGE_SANITIZE=ON -DVANTAGE_WERROR=ON -DVANTAGE_BUILD_PYTHON=OFF
 cmake --build "$build" -j2
 t1=$(date +%s)
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1

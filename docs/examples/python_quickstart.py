@@ -1,0 +1,57 @@
+# %% [markdown]
+# # Vantage from Python: quick start
+#
+# A notebook in Jupytext "percent" form (open it in Jupyter with jupytext, or run it as a script
+# from the repository root). The test suite runs it (`python/tests/test_docs_example.py`).
+# Build and install first: `bash tools/demo.sh` installs the `vantage` package for /usr/bin/python3.
+
+# %%
+import datetime as dt
+
+import numpy as np
+
+import vantage
+
+# %% [markdown]
+# ## Element sets
+# TLE and OMM readers name the file, line and field of every bad record (`vantage.Error`).
+
+# %%
+sats = vantage.read_tle("examples/eo-satellites.tle")
+for s in sats[:3]:
+    print(s.norad_id, s.object_name, s.epoch.isoformat(), f"{s.inclination_deg:.2f} deg")
+
+# %% [markdown]
+# ## Propagate: satellites x times -> NumPy (N, M, 6), km and km/s
+# Times are tz-aware UTC datetimes or numpy.datetime64 (UTC). The GIL is released.
+
+# %%
+eop = vantage.read_eop("examples/eop.csv")
+times = np.arange(np.datetime64("2025-10-03T00:00"), np.datetime64("2025-10-03T01:40"), np.timedelta64(60, "s"))
+states, errors = vantage.propagate(sats, times, frame="itrf", eop=eop)
+print(states.shape, "errors:", int((errors != 0).sum()))
+
+# %% [markdown]
+# ## Ground track (WGS-84)
+
+# %%
+lla = vantage.itrf_to_geodetic(states)
+sentinel2a = [i for i, s in enumerate(sats) if s.object_name.startswith("SENTINEL-2A")][0]
+lat, lon, alt = lla[sentinel2a, 0]
+print(f"Sentinel-2A at 00:00 UTC: lat {lat:.3f} deg, lon {lon:.3f} deg, alt {alt:.1f} km")
+
+# %% [markdown]
+# ## pandas-friendly records
+
+# %%
+records = vantage.states_to_records(sats[:1], times[:3], states[:1, :3], errors[:1, :3])
+print(records[0]["time_utc"], records[0]["x_km"])
+
+# %% [markdown]
+# ## Errors are exceptions with a code and a location
+
+# %%
+try:
+    vantage.propagate(sats, [dt.datetime(2025, 10, 3)])  # naive: refused
+except vantage.Error as e:
+    print(e.code, e.field)

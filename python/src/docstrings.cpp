@@ -1,0 +1,145 @@
+#include "docstrings.hpp"
+
+namespace vantage::python {
+
+std::string module_doc()
+{
+    return R"(Vantage: SGP4/SDP4, time scales and reference frames for Earth-observation planning.
+
+Times are tz-aware UTC ``datetime`` objects, ``numpy.datetime64`` (taken as UTC) or ISO 8601
+strings; naive datetimes are refused. Positions are km, velocities km/s, angles degrees.)";
+}
+
+std::string instant_doc()
+{
+    return R"(A scale-free instant (TAI seconds since J2000 split into whole seconds and a fraction).
+
+Build it with ``Instant(datetime_or_iso_string)``; read it with ``to_datetime()``,
+``to_iso8601_utc(decimals=6)``. ``a - b`` gives seconds (float); ``a + seconds`` an Instant.
+
+Example:
+    >>> import vantage
+    >>> t = vantage.Instant("2016-12-31T23:59:60.5Z")   # a leap second
+    >>> (vantage.Instant("2017-01-01T00:00:00Z") - t)
+    0.5)";
+}
+
+std::string element_set_doc()
+{
+    return R"(An SGP4 mean element set (from a TLE or OMM). Read-only attributes:
+
+norad_id (int), object_name, object_id (COSPAR, "1998-067A"), classification, epoch (datetime UTC),
+inclination_deg, raan_deg, eccentricity, arg_perigee_deg, mean_anomaly_deg,
+mean_motion_rev_day (Kozai), mean_motion_dot_rev_day2 (ndot/2), mean_motion_ddot_rev_day3 (nddot/6),
+bstar_per_er (1/Earth radii), element_set_no, rev_at_epoch, source_line (line in its file).)";
+}
+
+std::string propagate_doc()
+{
+    return R"(Propagates element sets with SGP4/SDP4 (Vallado 2006) at common times.
+
+Args:
+    elements: an ElementSet or a list of them (N).
+    times: M times: list of tz-aware datetimes, numpy.datetime64 array, or ISO strings (UTC).
+    frame: "teme" (default), "itrf" or "gcrf".
+    gravity: "wgs72" (default, what TLEs are fitted with), "wgs72old" or "wgs84".
+    opsmode: "i" (improved, default) or "a" (AFSPC).
+    eop: an EarthOrientation (from read_eop) for "itrf"/"gcrf"; without it UT1-UTC and polar
+        motion are zero (up to ~440 m at the Earth's surface) and a warning is issued.
+
+Returns:
+    (states, errors): states is a float64 array of shape (N, M, 6), x, y, z in km and vx, vy, vz in
+    km/s in the chosen frame; errors is an int8 array (N, M) of SGP4 error codes (0 = ok, 1-6 as
+    Vallado: 6 = decayed). Where errors != 0 the state is 0, never NaN.
+
+The GIL is released while propagating.
+
+Example:
+    >>> import vantage, numpy as np
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> times = np.arange(np.datetime64("2025-10-03T00:00"), np.datetime64("2025-10-03T01:00"), np.timedelta64(60, "s"))
+    >>> states, errors = vantage.propagate(sats, times)
+    >>> states.shape
+    (11, 60, 6))";
+}
+
+std::string read_tle_doc()
+{
+    return R"(Reads a 2- or 3-line TLE file.
+
+Args:
+    path: file path (str or os.PathLike).
+    strict: if True (default) any rejected record raises vantage.Error naming its line and field;
+        if False rejected records are reported with warnings.warn and the valid ones returned.
+
+Returns:
+    list of ElementSet, in file order.)";
+}
+
+std::string read_omm_doc()
+{
+    return R"(Reads a CCSDS OMM file (KVN, XML, CelesTrak JSON or CSV, detected by content).
+
+Args:
+    path: file path.
+    strict: as for read_tle.
+
+Returns:
+    list of ElementSet.)";
+}
+
+std::string read_elements_doc()
+{
+    return R"(Reads TLE or OMM, detected by content. Args and returns as read_tle.)";
+}
+
+std::string read_eop_doc()
+{
+    return R"(Reads Earth orientation parameters: CelesTrak EOP-All.csv or IERS finals2000A.
+
+Returns:
+    EarthOrientation, to pass as ``eop=`` to propagate / convert_states.)";
+}
+
+std::string earth_orientation_doc()
+{
+    return R"(Immutable Earth orientation data (UT1-UTC, LOD, polar motion, nutation corrections).
+
+``at(time)`` returns a dict with ut1_minus_utc_s, lod_s, xp_rad, yp_rad, dx_rad, dy_rad, dpsi_rad,
+deps_rad, in_range, predicted. Outside the table every value is 0 and in_range is False.)";
+}
+
+std::string convert_states_doc()
+{
+    return R"(Converts states between frames.
+
+Args:
+    states: float array (..., 6) of x, y, z (km), vx, vy, vz (km/s).
+    times: times matching the leading shape's last-but-one axis, or one time per state.
+    from_frame, to_frame: "teme", "itrf" or "gcrf".
+    eop: EarthOrientation (optional).
+
+Returns:
+    float array of the same shape.)";
+}
+
+std::string itrf_to_geodetic_doc()
+{
+    return R"(WGS-84 geodetic coordinates of ITRF positions (GeographicLib).
+
+Args:
+    r_km: float array (..., 3) or (..., 6) (velocity columns ignored), km.
+
+Returns:
+    float array (..., 3): lat_deg, lon_deg, alt_km.)";
+}
+
+std::string format_tle_doc()
+{
+    return R"(Formats an ElementSet as two 69-column TLE lines with checksums.
+
+Returns:
+    (line1, line2).)";
+}
+
+} // namespace vantage::python

@@ -1,0 +1,18 @@
+#pragma once
+// Docstrings of the Python API in one place (kep3 style): Google style, units on every argument.
+#include <string>
+
+namespace vantage::python {
+std::string module_doc();
+std::string instant_doc();
+std::string element_set_doc();
+std::string propagate_doc();
+std::string read_tle_doc();
+std::string read_omm_doc();
+std::string read_elements_doc();
+std::string read_eop_doc();
+std::string earth_orientation_doc();
+std::string convert_states_doc();
+std::string itrf_to_geodetic_doc();
+std::string format_tle_doc();
+} // namespace vantage::python

@@ -1,0 +1,15 @@
+"""Runs the notebook-style example in docs/examples/ from the repository root."""
+import os
+import runpy
+
+
+def test_python_quickstart_runs(source_dir, capsys):
+    cwd = os.getcwd()
+    os.chdir(source_dir)
+    try:
+        runpy.run_path(str(source_dir / "docs" / "examples" / "python_quickstart.py"), run_name="__main__")
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert "(11, 100, 6) errors: 0" in out
+    assert "invalid_time times[0]" in out

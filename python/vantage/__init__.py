@@ -1,0 +1,77 @@
+"""Vantage: SGP4/SDP4, time scales and reference frames for Earth-observation planning.
+
+The heavy lifting is C++ (the ``_vantage`` extension); this package re-exports it and adds small
+pure-Python helpers. Times are tz-aware UTC ``datetime`` objects or ``numpy.datetime64`` (UTC);
+positions are km, velocities km/s, angles degrees.
+
+    >>> import vantage, numpy as np
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> t = np.arange(np.datetime64("2025-10-03T00:00"), np.datetime64("2025-10-03T01:40"), np.timedelta64(60, "s"))
+    >>> states, errors = vantage.propagate(sats, t, frame="itrf", eop=vantage.read_eop("examples/eop.csv"))
+    >>> lat_lon_alt = vantage.itrf_to_geodetic(states)
+"""
+from ._vantage import (  # noqa: F401
+    ERROR_CODES,
+    EarthOrientation,
+    ElementSet,
+    Error,
+    Instant,
+    __version__,
+    convert_states,
+    format_tle,
+    itrf_to_geodetic,
+    propagate,
+    read_elements,
+    read_eop,
+    read_omm,
+    read_tle,
+)
+
+__all__ = [
+    "ERROR_CODES",
+    "EarthOrientation",
+    "ElementSet",
+    "Error",
+    "Instant",
+    "convert_states",
+    "format_tle",
+    "itrf_to_geodetic",
+    "propagate",
+    "read_elements",
+    "read_eop",
+    "read_omm",
+    "read_tle",
+    "states_to_records",
+]
+
+
+def states_to_records(elements, times, states, errors):
+    """Flattens ``propagate`` output into a list of dicts (one per computed state), ready for
+    ``pandas.DataFrame(records)``. Rows whose error code is not 0 are left out; the error array
+    says which.
+
+    Keys: norad_id, time_utc (datetime), x_km, y_km, z_km, vx_km_s, vy_km_s, vz_km_s.
+    """
+    import datetime as _dt
+
+    import numpy as _np
+
+    if isinstance(elements, ElementSet):
+        elements = [elements]
+    times = list(times)
+    out = []
+    for i, sat in enumerate(elements):
+        for j, t in enumerate(times):
+            if errors[i, j] != 0:
+                continue
+            if isinstance(t, _np.datetime64):
+                t = Instant(t).to_datetime()
+            elif isinstance(t, str):
+                t = Instant(t).to_datetime()
+            elif isinstance(t, _dt.datetime):
+                t = t.astimezone(_dt.timezone.utc)
+            s = states[i, j]
+            out.append({"norad_id": sat.norad_id, "time_utc": t, "x_km": float(s[0]), "y_km": float(s[1]),
+                        "z_km": float(s[2]), "vx_km_s": float(s[3]), "vy_km_s": float(s[4]),
+                        "vz_km_s": float(s[5])})
+    return out

@@ -1,0 +1,77 @@
+# Type stubs for the compiled extension (editors complete names from these).
+import datetime
+import os
+from typing import Any, Iterable, Sequence, Union
+
+import numpy as np
+import numpy.typing as npt
+
+TimeLike = Union[datetime.datetime, np.datetime64, str]
+TimesLike = Union[Sequence[TimeLike], npt.NDArray[np.datetime64]]
+PathLike = Union[str, os.PathLike[str]]
+
+__version__: str
+ERROR_CODES: tuple[str, ...]
+
+class Error(Exception):
+    code: str
+    message: str
+    source: str
+    line: int
+    field: str
+    value: str
+
+class Instant:
+    def __init__(self, time: TimeLike) -> None: ...
+    def to_datetime(self) -> datetime.datetime: ...
+    def to_iso8601_utc(self, decimals: int = 6) -> str: ...
+    def tai_minus_utc_s(self) -> float: ...
+    def tt_jd(self) -> tuple[float, float]: ...
+    def __sub__(self, other: Instant) -> float: ...
+    def __add__(self, seconds: float) -> Instant: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __lt__(self, other: Instant) -> bool: ...
+
+class EarthOrientation:
+    def __init__(self) -> None: ...
+    def __len__(self) -> int: ...
+    @property
+    def source_name(self) -> str: ...
+    def at(self, time: TimeLike) -> dict[str, Any]: ...
+
+class ElementSet:
+    norad_id: int
+    object_name: str
+    object_id: str
+    classification: str
+    epoch: datetime.datetime
+    inclination_deg: float
+    raan_deg: float
+    eccentricity: float
+    arg_perigee_deg: float
+    mean_anomaly_deg: float
+    mean_motion_rev_day: float
+    mean_motion_dot_rev_day2: float
+    mean_motion_ddot_rev_day3: float
+    bstar_per_er: float
+    element_set_no: int
+    rev_at_epoch: int
+    ephemeris_type: int
+
+def propagate(
+    elements: Union[ElementSet, Sequence[ElementSet]],
+    times: TimesLike,
+    frame: str = "teme",
+    gravity: str = "wgs72",
+    opsmode: str = "i",
+    eop: EarthOrientation | None = None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]: ...
+def convert_states(
+    states: npt.ArrayLike, times: TimesLike, from_frame: str, to_frame: str, eop: EarthOrientation = ...
+) -> npt.NDArray[np.float64]: ...
+def itrf_to_geodetic(r_km: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
+def read_tle(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
+def read_omm(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
+def read_elements(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
+def read_eop(path: PathLike) -> EarthOrientation: ...
+def format_tle(elements: ElementSet) -> tuple[str, str]: ...
