@@ -1,0 +1,572 @@
+#include "vantage/io/scenario.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "text_util.hpp"
+#include "vantage/io/eop.hpp"
+#include "vantage/io/omm.hpp"
+#include "vantage/io/stations.hpp"
+#include "vantage/io/tle.hpp"
+
+namespace vantage::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// NOTE: every error names the key path the way a user would write it (`satellites[2].sensor`,
+// `sensors.s1-iw.look_side`) and the line yaml-cpp's Mark gives for the offending node (1-based).
+class Reader {
+public:
+    Reader(std::string source, fs::path base) : m_source(std::move(source)), m_base(std::move(base)) {}
+
+    static int line_of(const YAML::Node &n)
+    {
+        if (!n.IsDefined()) {
+            return 0;
+        }
+        const YAML::Mark m = n.Mark();
+        return m.is_null() || m.line < 0 ? 0 : m.line + 1;
+    }
+
+    [[noreturn]] void fail(ErrorCode code, const std::string &message, int line, const std::string &path,
+                           const std::string &value = {}) const
+    {
+        throw ConfigError(code, message, ErrorContext{m_source, line, path, value.substr(0, 120)});
+    }
+    [[noreturn]] void fail(ErrorCode code, const std::string &message, const YAML::Node &at, const std::string &path) const
+    {
+        fail(code, message, line_of(at), path, at.IsScalar() ? at.Scalar() : std::string());
+    }
+
+    /// The node must be a mapping whose keys are all in `allowed` (each at most once).
+    void check_map(const YAML::Node &n, const std::string &path, std::initializer_list<std::string_view> allowed) const
+    {
+        if (!n.IsMap()) {
+            fail(ErrorCode::syntax, "expected a mapping (key: value)", n, path);
+        }
+        std::set<std::string> seen;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const YAML::Node key = it->first;
+            const std::string k = key.IsScalar() ? key.Scalar() : std::string();
+            const std::string kpath = path.empty() ? k : path + "." + k;
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+                std::string list;
+                for (auto a : allowed) {
+                    list += (list.empty() ? "" : ", ") + std::string(a);
+                }
+                fail(ErrorCode::unknown_key, fmt::format("unknown key (allowed: {})", list), line_of(key), kpath, k);
+            }
+            if (!seen.insert(k).second) {
+                fail(ErrorCode::duplicate, "key given twice", line_of(key), kpath, k);
+            }
+        }
+    }
+
+    /// A required child; missing -> missing_field at the parent's line.
+    YAML::Node need(const YAML::Node &parent, const char *key, const std::string &path) const
+    {
+        YAML::Node n = parent[key];
+        if (!n.IsDefined() || n.IsNull()) {
+            fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", key), line_of(parent), join(path, key));
+        }
+        return n;
+    }
+
+    static std::string join(const std::string &path, const std::string &key) { return path.empty() ? key : path + "." + key; }
+
+    std::string text(const YAML::Node &n, const std::string &path) const
+    {
+        if (!n.IsScalar()) {
+            fail(ErrorCode::syntax, "expected a single value", n, path);
+        }
+        if (n.Scalar().empty()) {
+            fail(ErrorCode::missing_field, "empty value", n, path);
+        }
+        return n.Scalar();
+    }
+
+    double number(const YAML::Node &n, const std::string &path) const
+    {
+        const std::string s = text(n, path);
+        char *end = nullptr;
+        errno = 0;
+        const double v = std::strtod(s.c_str(), &end);
+        if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) {
+            fail(ErrorCode::invalid_number, "not a number", n, path);
+        }
+        return v;
+    }
+
+    double number_in(const YAML::Node &n, const std::string &path, double lo, double hi, bool lo_open = false,
+                     bool hi_open = false) const
+    {
+        const double v = number(n, path);
+        const bool ok = (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+        if (!ok) {
+            fail(ErrorCode::out_of_range, fmt::format("must be in {}{}, {}{}", lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']'),
+                 n, path);
+        }
+        return v;
+    }
+
+    std::uint32_t norad_id(const YAML::Node &n, const std::string &path) const
+    {
+        const double v = number(n, path);
+        if (v != std::floor(v) || v < 0.0 || v > 339999.0) {
+            fail(ErrorCode::out_of_range, "must be a NORAD catalog number in [0, 339999]", n, path);
+        }
+        return static_cast<std::uint32_t>(v);
+    }
+
+    time::Instant instant(const YAML::Node &n, const std::string &path) const
+    {
+        const std::string s = text(n, path);
+        try {
+            return time::Instant::parse_iso8601(s);
+        } catch (const Error &e) {
+            fail(ErrorCode::invalid_time, e.message(), n, path);
+        }
+    }
+
+    template <class E>
+    E choice(const YAML::Node &n, const std::string &path, std::initializer_list<std::pair<std::string_view, E>> options) const
+    {
+        const std::string s = text(n, path);
+        std::string list;
+        for (const auto &[name, value] : options) {
+            if (s == name) {
+                return value;
+            }
+            list += (list.empty() ? "" : ", ") + std::string(name);
+        }
+        fail(ErrorCode::out_of_range, fmt::format("must be one of: {}", list), n, path);
+    }
+
+    /// A file path value, resolved against the scenario's directory; it must exist.
+    fs::path file(const YAML::Node &n, const std::string &path) const
+    {
+        const fs::path p(text(n, path));
+        const fs::path full = p.is_absolute() ? p : m_base / p;
+        std::error_code ec;
+        if (!fs::is_regular_file(full, ec)) {
+            fail(ErrorCode::file_not_found, fmt::format("cannot open '{}'", full.string()), n, path);
+        }
+        return full;
+    }
+
+    const std::string &source() const { return m_source; }
+
+private:
+    std::string m_source;
+    fs::path m_base;
+};
+
+std::string indexed(const std::string &path, std::size_t i)
+{
+    return fmt::format("{}[{}]", path, i);
+}
+
+geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAML::Node &n, const std::string &path)
+{
+    r.check_map(n, path,
+                {"type", "max_off_nadir_deg", "swath_km", "min_sun_elevation_deg", "incidence_min_deg", "incidence_max_deg",
+                 "look_side", "pass_direction"});
+    using geometry::LookSide;
+    using geometry::PassDirection;
+    using geometry::SensorType;
+    geometry::Sensor s;
+    s.name = name;
+    s.type = r.choice<SensorType>(r.need(n, "type", path), Reader::join(path, "type"),
+                                  {{"optical", SensorType::optical}, {"sar", SensorType::sar}});
+    auto opt = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open) -> std::optional<double> {
+        const YAML::Node v = n[key];
+        if (!v.IsDefined() || v.IsNull()) {
+            return std::nullopt;
+        }
+        return r.number_in(v, Reader::join(path, key), lo, hi, lo_open, hi_open);
+    };
+    s.max_off_nadir_deg = opt("max_off_nadir_deg", 0.0, 90.0, true, true);
+    s.swath_km = opt("swath_km", 0.0, 10000.0, true, false);
+    s.min_sun_elevation_deg = opt("min_sun_elevation_deg", -90.0, 90.0, false, false);
+    s.incidence_min_deg = opt("incidence_min_deg", 0.0, 90.0, false, true);
+    s.incidence_max_deg = opt("incidence_max_deg", 0.0, 90.0, true, false);
+    if (n["look_side"].IsDefined()) {
+        s.look_side = r.choice<LookSide>(n["look_side"], Reader::join(path, "look_side"),
+                                         {{"left", LookSide::left}, {"right", LookSide::right}, {"both", LookSide::both}});
+    }
+    if (n["pass_direction"].IsDefined()) {
+        s.pass_direction = r.choice<PassDirection>(
+            n["pass_direction"], Reader::join(path, "pass_direction"),
+            {{"ascending", PassDirection::ascending}, {"descending", PassDirection::descending}, {"any", PassDirection::any}});
+    }
+    // Completeness (the rules of geometry::Sensor), stated with the scenario's key paths.
+    const int line = Reader::line_of(n);
+    if (s.type == SensorType::optical) {
+        if (!s.max_off_nadir_deg && !s.swath_km) {
+            r.fail(ErrorCode::missing_field, "an optical sensor needs max_off_nadir_deg (agile) or swath_km (fixed)", line,
+                   Reader::join(path, "max_off_nadir_deg"), name);
+        }
+        if (s.incidence_min_deg || s.incidence_max_deg) {
+            r.fail(ErrorCode::unsupported, "incidence bounds apply to sar sensors only", line,
+                   Reader::join(path, s.incidence_min_deg ? "incidence_min_deg" : "incidence_max_deg"), name);
+        }
+    } else {
+        if (!s.incidence_min_deg || !s.incidence_max_deg) {
+            r.fail(ErrorCode::missing_field, "a sar sensor needs incidence_min_deg and incidence_max_deg", line,
+                   Reader::join(path, s.incidence_min_deg ? "incidence_max_deg" : "incidence_min_deg"), name);
+        }
+        if (!(*s.incidence_min_deg < *s.incidence_max_deg)) {
+            r.fail(ErrorCode::out_of_range, "incidence_min_deg must be below incidence_max_deg", Reader::line_of(n["incidence_max_deg"]),
+                   Reader::join(path, "incidence_max_deg"), n["incidence_max_deg"].Scalar());
+        }
+        if (s.max_off_nadir_deg || s.swath_km || s.min_sun_elevation_deg) {
+            const char *key = s.max_off_nadir_deg ? "max_off_nadir_deg" : s.swath_km ? "swath_km" : "min_sun_elevation_deg";
+            r.fail(ErrorCode::unsupported, "optical constraints do not apply to sar sensors", Reader::line_of(n[key]),
+                   Reader::join(path, key), n[key].Scalar());
+        }
+    }
+    return s;
+}
+
+geometry::GroundStation read_inline_station(const Reader &r, const YAML::Node &n, const std::string &path)
+{
+    r.check_map(n, path, {"name", "lat_deg", "lon_deg", "alt_m", "min_elevation_deg", "downlink_mbit_s", "antennas", "mask"});
+    geometry::GroundStation s;
+    s.name = r.text(r.need(n, "name", path), Reader::join(path, "name"));
+    const double lat = r.number_in(r.need(n, "lat_deg", path), Reader::join(path, "lat_deg"), -90.0, 90.0);
+    const double lon = r.number_in(r.need(n, "lon_deg", path), Reader::join(path, "lon_deg"), -180.0, 360.0);
+    double alt_m = 0.0;
+    if (n["alt_m"].IsDefined()) {
+        alt_m = r.number_in(n["alt_m"], Reader::join(path, "alt_m"), -1000.0, 10000.0);
+    }
+    s.location = frames::Geodetic{lat, lon, alt_m / 1000.0};
+    if (n["min_elevation_deg"].IsDefined()) {
+        s.min_elevation_deg = r.number_in(n["min_elevation_deg"], Reader::join(path, "min_elevation_deg"), -90.0, 90.0);
+    }
+    if (n["downlink_mbit_s"].IsDefined()) {
+        s.downlink_mbit_s = r.number_in(n["downlink_mbit_s"], Reader::join(path, "downlink_mbit_s"), 0.0, 1e9);
+    }
+    if (n["antennas"].IsDefined()) {
+        const double a = r.number_in(n["antennas"], Reader::join(path, "antennas"), 1.0, 1000.0);
+        if (a != std::floor(a)) {
+            r.fail(ErrorCode::invalid_number, "must be a whole number", n["antennas"], Reader::join(path, "antennas"));
+        }
+        s.antennas = static_cast<int>(a);
+    }
+    if (const YAML::Node m = n["mask"]; m.IsDefined()) {
+        const std::string mpath = Reader::join(path, "mask");
+        if (!m.IsSequence() || m.size() == 0) {
+            r.fail(ErrorCode::syntax, "expected a non-empty list of {azimuth_deg, min_elevation_deg}", m, mpath);
+        }
+        for (std::size_t i = 0; i < m.size(); ++i) {
+            const std::string p = indexed(mpath, i);
+            r.check_map(m[i], p, {"azimuth_deg", "min_elevation_deg"});
+            geometry::MaskPoint mp{};
+            mp.azimuth_deg = r.number_in(r.need(m[i], "azimuth_deg", p), Reader::join(p, "azimuth_deg"), 0.0, 360.0, false, true);
+            mp.min_elevation_deg =
+                r.number_in(r.need(m[i], "min_elevation_deg", p), Reader::join(p, "min_elevation_deg"), -90.0, 90.0);
+            s.mask.push_back(mp);
+        }
+    }
+    return s;
+}
+
+void read_station_file_ref(const Reader &r, const YAML::Node &n, const std::string &path, Scenario &sc)
+{
+    r.check_map(n, path, {"file", "select", "min_elevation_deg"});
+    const YAML::Node fnode = r.need(n, "file", path);
+    const fs::path file = r.file(fnode, Reader::join(path, "file"));
+    ParseResult<geometry::GroundStation> rows;
+    try {
+        rows = read_stations_csv(file);
+    } catch (const ParseError &e) {
+        // A file-level problem (missing column ...) is reported where the scenario names the file, with
+        // the file's own location in the message.
+        r.fail(e.code(), fmt::format("in '{}': {}", file.string(), e.what()), fnode, Reader::join(path, "file"));
+    }
+    sc.diagnostics.insert(sc.diagnostics.end(), rows.rejected.begin(), rows.rejected.end());
+    sc.diagnostics.insert(sc.diagnostics.end(), rows.warnings.begin(), rows.warnings.end());
+    std::optional<double> min_el;
+    if (n["min_elevation_deg"].IsDefined()) {
+        min_el = r.number_in(n["min_elevation_deg"], Reader::join(path, "min_elevation_deg"), -90.0, 90.0);
+    }
+    std::vector<geometry::GroundStation> chosen;
+    if (const YAML::Node sel = n["select"]; sel.IsDefined()) {
+        const std::string spath = Reader::join(path, "select");
+        if (!sel.IsSequence()) {
+            r.fail(ErrorCode::syntax, "expected a list of station names", sel, spath);
+        }
+        for (std::size_t i = 0; i < sel.size(); ++i) {
+            const std::string name = r.text(sel[i], indexed(spath, i));
+            auto it = std::find_if(rows.items.begin(), rows.items.end(), [&](const auto &s) { return s.name == name; });
+            if (it == rows.items.end()) {
+                const bool rejected = std::any_of(rows.rejected.begin(), rows.rejected.end(),
+                                                  [&](const Diagnostic &d) { return d.context.value == name; });
+                r.fail(ErrorCode::missing_field,
+                       fmt::format("no station of that name in '{}'{}", file.string(), rejected ? " (its row was rejected)" : ""),
+                       sel[i], indexed(spath, i));
+            }
+            chosen.push_back(*it);
+        }
+    } else {
+        chosen = rows.items;
+    }
+    for (auto &s : chosen) {
+        if (min_el) {
+            s.min_elevation_deg = *min_el;
+        }
+        sc.stations.push_back(std::move(s));
+    }
+}
+
+void read_satellites(const Reader &r, const YAML::Node &list, const std::map<std::string, geometry::Sensor> &sensors,
+                     Scenario &sc)
+{
+    const std::string base = "satellites";
+    if (!list.IsSequence()) {
+        r.fail(ErrorCode::syntax, "expected a list of satellite entries", list, base);
+    }
+    std::map<std::uint32_t, std::string> seen; // norad id -> key path of its entry
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node n = list[i];
+        const std::string path = indexed(base, i);
+        r.check_map(n, path, {"tle_file", "omm_file", "norad_ids", "sensor"});
+        const bool has_tle = n["tle_file"].IsDefined();
+        const bool has_omm = n["omm_file"].IsDefined();
+        if (has_tle == has_omm) {
+            r.fail(has_tle ? ErrorCode::syntax : ErrorCode::missing_field, "give exactly one of tle_file and omm_file",
+                   Reader::line_of(n), Reader::join(path, "tle_file"));
+        }
+        const char *key = has_tle ? "tle_file" : "omm_file";
+        const YAML::Node fnode = n[key];
+        const fs::path file = r.file(fnode, Reader::join(path, key));
+        ParseResult<ElementRecord> read;
+        try {
+            read = has_tle ? read_tle_file(file) : read_omm_file(file);
+        } catch (const ParseError &e) {
+            r.fail(e.code(), fmt::format("in '{}': {}", file.string(), e.what()), fnode, Reader::join(path, key));
+        }
+        sc.diagnostics.insert(sc.diagnostics.end(), read.rejected.begin(), read.rejected.end());
+        sc.diagnostics.insert(sc.diagnostics.end(), read.warnings.begin(), read.warnings.end());
+
+        const YAML::Node snode = r.need(n, "sensor", path);
+        const std::string sname = r.text(snode, Reader::join(path, "sensor"));
+        auto sit = sensors.find(sname);
+        if (sit == sensors.end()) {
+            r.fail(ErrorCode::missing_field, "no entry of that name under 'sensors'", snode, Reader::join(path, "sensor"));
+        }
+
+        std::vector<std::pair<const ElementRecord *, YAML::Node>> picked;
+        if (const YAML::Node ids = n["norad_ids"]; ids.IsDefined()) {
+            const std::string ipath = Reader::join(path, "norad_ids");
+            std::vector<YAML::Node> items;
+            if (ids.IsScalar()) {
+                items.push_back(ids);
+            } else if (ids.IsSequence() && ids.size() > 0) {
+                for (std::size_t k = 0; k < ids.size(); ++k) {
+                    items.push_back(ids[k]);
+                }
+            } else {
+                r.fail(ErrorCode::syntax, "expected a NORAD id or a non-empty list of them", ids, ipath);
+            }
+            for (std::size_t k = 0; k < items.size(); ++k) {
+                const std::string p = ids.IsScalar() ? ipath : indexed(ipath, k);
+                const std::uint32_t id = r.norad_id(items[k], p);
+                auto it = std::find_if(read.items.begin(), read.items.end(),
+                                       [&](const ElementRecord &e) { return e.elements.norad_id == id; });
+                if (it == read.items.end()) {
+                    r.fail(ErrorCode::missing_field, fmt::format("NORAD id not found (or rejected) in '{}'", file.string()),
+                           items[k], p);
+                }
+                picked.emplace_back(&*it, items[k]);
+            }
+        } else {
+            if (read.items.empty()) {
+                r.fail(ErrorCode::missing_field, fmt::format("no valid element set in '{}'", file.string()), fnode,
+                       Reader::join(path, key));
+            }
+            for (const auto &e : read.items) {
+                picked.emplace_back(&e, fnode);
+            }
+        }
+        for (const auto &[rec, at] : picked) {
+            const auto &el = rec->elements;
+            if (auto [it, inserted] = seen.emplace(el.norad_id, path); !inserted) {
+                r.fail(ErrorCode::duplicate, fmt::format("NORAD id {} is already listed by {}", el.norad_id, it->second),
+                       at, n["norad_ids"].IsDefined() ? Reader::join(path, "norad_ids") : Reader::join(path, key));
+            }
+            std::string name(detail::trim(el.object_name));
+            if (name.empty()) {
+                name = fmt::format("NORAD {}", el.norad_id);
+            }
+            sc.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(el), std::move(name), sit->second});
+        }
+    }
+}
+
+void read_targets(const Reader &r, const YAML::Node &list, Scenario &sc)
+{
+    const std::string base = "targets";
+    if (!list.IsSequence()) {
+        r.fail(ErrorCode::syntax, "expected a list of targets", list, base);
+    }
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node n = list[i];
+        const std::string path = indexed(base, i);
+        r.check_map(n, path, {"id", "lat_deg", "lon_deg", "alt_m"});
+        geometry::Target t;
+        const YAML::Node idn = r.need(n, "id", path);
+        t.id = r.text(idn, Reader::join(path, "id"));
+        if (auto [it, inserted] = seen.emplace(t.id, Reader::line_of(idn)); !inserted) {
+            r.fail(ErrorCode::duplicate, fmt::format("target id already used on line {}", it->second), idn,
+                   Reader::join(path, "id"));
+        }
+        const double lat = r.number_in(r.need(n, "lat_deg", path), Reader::join(path, "lat_deg"), -90.0, 90.0);
+        const double lon = r.number_in(r.need(n, "lon_deg", path), Reader::join(path, "lon_deg"), -180.0, 360.0);
+        double alt_m = 0.0;
+        if (n["alt_m"].IsDefined()) {
+            alt_m = r.number_in(n["alt_m"], Reader::join(path, "alt_m"), -1000.0, 10000.0);
+        }
+        t.location = frames::Geodetic{lat, lon, alt_m / 1000.0};
+        sc.targets.push_back(std::move(t));
+    }
+}
+
+} // namespace
+
+Scenario read_scenario_file(const std::filesystem::path &path)
+{
+    const std::string text = detail::read_text_file(path);
+    return parse_scenario_text(text, path.string(), path.parent_path());
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir)
+{
+    const Reader r(source_name, base_dir.empty() ? fs::path(".") : base_dir);
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(text));
+    } catch (const YAML::Exception &e) {
+        throw ParseError(ErrorCode::syntax, fmt::format("YAML: {}", e.msg),
+                         ErrorContext{source_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", ""});
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+        r.fail(ErrorCode::missing_field, "empty scenario", 0, "start_utc");
+    }
+    r.check_map(root, "",
+                {"start_utc", "stop_utc", "duration_h", "eop_file", "search", "sensors", "satellites", "ground_stations",
+                 "targets"});
+
+    Scenario sc;
+    sc.source = source_name;
+    // ---- interval
+    sc.start = r.instant(r.need(root, "start_utc", ""), "start_utc");
+    const YAML::Node stop = root["stop_utc"];
+    const YAML::Node dur = root["duration_h"];
+    if (stop.IsDefined() && dur.IsDefined()) {
+        r.fail(ErrorCode::syntax, "give stop_utc or duration_h, not both", dur, "duration_h");
+    }
+    if (stop.IsDefined()) {
+        sc.stop = r.instant(stop, "stop_utc");
+        if (!(sc.stop > sc.start)) {
+            r.fail(ErrorCode::out_of_range, "stop_utc must be after start_utc", stop, "stop_utc");
+        }
+    } else if (dur.IsDefined()) {
+        const double h = r.number_in(dur, "duration_h", 0.0, 24.0 * 366.0 * 10.0, true, false);
+        sc.stop = sc.start + time::Duration::from_hours(h);
+    } else {
+        r.fail(ErrorCode::missing_field, "required key 'stop_utc' (or 'duration_h') is missing", 1, "stop_utc");
+    }
+    // ---- Earth orientation
+    if (const YAML::Node e = root["eop_file"]; e.IsDefined()) {
+        const fs::path file = r.file(e, "eop_file");
+        try {
+            sc.eop = read_eop_file(file);
+        } catch (const ParseError &err) {
+            r.fail(err.code(), fmt::format("in '{}': {}", file.string(), err.what()), e, "eop_file");
+        }
+    }
+    // ---- search options
+    if (const YAML::Node s = root["search"]; s.IsDefined()) {
+        r.check_map(s, "search", {"min_window_s", "edge_tolerance_s", "threads"});
+        if (s["min_window_s"].IsDefined()) {
+            sc.search.min_window_s = r.number_in(s["min_window_s"], "search.min_window_s", 0.0, 86400.0, true, false);
+        }
+        if (s["edge_tolerance_s"].IsDefined()) {
+            sc.search.edge_tolerance_s = r.number_in(s["edge_tolerance_s"], "search.edge_tolerance_s", 0.0, 60.0, true, false);
+        }
+        if (s["threads"].IsDefined()) {
+            const double t = r.number_in(s["threads"], "search.threads", 0.0, 1024.0);
+            if (t != std::floor(t)) {
+                r.fail(ErrorCode::invalid_number, "must be a whole number", s["threads"], "search.threads");
+            }
+            sc.search.threads = static_cast<int>(t);
+        }
+    }
+    // ---- sensors
+    std::map<std::string, geometry::Sensor> sensors;
+    if (const YAML::Node s = root["sensors"]; s.IsDefined()) {
+        if (!s.IsMap()) {
+            r.fail(ErrorCode::syntax, "expected a mapping of sensor name to sensor", s, "sensors");
+        }
+        std::set<std::string> names;
+        for (auto it = s.begin(); it != s.end(); ++it) {
+            const std::string name = r.text(it->first, "sensors");
+            if (!names.insert(name).second) {
+                r.fail(ErrorCode::duplicate, "sensor name given twice", it->first, "sensors." + name);
+            }
+            auto sensor = read_sensor(r, name, it->second, "sensors." + name);
+            sensors.emplace(name, sensor);
+            sc.sensors.push_back(std::move(sensor));
+        }
+    }
+    // ---- satellites
+    if (const YAML::Node s = root["satellites"]; s.IsDefined() && !s.IsNull()) {
+        read_satellites(r, s, sensors, sc);
+    }
+    // ---- ground stations: {file, select} or a list of inline entries and {file, select} items
+    if (const YAML::Node g = root["ground_stations"]; g.IsDefined() && !g.IsNull()) {
+        if (g.IsMap()) {
+            read_station_file_ref(r, g, "ground_stations", sc);
+        } else if (g.IsSequence()) {
+            for (std::size_t i = 0; i < g.size(); ++i) {
+                const std::string p = indexed("ground_stations", i);
+                if (g[i].IsMap() && g[i]["file"].IsDefined()) {
+                    read_station_file_ref(r, g[i], p, sc);
+                } else {
+                    sc.stations.push_back(read_inline_station(r, g[i], p));
+                }
+            }
+        } else {
+            r.fail(ErrorCode::syntax, "expected {file, select} or a list of stations", g, "ground_stations");
+        }
+        std::map<std::string, std::size_t> seen;
+        for (std::size_t i = 0; i < sc.stations.size(); ++i) {
+            if (!seen.emplace(sc.stations[i].name, i).second) {
+                r.fail(ErrorCode::duplicate, "station selected or defined twice", Reader::line_of(g), "ground_stations",
+                       sc.stations[i].name);
+            }
+        }
+    }
+    // ---- targets
+    if (const YAML::Node t = root["targets"]; t.IsDefined() && !t.IsNull()) {
+        read_targets(r, t, sc);
+    }
+    if (sc.satellites.empty()) {
+        r.fail(ErrorCode::missing_field, "no satellites", 1, "satellites");
+    }
+    return sc;
+}
+
+} // namespace vantage::io
