@@ -8,6 +8,9 @@ find_package(yaml-cpp 0.7 REQUIRED CONFIG)
 pkg_check_modules(ERFA REQUIRED IMPORTED_TARGET erfa>=2.0)
 pkg_check_modules(GEOGRAPHICLIB REQUIRED IMPORTED_TARGET geographiclib>=2.1)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml>=1.13)
+find_package(hwy 1.0 REQUIRED CONFIG)
+find_package(TBB 2021 REQUIRED CONFIG)
+pkg_check_modules(SLEEF REQUIRED IMPORTED_TARGET sleef>=3.5)
 
 # yaml-cpp 0.7 exports a plain `yaml-cpp` target; wrap it so the rest of the build names it one way.
 if(NOT TARGET vantage::yaml)

@@ -13,5 +13,6 @@ using Runner = std::function<int()>;
 Runner add_propagate(CLI::App &app);
 Runner add_sgp4_verify(CLI::App &app);
 Runner add_validate(CLI::App &app);
+Runner add_bench(CLI::App &app);
 
 } // namespace vantage::cli

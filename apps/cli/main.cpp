@@ -24,6 +24,7 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_propagate);
     reg(&vantage::cli::add_sgp4_verify);
     reg(&vantage::cli::add_validate);
+    reg(&vantage::cli::add_bench);
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

@@ -1,5 +1,5 @@
 // Sgp4Propagator: the public face of the SGP4 kernel in sgp4_core.cpp (unit conversion from the
-// element set, error mapping, Instant handling, batches).
+// element set, error mapping, Instant handling).
 
 #include "vantage/orbits/sgp4_propagator.hpp"
 
@@ -110,46 +110,6 @@ frames::StateVector<frames::Teme> Sgp4Propagator::propagate(const time::Instant 
     return frames::StateVector<frames::Teme>{t, s.r_km, s.v_km_s};
 }
 
-void propagate_batch(std::span<const Sgp4Propagator> sats, std::span<const time::Instant> times,
-                     const Sgp4BatchOutput &out)
-{
-    const std::size_t n = sats.size() * times.size();
-    const auto check = [n](std::size_t size, const char *name) {
-        if (size != n) {
-            ErrorContext ctx;
-            ctx.field = name;
-            ctx.value = std::to_string(size);
-            throw Error(ErrorCode::invalid_argument,
-                        fmt::format("propagate_batch: output span '{}' has {} elements, expected N*M = {}", name,
-                                    size, n),
-                        std::move(ctx));
-        }
-    };
-    check(out.x_km.size(), "x_km");
-    check(out.y_km.size(), "y_km");
-    check(out.z_km.size(), "z_km");
-    check(out.vx_km_s.size(), "vx_km_s");
-    check(out.vy_km_s.size(), "vy_km_s");
-    check(out.vz_km_s.size(), "vz_km_s");
-    check(out.status.size(), "status");
-
-    const std::size_t m = times.size();
-    for (std::size_t i = 0; i < sats.size(); ++i) {
-        const Sgp4Propagator &sat = sats[i];
-        const detail::Sgp4Record &rec = sat.record();
-        for (std::size_t j = 0; j < m; ++j) {
-            const std::size_t k = i * m + j;
-            double r[3];
-            double v[3];
-            out.status[k] = detail::sgp4_propagate(rec, sat.minutes_since_epoch(times[j]), r, v);
-            out.x_km[k] = r[0];
-            out.y_km[k] = r[1];
-            out.z_km[k] = r[2];
-            out.vx_km_s[k] = v[0];
-            out.vy_km_s[k] = v[1];
-            out.vz_km_s[k] = v[2];
-        }
-    }
-}
+// propagate_batch lives in sgp4_batch.cpp (SIMD kernel, threads).
 
 } // namespace vantage::orbits

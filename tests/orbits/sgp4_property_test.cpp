@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "vantage/io/tle.hpp"
+#include "vantage/orbits/sgp4_batch.hpp"
 #include "vantage/orbits/sgp4_propagator.hpp"
 
 namespace vantage::orbits {
@@ -135,7 +136,10 @@ TEST(Sgp4Property, ConcurrentCallsGiveBitwiseSameStates)
     }
 }
 
-TEST(Sgp4Property, BatchEqualsScalarBitwise)
+// The batch path (SIMD kernel, FMA, SLEEF) is not bit-identical to the scalar kernel; it agrees to
+// sgp4_batch_vs_scalar_* (vantage/orbits/sgp4_batch.hpp) with the same statuses. Decayed states are
+// compared relative to their size (1e-9), as in the python-sgp4 cross-check.
+TEST(Sgp4Property, BatchEqualsScalarWithinStatedBoundAndSameStatuses)
 {
     std::vector<Sgp4Propagator> sats;
     for (const ElementSet &el : cases()) {
@@ -157,7 +161,14 @@ TEST(Sgp4Property, BatchEqualsScalarBitwise)
             const std::size_t k = i * times.size() + j;
             const Sgp4State s = sats[i].propagate_minutes(sats[i].minutes_since_epoch(times[j]));
             const Sgp4State b{Vec3(x[k], y[k], z[k]), Vec3(vx[k], vy[k], vz[k]), st[k]};
-            EXPECT_TRUE(same_bits(s, b)) << "sat " << i << " time " << j;
+            ASSERT_EQ(s.status, b.status) << "sat " << i << " time " << j;
+            const double scale = s.status == Sgp4Status::decayed ? 1e-9 : 0.0;
+            for (int c = 0; c < 3; ++c) {
+                EXPECT_NEAR(b.r_km[c], s.r_km[c], std::max(sgp4_batch_vs_scalar_pos_km, scale * s.r_km.norm()))
+                    << "sat " << i << " time " << j;
+                EXPECT_NEAR(b.v_km_s[c], s.v_km_s[c], std::max(sgp4_batch_vs_scalar_vel_km_s, scale * s.v_km_s.norm()))
+                    << "sat " << i << " time " << j;
+            }
         }
     }
 }

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "vantage/core/math.hpp"
+#include "vantage/orbits/sgp4_batch.hpp"
 
 namespace vantage::orbits::test {
 
@@ -57,6 +60,36 @@ inline void expect_state_near(const std::string &label, const Vec3 &r_expected_k
             max_vel_km_s->update(std::fabs(v_km_s[i] - v_expected_km_s[i]), label);
         }
     }
+}
+
+/// Which implementation a test drives: `Sgp4Propagator::propagate_minutes` per state, or the batch
+/// path (`propagate_batch_minutes`: SIMD kernel for near-Earth, scalar kernel for deep space).
+enum class Sgp4Path { scalar, batch };
+
+inline const char *path_name(Sgp4Path path)
+{
+    return path == Sgp4Path::scalar ? "scalar" : "batch";
+}
+
+/// States of one satellite at the given minutes since epoch through `path`.
+inline std::vector<Sgp4State> propagate_path(const Sgp4Propagator &prop, std::span<const double> t_min, Sgp4Path path)
+{
+    std::vector<Sgp4State> states;
+    states.reserve(t_min.size());
+    if (path == Sgp4Path::scalar) {
+        for (const double t : t_min) {
+            states.push_back(prop.propagate_minutes(t));
+        }
+        return states;
+    }
+    const std::size_t n = t_min.size();
+    std::vector<double> x(n), y(n), z(n), vx(n), vy(n), vz(n);
+    std::vector<Sgp4Status> st(n);
+    propagate_batch_minutes(std::span<const Sgp4Propagator>(&prop, 1), t_min, Sgp4BatchOutput{x, y, z, vx, vy, vz, st});
+    for (std::size_t k = 0; k < n; ++k) {
+        states.push_back(Sgp4State{Vec3(x[k], y[k], z[k]), Vec3(vx[k], vy[k], vz[k]), st[k]});
+    }
+    return states;
 }
 
 } // namespace vantage::orbits::test

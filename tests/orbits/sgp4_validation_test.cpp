@@ -112,8 +112,12 @@ struct ExpectedError {
     Sgp4Status status;
 };
 
-TEST(Sgp4Validation, ReproducesVallado2006TcppverOut)
+// Runs against both implementations: the scalar propagator and the batch path (SIMD kernel).
+class Sgp4ValidationPaths : public ::testing::TestWithParam<test::Sgp4Path> {};
+
+TEST_P(Sgp4ValidationPaths, ReproducesVallado2006TcppverOut)
 {
+    const test::Sgp4Path path = GetParam();
     const auto records = read_verification_tles("SGP4-VER.TLE");
     const auto runs = read_tcppver(data_path("tcppver.out"));
     ASSERT_EQ(records.size(), 33u);
@@ -152,8 +156,11 @@ TEST(Sgp4Validation, ReproducesVallado2006TcppverOut)
 
         std::size_t row = 0;
         bool stopped = false;
-        for (const double t : driver_times(*rec.verification)) {
-            const Sgp4State s = prop.propagate_minutes(t);
+        const std::vector<double> times = driver_times(*rec.verification);
+        const std::vector<Sgp4State> states = test::propagate_path(prop, times, path);
+        for (std::size_t it_t = 0; it_t < times.size(); ++it_t) {
+            const double t = times[it_t];
+            const Sgp4State &s = states[it_t];
             if (s.status != Sgp4Status::ok) {
                 // The driver stops at the first error and prints no row for it.
                 error_sequence.push_back(static_cast<int>(s.status));
@@ -193,12 +200,18 @@ TEST(Sgp4Validation, ReproducesVallado2006TcppverOut)
     // python-sgp4's test asserts the same error sequence.
     EXPECT_EQ(error_sequence, (std::vector<int>{1, 1, 6, 6, 4, 3, 6}));
     EXPECT_EQ(compared, 667u - 1u); // 700 lines - 33 headers = 667 rows, minus the stale 33334 row
-    std::printf("[ Sgp4Validation ] %zu states vs tcppver.out: max |dr| = %.3e km (%s), max |dv| = %.3e km/s (%s)\n",
-                compared, max_pos_km.value, max_pos_km.where.c_str(), max_vel_km_s.value,
+    std::printf("[ Sgp4Validation ] %s path, %zu states vs tcppver.out: max |dr| = %.3e km (%s), max |dv| = %.3e km/s (%s)\n",
+                test::path_name(path), compared, max_pos_km.value, max_pos_km.where.c_str(), max_vel_km_s.value,
                 max_vel_km_s.where.c_str());
     std::printf("[ Sgp4Validation ] without 20413's far-future run: max |dr| = %.3e km (%s), max |dv| = %.3e km/s\n",
                 max_pos_near_epoch_km.value, max_pos_near_epoch_km.where.c_str(), max_vel_near_epoch_km_s.value);
 }
+
+INSTANTIATE_TEST_SUITE_P(Sgp4Validation, Sgp4ValidationPaths,
+                         ::testing::Values(test::Sgp4Path::scalar, test::Sgp4Path::batch),
+                         [](const ::testing::TestParamInfo<test::Sgp4Path> &param_info) {
+                             return std::string(test::path_name(param_info.param));
+                         });
 
 /// STK ".e" ephemeris rows: seconds from epoch, r (km), v (km/s), TEME.
 std::vector<RefRow> read_stk_e(const std::string &path)

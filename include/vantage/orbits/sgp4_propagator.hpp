@@ -142,9 +142,11 @@ struct Sgp4BatchOutput {
     std::span<Sgp4Status> status;                ///< SGP4 status per entry, N*M
 };
 
-/// Propagates N satellites to M common instants. Entry [i*M + j] is bitwise identical to
-/// `sats[i].propagate_minutes(sats[i].minutes_since_epoch(times[j]))`. Failures do not throw: they
-/// are reported in `out.status` (with the state as in `Sgp4State`).
+/// Propagates N satellites to M common instants in TEME on one thread (the batch path of
+/// `vantage/orbits/sgp4_batch.hpp`: SIMD kernel for near-Earth satellites). Entry [i*M + j] equals
+/// `sats[i].propagate_minutes(sats[i].minutes_since_epoch(times[j]))` to `sgp4_batch_vs_scalar_pos_km`
+/// / `_vel_km_s` with the same status. Failures do not throw: they are reported in `out.status` (with
+/// the state as in `Sgp4State`). For threads, ITRF and streaming see `sgp4_batch.hpp`.
 /// @throws Error(ErrorCode::invalid_argument) if any span in `out` does not have N*M elements.
 void propagate_batch(std::span<const Sgp4Propagator> sats, std::span<const time::Instant> times,
                      const Sgp4BatchOutput &out);

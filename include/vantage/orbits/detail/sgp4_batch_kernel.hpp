@@ -1,0 +1,33 @@
+#pragma once
+/// @file
+/// Test-visible internals of the batch SGP4 path: the near-Earth SIMD row kernel behind Highway's
+/// dynamic dispatch, and the target it dispatches to. Public code uses `vantage/orbits/sgp4_batch.hpp`.
+
+#include <cstddef>
+#include <cstdint>
+
+#include "vantage/orbits/detail/sgp4_core.hpp"
+
+namespace vantage::orbits::detail {
+
+/// Output pointers of one row (one satellite, n times); each points at n elements.
+struct Sgp4RowOut {
+    double *x_km, *y_km, *z_km;          ///< TEME position (km)
+    double *vx_km_s, *vy_km_s, *vz_km_s; ///< TEME velocity (km/s)
+    Sgp4Status *status;                  ///< SGP4 status per time
+};
+
+/// True if `sgp4_near_earth_row` handles this record (near-Earth, positive Brouwer mean motion);
+/// otherwise use `sgp4_propagate` per time.
+bool sgp4_row_kernel_applies(const Sgp4Record &rec) noexcept;
+
+/// Near-Earth SGP4 of one satellite at n times (minutes since epoch) with the SIMD target Highway
+/// dispatches to now (`hwy::SetSupportedTargetsForTest` changes it). Precondition:
+/// `sgp4_row_kernel_applies(rec)`. Same results as `sgp4_propagate` per time to the bounds stated in
+/// `vantage/orbits/sgp4_batch.hpp`.
+void sgp4_near_earth_row(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out);
+
+/// The Highway target (`HWY_AVX3`, `HWY_AVX2`, ..., `HWY_EMU128`) `sgp4_near_earth_row` runs on now.
+std::int64_t sgp4_batch_dispatched_target();
+
+} // namespace vantage::orbits::detail
