@@ -29,9 +29,10 @@ struct BenchOptions {
     std::string start = "2025-10-03T00:00:00Z";
     unsigned threads = 1;
     std::string path = "batch";
-    std::size_t chunk = 512;
+    std::size_t chunk = 64;
     int repeat = 3;
     std::string write_tle;
+    std::string simd;
 };
 
 int run_bench_sgp4(const BenchOptions &o)
@@ -76,6 +77,10 @@ int run_bench_sgp4(const BenchOptions &o)
     const std::size_t m = grid.size();
     const std::size_t states = sats.size() * m;
 
+    if (!o.simd.empty() && !orbits::sgp4_batch_limit_simd_target(o.simd)) {
+        throw ConfigError(ErrorCode::invalid_argument, "SIMD target not available on this machine/build",
+                          ErrorContext{"", 0, "--simd", o.simd});
+    }
     orbits::Sgp4BatchOptions bo;
     bo.threads = o.threads;
     std::size_t errors = 0;
@@ -166,6 +171,7 @@ Runner add_bench(CLI::App &app)
     sgp4->add_option("--chunk", opts->chunk, "satellites per streamed chunk (bounds memory)")->capture_default_str();
     sgp4->add_option("--repeat", opts->repeat, "runs; the best is reported")->capture_default_str();
     sgp4->add_option("--write-tle", opts->write_tle, "also write the workload's element sets as a TLE file");
+    sgp4->add_option("--simd", opts->simd, "force a SIMD target of the batch path (AVX3, AVX2, SSE4, SSSE3, SCALAR)");
     return [opts]() { return run_bench_sgp4(*opts); };
 }
 

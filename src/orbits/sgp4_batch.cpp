@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -208,8 +209,14 @@ void propagate_batch_stream(std::span<const Sgp4Propagator> sats, std::span<cons
     }
     const std::size_t m = times.size();
     const std::size_t cap = std::min(chunk_sats, sats.size()) * m;
-    std::vector<double> x(cap), y(cap), z(cap), vx(cap), vy(cap), vz(cap);
-    std::vector<Sgp4Status> st(cap);
+    // Uninitialised (every entry is written before the sink sees it): no memset of 52 bytes per state.
+    const auto x = std::make_unique_for_overwrite<double[]>(cap);
+    const auto y = std::make_unique_for_overwrite<double[]>(cap);
+    const auto z = std::make_unique_for_overwrite<double[]>(cap);
+    const auto vx = std::make_unique_for_overwrite<double[]>(cap);
+    const auto vy = std::make_unique_for_overwrite<double[]>(cap);
+    const auto vz = std::make_unique_for_overwrite<double[]>(cap);
+    const auto st = std::make_unique_for_overwrite<Sgp4Status[]>(cap);
     for (std::size_t i0 = 0; i0 < sats.size(); i0 += chunk_sats) {
         const std::size_t n = std::min(chunk_sats, sats.size() - i0);
         const std::size_t k = n * m;
@@ -217,8 +224,8 @@ void propagate_batch_stream(std::span<const Sgp4Propagator> sats, std::span<cons
         chunk.first_sat = i0;
         chunk.n_sats = n;
         chunk.n_times = m;
-        chunk.out = Sgp4BatchOutput{{x.data(), k},  {y.data(), k},  {z.data(), k}, {vx.data(), k},
-                                    {vy.data(), k}, {vz.data(), k}, {st.data(), k}};
+        chunk.out = Sgp4BatchOutput{{x.get(), k},  {y.get(), k},  {z.get(), k}, {vx.get(), k},
+                                    {vy.get(), k}, {vz.get(), k}, {st.get(), k}};
         propagate_batch(sats.subspan(i0, n), times, chunk.out, options);
         sink(chunk);
     }
@@ -227,6 +234,22 @@ void propagate_batch_stream(std::span<const Sgp4Propagator> sats, std::span<cons
 std::string sgp4_batch_simd_target()
 {
     return hwy::TargetName(detail::sgp4_batch_dispatched_target());
+}
+
+bool sgp4_batch_limit_simd_target(std::string_view name)
+{
+    if (name.empty()) {
+        hwy::SetSupportedTargetsForTest(0);
+        return true;
+    }
+    hwy::SetSupportedTargetsForTest(0);
+    for (const std::int64_t t : hwy::SupportedAndGeneratedTargets()) {
+        if (name == hwy::TargetName(t)) {
+            hwy::SetSupportedTargetsForTest(t);
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace vantage::orbits

@@ -122,11 +122,30 @@ HWY_INLINE V Atan2(D d, V y, V x)
 #endif
 }
 
-/// sin and cos of a small angle by Taylor series to x^21 / x^20: the truncation error is below
-/// |x|^22 / 22! < 1e-21 for |x| <= 1 rad, i.e. under half an ulp of the result.
+/// sin and cos of a small angle by Taylor series. If every lane has |x| <= 0.1 rad (the usual case:
+/// short-period corrections ~1e-3 rad, Kepler steps after the first), terms to x^13 / x^12 suffice
+/// (truncation below |x|^14 / 14! < 1.2e-25, far under an ulp); otherwise terms to x^21 / x^20
+/// (below |x|^22 / 22! < 1e-21 for |x| <= 1 rad). The short form halves the dependency chain.
 HWY_INLINE void SinCosSmall(D d, V x, V &s, V &c)
 {
     const V x2 = hn::Mul(x, x);
+    if (hn::AllTrue(d, hn::Le(hn::Abs(x), hn::Set(d, 0.1)))) {
+        V ps = hn::Set(d, 1.0 / 6227020800.0);                            // 1/13!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 39916800.0));           // 1/11!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, 1.0 / 362880.0));              // 1/9!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 5040.0));               // 1/7!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, 1.0 / 120.0));                 // 1/5!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 6.0));                  // 1/3!
+        s = hn::MulAdd(hn::Mul(ps, x2), x, x);
+        V pc = hn::Set(d, 1.0 / 479001600.0);                             // 1/12!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, -1.0 / 3628800.0));           // 1/10!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, 1.0 / 40320.0));              // 1/8!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, -1.0 / 720.0));               // 1/6!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, 1.0 / 24.0));                 // 1/4!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, -0.5));                       // 1/2!
+        c = hn::MulAdd(pc, x2, hn::Set(d, 1.0));
+        return;
+    }
     // Horner in x^2 with coefficients (-1)^k / (2k+1)!, k = 0..10.
     V ps = hn::Set(d, 1.0 / 51090942171709440000.0);                  // 1/21!
     ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 121645100408832000.0)); // 1/19!
@@ -212,9 +231,9 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     V templ = hn::Mul(k.t2cof, t2);
     V mm = xmdf;
     V argpm = argpdf;
+    V sxmdf;
+    V cxmdf;
     if (k.full) {
-        V sxmdf;
-        V cxmdf;
         SinCos(d, xmdf, sxmdf, cxmdf);
         const V delomg = hn::Mul(k.omgcof, t);
         const V delmtemp = hn::MulAdd(k.eta, cxmdf, one);
@@ -250,6 +269,7 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     const auto bad_ecc = hn::Or(hn::Ge(em, one), hn::Lt(em, hn::Set(d, -0.001)));
     em = hn::Max(em, hn::Set(d, 1.0e-6)); // sgp4fix: avoid a divide by zero
     mm = hn::MulAdd(k.no_unkozai, templ, mm);
+    const V dmm = hn::Sub(mm, xmdf); // drag change of the mean anomaly, before the 2 pi reductions
     V xlm = hn::Add(hn::Add(mm, argpm), nodem);
     nodem = Fmod2Pi(d, nodem);
     argpm = Fmod2Pi(d, argpm);
@@ -272,7 +292,23 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     V eo1 = u;
     V s;
     V c;
-    SinCos(d, eo1, s, c);
+    // u = M_DF + dmm + omega + du with du = temp xlcof axnl (J3, ~1e-3 rad). With drag terms on, sin/cos
+    // of M_DF are known: build sin/cos(u) by addition theorems and save a full-range sin/cos.
+    const V du = hn::Mul(hn::Mul(temp, k.xlcof), axnl);
+    if (k.full && AllSmall(d, dmm) && AllSmall(d, du)) {
+        V sd;
+        V cd;
+        SinCosSmall(d, dmm, sd, cd);
+        const V sm = hn::MulAdd(sxmdf, cd, hn::Mul(cxmdf, sd)); // sin/cos(M)
+        const V cm = hn::NegMulAdd(sxmdf, sd, hn::Mul(cxmdf, cd));
+        const V smw = hn::MulAdd(sm, cargp, hn::Mul(cm, sargp)); // sin/cos(M + omega)
+        const V cmw = hn::NegMulAdd(sm, sargp, hn::Mul(cm, cargp));
+        SinCosSmall(d, du, sd, cd);
+        s = hn::MulAdd(smw, cd, hn::Mul(cmw, sd));
+        c = hn::NegMulAdd(smw, sd, hn::Mul(cmw, cd));
+    } else {
+        SinCos(d, eo1, s, c);
+    }
     V sineo1 = s;
     V coseo1 = c;
     auto active = hn::Eq(zero, zero); // all lanes
