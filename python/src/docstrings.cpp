@@ -46,6 +46,7 @@ Args:
     opsmode: "i" (improved, default) or "a" (AFSPC).
     eop: an EarthOrientation (from read_eop) for "itrf"/"gcrf"; without it UT1-UTC and polar
         motion are zero (up to ~440 m at the Earth's surface) and a warning is issued.
+    threads: worker threads for the batch (SIMD) propagator; 0 = all cores. Default 1.
 
 Returns:
     (states, errors): states is a float64 array of shape (N, M, 6), x, y, z in km and vx, vy, vz in

@@ -5,6 +5,7 @@
 #include "conversions.hpp"
 #include "docstrings.hpp"
 #include "expose.hpp"
+#include "vantage/orbits/sgp4_batch.hpp"
 #include "vantage/orbits/sgp4_propagator.hpp"
 #include "vantage_python_frames.hpp"
 
@@ -64,7 +65,7 @@ void expose_orbits(py::module_ &m)
     m.def(
         "propagate",
         [](const py::object &elements, const py::object &times, const std::string &frame, const std::string &gravity,
-           const std::string &opsmode, const py::object &eop_obj) {
+           const std::string &opsmode, const py::object &eop_obj, unsigned threads) {
             const auto sets = to_element_list(elements);
             const auto ts = to_instants(times);
             const FrameName out_frame = parse_frame(frame);
@@ -93,7 +94,13 @@ void expose_orbits(py::module_ &m)
                 const std::size_t k = n * mt;
                 std::vector<double> x(k), y(k), z(k), vx(k), vy(k), vz(k);
                 std::vector<orbits::Sgp4Status> st(k);
-                orbits::propagate_batch(props, ts, orbits::Sgp4BatchOutput{x, y, z, vx, vy, vz, st});
+                orbits::Sgp4BatchOptions bopt;
+                bopt.threads = threads;
+                bopt.eop = eop;
+                // ITRF comes straight out of the batch kernel; GCRF goes TEME -> GCRF below.
+                bopt.frame = out_frame == FrameName::itrf ? orbits::Sgp4BatchFrame::itrf : orbits::Sgp4BatchFrame::teme;
+                const FrameName batch_frame = out_frame == FrameName::itrf ? FrameName::itrf : FrameName::teme;
+                orbits::propagate_batch(props, ts, orbits::Sgp4BatchOutput{x, y, z, vx, vy, vz, st}, bopt);
                 for (std::size_t i = 0; i < k; ++i) {
                     double *o = s + 6 * i;
                     e[i] = static_cast<std::int8_t>(st[i]);
@@ -107,13 +114,13 @@ void expose_orbits(py::module_ &m)
                     o[3] = vx[i];
                     o[4] = vy[i];
                     o[5] = vz[i];
-                    convert_state(FrameName::teme, out_frame, ts[i % mt], o, eop);
+                    convert_state(batch_frame, out_frame, ts[i % mt], o, eop);
                 }
             }
             return py::make_tuple(states, errors);
         },
         py::arg("elements"), py::arg("times"), py::arg("frame") = "teme", py::arg("gravity") = "wgs72",
-        py::arg("opsmode") = "i", py::arg("eop") = py::none(), propagate_doc().c_str());
+        py::arg("opsmode") = "i", py::arg("eop") = py::none(), py::arg("threads") = 1u, propagate_doc().c_str());
 }
 
 } // namespace vantage::python

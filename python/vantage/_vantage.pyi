@@ -65,6 +65,7 @@ def propagate(
     gravity: str = "wgs72",
     opsmode: str = "i",
     eop: EarthOrientation | None = None,
+    threads: int = 1,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8]]: ...
 def convert_states(
     states: npt.ArrayLike, times: TimesLike, from_frame: str, to_frame: str, eop: EarthOrientation = ...
