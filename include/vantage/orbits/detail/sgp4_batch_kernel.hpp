@@ -27,6 +27,9 @@ bool sgp4_row_kernel_applies(const Sgp4Record &rec) noexcept;
 /// `vantage/orbits/sgp4_batch.hpp`.
 void sgp4_near_earth_row(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out);
 
+/// s[i], c[i] = sin, cos of x[i] (i < n) by the batch kernel's vector sin/cos on the dispatched target.
+void sgp4_batch_sincos(const double *x, std::size_t n, double *s, double *c);
+
 /// The Highway target (`HWY_AVX3`, `HWY_AVX2`, ..., `HWY_EMU128`) `sgp4_near_earth_row` runs on now.
 std::int64_t sgp4_batch_dispatched_target();
 
