@@ -16,9 +16,9 @@
 /// - targets are pruned with a latitude/longitude grid: a target is only searched during the ephemeris
 ///   intervals where it lies within the sensor's footprint radius (plus the sub-satellite motion over the
 ///   interval) of the sub-satellite point, so the cost grows with the targets actually visible;
-/// - satellites are searched in parallel (TBB), each with a cubic Hermite ephemeris of its ITRF state
-///   sampled from SGP4 (node spacing <= 30 s, interpolation error <= ~2 cm for LEO, far below the SGP4
-///   model error; edges move by < 10 µs from it).
+/// - satellites are searched in parallel (TBB), each with an ephemeris of its ITRF state sampled from SGP4
+///   (node spacing <= 30 s and <= 0.03 rad of orbital motion, six-point Lagrange interpolation of positions and
+///   velocities separately; interpolation error ~25 µm for LEO, far below the SGP4 model error).
 ///
 /// Accuracy (tests/access, docs/accuracy.md): edges within `edge_tolerance_s` (default 1 ms) of the root of the
 /// same switching functions; property test vs dense 0.25 s sampling on random LEO/SSO/Molniya/GEO pairs.

@@ -1,0 +1,1009 @@
+#include "vantage/access/access.hpp"
+
+// NOTE: the guarantee argument for the sampling below is written out in docs/accuracy.md
+// ("Access windows: why none is missed"); the comments here point at its steps.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fmt/format.h>
+#include <limits>
+#include <thread>
+#include <utility>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "vantage/core/constants.hpp"
+#include "vantage/core/error.hpp"
+#include "vantage/frames/transforms.hpp"
+#include "vantage/geometry/detail/sun_table.hpp"
+#include "vantage/geometry/look.hpp"
+
+namespace vantage::access {
+
+double Window::duration_s() const
+{
+    return (end - start).seconds();
+}
+
+namespace {
+
+using geometry::LookSide;
+using geometry::PassDirection;
+
+constexpr double earth_mu_km3_s2 = 398600.4418;
+// Bound on the rate of the Sun's elevation at a fixed ground point: Earth rotation plus the Sun's own
+// apparent motion (< 1.02 deg/day = 2.1e-7 rad/s), with margin.
+constexpr double sun_rate_bound_rad_s = frames::earth_rate_rad_s * 1.0001 + 2.5e-7;
+// Semi-minor axis of WGS-84: every point of the ellipsoid is at least this far from the centre.
+constexpr double wgs84_b_km = wgs84_a_km * (1.0 - wgs84_f);
+// Smallest meridian radius of curvature of WGS-84 (b^2/a): the ellipsoid normal along the satellite's motion
+// turns at most at v / (M_min + h) rad/s.
+constexpr double wgs84_m_min_km = wgs84_b_km * wgs84_b_km / wgs84_a_km;
+// Mean Earth radius used for the fixed-optical half-swath angle (geometry::half_swath_angle_deg default).
+constexpr double mean_radius_km = 6371.0088;
+// Extra angular margin of the pruning footprint: geodetic vs geocentric directions differ by < 0.2 deg at
+// the target and at the satellite's foot point; 1 deg covers both with room.
+constexpr double prune_margin_rad = 1.0 * deg_to_rad;
+
+// ---------------------------------------------------------------------------------------------------------
+// Ephemeris: six-point Lagrange interpolation of the ITRF state sampled from SGP4.
+struct SatState {
+    Vec3 r;
+    Vec3 v;
+};
+
+struct SatBounds {
+    double v_max = 0.0;       // max ITRF speed over the interval (km/s), with margin
+    double r_min = 0.0;       // min geocentric radius (km), with margin
+    double r_max = 0.0;       // max geocentric radius (km), with margin
+    double omega_n = 0.0;     // max turn rate of the geodetic nadir (rad/s)
+    double omega_right = 0.0; // max turn rate of the unit "right" vector nadir x v / |nadir x v| (rad/s)
+    double omega_dir = 0.0;   // max turn rate of the geocentric direction r/|r| (rad/s)
+    double h_min = 0.0;       // min altitude above the ellipsoid (km), lower bound
+};
+
+class Ephemeris {
+public:
+    Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double span_s,
+              const frames::EarthOrientation &eop)
+    {
+        const orbits::ElementSet &el = prop.elements();
+        const double n_rad_s = el.mean_motion_rev_day * two_pi / seconds_per_day;
+        const double e = std::clamp(el.eccentricity, 0.0, 0.99);
+        // Angular rate at perigee (Kepler) plus Earth rotation: the fastest the ITRF state turns.
+        const double omega_max = n_rad_s * (1.0 + e) * (1.0 + e) / std::pow(1.0 - e * e, 1.5) + frames::earth_rate_rad_s;
+        // NOTE: six-point Lagrange with node spacing h: position error ~ 5e-3 r (omega h)^6, i.e. 25 µm for LEO at
+        // omega h = 0.03; at least 6 nodes.
+        const double step_target_s = std::min(30.0, 0.03 / omega_max);
+        const auto intervals = static_cast<std::size_t>(std::max(5.0, std::ceil(span_s / step_target_s)));
+        m_step_s = span_s / static_cast<double>(intervals);
+        const std::size_t n = intervals + 1;
+        m_r.resize(n);
+        m_v.resize(n);
+        for (std::size_t k = 0; k < n; ++k) {
+            const double tau = (k + 1 == n) ? span_s : static_cast<double>(k) * m_step_s;
+            const time::Instant t = start + time::Duration::from_seconds(tau);
+            const orbits::Sgp4State s = prop.propagate_minutes(prop.minutes_since_epoch(t));
+            if (s.status != orbits::Sgp4Status::ok) {
+                throw DomainError(orbits::to_error_code(s.status),
+                                  fmt::format("SGP4 fails for NORAD {} at {}: {}", el.norad_id, t.to_iso8601_utc(3),
+                                              orbits::describe(s.status)),
+                                  ErrorContext{"", 0, "norad_id", std::to_string(el.norad_id)});
+            }
+            const frames::StateVector<frames::Itrf> itrf =
+                frames::teme_to_itrf(frames::StateVector<frames::Teme>{t, s.r_km, s.v_km_s}, eop);
+            m_r[k] = itrf.r_km;
+            m_v[k] = itrf.v_km_s;
+        }
+        compute_bounds();
+    }
+
+    /// Six-point Lagrange interpolation of the node positions and, separately, of the node velocities.
+    /// NOTE: not cubic Hermite: SGP4's velocity is not exactly the derivative of its position (differences of
+    /// ~1 m/s), so a Hermite interpolant drifts by metres between nodes. Interpolating each quantity on its own
+    /// keeps both on SGP4's values: error ~ 5e-3 (omega h)^6 r, 25 µm for LEO at omega h = 0.03.
+    SatState at(double tau_s) const
+    {
+        const std::size_t n = m_r.size();
+        const double x = std::clamp(tau_s / m_step_s, 0.0, static_cast<double>(n - 1));
+        auto k = static_cast<std::size_t>(x);
+        // Stencil k-2 .. k+3, shifted inward at the ends.
+        std::size_t first = k >= 2 ? k - 2 : 0;
+        if (first + 6 > n) {
+            first = n - 6;
+        }
+        const double s = x - static_cast<double>(first); // position within the stencil, nodes at 0..5
+        double w[6];
+        for (int i = 0; i < 6; ++i) {
+            double num = 1.0;
+            double den = 1.0;
+            for (int j = 0; j < 6; ++j) {
+                if (j != i) {
+                    num *= s - j;
+                    den *= i - j;
+                }
+            }
+            w[i] = num / den;
+        }
+        SatState out{Vec3::Zero(), Vec3::Zero()};
+        for (std::size_t i = 0; i < 6; ++i) {
+            out.r += w[i] * m_r[first + i];
+            out.v += w[i] * m_v[first + i];
+        }
+        return out;
+    }
+
+    std::size_t nodes() const noexcept { return m_r.size(); }
+    double step_s() const noexcept { return m_step_s; }
+    double node_tau(std::size_t k) const noexcept
+    {
+        return k + 1 == m_r.size() ? m_step_s * static_cast<double>(k) : m_step_s * static_cast<double>(k);
+    }
+    const Vec3 &node_r(std::size_t k) const noexcept { return m_r[k]; }
+    const SatBounds &bounds() const noexcept { return m_bounds; }
+
+private:
+    void compute_bounds()
+    {
+        double v_max = 0.0, r_min = std::numeric_limits<double>::max(), r_max = 0.0;
+        double w_min = std::numeric_limits<double>::max();
+        for (std::size_t k = 0; k < m_r.size(); ++k) {
+            v_max = std::max(v_max, m_v[k].norm());
+            r_min = std::min(r_min, m_r[k].norm());
+            r_max = std::max(r_max, m_r[k].norm());
+            const Vec3 nadir = geometry::geodetic_nadir_itrf(m_r[k]);
+            w_min = std::min(w_min, nadir.cross(m_v[k]).norm());
+        }
+        const double h = m_step_s;
+        const double w = frames::earth_rate_rad_s;
+        // Extremes between nodes: the radius can dip below the node minimum by at most a h^2 / 8 (a = radial
+        // acceleration bound), the speed exceed the node maximum by at most a h / 2.
+        const double a_max0 = 1.01 * earth_mu_km3_s2 / (r_min * r_min) + 2.0 * w * v_max + w * w * r_max;
+        r_min -= a_max0 * h * h / 8.0 + 0.01;
+        r_max += a_max0 * h * h / 8.0 + 0.01;
+        v_max = v_max + a_max0 * h / 2.0 + 1e-4;
+        // ITRF acceleration: gravity (J2 adds < 0.3%), Coriolis, centrifugal.
+        const double a_max = 1.01 * earth_mu_km3_s2 / (r_min * r_min) + 2.0 * w * v_max + w * w * r_max;
+        SatBounds b;
+        b.v_max = v_max;
+        b.r_min = r_min;
+        b.r_max = r_max;
+        b.h_min = std::max(r_min - wgs84_a_km, 1.0);
+        b.omega_n = v_max / (wgs84_m_min_km + b.h_min);
+        b.omega_dir = v_max / r_min;
+        // |d(nadir x v)/dt| <= omega_n |v| + |a|; the unit vector turns at most that over |nadir x v|, whose
+        // minimum between nodes is at least the node minimum minus that rate times h / 2.
+        const double wdot = b.omega_n * v_max + a_max;
+        const double w_floor = std::max(w_min - wdot * h / 2.0, 1e-6);
+        b.omega_right = wdot / w_floor;
+        m_bounds = b;
+    }
+
+    double m_step_s = 30.0;
+    std::vector<Vec3> m_r;
+    std::vector<Vec3> m_v;
+    SatBounds m_bounds;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Sites and satellite frames.
+struct Site {
+    Vec3 r;    // ITRF (km)
+    Vec3 up;   // ellipsoid normal
+    Vec3 east;
+    Vec3 north;
+    Vec3 unit; // geocentric direction (for pruning)
+};
+
+Site make_site(const frames::Geodetic &g)
+{
+    Site s;
+    s.r = frames::geodetic_to_itrf(g);
+    const double phi = g.lat_deg * deg_to_rad;
+    const double lam = g.lon_deg * deg_to_rad;
+    s.up = Vec3(std::cos(phi) * std::cos(lam), std::cos(phi) * std::sin(lam), std::sin(phi));
+    s.east = Vec3(-std::sin(lam), std::cos(lam), 0.0);
+    s.north = Vec3(-std::sin(phi) * std::cos(lam), -std::sin(phi) * std::sin(lam), std::cos(phi));
+    s.unit = s.r.normalized();
+    return s;
+}
+
+struct SatFrame {
+    Vec3 r;
+    Vec3 v;
+    Vec3 nadir;
+    Vec3 right;
+    double alt_km;
+    double lat_rad;
+    double lon_rad;
+};
+
+SatFrame make_frame(const SatState &st)
+{
+    SatFrame f;
+    f.r = st.r;
+    f.v = st.v;
+    const frames::Geodetic foot = frames::itrf_to_geodetic(st.r);
+    f.lat_rad = foot.lat_deg * deg_to_rad;
+    f.lon_rad = foot.lon_deg * deg_to_rad;
+    f.alt_km = foot.h_km;
+    f.nadir = -Vec3(std::cos(f.lat_rad) * std::cos(f.lon_rad), std::cos(f.lat_rad) * std::sin(f.lon_rad),
+                    std::sin(f.lat_rad));
+    const Vec3 w = f.nadir.cross(st.v);
+    const double wn = w.norm();
+    f.right = wn > 0.0 ? Vec3(w / wn) : Vec3::Zero();
+    return f;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Constraints.
+enum class Kind { station, agile, fixed, sar };
+
+struct Spec {
+    Kind kind = Kind::station;
+    // station mask
+    std::vector<std::pair<double, double>> mask_rad; // (azimuth, min elevation), sorted by azimuth; empty = constant
+    double mask_lo_rad = 0.0;
+    double mask_hi_rad = 0.0;
+    double mask_slope = 0.0;
+    // target sensors
+    double max_off_nadir_rad = 0.0;
+    double swath_km = 0.0;
+    bool has_sun = false;
+    double sun_min_rad = 0.0;
+    double e_lo_rad = 0.0; // SAR: 90 - incidence_max
+    double e_hi_rad = 0.0; // SAR: 90 - incidence_min
+    LookSide side = LookSide::both;
+    PassDirection pass = PassDirection::any;
+};
+
+double mask_at(const Spec &s, double az_rad)
+{
+    const auto &m = s.mask_rad;
+    if (m.empty()) {
+        return s.mask_lo_rad;
+    }
+    if (m.size() == 1) {
+        return m.front().second;
+    }
+    const auto it = std::upper_bound(m.begin(), m.end(), az_rad,
+                                     [](double a, const std::pair<double, double> &p) { return a < p.first; });
+    const auto &hi = (it == m.end()) ? m.front() : *it;
+    const auto &lo = (it == m.begin()) ? m.back() : *(it - 1);
+    double span = hi.first - lo.first;
+    double off = az_rad - lo.first;
+    if (span <= 0.0) {
+        span += two_pi;
+    }
+    if (off < 0.0) {
+        off += two_pi;
+    }
+    return span > 0.0 ? lo.second + (hi.second - lo.second) * (off / span) : lo.second;
+}
+
+/// Value and certified sign-keeping span of one switching function at one instant.
+struct Eval {
+    double g;    // >= 0: constraint holds
+    double skip; // g keeps its sign on [tau, tau + skip) (s)
+};
+
+/// Conjunction of constraints: G = min g_i. If G < 0, G stays negative at least as long as the longest
+/// certified span among the negative constraints; if G >= 0, as long as the shortest certified span of all.
+struct AndAcc {
+    double g = std::numeric_limits<double>::infinity();
+    double skip_min = std::numeric_limits<double>::infinity();
+    double skip_neg = 0.0;
+    bool neg = false;
+    void add(double gi, double si)
+    {
+        g = std::min(g, gi);
+        skip_min = std::min(skip_min, si);
+        if (gi < 0.0) {
+            neg = true;
+            skip_neg = std::max(skip_neg, si);
+        }
+    }
+    Eval result() const { return {g, neg ? skip_neg : skip_min}; }
+};
+
+/// Time before the line of sight from a fixed ground point can turn by `angle_rad`: its turn rate is at most
+/// v_max / rho(t') with rho(t') >= rho - v_max (t' - t), whose integral is ln(rho / (rho - v_max s)).
+double los_skip(double angle_rad, double rho_km, double v_max)
+{
+    return rho_km * (-std::expm1(-angle_rad)) / v_max;
+}
+
+struct Context {
+    const Spec *spec;
+    const Site *site;
+    const Ephemeris *eph;
+    const geometry::detail::SunTable *sun;
+};
+
+struct Geo {
+    SatFrame f;
+    Vec3 u;      // unit site -> satellite
+    double rho;  // range (km)
+    double el;   // elevation (rad)
+};
+
+Geo geo_at(const Context &c, double tau)
+{
+    Geo g;
+    g.f = make_frame(c.eph->at(tau));
+    const Vec3 d = g.f.r - c.site->r;
+    g.rho = d.norm();
+    g.u = d / g.rho;
+    g.el = std::asin(std::clamp(g.u.dot(c.site->up), -1.0, 1.0));
+    return g;
+}
+
+double azimuth_rad(const Site &s, const Vec3 &u)
+{
+    double az = std::atan2(u.dot(s.east), u.dot(s.north));
+    return az < 0.0 ? az + two_pi : az;
+}
+
+double sun_elevation_rad(const Context &c, double tau)
+{
+    const Vec3 d = (c.sun->position_itrf_km(tau) - c.site->r).normalized();
+    return std::asin(std::clamp(d.dot(c.site->up), -1.0, 1.0));
+}
+
+/// The combined switching function of one satellite-site pair (see docs/accuracy.md for each bound).
+Eval evaluate(const Context &c, double tau)
+{
+    const Spec &s = *c.spec;
+    const SatBounds &b = c.eph->bounds();
+    const Geo g = geo_at(c, tau);
+    AndAcc acc;
+    if (s.kind == Kind::station) {
+        if (g.el < s.mask_lo_rad) { // below the lowest mask value: el must rise that far first
+            acc.add(g.el - mask_at(s, azimuth_rad(*c.site, g.u)), los_skip(s.mask_lo_rad - g.el, g.rho, b.v_max));
+        } else if (g.el > s.mask_hi_rad) {
+            acc.add(g.el - mask_at(s, azimuth_rad(*c.site, g.u)), los_skip(g.el - s.mask_hi_rad, g.rho, b.v_max));
+        } else { // inside the band: g = el - mask(az), |dg/dt| <= (1 + slope / cos(el_band)) * LOS rate
+            const double band = std::min(5.0 * deg_to_rad, (0.5 * pi - s.mask_hi_rad) / 2.0);
+            const double gm = g.el - mask_at(s, azimuth_rad(*c.site, g.u));
+            const double k = 1.0 + s.mask_slope / std::cos(s.mask_hi_rad + band);
+            const double stay = los_skip(s.mask_hi_rad + band - g.el, g.rho, b.v_max);
+            acc.add(gm, std::min(los_skip(std::abs(gm) / k, g.rho, b.v_max), stay));
+        }
+        return acc.result();
+    }
+    // Every target constraint needs the target to see the satellite.
+    acc.add(g.el, los_skip(std::abs(g.el), g.rho, b.v_max));
+    const Vec3 los = -g.u; // satellite -> target
+    const double cpart = los.dot(g.f.right);
+    const double npart = los.dot(g.f.nadir);
+    switch (s.kind) {
+    case Kind::agile: {
+        const double on = std::atan2(los.cross(g.f.nadir).norm(), npart);
+        const double gi = s.max_off_nadir_rad - on;
+        acc.add(gi, std::min(los_skip(std::abs(gi) / 2.0, g.rho, b.v_max), std::abs(gi) / (2.0 * b.omega_n)));
+        break;
+    }
+    case Kind::fixed: {
+        // g = sin(hs) sqrt(c^2 + n^2) - |c|: same sign as hs - |atan2(c, n)| for n > 0, globally Lipschitz.
+        const double hs = geometry::half_swath_angle_deg(s.swath_km, std::max(g.f.alt_km, 1.0), mean_radius_km) * deg_to_rad;
+        const double gi = std::sin(hs) * std::hypot(cpart, npart) - std::abs(cpart);
+        const double lam = s.swath_km / (2.0 * mean_radius_km);
+        const double omega_hs = mean_radius_km * std::sin(lam) * b.v_max / (b.h_min * b.h_min);
+        const double rest = 2.0 * b.omega_right + b.omega_n + omega_hs;
+        acc.add(gi, std::min(los_skip(std::abs(gi) / 6.0, g.rho, b.v_max), std::abs(gi) / (2.0 * rest)));
+        break;
+    }
+    case Kind::sar: {
+        acc.add(g.el - s.e_lo_rad, los_skip(std::abs(g.el - s.e_lo_rad), g.rho, b.v_max));
+        acc.add(s.e_hi_rad - g.el, los_skip(std::abs(s.e_hi_rad - g.el), g.rho, b.v_max));
+        break;
+    }
+    case Kind::station:
+        break;
+    }
+    if (s.side != LookSide::both) {
+        const double gi = s.side == LookSide::right ? cpart : -cpart;
+        acc.add(gi, std::min(los_skip(std::abs(gi) / 2.0, g.rho, b.v_max), std::abs(gi) / (2.0 * b.omega_right)));
+    }
+    if (s.has_sun && !acc.neg) {
+        // NOTE: skipped when a geometric constraint is already negative: the conjunction is then negative, and
+        // the longest negative span over a subset is still a valid (shorter or equal) span.
+        const double gi = sun_elevation_rad(c, tau) - s.sun_min_rad;
+        acc.add(gi, std::abs(gi) / sun_rate_bound_rad_s);
+    }
+    return acc.result();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Root refinement and minimisation.
+
+/// Brent's method (Brent 1973, ch. 4 "zero"): a root of f in [a, b] with f(a), f(b) of opposite sign
+/// (in/out sign: >= 0 vs < 0), to within `tol` (s).
+template <class F>
+double brent_root(F &&f, double a, double fa, double b, double fb, double tol)
+{
+    if (fa == 0.0) {
+        return a;
+    }
+    if (fb == 0.0) {
+        return b;
+    }
+    double c = a, fc = fa, d = b - a, e = d;
+    for (int iter = 0; iter < 200; ++iter) {
+        if ((fb > 0.0) == (fc > 0.0)) {
+            c = a;
+            fc = fa;
+            d = e = b - a;
+        }
+        if (std::abs(fc) < std::abs(fb)) {
+            a = b;
+            b = c;
+            c = a;
+            fa = fb;
+            fb = fc;
+            fc = fa;
+        }
+        const double tol1 = 2.0 * std::numeric_limits<double>::epsilon() * std::abs(b) + 0.5 * tol;
+        const double xm = 0.5 * (c - b);
+        if (std::abs(xm) <= tol1 || fb == 0.0) {
+            return b;
+        }
+        if (std::abs(e) >= tol1 && std::abs(fa) > std::abs(fb)) {
+            double p, q, r;
+            const double s = fb / fa;
+            if (a == c) {
+                p = 2.0 * xm * s;
+                q = 1.0 - s;
+            } else {
+                q = fa / fc;
+                r = fb / fc;
+                p = s * (2.0 * xm * q * (q - r) - (b - a) * (r - 1.0));
+                q = (q - 1.0) * (r - 1.0) * (s - 1.0);
+            }
+            if (p > 0.0) {
+                q = -q;
+            }
+            p = std::abs(p);
+            if (2.0 * p < std::min(3.0 * xm * q - std::abs(tol1 * q), std::abs(e * q))) {
+                e = d;
+                d = p / q;
+            } else {
+                d = xm;
+                e = d;
+            }
+        } else {
+            d = xm;
+            e = d;
+        }
+        a = b;
+        fa = fb;
+        b += (std::abs(d) > tol1) ? d : (xm > 0.0 ? tol1 : -tol1);
+        fb = f(b);
+    }
+    return b;
+}
+
+/// Brent's minimiser (Brent 1973, ch. 5 "localmin": golden section + parabolic steps) of f on [a, b].
+template <class F>
+double brent_min(F &&f, double a, double b, double x, double fx, double tol)
+{
+    constexpr double cgold = 0.3819660112501051;
+    double w = x, v = x, fw = fx, fv = fx, d = 0.0, e = 0.0;
+    for (int iter = 0; iter < 100; ++iter) {
+        const double xm = 0.5 * (a + b);
+        const double tol1 = tol + 1e-12 * std::abs(x);
+        const double tol2 = 2.0 * tol1;
+        if (std::abs(x - xm) <= tol2 - 0.5 * (b - a)) {
+            break;
+        }
+        bool golden = true;
+        if (std::abs(e) > tol1) {
+            const double r = (x - w) * (fx - fv);
+            double q = (x - v) * (fx - fw);
+            double p = (x - v) * q - (x - w) * r;
+            q = 2.0 * (q - r);
+            if (q > 0.0) {
+                p = -p;
+            }
+            q = std::abs(q);
+            const double etemp = e;
+            e = d;
+            if (!(std::abs(p) >= std::abs(0.5 * q * etemp) || p <= q * (a - x) || p >= q * (b - x))) {
+                d = p / q;
+                const double u = x + d;
+                if (u - a < tol2 || b - u < tol2) {
+                    d = xm - x >= 0.0 ? tol1 : -tol1;
+                }
+                golden = false;
+            }
+        }
+        if (golden) {
+            e = (x >= xm) ? a - x : b - x;
+            d = cgold * e;
+        }
+        const double u = std::abs(d) >= tol1 ? x + d : x + (d >= 0.0 ? tol1 : -tol1);
+        const double fu = f(u);
+        if (fu <= fx) {
+            if (u >= x) {
+                a = x;
+            } else {
+                b = x;
+            }
+            v = w;
+            fv = fw;
+            w = x;
+            fw = fx;
+            x = u;
+            fx = fu;
+        } else {
+            if (u < x) {
+                a = u;
+            } else {
+                b = u;
+            }
+            if (fu <= fw || w == x) {
+                v = w;
+                fv = fw;
+                w = u;
+                fw = fu;
+            } else if (fu <= fv || v == x || v == w) {
+                v = u;
+                fv = fu;
+            }
+        }
+    }
+    return x;
+}
+
+struct RawWindow {
+    double start;
+    double end;
+    std::vector<double> samples; // sweep samples inside the window
+};
+
+/// Certified sweep of [ta, tb] (docs/accuracy.md): next sample = max(h, skip) later; every sign change
+/// between samples is refined with Brent.
+void sweep(const Context &c, double ta, double tb, double h, double tol, std::vector<RawWindow> &out)
+{
+    auto gval = [&](double t) { return evaluate(c, t).g; };
+    double t = ta;
+    Eval e = evaluate(c, t);
+    bool in = e.g >= 0.0;
+    RawWindow cur{ta, ta, {}};
+    if (in) {
+        cur.samples.push_back(ta);
+    }
+    while (t < tb) {
+        const double tn = std::min(t + std::max(h, e.skip), tb);
+        const Eval en = evaluate(c, tn);
+        const bool in_n = en.g >= 0.0;
+        if (in_n != in) {
+            const double root = brent_root(gval, t, e.g, tn, en.g, tol);
+            if (in_n) {
+                cur = RawWindow{root, root, {}};
+            } else {
+                cur.end = root;
+                out.push_back(std::move(cur));
+                cur = RawWindow{};
+            }
+        }
+        if (in_n) {
+            cur.samples.push_back(tn);
+        }
+        t = tn;
+        e = en;
+        in = in_n;
+    }
+    if (in) {
+        cur.end = tb;
+        out.push_back(std::move(cur));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pruning: latitude/longitude grid of the sites' geocentric directions.
+class SiteIndex {
+public:
+    SiteIndex(const std::vector<Site> &sites)
+        : m_sites(sites)
+    {
+        m_cell_deg = sites.size() >= 2000 ? 1.0 : (sites.size() >= 200 ? 3.0 : 10.0);
+        m_nlat = static_cast<int>(std::lround(180.0 / m_cell_deg));
+        m_nlon = static_cast<int>(std::lround(360.0 / m_cell_deg));
+        m_cells.resize(static_cast<std::size_t>(m_nlat * m_nlon));
+        for (std::size_t i = 0; i < sites.size(); ++i) {
+            const Vec3 &u = sites[i].unit;
+            const double lat = std::asin(std::clamp(u.z(), -1.0, 1.0)) * rad_to_deg;
+            const double lon = std::atan2(u.y(), u.x()) * rad_to_deg;
+            m_cells[static_cast<std::size_t>(cell(lat_row(lat), lon_col(lon)))].push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+
+    /// Calls f(site index) for every site within `radius_rad` of the unit vector `center`.
+    template <class F>
+    void query(const Vec3 &center, double radius_rad, F &&f) const
+    {
+        const double cos_r = std::cos(std::min(radius_rad, pi));
+        const double lat_c = std::asin(std::clamp(center.z(), -1.0, 1.0)) * rad_to_deg;
+        const double lon_c = std::atan2(center.y(), center.x()) * rad_to_deg;
+        const double r_deg = radius_rad * rad_to_deg;
+        const int r0 = lat_row(std::max(lat_c - r_deg, -90.0));
+        const int r1 = lat_row(std::min(lat_c + r_deg, 90.0));
+        bool all_lon = lat_c + r_deg >= 90.0 || lat_c - r_deg <= -90.0;
+        double half = 180.0;
+        if (!all_lon) {
+            const double sr = std::sin(radius_rad) / std::cos(lat_c * deg_to_rad);
+            if (sr >= 1.0) {
+                all_lon = true;
+            } else {
+                half = std::asin(sr) * rad_to_deg + 1e-9;
+            }
+        }
+        int c0 = 0, nc = m_nlon;
+        if (!all_lon) {
+            c0 = lon_col_unwrapped(lon_c - half);
+            const int c1 = lon_col_unwrapped(lon_c + half);
+            nc = std::min(c1 - c0 + 1, m_nlon);
+        }
+        for (int r = r0; r <= r1; ++r) {
+            for (int k = 0; k < nc; ++k) {
+                const int col = ((c0 + k) % m_nlon + m_nlon) % m_nlon;
+                for (const std::uint32_t i : m_cells[static_cast<std::size_t>(cell(r, col))]) {
+                    if (m_sites[i].unit.dot(center) >= cos_r) {
+                        f(i);
+                    }
+                }
+            }
+        }
+    }
+
+private:
+    int lat_row(double lat_deg) const
+    {
+        return std::clamp(static_cast<int>(std::floor((lat_deg + 90.0) / m_cell_deg)), 0, m_nlat - 1);
+    }
+    int lon_col(double lon_deg) const
+    {
+        const int c = static_cast<int>(std::floor((lon_deg + 180.0) / m_cell_deg));
+        return ((c % m_nlon) + m_nlon) % m_nlon;
+    }
+    int lon_col_unwrapped(double lon_deg) const
+    {
+        return static_cast<int>(std::floor((lon_deg + 180.0) / m_cell_deg));
+    }
+    int cell(int r, int c) const { return r * m_nlon + c; }
+
+    const std::vector<Site> &m_sites;
+    double m_cell_deg = 10.0;
+    int m_nlat = 18;
+    int m_nlon = 36;
+    std::vector<std::vector<std::uint32_t>> m_cells;
+};
+
+/// Earth central angle from the sub-satellite direction beyond which no site can satisfy the constraint, on a
+/// sphere of radius `rs` (the smallest site radius, which makes every formula below larger):
+/// elevation >= e: lambda = acos(rs cos e / r) - e; off-nadir <= theta: lambda = asin(r sin theta / rs) - theta
+/// (horizon when the cone reaches it).
+double footprint_rad(const Spec &s, double r_km, double rs_km)
+{
+    const double horizon = std::acos(std::min(1.0, rs_km / r_km));
+    auto from_elevation = [&](double e) {
+        const double e_c = std::max(e, 0.0);
+        return std::clamp(std::acos(std::min(1.0, rs_km * std::cos(e_c) / r_km)) - e_c, 0.0, horizon);
+    };
+    switch (s.kind) {
+    case Kind::station:
+        return from_elevation(s.mask_lo_rad);
+    case Kind::agile: {
+        const double x = r_km * std::sin(s.max_off_nadir_rad) / rs_km;
+        return x >= 1.0 ? horizon : std::min(horizon, std::asin(x) - s.max_off_nadir_rad);
+    }
+    case Kind::fixed:
+        return horizon;
+    case Kind::sar:
+        return from_elevation(s.e_lo_rad);
+    }
+    return horizon;
+}
+
+Spec spec_for_station(const geometry::GroundStation &g)
+{
+    Spec s;
+    s.kind = Kind::station;
+    if (!(g.location.lat_deg >= -90.0 && g.location.lat_deg <= 90.0)) {
+        throw ConfigError(ErrorCode::out_of_range, fmt::format("station '{}': latitude out of [-90, 90]", g.name),
+                          ErrorContext{"", 0, "lat_deg", g.name});
+    }
+    for (const auto &m : g.mask) {
+        if (!std::isfinite(m.azimuth_deg) || !(m.min_elevation_deg >= -90.0 && m.min_elevation_deg <= 90.0)) {
+            throw ConfigError(ErrorCode::out_of_range, fmt::format("station '{}': bad mask point", g.name),
+                              ErrorContext{"", 0, "mask", g.name});
+        }
+        double az = std::fmod(m.azimuth_deg, 360.0);
+        if (az < 0.0) {
+            az += 360.0;
+        }
+        s.mask_rad.emplace_back(az * deg_to_rad, m.min_elevation_deg * deg_to_rad);
+    }
+    std::sort(s.mask_rad.begin(), s.mask_rad.end());
+    const auto [lo, hi] = g.mask_bounds_deg();
+    if (!(lo >= -90.0 && hi <= 90.0)) {
+        throw ConfigError(ErrorCode::out_of_range, fmt::format("station '{}': min_elevation_deg out of [-90, 90]", g.name),
+                          ErrorContext{"", 0, "min_elevation_deg", g.name});
+    }
+    s.mask_lo_rad = lo * deg_to_rad;
+    s.mask_hi_rad = std::min(hi, 89.0) * deg_to_rad;
+    s.mask_slope = g.mask_max_slope();
+    return s;
+}
+
+Spec spec_for_sensor(const geometry::Sensor &sensor)
+{
+    geometry::validate_sensor(sensor);
+    Spec s;
+    s.side = sensor.look_side;
+    s.pass = sensor.pass_direction;
+    if (sensor.type == geometry::SensorType::sar) {
+        s.kind = Kind::sar;
+        s.e_lo_rad = (90.0 - *sensor.incidence_max_deg) * deg_to_rad;
+        s.e_hi_rad = (90.0 - *sensor.incidence_min_deg) * deg_to_rad;
+        return s;
+    }
+    if (sensor.max_off_nadir_deg) {
+        s.kind = Kind::agile;
+        s.max_off_nadir_rad = *sensor.max_off_nadir_deg * deg_to_rad;
+    } else {
+        s.kind = Kind::fixed;
+        s.swath_km = *sensor.swath_km;
+    }
+    if (sensor.min_sun_elevation_deg) {
+        s.has_sun = true;
+        s.sun_min_rad = *sensor.min_sun_elevation_deg * deg_to_rad;
+    }
+    return s;
+}
+
+struct PairResult {
+    std::size_t site;
+    Window window;
+};
+
+/// Fills the best time and the window attributes.
+Window finish_window(const Context &c, const RawWindow &raw, const time::Instant &start, double span_s, double tol)
+{
+    const bool station = c.spec->kind == Kind::station;
+    auto objective = [&](double t) {
+        const Geo g = geo_at(c, t);
+        if (station) {
+            return -g.el;
+        }
+        const Vec3 los = -g.u;
+        return std::atan2(los.cross(g.f.nadir).norm(), los.dot(g.f.nadir));
+    };
+    // Seed: the sweep samples plus 16 evenly spaced points, then Brent around the best one.
+    std::vector<double> ts = raw.samples;
+    for (int i = 0; i <= 16; ++i) {
+        ts.push_back(raw.start + (raw.end - raw.start) * i / 16.0);
+    }
+    std::sort(ts.begin(), ts.end());
+    ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+    std::size_t ib = 0;
+    double fb = std::numeric_limits<double>::infinity();
+    std::vector<double> fs(ts.size());
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        fs[i] = objective(ts[i]);
+        if (fs[i] < fb) {
+            fb = fs[i];
+            ib = i;
+        }
+    }
+    const double lo = ib > 0 ? ts[ib - 1] : ts[ib];
+    const double hi = ib + 1 < ts.size() ? ts[ib + 1] : ts[ib];
+    double best = ts[ib];
+    if (hi > lo) {
+        best = brent_min(objective, lo, hi, ts[ib], fb, std::max(tol, 1e-6));
+    }
+    Window w;
+    w.start = start + time::Duration::from_seconds(raw.start);
+    w.end = start + time::Duration::from_seconds(raw.end);
+    w.best = start + time::Duration::from_seconds(best);
+    w.partial = raw.start <= 0.0 || raw.end >= span_s;
+    const Geo g = geo_at(c, best);
+    const Vec3 los = -g.u;
+    w.max_elevation_deg = g.el * rad_to_deg;
+    w.min_off_nadir_deg = std::atan2(los.cross(g.f.nadir).norm(), los.dot(g.f.nadir)) * rad_to_deg;
+    w.incidence_deg_at_best = 90.0 - w.max_elevation_deg;
+    w.sun_elevation_deg_at_best = sun_elevation_rad(c, best) * rad_to_deg;
+    w.look_side = los.dot(g.f.right) >= 0.0 ? LookSide::right : LookSide::left;
+    const Vec3 north(-std::sin(g.f.lat_rad) * std::cos(g.f.lon_rad), -std::sin(g.f.lat_rad) * std::sin(g.f.lon_rad),
+                     std::cos(g.f.lat_rad));
+    w.pass_direction = g.f.v.dot(north) >= 0.0 ? PassDirection::ascending : PassDirection::descending;
+    return w;
+}
+
+/// All windows of one satellite against all sites.
+std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, const std::vector<Site> &sites,
+                                         const SiteIndex &index, const std::vector<Spec> &specs, bool one_spec,
+                                         const time::Instant &start, double span_s,
+                                         const frames::EarthOrientation &eop,
+                                         const geometry::detail::SunTable &sun, const SearchOptions &opt,
+                                         double rs_km)
+{
+    const Ephemeris eph(prop, start, span_s, eop);
+    const SatBounds &b = eph.bounds();
+    // Footprint: the largest over the specs (stations may differ; targets share the satellite's sensor).
+    auto footprint = [&](double r) {
+        double lam = 0.0;
+        for (const Spec &s : specs) {
+            lam = std::max(lam, footprint_rad(s, r, rs_km));
+        }
+        return lam;
+    };
+    // Candidate (site, interval) pairs: site within footprint(r_hi) + motion over the interval + margin of the
+    // sub-satellite direction at the interval's first node.
+    const std::size_t n_int = eph.nodes() - 1;
+    const double move = b.omega_dir * eph.step_s();
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> cand;
+    for (std::size_t j = 0; j < n_int; ++j) {
+        const double r_hi = std::max(eph.node_r(j).norm(), eph.node_r(j + 1).norm()) + 0.05 * b.v_max * eph.step_s();
+        const double radius = footprint(r_hi) + move + prune_margin_rad;
+        index.query(eph.node_r(j).normalized(), radius,
+                    [&](std::uint32_t i) { cand.emplace_back(i, static_cast<std::uint32_t>(j)); });
+    }
+    std::sort(cand.begin(), cand.end());
+    std::vector<PairResult> out;
+    std::vector<RawWindow> raws;
+    const double h = opt.min_window_s / 2.0;
+    const double tol = opt.edge_tolerance_s / 2.0;
+    for (std::size_t k = 0; k < cand.size();) {
+        const std::uint32_t site = cand[k].first;
+        std::size_t m = k;
+        while (m + 1 < cand.size() && cand[m + 1].first == site && cand[m + 1].second == cand[m].second + 1) {
+            ++m;
+        }
+        const double ta = eph.node_tau(cand[k].second);
+        const double tb = cand[m].second + 1 == n_int ? span_s : eph.node_tau(cand[m].second + 1);
+        const Spec &spec = one_spec ? specs.front() : specs[site];
+        const Context c{&spec, &sites[site], &eph, &sun};
+        raws.clear();
+        sweep(c, ta, tb, h, tol, raws);
+        for (const RawWindow &raw : raws) {
+            Window w = finish_window(c, raw, start, span_s, tol);
+            if (spec.kind != Kind::station && spec.pass != PassDirection::any && w.pass_direction != spec.pass) {
+                continue;
+            }
+            out.push_back(PairResult{site, w});
+        }
+        k = m + 1;
+    }
+    return out;
+}
+
+void check_inputs(const time::Instant &start, const time::Instant &stop, const SearchOptions &opt)
+{
+    if (!(stop > start)) {
+        throw Error(ErrorCode::invalid_argument, "the analysis interval must have stop > start",
+                    ErrorContext{"", 0, "stop", stop.to_iso8601_utc(3)});
+    }
+    if (!(opt.min_window_s > 0.0) || !std::isfinite(opt.min_window_s)) {
+        throw Error(ErrorCode::invalid_argument, "min_window_s must be > 0",
+                    ErrorContext{"", 0, "min_window_s", fmt::format("{}", opt.min_window_s)});
+    }
+    if (!(opt.edge_tolerance_s > 0.0) || !std::isfinite(opt.edge_tolerance_s)) {
+        throw Error(ErrorCode::invalid_argument, "edge_tolerance_s must be > 0",
+                    ErrorContext{"", 0, "edge_tolerance_s", fmt::format("{}", opt.edge_tolerance_s)});
+    }
+    if (opt.threads < 0) {
+        throw Error(ErrorCode::invalid_argument, "threads must be >= 0",
+                    ErrorContext{"", 0, "threads", fmt::format("{}", opt.threads)});
+    }
+}
+
+template <class Fn>
+void for_each_satellite(std::size_t n, int threads, Fn &&fn)
+{
+    const int nthreads = threads > 0 ? threads : tbb::task_arena::automatic;
+    tbb::task_arena arena(nthreads);
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), [&](const tbb::blocked_range<std::size_t> &r) {
+            for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                fn(i);
+            }
+        });
+    });
+}
+
+double smallest_site_radius(const std::vector<Site> &sites)
+{
+    double rs = wgs84_b_km;
+    for (const Site &s : sites) {
+        rs = std::min(rs, s.r.norm());
+    }
+    return rs - 1.0;
+}
+
+} // namespace
+
+std::vector<StationPass> find_station_passes(std::span<const Satellite> sats,
+                                             std::span<const geometry::GroundStation> stations,
+                                             const time::Instant &start, const time::Instant &stop,
+                                             const frames::EarthOrientation &eop, const SearchOptions &options)
+{
+    check_inputs(start, stop, options);
+    const double span_s = (stop - start).seconds();
+    std::vector<Site> sites;
+    std::vector<Spec> specs;
+    for (const auto &g : stations) {
+        specs.push_back(spec_for_station(g));
+        sites.push_back(make_site(g.location));
+    }
+    std::vector<std::vector<StationPass>> per(sats.size());
+    if (!sites.empty()) {
+        const SiteIndex index(sites);
+        const geometry::detail::SunTable sun(start, stop, eop);
+        const double rs = smallest_site_radius(sites);
+        for_each_satellite(sats.size(), options.threads, [&](std::size_t i) {
+            if (sats[i].propagator.init_status() != orbits::Sgp4Status::ok) {
+                return;
+            }
+            for (PairResult &p : search_satellite(sats[i].propagator, sites, index, specs, false, start, span_s, eop,
+                                                  sun, options, rs)) {
+                per[i].push_back(StationPass{i, p.site, p.window});
+            }
+        });
+    }
+    std::vector<StationPass> out;
+    for (auto &v : per) {
+        std::sort(v.begin(), v.end(), [](const StationPass &a, const StationPass &b) {
+            return a.station != b.station ? a.station < b.station : a.window.start < b.window.start;
+        });
+        out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+}
+
+std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
+                                             std::span<const geometry::Target> targets,
+                                             const time::Instant &start, const time::Instant &stop,
+                                             const frames::EarthOrientation &eop, const SearchOptions &options)
+{
+    check_inputs(start, stop, options);
+    const double span_s = (stop - start).seconds();
+    std::vector<Spec> sat_specs;
+    for (const auto &s : sats) {
+        sat_specs.push_back(spec_for_sensor(s.sensor));
+    }
+    std::vector<Site> sites;
+    for (const auto &t : targets) {
+        sites.push_back(make_site(t.location));
+    }
+    std::vector<std::vector<TargetAccess>> per(sats.size());
+    if (!sites.empty()) {
+        const SiteIndex index(sites);
+        const geometry::detail::SunTable sun(start, stop, eop);
+        const double rs = smallest_site_radius(sites);
+        for_each_satellite(sats.size(), options.threads, [&](std::size_t i) {
+            if (sats[i].propagator.init_status() != orbits::Sgp4Status::ok) {
+                return;
+            }
+            const std::vector<Spec> one{sat_specs[i]};
+            for (PairResult &p : search_satellite(sats[i].propagator, sites, index, one, true, start, span_s, eop, sun,
+                                                  options, rs)) {
+                per[i].push_back(TargetAccess{i, p.site, p.window});
+            }
+        });
+    }
+    std::vector<TargetAccess> out;
+    for (auto &v : per) {
+        std::sort(v.begin(), v.end(), [](const TargetAccess &a, const TargetAccess &b) {
+            return a.target != b.target ? a.target < b.target : a.window.start < b.window.start;
+        });
+        out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+}
+
+} // namespace vantage::access
