@@ -192,6 +192,22 @@ HWY_INLINE V Atan2(D d, V y, V x)
 HWY_INLINE void SinCosSmall(D d, V x, V &s, V &c)
 {
     const V x2 = hn::Mul(x, x);
+    if (hn::AllTrue(d, hn::Le(hn::Abs(x), hn::Set(d, 0.01)))) {
+        // |x| <= 0.01 (Kepler steps after the second, J2 short-period terms): to x^9 / x^10, truncation
+        // below |x|^11 / 11! < 2.6e-30.
+        V ps = hn::Set(d, 1.0 / 362880.0);                                // 1/9!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 5040.0));               // 1/7!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, 1.0 / 120.0));                 // 1/5!
+        ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 6.0));                  // 1/3!
+        s = hn::MulAdd(hn::Mul(ps, x2), x, x);
+        V pc = hn::Set(d, -1.0 / 3628800.0);                              // 1/10!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, 1.0 / 40320.0));              // 1/8!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, -1.0 / 720.0));               // 1/6!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, 1.0 / 24.0));                 // 1/4!
+        pc = hn::MulAdd(pc, x2, hn::Set(d, -0.5));                       // 1/2!
+        c = hn::MulAdd(pc, x2, hn::Set(d, 1.0));
+        return;
+    }
     if (hn::AllTrue(d, hn::Le(hn::Abs(x), hn::Set(d, 0.1)))) {
         V ps = hn::Set(d, 1.0 / 6227020800.0);                            // 1/13!
         ps = hn::MulAdd(ps, x2, hn::Set(d, -1.0 / 39916800.0));           // 1/11!
@@ -253,7 +269,7 @@ HWY_INLINE bool AllSmall(D d, V x)
 struct RowConst {
     V mo, mdot, argpo, argpdot, nodeo, nodedot, nodecf, cc1, bstar_cc4, t2cof;
     V omgcof, eta, xmcof, delmo, d2, d3, d4, bstar_cc5, sinmao, t3cof, t4cof, t5cof;
-    V a0, xke, ecco, no_unkozai, aycof, xlcof, j2, con41, x1mth2, x7thm1;
+    V a0, xke, inv_xke, ecco, no_unkozai, aycof, xlcof, j2, con41, x1mth2, x7thm1;
     V inclo, sinio, cosio, radius_km, vkmpersec;
     bool full; // isimp != 1: the t^2..t^5 drag terms and the delta-omega / delta-M corrections
 
@@ -265,7 +281,7 @@ struct RowConst {
           delmo(hn::Set(d, r.delmo)), d2(hn::Set(d, r.d2)), d3(hn::Set(d, r.d3)), d4(hn::Set(d, r.d4)),
           bstar_cc5(hn::Set(d, r.bstar * r.cc5)), sinmao(hn::Set(d, r.sinmao)), t3cof(hn::Set(d, r.t3cof)),
           t4cof(hn::Set(d, r.t4cof)), t5cof(hn::Set(d, r.t5cof)),
-          a0(hn::Set(d, std::pow(r.xke / r.no_unkozai, 2.0 / 3.0))), xke(hn::Set(d, r.xke)),
+          a0(hn::Set(d, std::pow(r.xke / r.no_unkozai, 2.0 / 3.0))), xke(hn::Set(d, r.xke)), inv_xke(hn::Set(d, 1.0 / r.xke)),
           ecco(hn::Set(d, r.ecco)), no_unkozai(hn::Set(d, r.no_unkozai)), aycof(hn::Set(d, r.aycof)),
           xlcof(hn::Set(d, r.xlcof)), j2(hn::Set(d, r.j2)), con41(hn::Set(d, r.con41)),
           x1mth2(hn::Set(d, r.x1mth2)), x7thm1(hn::Set(d, r.x7thm1)), inclo(hn::Set(d, r.inclo)), sinio(hn::Set(d, std::sin(r.inclo))),
@@ -404,11 +420,14 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     const V pl = hn::Mul(am, hn::Sub(one, el2));
     const auto bad_pl = hn::Lt(pl, zero);
     const V rl = hn::Mul(am, hn::Sub(one, ecose));
-    const V inv_rl = hn::Div(one, rl);
+    const V betal = hn::Sqrt(hn::Sub(one, el2));
+    // 1/rl and 1/(1 + betal) from one divide (rl > 0 and 1 + betal >= 1 wherever the state is used).
+    const V opb = hn::Add(one, betal);
+    const V inv_prod = hn::Div(one, hn::Mul(rl, opb));
+    const V inv_rl = hn::Mul(opb, inv_prod);
     const V rdotl = hn::Mul(hn::Mul(hn::Sqrt(am), esine), inv_rl);
     const V rvdotl = hn::Mul(hn::Sqrt(pl), inv_rl);
-    const V betal = hn::Sqrt(hn::Sub(one, el2));
-    temp = hn::Div(esine, hn::Add(one, betal));
+    temp = hn::Mul(esine, hn::Mul(rl, inv_prod));
     const V am_rl = hn::Mul(am, inv_rl);
     const V sinu = hn::Mul(am_rl, hn::NegMulAdd(axnl, temp, hn::Sub(sineo1, aynl)));
     const V cosu = hn::Mul(am_rl, hn::MulAdd(aynl, temp, hn::Sub(coseo1, axnl)));
@@ -425,7 +444,7 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     const V dsu = hn::Mul(hn::Mul(hn::Set(d, -0.25), temp2), hn::Mul(k.x7thm1, sin2u));
     const V xnode = hn::MulAdd(hn::Mul(onehalf, temp2), hn::Mul(k.cosio, sin2u), nodem);
     const V dinc = hn::Mul(hn::Mul(onehalf, temp2), hn::Mul(hn::Mul(k.cosio, k.sinio), cos2u));
-    const V nm_temp1_xke = hn::Div(hn::Mul(nm, temp1), k.xke);
+    const V nm_temp1_xke = hn::Mul(hn::Mul(nm, temp1), k.inv_xke);
     const V mvt = hn::NegMulAdd(nm_temp1_xke, hn::Mul(k.x1mth2, sin2u), rdotl);
     const V rvdot = hn::MulAdd(nm_temp1_xke, hn::MulAdd(k.x1mth2, cos2u, hn::Mul(onehalf, k.con41)), rvdotl);
 
@@ -433,7 +452,17 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     V sinsu;
     V cossu;
     if (AllSmall(d, dsu)) {
-        const V inv_norm = hn::Div(one, hn::Sqrt(hn::MulAdd(sinu, sinu, hn::Mul(cosu, cosu))));
+        // (sinu, cosu) is a unit vector up to rounding (exactly so for the converged Kepler solution):
+        // 1/sqrt(1 + e) = 1 - e/2 + 3e^2/8 - 5e^3/16, truncation < 3e-21 for |e| <= 1e-5.
+        const V e_norm = hn::Sub(hn::MulAdd(sinu, sinu, hn::Mul(cosu, cosu)), one);
+        V inv_norm;
+        if (HWY_LIKELY(hn::AllTrue(d, hn::Le(hn::Abs(e_norm), hn::Set(d, 1.0e-5))))) {
+            inv_norm = hn::MulAdd(e_norm, hn::MulAdd(e_norm, hn::MulAdd(e_norm, hn::Set(d, -0.3125), hn::Set(d, 0.375)),
+                                                     hn::Set(d, -0.5)),
+                                  one);
+        } else {
+            inv_norm = hn::Div(one, hn::Sqrt(hn::Add(e_norm, one)));
+        }
         const V sn = hn::Mul(sinu, inv_norm);
         const V cn = hn::Mul(cosu, inv_norm);
         V sd;
