@@ -140,9 +140,11 @@ void propagate_batch(std::span<const Sgp4Propagator> sats, std::span<const time:
     // operations of `Instant::operator-` + `minutes_since_epoch` (bit-identical tsince; far from epoch,
     // e.g. resonant deep-space orbits decades away, one ulp of tsince moves the state by ~1e-7 km).
     std::vector<std::int64_t> whole_s(m);
+    std::vector<double> whole_s_dbl(m); // for the vector kernel: exact (|whole_s| < 2^53)
     std::vector<double> frac_s(m);
     for (std::size_t j = 0; j < m; ++j) {
         whole_s[j] = times[j].tai_whole_s();
+        whole_s_dbl[j] = static_cast<double>(whole_s[j]);
         frac_s[j] = times[j].tai_fraction_s();
     }
     std::vector<TemeToItrf> mats;
@@ -158,11 +160,17 @@ void propagate_batch(std::span<const Sgp4Propagator> sats, std::span<const time:
             const time::Instant &epoch = sats[i].elements().epoch;
             const std::int64_t es = epoch.tai_whole_s();
             const double ef = epoch.tai_fraction_s();
-            for (std::size_t j = 0; j < m; ++j) {
-                tsince[j] = (static_cast<double>(whole_s[j] - es) + (frac_s[j] - ef)) / 60.0;
-            }
             const detail::Sgp4RowOut o = row_out(out, i * m);
-            propagate_row(sats[i], tsince.data(), m, o);
+            if (detail::sgp4_row_kernel_applies(sats[i].record())) {
+                // Minutes since epoch computed inside the vector kernel (same operations, same bits).
+                const detail::Sgp4RowTimes rt{whole_s_dbl.data(), frac_s.data(), static_cast<double>(es), ef};
+                detail::sgp4_near_earth_row_tai(sats[i].record(), rt, m, o);
+            } else {
+                for (std::size_t j = 0; j < m; ++j) {
+                    tsince[j] = (static_cast<double>(whole_s[j] - es) + (frac_s[j] - ef)) / 60.0;
+                }
+                propagate_row(sats[i], tsince.data(), m, o);
+            }
             if (!mats.empty()) {
                 rotate_row_to_itrf(mats, o, m);
             }

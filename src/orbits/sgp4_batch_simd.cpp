@@ -512,7 +512,11 @@ HWY_INLINE void PropagateVec(D d, const RowConst &k, V t, double *HWY_RESTRICT o
     hn::StoreU(st, d, ost);
 }
 
-void NearEarthRow(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out)
+/// The row loop; time_vec(j) gives the vector of minutes since epoch for times j .. j + lanes - 1 and
+/// time_at(j) one of them (tail padding).
+template <class TimeVec, class TimeAt>
+HWY_INLINE void NearEarthRowImpl(const Sgp4Record &rec, std::size_t n, const Sgp4RowOut &out, const TimeVec &time_vec,
+                                 const TimeAt &time_at)
 {
     const D d;
     const std::size_t lanes = hn::Lanes(d);
@@ -520,8 +524,8 @@ void NearEarthRow(const Sgp4Record &rec, const double *tsince_min, std::size_t n
     HWY_ALIGN double st[max_lanes] = {};
     std::size_t j = 0;
     for (; j + lanes <= n; j += lanes) {
-        PropagateVec(d, k, hn::LoadU(d, tsince_min + j), out.x_km + j, out.y_km + j, out.z_km + j, out.vx_km_s + j,
-                     out.vy_km_s + j, out.vz_km_s + j, st);
+        PropagateVec(d, k, time_vec(j), out.x_km + j, out.y_km + j, out.z_km + j, out.vx_km_s + j, out.vy_km_s + j,
+                     out.vz_km_s + j, st);
         for (std::size_t i = 0; i < lanes; ++i) {
             out.status[j + i] = static_cast<Sgp4Status>(static_cast<int>(st[i]));
         }
@@ -532,7 +536,7 @@ void NearEarthRow(const Sgp4Record &rec, const double *tsince_min, std::size_t n
         HWY_ALIGN double tt[max_lanes];
         HWY_ALIGN double buf[6][max_lanes] = {};
         for (std::size_t i = 0; i < lanes; ++i) {
-            tt[i] = tsince_min[j + (i < rem ? i : rem - 1)];
+            tt[i] = time_at(j + (i < rem ? i : rem - 1));
         }
         PropagateVec(d, k, hn::Load(d, tt), buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], st);
         for (std::size_t i = 0; i < rem; ++i) {
@@ -545,6 +549,32 @@ void NearEarthRow(const Sgp4Record &rec, const double *tsince_min, std::size_t n
             out.status[j + i] = static_cast<Sgp4Status>(static_cast<int>(st[i]));
         }
     }
+}
+
+void NearEarthRow(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out)
+{
+    const D d;
+    NearEarthRowImpl(
+        rec, n, out, [&](std::size_t j) { return hn::LoadU(d, tsince_min + j); },
+        [&](std::size_t j) { return tsince_min[j]; });
+}
+
+void NearEarthRowTai(const Sgp4Record &rec, const Sgp4RowTimes &times, std::size_t n, const Sgp4RowOut &out)
+{
+    const D d;
+    const V ew = hn::Set(d, times.epoch_whole_s);
+    const V ef = hn::Set(d, times.epoch_frac_s);
+    const V sixty = hn::Set(d, 60.0);
+    const double *w = times.whole_s;
+    const double *f = times.frac_s;
+    // Same operations as the scalar (double(whole - e_whole) + (frac - e_frac)) / 60: the integer
+    // difference of two integer-valued doubles below 2^53 is exact.
+    NearEarthRowImpl(
+        rec, n, out,
+        [&](std::size_t j) {
+            return hn::Div(hn::Add(hn::Sub(hn::LoadU(d, w + j), ew), hn::Sub(hn::LoadU(d, f + j), ef)), sixty);
+        },
+        [&](std::size_t j) { return ((w[j] - times.epoch_whole_s) + (f[j] - times.epoch_frac_s)) / 60.0; });
 }
 
 /// sin/cos of n values through the kernel's `SinCos` (test access to the vector sin/cos).
@@ -581,6 +611,7 @@ HWY_AFTER_NAMESPACE();
 namespace vantage::orbits::detail {
 
 HWY_EXPORT(NearEarthRow);
+HWY_EXPORT(NearEarthRowTai);
 HWY_EXPORT(DispatchedTarget);
 HWY_EXPORT(SinCosArray);
 
@@ -597,6 +628,11 @@ bool sgp4_row_kernel_applies(const Sgp4Record &rec) noexcept
 void sgp4_near_earth_row(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out)
 {
     HWY_DYNAMIC_DISPATCH(NearEarthRow)(rec, tsince_min, n, out);
+}
+
+void sgp4_near_earth_row_tai(const Sgp4Record &rec, const Sgp4RowTimes &times, std::size_t n, const Sgp4RowOut &out)
+{
+    HWY_DYNAMIC_DISPATCH(NearEarthRowTai)(rec, times, n, out);
 }
 
 std::int64_t sgp4_batch_dispatched_target()

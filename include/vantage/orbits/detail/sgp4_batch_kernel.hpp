@@ -27,6 +27,20 @@ bool sgp4_row_kernel_applies(const Sgp4Record &rec) noexcept;
 /// `vantage/orbits/sgp4_batch.hpp`.
 void sgp4_near_earth_row(const Sgp4Record &rec, const double *tsince_min, std::size_t n, const Sgp4RowOut &out);
 
+/// Times of a row as TAI seconds split like `time::Instant` (whole seconds as integer-valued doubles,
+/// |value| < 2^53, and the fraction), with the satellite's epoch split the same way.
+struct Sgp4RowTimes {
+    const double *whole_s; ///< n values
+    const double *frac_s;  ///< n values
+    double epoch_whole_s;
+    double epoch_frac_s;
+};
+
+/// `sgp4_near_earth_row` at minutes since epoch computed in the kernel as
+/// ((whole_s - epoch_whole_s) + (frac_s - epoch_frac_s)) / 60, vectorised; bit-identical to the
+/// int64 form of `propagate_batch` and to `Instant::operator-` / 60.
+void sgp4_near_earth_row_tai(const Sgp4Record &rec, const Sgp4RowTimes &times, std::size_t n, const Sgp4RowOut &out);
+
 /// s[i], c[i] = sin, cos of x[i] (i < n) by the batch kernel's vector sin/cos on the dispatched target.
 void sgp4_batch_sincos(const double *x, std::size_t n, double *s, double *c);
 
