@@ -235,6 +235,14 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
                    Reader::join(path, key), n[key].Scalar());
         }
     }
+    // The engine's own rules (geometry::validate_sensor), reported at this sensor's line and key path.
+    try {
+        geometry::validate_sensor(s);
+    } catch (const ConfigError &e) {
+        const YAML::Node at = n[e.context().field];
+        r.fail(e.code(), e.message(), at.IsDefined() ? Reader::line_of(at) : line, Reader::join(path, e.context().field),
+               at.IsDefined() && at.IsScalar() ? at.Scalar() : name);
+    }
     return s;
 }
 
