@@ -14,5 +14,7 @@ Runner add_propagate(CLI::App &app);
 Runner add_sgp4_verify(CLI::App &app);
 Runner add_validate(CLI::App &app);
 Runner add_bench(CLI::App &app);
+Runner add_passes(CLI::App &app);
+Runner add_access(CLI::App &app);
 
 } // namespace vantage::cli

@@ -25,6 +25,8 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_sgp4_verify);
     reg(&vantage::cli::add_validate);
     reg(&vantage::cli::add_bench);
+    reg(&vantage::cli::add_passes);
+    reg(&vantage::cli::add_access);
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

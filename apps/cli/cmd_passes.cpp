@@ -1,0 +1,196 @@
+// vantage passes: ground-station passes (AOS, TCA, LOS, max elevation) of TLE/OMM satellites over the
+// stations of a CSV file, found by the access engine (no pass of >= --min-window-s is missed).
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_util.hpp"
+#include "commands.hpp"
+#include "vantage/access/access.hpp"
+#include "vantage/io/eop.hpp"
+#include "vantage/io/omm.hpp"
+#include "vantage/io/stations.hpp"
+#include "vantage/io/tle.hpp"
+
+namespace vantage::cli {
+
+namespace {
+
+struct PassesOptions {
+    std::string tle_file;
+    std::string omm_file;
+    std::string stations_file;
+    std::string norad;
+    std::string start;
+    std::string stop;
+    std::optional<double> min_elevation_deg;
+    std::string format = "csv";
+    std::string eop_file;
+    std::string out_file;
+    double min_window_s = 1.0;
+    int threads = 0;
+};
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string &s)
+{
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+        return s;
+    }
+    std::string q = "\"";
+    for (char c : s) {
+        q += c;
+        if (c == '"') {
+            q += '"';
+        }
+    }
+    return q + "\"";
+}
+
+int run_passes(const PassesOptions &o)
+{
+    // ---- inputs
+    const std::string source = o.tle_file.empty() ? o.omm_file : o.tle_file;
+    auto read = o.tle_file.empty() ? io::read_omm_file(o.omm_file) : io::read_tle_file(o.tle_file);
+    print_diagnostics(std::cerr, read.rejected);
+    print_diagnostics(std::cerr, read.warnings);
+    std::vector<io::ElementRecord> records = std::move(read.items);
+    if (!o.norad.empty()) {
+        std::vector<io::ElementRecord> selected;
+        for (const auto id : parse_id_list(o.norad, "--norad")) {
+            auto it = std::find_if(records.begin(), records.end(), [&](const auto &r) { return r.elements.norad_id == id; });
+            if (it == records.end()) {
+                throw ConfigError(ErrorCode::missing_field, fmt::format("NORAD id {} is not in {}", id, source),
+                                  ErrorContext{"", 0, "--norad", std::to_string(id)});
+            }
+            selected.push_back(*it);
+        }
+        records = std::move(selected);
+    }
+    auto stations = io::read_stations_csv(o.stations_file);
+    print_diagnostics(std::cerr, stations.rejected);
+    print_diagnostics(std::cerr, stations.warnings);
+    if (o.min_elevation_deg) {
+        if (!(*o.min_elevation_deg >= -90.0 && *o.min_elevation_deg <= 90.0)) {
+            throw ConfigError(ErrorCode::out_of_range, "must be in [-90, 90] degrees",
+                              ErrorContext{"", 0, "--min-elevation-deg", fmt::format("{}", *o.min_elevation_deg)});
+        }
+        for (auto &s : stations.items) {
+            s.min_elevation_deg = *o.min_elevation_deg;
+            s.mask.clear();
+        }
+    }
+    const time::Instant start = parse_time_option(o.start, "--start");
+    const time::Instant stop = parse_time_option(o.stop, "--stop");
+    if (!(stop > start)) {
+        throw ConfigError(ErrorCode::out_of_range, "--stop must be after --start", ErrorContext{"", 0, "--stop", o.stop});
+    }
+    frames::EarthOrientation eop;
+    if (!o.eop_file.empty()) {
+        eop = io::read_eop_file(o.eop_file);
+    }
+    if (auto warn = eop.coverage_warning(start, stop)) {
+        std::cerr << "warning: " << *warn << '\n';
+    }
+
+    std::vector<access::Satellite> sats;
+    sats.reserve(records.size());
+    for (const auto &r : records) {
+        access::Satellite s{orbits::Sgp4Propagator(r.elements), r.elements.object_name, {}};
+        if (s.propagator.init_status() != orbits::Sgp4Status::ok) {
+            std::cerr << fmt::format("warning: norad_id {}: SGP4 initialisation failed ({}); no passes computed\n",
+                                     r.elements.norad_id, orbits::describe(s.propagator.init_status()));
+        }
+        sats.push_back(std::move(s));
+    }
+    access::SearchOptions search;
+    search.min_window_s = o.min_window_s;
+    search.threads = o.threads;
+    const auto passes = access::find_station_passes(sats, stations.items, start, stop, eop, search);
+
+    // ---- output
+    std::ofstream file;
+    if (!o.out_file.empty()) {
+        file.open(o.out_file, std::ios::binary);
+        if (!file) {
+            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{o.out_file, 0, "--out", ""});
+        }
+    }
+    std::ostream &out = o.out_file.empty() ? std::cout : file;
+    if (o.format == "json") {
+        nlohmann::ordered_json j;
+        j["start_utc"] = start.to_iso8601_utc(6);
+        j["stop_utc"] = stop.to_iso8601_utc(6);
+        j["passes"] = nlohmann::ordered_json::array();
+        for (const auto &p : passes) {
+            const auto &w = p.window;
+            j["passes"].push_back({{"norad_id", sats[p.satellite].propagator.elements().norad_id},
+                                   {"satellite", sats[p.satellite].name},
+                                   {"station", stations.items[p.station].name},
+                                   {"aos_utc", w.start.to_iso8601_utc(6)},
+                                   {"tca_utc", w.best.to_iso8601_utc(6)},
+                                   {"los_utc", w.end.to_iso8601_utc(6)},
+                                   {"max_elevation_deg", w.max_elevation_deg},
+                                   {"duration_s", w.duration_s()},
+                                   {"partial", w.partial}});
+        }
+        out << j.dump() << '\n';
+    } else {
+        out << "norad_id,station,aos_utc,tca_utc,los_utc,max_elevation_deg,duration_s,partial\n";
+        for (const auto &p : passes) {
+            const auto &w = p.window;
+            out << fmt::format("{},{},{},{},{},{},{},{}\n", sats[p.satellite].propagator.elements().norad_id,
+                               csv_field(stations.items[p.station].name), w.start.to_iso8601_utc(6),
+                               w.best.to_iso8601_utc(6), w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(),
+                               w.partial ? "true" : "false");
+        }
+    }
+    out.flush();
+    if (!out) {
+        throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.out_file.empty() ? "<stdout>" : o.out_file, 0, "", ""});
+    }
+    return exit_ok;
+}
+
+} // namespace
+
+Runner add_passes(CLI::App &app)
+{
+    auto opts = std::make_shared<PassesOptions>();
+    CLI::App *cmd = app.add_subcommand("passes", "ground-station passes (AOS/TCA/LOS) of TLE/OMM satellites");
+    auto *tle = cmd->add_option("--tle", opts->tle_file, "TLE file (2- or 3-line)")->check(CLI::ExistingFile);
+    auto *omm = cmd->add_option("--omm", opts->omm_file, "CCSDS OMM file (KVN, XML, JSON or CSV)")->check(CLI::ExistingFile);
+    tle->excludes(omm);
+    omm->excludes(tle);
+    cmd->add_option("--stations", opts->stations_file, "ground-station CSV (name,lat_deg,lon_deg,alt_m[,min_elevation_deg,...])")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--start", opts->start, "analysis start, ISO 8601 UTC (e.g. 2025-10-03T00:00:00Z)")->required();
+    cmd->add_option("--stop", opts->stop, "analysis stop, ISO 8601 UTC")->required();
+    cmd->add_option("--min-elevation-deg", opts->min_elevation_deg,
+                    "elevation mask for every station (degrees); overrides the file's min_elevation_deg");
+    cmd->add_option("--norad", opts->norad, "only these NORAD catalog numbers, comma separated");
+    cmd->add_option("--format", opts->format, "output format")->check(CLI::IsMember({"csv", "json"}))->capture_default_str();
+    cmd->add_option("--eop", opts->eop_file, "Earth orientation file (CelesTrak EOP-All.csv or IERS finals2000A)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--out", opts->out_file, "write to this file instead of stdout");
+    cmd->add_option("--min-window-s", opts->min_window_s, "no pass at least this long is missed (s)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--threads", opts->threads, "worker threads (0 = all hardware threads)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->callback([tle, omm]() {
+        if (tle->count() == 0 && omm->count() == 0) {
+            throw CLI::RequiredError("--tle or --omm");
+        }
+    });
+    return [opts]() { return run_passes(*opts); };
+}
+
+} // namespace vantage::cli
