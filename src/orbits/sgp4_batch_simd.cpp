@@ -14,8 +14,9 @@
 //    i_k = i + di by the addition theorems with a degree-21 Taylor polynomial for the small angle
 //    (exact to < 1 ulp for |angle| <= 1 rad; lanes beyond fall back to full sin/cos);
 //  - sin/cos(atan2(sin u, cos u)) as (sin u, cos u) / |(sin u, cos u)|.
-// Full-range sin/cos and atan2 are SLEEF's 1.0-ulp functions on AVX2 and AVX-512 and the C library's
-// on the other targets (SSE4, SSSE3, EMU128), lane by lane.
+// Full-range sin/cos: `SinCos` below (Cody-Waite + fdlibm polynomials, inline on every target);
+// beyond 1e7 rad and for atan2, SLEEF's 1.0-ulp functions on AVX2 / AVX-512 and the C library's on the
+// other targets (SSE4, SSSE3, EMU128), lane by lane.
 
 #include <cmath>
 #include <cstddef>
