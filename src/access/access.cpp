@@ -47,6 +47,8 @@ constexpr double mean_radius_km = 6371.0088;
 // Extra angular margin of the pruning footprint: geodetic vs geocentric directions differ by < 0.2 deg at
 // the target and at the satellite's foot point; 1 deg covers both with room.
 constexpr double prune_margin_rad = 1.0 * deg_to_rad;
+// Time tolerance of the best-time search (s): the objective is quadratic at its extremum.
+constexpr double best_time_tol_s = 0.01;
 
 // ---------------------------------------------------------------------------------------------------------
 // Ephemeris: six-point Lagrange interpolation of the ITRF state sampled from SGP4.
@@ -330,10 +332,18 @@ struct Geo {
     double el;   // elevation (rad)
 };
 
-Geo geo_at(const Context &c, double tau)
+/// Satellite frame and line of sight at tau. `with_frame = false` (station masks) skips the geodetic nadir and
+/// the "right" vector, which only target constraints and the window attributes need.
+Geo geo_at(const Context &c, double tau, bool with_frame = true)
 {
     Geo g;
-    g.f = make_frame(c.eph->at(tau));
+    if (with_frame) {
+        g.f = make_frame(c.eph->at(tau));
+    } else {
+        const SatState st = c.eph->at(tau);
+        g.f.r = st.r;
+        g.f.v = st.v;
+    }
     const Vec3 d = g.f.r - c.site->r;
     g.rho = d.norm();
     g.u = d / g.rho;
@@ -358,7 +368,7 @@ Eval evaluate(const Context &c, double tau)
 {
     const Spec &s = *c.spec;
     const SatBounds &b = c.eph->bounds();
-    const Geo g = geo_at(c, tau);
+    const Geo g = geo_at(c, tau, s.kind != Kind::station);
     AndAcc acc;
     if (s.kind == Kind::station) {
         if (g.el < s.mask_lo_rad) { // below the lowest mask value: el must rise that far first
@@ -776,17 +786,22 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
 {
     const bool station = c.spec->kind == Kind::station;
     auto objective = [&](double t) {
-        const Geo g = geo_at(c, t);
+        const Geo g = geo_at(c, t, !station);
         if (station) {
             return -g.el;
         }
         const Vec3 los = -g.u;
         return std::atan2(los.cross(g.f.nadir).norm(), los.dot(g.f.nadir));
     };
-    // Seed: the sweep samples plus 16 evenly spaced points, then Brent around the best one.
+    // Seed: the window edges and the sweep samples (at least 8 evenly spaced points when the sweep left fewer
+    // than 8 inside the window), then Brent around the best one.
     std::vector<double> ts = raw.samples;
-    for (int i = 0; i <= 16; ++i) {
-        ts.push_back(raw.start + (raw.end - raw.start) * i / 16.0);
+    ts.push_back(raw.start);
+    ts.push_back(raw.end);
+    if (raw.samples.size() < 8) {
+        for (int i = 1; i < 8; ++i) {
+            ts.push_back(raw.start + (raw.end - raw.start) * i / 8.0);
+        }
     }
     std::sort(ts.begin(), ts.end());
     ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
@@ -804,7 +819,8 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
     const double hi = ib + 1 < ts.size() ? ts[ib + 1] : ts[ib];
     double best = ts[ib];
     if (hi > lo) {
-        best = brent_min(objective, lo, hi, ts[ib], fb, std::max(tol, 1e-6));
+        // NOTE: the objective is flat at its extremum; 10 ms in time changes the extreme angle by < 1e-7 deg.
+        best = brent_min(objective, lo, hi, ts[ib], fb, std::max(tol, best_time_tol_s));
     }
     Window w;
     w.start = start + time::Duration::from_seconds(raw.start);
