@@ -1,6 +1,7 @@
 // vantage passes: ground-station passes (AOS, TCA, LOS, max elevation) of TLE/OMM satellites over the
 // stations of a CSV file, found by the access engine (no pass of >= --min-window-s is missed).
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -34,6 +35,7 @@ struct PassesOptions {
     std::string out_file;
     double min_window_s = 1.0;
     int threads = 0;
+    bool timing = false;
 };
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
@@ -52,8 +54,16 @@ std::string csv_field(const std::string &s)
     return q + "\"";
 }
 
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
 int run_passes(const PassesOptions &o)
 {
+    const auto t_read = Clock::now();
     // ---- inputs
     const std::string source = o.tle_file.empty() ? o.omm_file : o.tle_file;
     auto read = o.tle_file.empty() ? io::read_omm_file(o.omm_file) : io::read_tle_file(o.tle_file);
@@ -111,7 +121,11 @@ int run_passes(const PassesOptions &o)
     access::SearchOptions search;
     search.min_window_s = o.min_window_s;
     search.threads = o.threads;
+    const double read_s = seconds_since(t_read);
+    const auto t_search = Clock::now();
     const auto passes = access::find_station_passes(sats, stations.items, start, stop, eop, search);
+    const double search_s = seconds_since(t_search);
+    const auto t_write = Clock::now();
 
     // ---- output
     std::ofstream file;
@@ -154,6 +168,11 @@ int run_passes(const PassesOptions &o)
     if (!out) {
         throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.out_file.empty() ? "<stdout>" : o.out_file, 0, "", ""});
     }
+    if (o.timing) {
+        std::cerr << fmt::format("timing: read_s {:.6f} search_s {:.6f} write_s {:.6f} passes {} satellites {} stations {}\n",
+                                 read_s, search_s, seconds_since(t_write), passes.size(), sats.size(),
+                                 stations.items.size());
+    }
     return exit_ok;
 }
 
@@ -185,6 +204,7 @@ Runner add_passes(CLI::App &app)
     cmd->add_option("--threads", opts->threads, "worker threads (0 = all hardware threads)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    cmd->add_flag("--timing", opts->timing, "print read/search/write wall-clock seconds to stderr");
     cmd->callback([tle, omm]() {
         if (tle->count() == 0 && omm->count() == 0) {
             throw CLI::RequiredError("--tle or --omm");
