@@ -51,10 +51,14 @@ const std::string source_dir = VANTAGE_SOURCE_DIR;
 // within 0.01 deg of the mask, where dt/d(el) diverges) are only required to be found.
 constexpr double pass_edge_tol_s = 5e-3;
 constexpr double grazing_margin_deg = 0.01;
-// TCA: the elevation is flat at its maximum (curvature ~1e-3..1e-1 deg/s^2), so the time of the maximum is less well
-// defined than the edges (measured max 0.4 ms); the maximum elevation itself agrees to ~1e-5 deg.
-constexpr double tca_tol_s = 5e-3;
+// TCA: the engine refines the best time to 10 ms (access.cpp, best-time search tolerance; the edges get 1 ms), so
+// 15 ms. The elevation is flat at its maximum (curvature ~1e-3..1e-1 deg/s^2), so a 10 ms TCA error costs < 1e-5 deg
+// of maximum elevation, except near the zenith where the elevation has a cusp (|d el/dt| up to v/h ~ 0.6 deg/s for
+// LEO): there 10 ms cost up to 0.006 deg (measured 0.0041 deg on an 89.9997 deg pass).
+constexpr double tca_tol_s = 15e-3;
 constexpr double max_elevation_tol_deg = 1e-4;
+constexpr double zenith_pass_deg = 85.0;
+constexpr double max_elevation_tol_zenith_deg = 1e-2;
 // Target windows: edges switched by off-nadir, elevation, incidence or Sun elevation move at >= ~0.005 deg/s, so
 // the ~1e-5 deg geometric agreement gives < 1 ms (measured max 0.13 ms); 5 ms as above.
 constexpr double window_edge_tol_s = 5e-3;
@@ -200,7 +204,9 @@ TEST(AccessCrossCheck, EverySkyfieldPassFoundWithEdgesWithin5ms)
         max_el.add(w.max_elevation_deg - max_el_ref);
         raw_aos.add(seconds_between(Instant::parse_iso8601(row.at("raw_aos_utc")), a));
         raw_los.add(seconds_between(Instant::parse_iso8601(row.at("raw_los_utc")), l));
-        EXPECT_NEAR(w.max_elevation_deg, max_el_ref, max_elevation_tol_deg) << key.first << " " << key.second;
+        EXPECT_NEAR(w.max_elevation_deg, max_el_ref,
+                    max_el_ref > zenith_pass_deg ? max_elevation_tol_zenith_deg : max_elevation_tol_deg)
+            << key.first << " " << key.second << " " << row.at("tca_utc");
         if (max_el_ref - 5.0 >= grazing_margin_deg) {
             EXPECT_NEAR(da, 0.0, pass_edge_tol_s) << "AOS " << key.first << " " << key.second << " " << row.at("aos_utc");
             EXPECT_NEAR(dl, 0.0, pass_edge_tol_s) << "LOS " << key.first << " " << key.second << " " << row.at("los_utc");
@@ -258,7 +264,7 @@ TEST(AccessCrossCheck, OpticalAndSarWindowsMatchIndependentReference)
         EXPECT_NEAR(de, 0.0, row.at("edge_end") == "swath" ? swath_edge_tol_s : window_edge_tol_s) << "end " << what;
         const double db = seconds_between(w.best, Instant::parse_iso8601(row.at("best_utc")));
         best.add(db);
-        EXPECT_NEAR(db, 0.0, swath ? swath_edge_tol_s : window_edge_tol_s) << "best " << what;
+        EXPECT_NEAR(db, 0.0, swath ? swath_edge_tol_s : tca_tol_s) << "best " << what; // best time: 10 ms search
         off.add(w.min_off_nadir_deg - std::stod(row.at("off_nadir_deg_at_best")));
         sun.add(w.sun_elevation_deg_at_best - std::stod(row.at("sun_elevation_deg_at_best")));
         EXPECT_NEAR(w.min_off_nadir_deg, std::stod(row.at("off_nadir_deg_at_best")), off_nadir_tol_deg) << what;
