@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/ci/install_deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVANTAGE_BUILD_TESTS=OFF >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DVANTAGE_BUILD_TESTS=OFF -DVANTAGE_BUILD_PYTHON=ON >/dev/null
 cmake --build build -j2 --target vantage _vantage
 # The Python package, for Debian's /usr/bin/python3 (site directory: see python/CMakeLists.txt).
 cmake --install build --component python >/dev/null
