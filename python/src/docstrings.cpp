@@ -143,4 +143,50 @@ Returns:
     (line1, line2).)";
 }
 
+std::string ground_station_doc()
+{
+    return R"(A ground station on the WGS-84 ellipsoid.
+
+Args:
+    name: unique name.
+    lat_deg: geodetic latitude (degrees, [-90, 90]); lon_deg: longitude (degrees).
+    alt_m: height above the ellipsoid (m). min_elevation_deg: elevation mask (degrees, default 5).
+    downlink_mbit_s: downlink rate (Mbit/s); antennas: number of antennas (default 1).)";
+}
+
+std::string read_stations_doc()
+{
+    return R"(Reads a ground-station CSV by header name (name, lat_deg, lon_deg, alt_m required;
+min_elevation_deg, downlink_mbit_s, antennas optional). strict as for read_tle.
+
+Returns:
+    list of GroundStation.)";
+}
+
+std::string passes_doc()
+{
+    return R"(Ground-station passes (elevation above the station's mask), edges refined to 1 ms.
+
+Args:
+    elements: ElementSet or list of them.
+    stations: list of GroundStation.
+    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    min_elevation_deg: overrides every station's mask (degrees).
+    eop: EarthOrientation (optional). threads: 0 = all cores.
+
+Returns:
+    list of dicts: norad_id, station, aos_utc, tca_utc, los_utc (datetimes, UTC),
+    max_elevation_deg, duration_s, partial (cut by the interval) -- as `vantage passes` CSV.)";
+}
+
+std::string access_doc()
+{
+    return R"(Imaging opportunities of a scenario file (YAML: satellites with sensors, targets, interval).
+
+Returns:
+    list of dicts: norad_id, satellite, target, start_utc, end_utc, best_utc, off_nadir_deg_at_best,
+    incidence_deg_at_best, sun_elevation_deg_at_best, look_side, pass_direction, partial --
+    as `vantage access` CSV.)";
+}
+
 } // namespace vantage::python

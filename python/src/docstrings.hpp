@@ -15,4 +15,8 @@ std::string earth_orientation_doc();
 std::string convert_states_doc();
 std::string itrf_to_geodetic_doc();
 std::string format_tle_doc();
+std::string ground_station_doc();
+std::string read_stations_doc();
+std::string passes_doc();
+std::string access_doc();
 } // namespace vantage::python

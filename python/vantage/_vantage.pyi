@@ -76,3 +76,34 @@ def read_omm(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
 def read_elements(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
 def read_eop(path: PathLike) -> EarthOrientation: ...
 def format_tle(elements: ElementSet) -> tuple[str, str]: ...
+
+class GroundStation:
+    name: str
+    lat_deg: float
+    lon_deg: float
+    alt_m: float
+    min_elevation_deg: float
+    downlink_mbit_s: float
+    antennas: int
+    def __init__(
+        self,
+        name: str,
+        lat_deg: float,
+        lon_deg: float,
+        alt_m: float = 0.0,
+        min_elevation_deg: float = 5.0,
+        downlink_mbit_s: float = 0.0,
+        antennas: int = 1,
+    ) -> None: ...
+
+def read_stations(path: PathLike, strict: bool = True) -> list[GroundStation]: ...
+def passes(
+    elements: Union[ElementSet, Sequence[ElementSet]],
+    stations: Sequence[GroundStation],
+    start: TimeLike,
+    stop: TimeLike,
+    min_elevation_deg: float | None = None,
+    eop: EarthOrientation | None = None,
+    threads: int = 0,
+) -> list[dict[str, Any]]: ...
+def access(scenario: PathLike) -> list[dict[str, Any]]: ...
