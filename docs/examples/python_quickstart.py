@@ -48,6 +48,15 @@ records = vantage.states_to_records(sats[:1], times[:3], states[:1, :3], errors[
 print(records[0]["time_utc"], records[0]["x_km"])
 
 # %% [markdown]
+# ## Ground-station passes (edges refined to 1 ms; no pass of 1 s or more is missed)
+
+# %%
+stations = [g for g in vantage.read_stations("examples/ground-stations.csv") if g.name in ("Svalbard", "Kiruna")]
+contacts = vantage.passes(sats, stations, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z", eop=eop)
+print(len(contacts), "passes; first:", contacts[0]["station"], contacts[0]["aos_utc"].isoformat(),
+      f"{contacts[0]['max_elevation_deg']:.1f} deg")
+
+# %% [markdown]
 # ## Errors are exceptions with a code and a location
 
 # %%
