@@ -20,6 +20,7 @@
 #include "vantage/frames/transforms.hpp"
 #include "vantage/geometry/detail/sun_table.hpp"
 #include "vantage/geometry/look.hpp"
+#include "vantage/orbits/sgp4_propagator.hpp"
 
 namespace vantage::access {
 
@@ -47,8 +48,73 @@ constexpr double mean_radius_km = 6371.0088;
 // Extra angular margin of the pruning footprint: geodetic vs geocentric directions differ by < 0.2 deg at
 // the target and at the satellite's foot point; 1 deg covers both with room.
 constexpr double prune_margin_rad = 1.0 * deg_to_rad;
+// Node spacing of the Sun table: the Sun's CIRS direction is linear over 30 min to < 1e-9 rad (the chord error
+// is radial; its non-uniform angular speed, 2 e n^2, bends it by ~5e-10 rad), i.e. Sun-elevation edges within
+// ~15 µs; 3x fewer ERFA node evaluations than the table's 600 s default.
+constexpr double sun_node_step_s = 1800.0;
 // Time tolerance of the best-time search (s): the objective is quadratic at its extremum.
 constexpr double best_time_tol_s = 0.01;
+
+// ---------------------------------------------------------------------------------------------------------
+/// TEME -> ITRF (frames::teme_to_itrf, Vallado's teme2ecef: r_itrf = W rot3(gmst) r_teme, v_itrf = W (rot3(gmst)
+/// v_teme - omega x rot3(gmst) r_teme)) for many instants of one span, from exact transforms at knots <= 1 h apart:
+/// at a knot the matrix A_k = W rot3(gmst_k) comes from the transforms of the basis vectors and omega_itrf = |omega|
+/// A_k e_z; between knots M(t) = A_k rot3(rate_k (t - t_k)) with rate_k from A_k^T A_{k+1}. GMST82 is linear in UT1
+/// to 1e-15 rad over an hour and UT1 - UTC is interpolated linearly between daily EOP rows (a row inside a knot
+/// interval bends it by < 1e-10 rad); polar motion moves < 0.05 mas (2.4e-10 rad) in an hour. So positions
+/// agree with teme_to_itrf to ~1e-9 of the radius (7 µm in LEO), far below the 1 ms edge tolerance (~7 m).
+class TemeToItrf {
+public:
+    TemeToItrf(const time::Instant &start, double t0_s, double t1_s, const frames::EarthOrientation &eop)
+        : m_t0_s(t0_s)
+    {
+        const double span = std::max(t1_s - t0_s, 1e-3);
+        const auto n = static_cast<std::size_t>(std::max(1.0, std::ceil(span / 3600.0)));
+        m_h_s = span / static_cast<double>(n);
+        for (std::size_t k = 0; k <= n; ++k) {
+            const time::Instant t = start + time::Duration::from_seconds(t0_s + static_cast<double>(k) * m_h_s);
+            Knot knot;
+            for (int i = 0; i < 3; ++i) {
+                const frames::StateVector<frames::Itrf> e =
+                    frames::teme_to_itrf(frames::StateVector<frames::Teme>{t, Vec3::Unit(i), Vec3::Zero()}, eop);
+                knot.a.col(i) = e.r_km;
+                if (i == 0) {
+                    knot.omega_mag = e.v_km_s.norm();
+                }
+            }
+            knot.omega = knot.omega_mag * knot.a.col(2);
+            m_knots.push_back(knot);
+        }
+        for (std::size_t k = 0; k + 1 < m_knots.size(); ++k) {
+            const Mat3 r = m_knots[k].a.transpose() * m_knots[k + 1].a;
+            m_knots[k].rate = std::atan2(r(0, 1), r(0, 0)) / m_h_s;
+        }
+    }
+
+    void apply(double tau, const Vec3 &r_teme, const Vec3 &v_teme, Vec3 &r, Vec3 &v) const
+    {
+        const double x = (tau - m_t0_s) / m_h_s;
+        const auto k = static_cast<std::size_t>(std::clamp(std::floor(x), 0.0, static_cast<double>(m_knots.size() - 2)));
+        const Knot &kn = m_knots[k];
+        const double d = kn.rate * (tau - m_t0_s - static_cast<double>(k) * m_h_s);
+        const double c = std::cos(d), s = std::sin(d);
+        const Vec3 q(c * r_teme.x() + s * r_teme.y(), -s * r_teme.x() + c * r_teme.y(), r_teme.z());
+        const Vec3 w(c * v_teme.x() + s * v_teme.y(), -s * v_teme.x() + c * v_teme.y(), v_teme.z());
+        r = kn.a * q;
+        v = kn.a * w - kn.omega.cross(r);
+    }
+
+private:
+    struct Knot {
+        Mat3 a;
+        Vec3 omega;
+        double omega_mag = 0.0;
+        double rate = 0.0;
+    };
+    double m_t0_s;
+    double m_h_s = 3600.0;
+    std::vector<Knot> m_knots;
+};
 
 // ---------------------------------------------------------------------------------------------------------
 // Ephemeris: six-point Lagrange interpolation of the ITRF state sampled from SGP4.
@@ -65,12 +131,15 @@ struct SatBounds {
     double omega_right = 0.0; // max turn rate of the unit "right" vector nadir x v / |nadir x v| (rad/s)
     double omega_dir = 0.0;   // max turn rate of the geocentric direction r/|r| (rad/s)
     double h_min = 0.0;       // min altitude above the ellipsoid (km), lower bound
+    double a_max = 0.0;       // max ITRF acceleration (km/s^2), with margin
 };
 
 class Ephemeris {
 public:
-    Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double span_s,
+    /// Ephemeris covering [t0_s, t0_s + span_s] (seconds from `start`).
+    Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double t0_s, double span_s,
               const frames::EarthOrientation &eop)
+        : m_t0_s(t0_s)
     {
         const orbits::ElementSet &el = prop.elements();
         const double n_rad_s = el.mean_motion_rev_day * two_pi / seconds_per_day;
@@ -85,20 +154,29 @@ public:
         const std::size_t n = intervals + 1;
         m_r.resize(n);
         m_v.resize(n);
+        // Nodes from the batch SGP4 kernel (SIMD over the times of this satellite; equal to propagate_minutes to
+        // orbits::sgp4_batch_vs_scalar_pos_km), rotated to ITRF by TemeToItrf.
+        std::vector<time::Instant> times(n);
         for (std::size_t k = 0; k < n; ++k) {
-            const double tau = (k + 1 == n) ? span_s : static_cast<double>(k) * m_step_s;
-            const time::Instant t = start + time::Duration::from_seconds(tau);
-            const orbits::Sgp4State s = prop.propagate_minutes(prop.minutes_since_epoch(t));
-            if (s.status != orbits::Sgp4Status::ok) {
-                throw DomainError(orbits::to_error_code(s.status),
-                                  fmt::format("SGP4 fails for NORAD {} at {}: {}", el.norad_id, t.to_iso8601_utc(3),
-                                              orbits::describe(s.status)),
+            times[k] = start + time::Duration::from_seconds(t0_s + ((k + 1 == n) ? span_s : static_cast<double>(k) * m_step_s));
+        }
+        std::vector<double> buf(6 * n);
+        std::vector<orbits::Sgp4Status> status(n);
+        const std::span<double> all(buf);
+        const orbits::Sgp4BatchOutput out{all.subspan(0, n),     all.subspan(n, n),     all.subspan(2 * n, n),
+                                          all.subspan(3 * n, n), all.subspan(4 * n, n), all.subspan(5 * n, n),
+                                          std::span<orbits::Sgp4Status>(status)};
+        orbits::propagate_batch(std::span<const orbits::Sgp4Propagator>(&prop, 1), times, out);
+        const TemeToItrf rot(start, t0_s, t0_s + span_s, eop);
+        for (std::size_t k = 0; k < n; ++k) {
+            if (status[k] != orbits::Sgp4Status::ok) {
+                throw DomainError(orbits::to_error_code(status[k]),
+                                  fmt::format("SGP4 fails for NORAD {} at {}: {}", el.norad_id,
+                                              times[k].to_iso8601_utc(3), orbits::describe(status[k])),
                                   ErrorContext{"", 0, "norad_id", std::to_string(el.norad_id)});
             }
-            const frames::StateVector<frames::Itrf> itrf =
-                frames::teme_to_itrf(frames::StateVector<frames::Teme>{t, s.r_km, s.v_km_s}, eop);
-            m_r[k] = itrf.r_km;
-            m_v[k] = itrf.v_km_s;
+            rot.apply((times[k] - start).seconds(), Vec3(out.x_km[k], out.y_km[k], out.z_km[k]),
+                      Vec3(out.vx_km_s[k], out.vy_km_s[k], out.vz_km_s[k]), m_r[k], m_v[k]);
         }
         compute_bounds();
     }
@@ -110,7 +188,7 @@ public:
     SatState at(double tau_s) const
     {
         const std::size_t n = m_r.size();
-        const double x = std::clamp(tau_s / m_step_s, 0.0, static_cast<double>(n - 1));
+        const double x = std::clamp((tau_s - m_t0_s) / m_step_s, 0.0, static_cast<double>(n - 1));
         auto k = static_cast<std::size_t>(x);
         // Stencil k-2 .. k+3, shifted inward at the ends.
         std::size_t first = k >= 2 ? k - 2 : 0;
@@ -118,17 +196,19 @@ public:
             first = n - 6;
         }
         const double s = x - static_cast<double>(first); // position within the stencil, nodes at 0..5
+        // Lagrange weights on the nodes 0..5: w_i = prod_{j != i} (s - j) / prod_{j != i} (i - j), from prefix and
+        // suffix products of (s - j) (no division but the constant denominators).
+        static constexpr double inv_den[6] = {-1.0 / 120.0, 1.0 / 24.0, -1.0 / 12.0, 1.0 / 12.0, -1.0 / 24.0, 1.0 / 120.0};
+        double pre[6], suf[6];
+        pre[0] = 1.0;
+        suf[5] = 1.0;
+        for (int i = 1; i < 6; ++i) {
+            pre[i] = pre[i - 1] * (s - (i - 1));
+            suf[5 - i] = suf[6 - i] * (s - (6 - i));
+        }
         double w[6];
         for (int i = 0; i < 6; ++i) {
-            double num = 1.0;
-            double den = 1.0;
-            for (int j = 0; j < 6; ++j) {
-                if (j != i) {
-                    num *= s - j;
-                    den *= i - j;
-                }
-            }
-            w[i] = num / den;
+            w[i] = pre[i] * suf[i] * inv_den[i];
         }
         SatState out{Vec3::Zero(), Vec3::Zero()};
         for (std::size_t i = 0; i < 6; ++i) {
@@ -140,10 +220,7 @@ public:
 
     std::size_t nodes() const noexcept { return m_r.size(); }
     double step_s() const noexcept { return m_step_s; }
-    double node_tau(std::size_t k) const noexcept
-    {
-        return k + 1 == m_r.size() ? m_step_s * static_cast<double>(k) : m_step_s * static_cast<double>(k);
-    }
+    double node_tau(std::size_t k) const noexcept { return m_t0_s + m_step_s * static_cast<double>(k); }
     const Vec3 &node_r(std::size_t k) const noexcept { return m_r[k]; }
     const SatBounds &bounds() const noexcept { return m_bounds; }
 
@@ -181,9 +258,11 @@ private:
         const double wdot = b.omega_n * v_max + a_max;
         const double w_floor = std::max(w_min - wdot * h / 2.0, 1e-6);
         b.omega_right = wdot / w_floor;
+        b.a_max = a_max;
         m_bounds = b;
     }
 
+    double m_t0_s = 0.0;
     double m_step_s = 30.0;
     std::vector<Vec3> m_r;
     std::vector<Vec3> m_v;
@@ -251,6 +330,8 @@ struct Spec {
     double mask_lo_rad = 0.0;
     double mask_hi_rad = 0.0;
     double mask_slope = 0.0;
+    bool const_mask = false; // constant mask: the second-order sweep on sin(elevation) (eval_station_const)
+    double sin_mask = 0.0;
     // target sensors
     double max_off_nadir_rad = 0.0;
     double swath_km = 0.0;
@@ -363,10 +444,44 @@ double sun_elevation_rad(const Context &c, double tau)
     return std::asin(std::clamp(d.dot(c.site->up), -1.0, 1.0));
 }
 
+// Bound on |v_interp - d r_interp / dt| (km/s): SGP4's velocity differs from the derivative of its position by
+// ~1 m/s, the six-point interpolants add < 1 mm/s; 20x margin.
+constexpr double vel_mismatch_km_s = 0.02;
+
+/// Station with a constant mask m: g = sin(el) - sin(m) = u.up - sin(m) (same sign and roots as el - m), with a
+/// second-order certified span. At tau the derivative is g' = up.(r' - u (u.r')) / rho, known to within
+/// vel_mismatch / rho from the interpolated velocity. Over [tau, tau + s] with s <= rho / (4 v_max) the range
+/// stays >= rho_lo = 3 rho / 4 and |g''| <= |u''| <= 2 a_max / rho_lo + 3 v_max^2 / rho_lo^2 = M (u = (r - site)
+/// / rho: u'' = (a - 2 u' rho' - u rho'') / rho, |u'| <= v / rho, |rho'| <= v, |rho''| <= v^2 / rho + a). So
+/// |g(tau + s)| >= |g| + q s - M s^2 / 2 with q = (sign g) g' - vel_mismatch / rho_lo, which stays > 0 for
+/// s < (q + sqrt(q^2 + 2 M |g|)) / M: near an edge the steps shrink like Newton steps instead of |g| / rate.
+Eval eval_station_const(const Context &c, double tau)
+{
+    const SatBounds &b = c.eph->bounds();
+    const SatState st = c.eph->at(tau);
+    const Vec3 d = st.r - c.site->r;
+    const double rho = d.norm();
+    const Vec3 u = d / rho;
+    const double f = u.dot(c.site->up);
+    const double g = f - c.spec->sin_mask;
+    const double fp = (c.site->up.dot(st.v) - f * u.dot(st.v)) / rho;
+    const double rho_lo = 0.75 * rho;
+    const double s_cap = 0.25 * rho / b.v_max;
+    const double m = 2.0 * b.a_max / rho_lo + 3.0 * b.v_max * b.v_max / (rho_lo * rho_lo);
+    const double q = (g >= 0.0 ? fp : -fp) - vel_mismatch_km_s / rho_lo;
+    const double ag = std::abs(g);
+    const double disc = std::sqrt(q * q + 2.0 * m * ag);
+    const double span = q >= 0.0 ? (q + disc) / m : (disc - q > 0.0 ? 2.0 * ag / (disc - q) : 0.0);
+    return {g, std::min(span, s_cap)};
+}
+
 /// The combined switching function of one satellite-site pair (see docs/accuracy.md for each bound).
 Eval evaluate(const Context &c, double tau)
 {
     const Spec &s = *c.spec;
+    if (s.kind == Kind::station && s.const_mask) {
+        return eval_station_const(c, tau);
+    }
     const SatBounds &b = c.eph->bounds();
     const Geo g = geo_at(c, tau, s.kind != Kind::station);
     AndAcc acc;
@@ -620,7 +735,8 @@ public:
     SiteIndex(const std::vector<Site> &sites)
         : m_sites(sites)
     {
-        m_cell_deg = sites.size() >= 2000 ? 1.0 : (sites.size() >= 200 ? 3.0 : 10.0);
+        // NOTE: cells of a few degrees: a query (LEO footprint radius ~15-20 deg) visits ~100 cells, not thousands.
+        m_cell_deg = sites.size() >= 2000 ? 4.0 : (sites.size() >= 200 ? 6.0 : 10.0);
         m_nlat = static_cast<int>(std::lround(180.0 / m_cell_deg));
         m_nlon = static_cast<int>(std::lround(360.0 / m_cell_deg));
         m_cells.resize(static_cast<std::size_t>(m_nlat * m_nlon));
@@ -747,6 +863,8 @@ Spec spec_for_station(const geometry::GroundStation &g)
     s.mask_lo_rad = lo * deg_to_rad;
     s.mask_hi_rad = std::min(hi, 89.0) * deg_to_rad;
     s.mask_slope = g.mask_max_slope();
+    s.const_mask = lo == hi;
+    s.sin_mask = std::sin(lo * deg_to_rad);
     return s;
 }
 
@@ -785,7 +903,12 @@ struct PairResult {
 Window finish_window(const Context &c, const RawWindow &raw, const time::Instant &start, double span_s, double tol)
 {
     const bool station = c.spec->kind == Kind::station;
+    const bool const_station = station && c.spec->const_mask;
     auto objective = [&](double t) {
+        if (const_station) { // max of sin(el) = u.up: no asin
+            const Vec3 d = c.eph->at(t).r - c.site->r;
+            return -d.dot(c.site->up) / d.norm();
+        }
         const Geo g = geo_at(c, t, !station);
         if (station) {
             return -g.el;
@@ -840,18 +963,114 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
     return w;
 }
 
-/// All windows of one satellite against all sites.
-std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, const std::vector<Site> &sites,
-                                         const SiteIndex &index, const std::vector<Spec> &specs, bool one_spec,
-                                         const time::Instant &start, double span_s,
-                                         const frames::EarthOrientation &eop,
-                                         const geometry::detail::SunTable &sun, const SearchOptions &opt,
-                                         double rs_km)
+/// Few sites: candidate time spans from a coarse certified sweep of SGP4 itself, before any ephemeris is built.
+/// At a sample the osculating Kepler orbit of the TEME state (a, e, angular momentum h) bounds the angular rate of
+/// the geocentric direction by h / r_p^2 (fastest at perigee) plus Earth rotation, with 5% margin for the
+/// perturbations (J2 moves the osculating elements by ~1e-3; drag and SGP4's WGS-72 mu far less over a skip), and
+/// the radius by 1.02 r_a + 20 km. No site can satisfy its constraint while its geocentric direction is farther
+/// than footprint(r) + prune margin from the sub-satellite direction, so the next
+/// (angular distance - footprint - margin) / rate seconds are excluded for every site. TEME is turned into ITRF by
+/// a rotation about z whose angle is interpolated linearly between the exact transforms at both ends of the
+/// analysis (GMST is linear to 1e-9 rad per week; the ignored polar motion and LOD drift are < 1e-5 rad, inside the
+/// extra 0.01 rad of margin). Samples that do not exclude at least a quarter of the coarse step open or extend a
+/// candidate span by one coarse step (~4 deg of orbital motion).
+constexpr std::size_t coarse_prune_max_sites = 64;
+
+std::vector<std::pair<double, double>> coarse_spans(const orbits::Sgp4Propagator &prop, const std::vector<Site> &sites,
+                                                    const std::vector<Spec> &specs, bool one_spec,
+                                                    const time::Instant &start, double span_s,
+                                                    const frames::EarthOrientation &eop, double rs_km)
 {
-    const Ephemeris eph(prop, start, span_s, eop);
+    auto phi_at = [&](double tau) {
+        const time::Instant t = start + time::Duration::from_seconds(tau);
+        const Vec3 x =
+            frames::teme_to_itrf(frames::StateVector<frames::Teme>{t, Vec3(1.0, 0.0, 0.0), Vec3::Zero()}, eop).r_km;
+        return std::atan2(x.y(), x.x());
+    };
+    const double phi0 = phi_at(0.0);
+    const double phi_rate =
+        -frames::earth_rate_rad_s +
+        std::remainder(phi_at(span_s) - phi0 + frames::earth_rate_rad_s * span_s, two_pi) / span_s;
+    const orbits::ElementSet &el = prop.elements();
+    std::vector<std::pair<double, double>> spans;
+    bool open = false;
+    double open_start = 0.0;
+    double tau = 0.0;
+    while (tau < span_s) {
+        const time::Instant t = start + time::Duration::from_seconds(tau);
+        const orbits::Sgp4State st = prop.propagate_minutes(prop.minutes_since_epoch(t));
+        if (st.status != orbits::Sgp4Status::ok) {
+            throw DomainError(orbits::to_error_code(st.status),
+                              fmt::format("SGP4 fails for NORAD {} at {}: {}", el.norad_id, t.to_iso8601_utc(3),
+                                          orbits::describe(st.status)),
+                              ErrorContext{"", 0, "norad_id", std::to_string(el.norad_id)});
+        }
+        const double r = st.r_km.norm();
+        const double h = st.r_km.cross(st.v_km_s).norm();
+        const double energy = 0.5 * st.v_km_s.squaredNorm() - earth_mu_km3_s2 / r;
+        double step = 60.0;
+        bool candidate = true;
+        if (energy < 0.0 && h > 0.0) {
+            const double a = -earth_mu_km3_s2 / (2.0 * energy);
+            const double e = std::sqrt(std::max(0.0, 1.0 - h * h / (earth_mu_km3_s2 * a)));
+            const double rp = a * (1.0 - e);
+            const double r_hi = 1.02 * a * (1.0 + e) + 20.0;
+            const double omega = 1.05 * h / (rp * rp) + 1.001 * frames::earth_rate_rad_s;
+            const double coarse = std::clamp(0.07 / omega, 20.0, 600.0);
+            const double phi = phi0 + phi_rate * tau;
+            const double cp = std::cos(phi), sp = std::sin(phi);
+            const Vec3 u = Vec3(cp * st.r_km.x() - sp * st.r_km.y(), sp * st.r_km.x() + cp * st.r_km.y(), st.r_km.z()) / r;
+            double lam_one = one_spec ? footprint_rad(specs.front(), r_hi, rs_km) : 0.0;
+            double clear = std::numeric_limits<double>::infinity();
+            for (std::size_t i = 0; i < sites.size(); ++i) {
+                const double lam = one_spec ? lam_one : footprint_rad(specs[i], r_hi, rs_km);
+                const double d = std::acos(std::clamp(u.dot(sites[i].unit), -1.0, 1.0));
+                clear = std::min(clear, d - lam - prune_margin_rad - 0.01);
+            }
+            const double skip = clear / omega;
+            if (skip >= 0.25 * coarse) {
+                candidate = false;
+                step = skip;
+            } else {
+                step = coarse;
+            }
+        }
+        if (candidate && !open) {
+            open = true;
+            open_start = tau;
+        } else if (!candidate && open) {
+            open = false;
+            spans.emplace_back(open_start, tau);
+        }
+        tau += step;
+    }
+    if (open) {
+        spans.emplace_back(open_start, span_s);
+    }
+    return spans;
+}
+
+/// All windows of one satellite against all sites in [ta0, tb0] (a candidate span), appended to `out`.
+void search_span(const orbits::Sgp4Propagator &prop, const std::vector<Site> &sites, const SiteIndex &index,
+                 const std::vector<Spec> &specs, bool one_spec, const time::Instant &start, double ta0, double tb0,
+                 double span_s, const frames::EarthOrientation &eop, const geometry::detail::SunTable &sun,
+                 const SearchOptions &opt, double rs_km, std::vector<PairResult> &out)
+{
+    const Ephemeris eph(prop, start, ta0, tb0 - ta0, eop);
     const SatBounds &b = eph.bounds();
-    // Footprint: the largest over the specs (stations may differ; targets share the satellite's sensor).
+    // Footprint: the largest over the specs (stations may differ; targets share the satellite's sensor). A
+    // station's footprint only grows as its lowest mask value falls, so the station with the lowest one gives it.
+    const Spec *widest = &specs.front();
+    for (const Spec &s : specs) {
+        if (s.kind == Kind::station && widest->kind == Kind::station && s.mask_lo_rad < widest->mask_lo_rad) {
+            widest = &s;
+        }
+    }
+    const bool all_station = std::all_of(specs.begin(), specs.end(), [](const Spec &s) { return s.kind == Kind::station; });
     auto footprint = [&](double r) {
+        if (all_station) {
+            return footprint_rad(*widest, r, rs_km);
+        }
         double lam = 0.0;
         for (const Spec &s : specs) {
             lam = std::max(lam, footprint_rad(s, r, rs_km));
@@ -862,26 +1081,17 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
     // sub-satellite direction at the interval's first node.
     const std::size_t n_int = eph.nodes() - 1;
     const double move = b.omega_dir * eph.step_s();
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> cand;
-    for (std::size_t j = 0; j < n_int; ++j) {
-        const double r_hi = std::max(eph.node_r(j).norm(), eph.node_r(j + 1).norm()) + 0.05 * b.v_max * eph.step_s();
-        const double radius = footprint(r_hi) + move + prune_margin_rad;
-        index.query(eph.node_r(j).normalized(), radius,
-                    [&](std::uint32_t i) { cand.emplace_back(i, static_cast<std::uint32_t>(j)); });
-    }
-    std::sort(cand.begin(), cand.end());
-    std::vector<PairResult> out;
+    // Runs of consecutive candidate intervals per site are tracked as the intervals are visited in time order
+    // (no sort): a run is searched as soon as the site drops out of the footprint.
+    constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> run_first(sites.size(), none);
+    std::vector<std::uint32_t> run_last(sites.size(), none);
     std::vector<RawWindow> raws;
     const double h = opt.min_window_s / 2.0;
     const double tol = opt.edge_tolerance_s / 2.0;
-    for (std::size_t k = 0; k < cand.size();) {
-        const std::uint32_t site = cand[k].first;
-        std::size_t m = k;
-        while (m + 1 < cand.size() && cand[m + 1].first == site && cand[m + 1].second == cand[m].second + 1) {
-            ++m;
-        }
-        const double ta = eph.node_tau(cand[k].second);
-        const double tb = cand[m].second + 1 == n_int ? span_s : eph.node_tau(cand[m].second + 1);
+    auto search_run = [&](std::uint32_t site, std::uint32_t first, std::uint32_t last) {
+        const double ta = eph.node_tau(first);
+        const double tb = last + 1 == n_int ? tb0 : eph.node_tau(last + 1);
         const Spec &spec = one_spec ? specs.front() : specs[site];
         const Context c{&spec, &sites[site], &eph, &sun};
         raws.clear();
@@ -893,7 +1103,49 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
             }
             out.push_back(PairResult{site, w});
         }
-        k = m + 1;
+    };
+    for (std::size_t jj = 0; jj < n_int; ++jj) {
+        const auto j = static_cast<std::uint32_t>(jj);
+        const double r_hi = std::max(eph.node_r(j).norm(), eph.node_r(j + 1).norm()) + 0.05 * b.v_max * eph.step_s();
+        const double radius = footprint(r_hi) + move + prune_margin_rad;
+        index.query(eph.node_r(j).normalized(), radius, [&](std::uint32_t i) {
+            if (run_last[i] != none && run_last[i] + 1 == j) {
+                run_last[i] = j;
+                return;
+            }
+            if (run_last[i] != none) {
+                search_run(i, run_first[i], run_last[i]);
+            }
+            run_first[i] = j;
+            run_last[i] = j;
+        });
+    }
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        if (run_last[i] != none) {
+            search_run(static_cast<std::uint32_t>(i), run_first[i], run_last[i]);
+        }
+    }
+}
+
+/// All windows of one satellite against all sites.
+std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, const std::vector<Site> &sites,
+                                         const SiteIndex &index, const std::vector<Spec> &specs, bool one_spec,
+                                         const time::Instant &start, double span_s,
+                                         const frames::EarthOrientation &eop,
+                                         const geometry::detail::SunTable &sun, const SearchOptions &opt,
+                                         double rs_km)
+{
+    std::vector<std::pair<double, double>> spans;
+    if (sites.size() <= coarse_prune_max_sites) {
+        spans = coarse_spans(prop, sites, specs, one_spec, start, span_s, eop, rs_km);
+    } else {
+        spans.emplace_back(0.0, span_s);
+    }
+    std::vector<PairResult> out;
+    for (const auto &[ta0, tb0] : spans) {
+        if (tb0 > ta0) {
+            search_span(prop, sites, index, specs, one_spec, start, ta0, tb0, span_s, eop, sun, opt, rs_km, out);
+        }
     }
     return out;
 }
@@ -959,7 +1211,7 @@ std::vector<StationPass> find_station_passes(std::span<const Satellite> sats,
     std::vector<std::vector<StationPass>> per(sats.size());
     if (!sites.empty()) {
         const SiteIndex index(sites);
-        const geometry::detail::SunTable sun(start, stop, eop);
+        const geometry::detail::SunTable sun(start, stop, eop, sun_node_step_s);
         const double rs = smallest_site_radius(sites);
         for_each_satellite(sats.size(), options.threads, [&](std::size_t i) {
             if (sats[i].propagator.init_status() != orbits::Sgp4Status::ok) {
@@ -999,7 +1251,7 @@ std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
     std::vector<std::vector<TargetAccess>> per(sats.size());
     if (!sites.empty()) {
         const SiteIndex index(sites);
-        const geometry::detail::SunTable sun(start, stop, eop);
+        const geometry::detail::SunTable sun(start, stop, eop, sun_node_step_s);
         const double rs = smallest_site_radius(sites);
         for_each_satellite(sats.size(), options.threads, [&](std::size_t i) {
             if (sats[i].propagator.init_status() != orbits::Sgp4Status::ok) {
