@@ -1,0 +1,183 @@
+// access_bench: timings of the access engine's two issue-3 benchmark cases, in process (no CLI, no file output).
+//
+//   A. N satellites x 1 ground station (Kiruna, 67.857 N 20.964 E, 400 m) x D days   (find_station_passes)
+//   B. N satellites x P ground points on a Fibonacci lattice (sea level) x 1 day      (find_station_passes)
+//
+// Satellites: the first N of a TLE file (--tle), or vantage::orbits::synthetic_leo_catalog(N, seed 1)
+// (LEO, 400-1,200 km, inclination 0-100 deg; the default). Start 2025-10-03T00:00:00Z, no EOP (UT1 = UTC, pole at
+// the CIP), default search options (min window 1 s, edges 1 ms). Each case runs --reps times; the best and the
+// median wall times are printed with the window count and the thread count.
+//
+// Usage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] [--mask-deg E] [--threads T]
+//                     [--reps R] [--tle FILE]
+// Output (one line per case, key=value, for scripts):
+//   case=A sats=100 sites=1 days=7 mask_deg=10 threads=2 reps=3 best_s=0.0123 median_s=0.0130 windows=1234
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <numbers>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <tbb/info.h>
+
+#include "vantage/access/access.hpp"
+#include "vantage/io/tle.hpp"
+#include "vantage/orbits/synthetic_catalog.hpp"
+
+using namespace vantage;
+
+namespace {
+
+struct Args {
+    std::string which = "all";
+    int sats = 100;
+    int points = 10000;
+    double days = 7.0;
+    double mask_deg = 10.0;
+    int threads = 0;
+    int reps = 3;
+    std::string tle;
+};
+
+[[noreturn]] void usage(const char *msg)
+{
+    std::fprintf(stderr,
+                 "access_bench: %s\nusage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] "
+                 "[--mask-deg E] [--threads T] [--reps R] [--tle FILE]\n",
+                 msg);
+    std::exit(2);
+}
+
+Args parse(int argc, char **argv)
+{
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view k = argv[i];
+        if (i + 1 >= argc) {
+            usage("missing value");
+        }
+        const char *v = argv[++i];
+        if (k == "--case") {
+            a.which = v;
+        } else if (k == "--sats") {
+            a.sats = std::atoi(v);
+        } else if (k == "--points") {
+            a.points = std::atoi(v);
+        } else if (k == "--days") {
+            a.days = std::atof(v);
+        } else if (k == "--mask-deg") {
+            a.mask_deg = std::atof(v);
+        } else if (k == "--threads") {
+            a.threads = std::atoi(v);
+        } else if (k == "--reps") {
+            a.reps = std::atoi(v);
+        } else if (k == "--tle") {
+            a.tle = v;
+        } else {
+            usage("unknown option");
+        }
+    }
+    if (a.which != "A" && a.which != "B" && a.which != "all") {
+        usage("--case must be A, B or all");
+    }
+    if (a.sats < 1 || a.points < 1 || !(a.days > 0.0) || a.threads < 0 || a.reps < 1) {
+        usage("bad value");
+    }
+    return a;
+}
+
+std::vector<access::Satellite> satellites(const Args &a)
+{
+    std::vector<access::Satellite> out;
+    if (!a.tle.empty()) {
+        const auto records = io::read_tle_file(a.tle);
+        for (const auto &r : records.items) {
+            if (static_cast<int>(out.size()) >= a.sats) {
+                break;
+            }
+            access::Satellite s{orbits::Sgp4Propagator(r.elements), std::to_string(r.elements.norad_id), {}};
+            if (s.propagator.init_status() == orbits::Sgp4Status::ok) {
+                out.push_back(std::move(s));
+            }
+        }
+    } else {
+        for (const auto &el : orbits::synthetic_leo_catalog(static_cast<std::size_t>(a.sats), 1)) {
+            out.push_back(access::Satellite{orbits::Sgp4Propagator(el), std::to_string(el.norad_id), {}});
+        }
+    }
+    return out;
+}
+
+/// Near-uniform global grid: Fibonacci lattice (the same points as bench/access_compare.py).
+std::vector<geometry::GroundStation> grid(int n, double mask_deg)
+{
+    std::vector<geometry::GroundStation> out;
+    const double golden = std::numbers::pi * (1.0 + std::sqrt(5.0));
+    for (int k = 0; k < n; ++k) {
+        const double i = k + 0.5;
+        const double lat = std::asin(1.0 - 2.0 * i / n) * 180.0 / std::numbers::pi;
+        double lon = std::fmod(golden * i * 180.0 / std::numbers::pi, 360.0) - 180.0;
+        geometry::GroundStation g;
+        char name[16];
+        std::snprintf(name, sizeof name, "p%05d", k);
+        g.name = name;
+        g.location = frames::Geodetic{lat, lon, 0.0};
+        g.min_elevation_deg = mask_deg;
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+template <class F>
+void run_case(const char *name, const Args &a, int n_sats, std::size_t n_sites, double days, F &&fn)
+{
+    std::vector<double> times;
+    std::size_t windows = 0;
+    for (int r = 0; r < a.reps; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        windows = fn();
+        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(times.begin(), times.end());
+    const int threads = a.threads > 0 ? a.threads : tbb::info::default_concurrency();
+    std::printf("case=%s sats=%d sites=%zu days=%g mask_deg=%g threads=%d reps=%d best_s=%.4f median_s=%.4f "
+                "windows=%zu\n",
+                name, n_sats, n_sites, days, a.mask_deg, threads, a.reps, times.front(), times[times.size() / 2],
+                windows);
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const Args a = parse(argc, argv);
+    const std::vector<access::Satellite> sats = satellites(a);
+    const auto start = time::Instant::parse_iso8601("2025-10-03T00:00:00Z");
+    const frames::EarthOrientation eop;
+    access::SearchOptions opt;
+    opt.threads = a.threads;
+    const int n_sats = static_cast<int>(sats.size());
+    if (a.which == "A" || a.which == "all") {
+        geometry::GroundStation kiruna;
+        kiruna.name = "kiruna";
+        kiruna.location = frames::Geodetic{67.857, 20.964, 0.4};
+        kiruna.min_elevation_deg = a.mask_deg;
+        const std::vector<geometry::GroundStation> one{kiruna};
+        const auto stop = start + time::Duration::from_seconds(a.days * 86400.0);
+        run_case("A", a, n_sats, 1, a.days,
+                 [&] { return access::find_station_passes(sats, one, start, stop, eop, opt).size(); });
+    }
+    if (a.which == "B" || a.which == "all") {
+        const std::vector<geometry::GroundStation> pts = grid(a.points, a.mask_deg);
+        const auto stop = start + time::Duration::from_seconds(86400.0);
+        run_case("B", a, n_sats, pts.size(), 1.0,
+                 [&] { return access::find_station_passes(sats, pts, start, stop, eop, opt).size(); });
+    }
+    return 0;
+}
