@@ -1,10 +1,15 @@
 #include "cli_util.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+
+#include <fmt/format.h>
+
+#include "vantage/io/omm.hpp"
 
 namespace vantage::cli {
 
@@ -77,6 +82,60 @@ void print_diagnostics(std::ostream &err, const std::vector<Diagnostic> &diagnos
     for (const auto &d : diagnostics) {
         err << d.to_string() << " [" << to_string(d.code) << "]\n";
     }
+}
+
+void add_element_options(CLI::App *cmd, ElementInput &in)
+{
+    in.tle = cmd->add_option("--tle", in.tle_file, "TLE file (2- or 3-line)")->check(CLI::ExistingFile);
+    in.omm = cmd->add_option("--omm", in.omm_file, "CCSDS OMM file (KVN, XML, JSON or CSV)")->check(CLI::ExistingFile);
+    in.tle->excludes(in.omm);
+    in.omm->excludes(in.tle);
+    cmd->add_option("--norad", in.norad, "only these NORAD catalog numbers, comma separated");
+}
+
+void require_element_input(const ElementInput &in)
+{
+    if (in.tle->count() == 0 && in.omm->count() == 0) {
+        throw CLI::RequiredError("--tle or --omm");
+    }
+}
+
+LoadedElements load_elements(const ElementInput &in, std::ostream &err)
+{
+    const std::string &source = in.tle_file.empty() ? in.omm_file : in.tle_file;
+    ParseResult<io::ElementRecord> read = in.tle_file.empty() ? io::read_omm_file(in.omm_file) : io::read_tle_file(in.tle_file);
+    print_diagnostics(err, read.rejected);
+    print_diagnostics(err, read.warnings);
+    LoadedElements out{std::move(read.items), read.rejected.size()};
+    if (!in.norad.empty()) {
+        std::vector<io::ElementRecord> selected;
+        for (const auto id : parse_id_list(in.norad, "--norad")) {
+            auto it = std::find_if(out.records.begin(), out.records.end(),
+                                   [&](const io::ElementRecord &r) { return r.elements.norad_id == id; });
+            if (it == out.records.end()) {
+                throw ConfigError(ErrorCode::missing_field, fmt::format("NORAD id {} is not in {}", id, source),
+                                  ErrorContext{"", 0, "--norad", std::to_string(id)});
+            }
+            selected.push_back(*it);
+        }
+        out.records = std::move(selected);
+    }
+    return out;
+}
+
+std::string csv_field(const std::string &s)
+{
+    if (s.find_first_of(",\"\r\n") == std::string::npos) {
+        return s;
+    }
+    std::string q = "\"";
+    for (char ch : s) {
+        q += ch;
+        if (ch == '"') {
+            q += '"';
+        }
+    }
+    return q + "\"";
 }
 
 } // namespace vantage::cli

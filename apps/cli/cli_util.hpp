@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "vantage/core/error.hpp"
+#include "vantage/io/tle.hpp"
 #include "vantage/time/instant.hpp"
 
 namespace vantage::cli {
@@ -33,5 +36,30 @@ time::Instant creation_time();
 
 /// Prints every diagnostic of a bulk read to `err`, one per line.
 void print_diagnostics(std::ostream &err, const std::vector<Diagnostic> &diagnostics);
+
+/// The element-set inputs shared by the commands that take satellites: --tle | --omm, --norad.
+struct ElementInput {
+    std::string tle_file;
+    std::string omm_file;
+    std::string norad;
+    CLI::Option *tle = nullptr;
+    CLI::Option *omm = nullptr;
+};
+
+/// Adds --tle, --omm (mutually exclusive) and --norad to `cmd`.
+void add_element_options(CLI::App *cmd, ElementInput &in);
+/// Throws CLI::RequiredError unless --tle or --omm was given (call from the subcommand callback).
+void require_element_input(const ElementInput &in);
+
+struct LoadedElements {
+    std::vector<io::ElementRecord> records; ///< in --norad order when given, else file order
+    std::size_t rejected = 0;               ///< records the reader rejected (each printed to stderr)
+};
+/// Reads the file, prints every rejected record and warning to `err`, applies --norad (an id not in the
+/// file is a ConfigError naming --norad).
+LoadedElements load_elements(const ElementInput &in, std::ostream &err);
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string &s);
 
 } // namespace vantage::cli

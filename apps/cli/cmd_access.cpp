@@ -23,21 +23,6 @@ struct AccessOptions {
     std::string passes_file;
 };
 
-std::string csv_field(const std::string &s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string q = "\"";
-    for (char c : s) {
-        q += c;
-        if (c == '"') {
-            q += '"';
-        }
-    }
-    return q + "\"";
-}
-
 const char *side_name(geometry::LookSide s)
 {
     return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";

@@ -14,19 +14,15 @@
 #include "commands.hpp"
 #include "vantage/access/access.hpp"
 #include "vantage/io/eop.hpp"
-#include "vantage/io/omm.hpp"
 #include "vantage/io/stations.hpp"
-#include "vantage/io/tle.hpp"
 
 namespace vantage::cli {
 
 namespace {
 
 struct PassesOptions {
-    std::string tle_file;
-    std::string omm_file;
+    ElementInput elements;
     std::string stations_file;
-    std::string norad;
     std::string start;
     std::string stop;
     std::optional<double> min_elevation_deg;
@@ -37,22 +33,6 @@ struct PassesOptions {
     int threads = 0;
     bool timing = false;
 };
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-std::string csv_field(const std::string &s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string q = "\"";
-    for (char c : s) {
-        q += c;
-        if (c == '"') {
-            q += '"';
-        }
-    }
-    return q + "\"";
-}
 
 using Clock = std::chrono::steady_clock;
 
@@ -65,23 +45,7 @@ int run_passes(const PassesOptions &o)
 {
     const auto t_read = Clock::now();
     // ---- inputs
-    const std::string source = o.tle_file.empty() ? o.omm_file : o.tle_file;
-    auto read = o.tle_file.empty() ? io::read_omm_file(o.omm_file) : io::read_tle_file(o.tle_file);
-    print_diagnostics(std::cerr, read.rejected);
-    print_diagnostics(std::cerr, read.warnings);
-    std::vector<io::ElementRecord> records = std::move(read.items);
-    if (!o.norad.empty()) {
-        std::vector<io::ElementRecord> selected;
-        for (const auto id : parse_id_list(o.norad, "--norad")) {
-            auto it = std::find_if(records.begin(), records.end(), [&](const auto &r) { return r.elements.norad_id == id; });
-            if (it == records.end()) {
-                throw ConfigError(ErrorCode::missing_field, fmt::format("NORAD id {} is not in {}", id, source),
-                                  ErrorContext{"", 0, "--norad", std::to_string(id)});
-            }
-            selected.push_back(*it);
-        }
-        records = std::move(selected);
-    }
+    std::vector<io::ElementRecord> records = load_elements(o.elements, std::cerr).records;
     auto stations = io::read_stations_csv(o.stations_file);
     print_diagnostics(std::cerr, stations.rejected);
     print_diagnostics(std::cerr, stations.warnings);
@@ -182,10 +146,7 @@ Runner add_passes(CLI::App &app)
 {
     auto opts = std::make_shared<PassesOptions>();
     CLI::App *cmd = app.add_subcommand("passes", "ground-station passes (AOS/TCA/LOS) of TLE/OMM satellites");
-    auto *tle = cmd->add_option("--tle", opts->tle_file, "TLE file (2- or 3-line)")->check(CLI::ExistingFile);
-    auto *omm = cmd->add_option("--omm", opts->omm_file, "CCSDS OMM file (KVN, XML, JSON or CSV)")->check(CLI::ExistingFile);
-    tle->excludes(omm);
-    omm->excludes(tle);
+    add_element_options(cmd, opts->elements);
     cmd->add_option("--stations", opts->stations_file, "ground-station CSV (name,lat_deg,lon_deg,alt_m[,min_elevation_deg,...])")
         ->required()
         ->check(CLI::ExistingFile);
@@ -193,7 +154,6 @@ Runner add_passes(CLI::App &app)
     cmd->add_option("--stop", opts->stop, "analysis stop, ISO 8601 UTC")->required();
     cmd->add_option("--min-elevation-deg", opts->min_elevation_deg,
                     "elevation mask for every station (degrees); overrides the file's min_elevation_deg");
-    cmd->add_option("--norad", opts->norad, "only these NORAD catalog numbers, comma separated");
     cmd->add_option("--format", opts->format, "output format")->check(CLI::IsMember({"csv", "json"}))->capture_default_str();
     cmd->add_option("--eop", opts->eop_file, "Earth orientation file (CelesTrak EOP-All.csv or IERS finals2000A)")
         ->check(CLI::ExistingFile);
@@ -205,10 +165,8 @@ Runner add_passes(CLI::App &app)
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_flag("--timing", opts->timing, "print read/search/write wall-clock seconds to stderr");
-    cmd->callback([tle, omm]() {
-        if (tle->count() == 0 && omm->count() == 0) {
-            throw CLI::RequiredError("--tle or --omm");
-        }
+    cmd->callback([opts]() {
+        require_element_input(opts->elements);
     });
     return [opts]() { return run_passes(*opts); };
 }

@@ -17,8 +17,6 @@
 #include "vantage/frames/transforms.hpp"
 #include "vantage/io/eop.hpp"
 #include "vantage/io/ephemeris.hpp"
-#include "vantage/io/omm.hpp"
-#include "vantage/io/tle.hpp"
 #include "vantage/orbits/sgp4_propagator.hpp"
 
 namespace vantage::cli {
@@ -26,9 +24,7 @@ namespace vantage::cli {
 namespace {
 
 struct PropagateOptions {
-    std::string tle_file;
-    std::string omm_file;
-    std::string norad;
+    ElementInput elements;
     std::string start;
     std::string stop;
     double step_s = 0.0;
@@ -174,25 +170,8 @@ int run_propagate(const PropagateOptions &o)
 {
     const bool absolute = !o.start.empty();
     // ---- inputs
-    const std::string source = o.tle_file.empty() ? o.omm_file : o.tle_file;
-    ParseResult<io::ElementRecord> read = o.tle_file.empty() ? io::read_omm_file(o.omm_file) : io::read_tle_file(o.tle_file);
-    print_diagnostics(std::cerr, read.rejected);
-    print_diagnostics(std::cerr, read.warnings);
-    std::vector<io::ElementRecord> records = std::move(read.items);
-    if (!o.norad.empty()) {
-        const auto ids = parse_id_list(o.norad, "--norad");
-        std::vector<io::ElementRecord> selected;
-        for (const auto id : ids) {
-            auto it = std::find_if(records.begin(), records.end(),
-                                   [&](const io::ElementRecord &r) { return r.elements.norad_id == id; });
-            if (it == records.end()) {
-                throw ConfigError(ErrorCode::missing_field, fmt::format("NORAD id {} is not in {}", id, source),
-                                  ErrorContext{"", 0, "--norad", std::to_string(id)});
-            }
-            selected.push_back(*it);
-        }
-        records = std::move(selected);
-    }
+    LoadedElements loaded = load_elements(o.elements, std::cerr);
+    std::vector<io::ElementRecord> records = std::move(loaded.records);
     io::OutputFrame frame = io::OutputFrame::teme;
     if (o.frame == "itrf") frame = io::OutputFrame::itrf;
     else if (o.frame == "gcrf") frame = io::OutputFrame::gcrf;
@@ -244,7 +223,7 @@ int run_propagate(const PropagateOptions &o)
         sats.emplace_back(r.elements, sgp4_opt);
     }
 
-    bool problems = !read.rejected.empty();
+    bool problems = loaded.rejected > 0;
     const double max_age_min = o.max_age_days * 1440.0;
     auto report = [&](const orbits::Sgp4Propagator &p, const FailureLog &log, std::size_t total, double worst_age_min) {
         const auto &e = p.elements();
@@ -339,11 +318,7 @@ Runner add_propagate(CLI::App &app)
 {
     auto opts = std::make_shared<PropagateOptions>();
     CLI::App *cmd = app.add_subcommand("propagate", "SGP4/SDP4 states of TLE/OMM element sets on a time grid");
-    auto *tle = cmd->add_option("--tle", opts->tle_file, "TLE file (2- or 3-line)")->check(CLI::ExistingFile);
-    auto *omm = cmd->add_option("--omm", opts->omm_file, "CCSDS OMM file (KVN, XML, JSON or CSV)")->check(CLI::ExistingFile);
-    tle->excludes(omm);
-    omm->excludes(tle);
-    cmd->add_option("--norad", opts->norad, "only these NORAD catalog numbers, comma separated");
+    add_element_options(cmd, opts->elements);
     auto *start = cmd->add_option("--start", opts->start, "first time, ISO 8601 UTC (e.g. 2025-10-03T00:00:00Z)");
     auto *stop = cmd->add_option("--stop", opts->stop, "last time, ISO 8601 UTC");
     auto *step = cmd->add_option("--step-s", opts->step_s, "time step in seconds (> 0)");
@@ -368,14 +343,11 @@ Runner add_propagate(CLI::App &app)
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_flag("--strict", opts->strict, "exit with status 3 if any record was rejected or any state failed");
-    cmd->callback([cmd, tle, omm, start, since]() {
-        if (tle->count() == 0 && omm->count() == 0) {
-            throw CLI::RequiredError("--tle or --omm");
-        }
+    cmd->callback([opts, start, since]() {
+        require_element_input(opts->elements);
         if (start->count() == 0 && since->count() == 0) {
             throw CLI::RequiredError("--start/--stop/--step-s or --since-epoch-min");
         }
-        (void)cmd;
     });
     return [opts]() { return run_propagate(*opts); };
 }
