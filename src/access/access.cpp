@@ -369,8 +369,9 @@ double mask_at(const Spec &s, double az_rad)
 
 /// Value and certified sign-keeping span of one switching function at one instant.
 struct Eval {
-    double g;    // >= 0: constraint holds
-    double skip; // g keeps its sign on [tau, tau + skip) (s)
+    double g;         // >= 0: constraint holds
+    double skip;      // g keeps its sign on [tau, tau + skip) (s)
+    double dg = 0.0;  // dg/dt where known (constant-mask stations), else 0
 };
 
 /// Conjunction of constraints: G = min g_i. If G < 0, G stays negative at least as long as the longest
@@ -450,11 +451,14 @@ constexpr double vel_mismatch_km_s = 0.02;
 
 /// Station with a constant mask m: g = sin(el) - sin(m) = u.up - sin(m) (same sign and roots as el - m), with a
 /// second-order certified span. At tau the derivative is g' = up.(r' - u (u.r')) / rho, known to within
-/// vel_mismatch / rho from the interpolated velocity. Over [tau, tau + s] with s <= rho / (4 v_max) the range
-/// stays >= rho_lo = 3 rho / 4 and |g''| <= |u''| <= 2 a_max / rho_lo + 3 v_max^2 / rho_lo^2 = M (u = (r - site)
-/// / rho: u'' = (a - 2 u' rho' - u rho'') / rho, |u'| <= v / rho, |rho'| <= v, |rho''| <= v^2 / rho + a). So
-/// |g(tau + s)| >= |g| + q s - M s^2 / 2 with q = (sign g) g' - vel_mismatch / rho_lo, which stays > 0 for
+/// vel_mismatch / rho from the interpolated velocity. Over [tau, tau + s] with s <= kappa rho / v_max the range
+/// stays >= rho_lo = (1 - kappa) rho and |g''| <= |u''| <= a_max / rho_lo + 2 v_max^2 / rho_lo^2 = M: with
+/// u = (r - site) / rho, u' = (v - rho' u) / rho and u'' = (a - rho'' u - 2 rho' u') / rho; as u.u'' = -|u'|^2 the
+/// part of u'' across u is (a_perp - 2 rho' u') / rho and the part along u is -|u'|^2, so
+/// |u''| <= a / rho + (2 v_r v_perp + v_perp^2) / rho^2 <= a / rho + 2 v^2 / rho^2 (v_r = rho', v_perp = rho |u'|).
+/// So |g(tau + s)| >= |g| + q s - M s^2 / 2 with q = (sign g) g' - vel_mismatch / rho_lo, which stays > 0 for
 /// s < (q + sqrt(q^2 + 2 M |g|)) / M: near an edge the steps shrink like Newton steps instead of |g| / rate.
+/// The interpolant's acceleration differs from SGP4's by ~(omega h)^6 a, far inside a_max's 1% margin.
 Eval eval_station_const(const Context &c, double tau)
 {
     const SatBounds &b = c.eph->bounds();
@@ -465,14 +469,17 @@ Eval eval_station_const(const Context &c, double tau)
     const double f = u.dot(c.site->up);
     const double g = f - c.spec->sin_mask;
     const double fp = (c.site->up.dot(st.v) - f * u.dot(st.v)) / rho;
-    const double rho_lo = 0.75 * rho;
-    const double s_cap = 0.25 * rho / b.v_max;
-    const double m = 2.0 * b.a_max / rho_lo + 3.0 * b.v_max * b.v_max / (rho_lo * rho_lo);
-    const double q = (g >= 0.0 ? fp : -fp) - vel_mismatch_km_s / rho_lo;
+    // NOTE: the certificate holds for any kappa in (0, 1); kappa = 1/4 measured best (1/2 or a max over several
+    // saves < 2% of the samples and costs more per evaluation).
+    constexpr double kappa = 0.25;
     const double ag = std::abs(g);
+    const double rho_lo = (1.0 - kappa) * rho;
+    const double s_cap = kappa * rho / b.v_max;
+    const double m = b.a_max / rho_lo + 2.0 * b.v_max * b.v_max / (rho_lo * rho_lo);
+    const double q = (g >= 0.0 ? fp : -fp) - vel_mismatch_km_s / rho_lo;
     const double disc = std::sqrt(q * q + 2.0 * m * ag);
     const double span = q >= 0.0 ? (q + disc) / m : (disc - q > 0.0 ? 2.0 * ag / (disc - q) : 0.0);
-    return {g, std::min(span, s_cap)};
+    return {g, std::min(span, s_cap), fp};
 }
 
 /// The combined switching function of one satellite-site pair (see docs/accuracy.md for each bound).
@@ -686,20 +693,40 @@ double brent_min(F &&f, double a, double b, double x, double fx, double tol)
 struct RawWindow {
     double start;
     double end;
-    std::vector<double> samples; // sweep samples inside the window
+    std::vector<double> samples;    // sweep samples inside the window
+    std::vector<double> samples_g;  // g at the samples
+    std::vector<double> samples_dg; // dg/dt at the samples (Eval::dg)
 };
 
 /// Certified sweep of [ta, tb] (docs/accuracy.md): next sample = max(h, skip) later; every sign change
-/// between samples is refined with Brent.
-void sweep(const Context &c, double ta, double tb, double h, double tol, std::vector<RawWindow> &out)
+/// between samples is refined with Brent. Windows go to out[0 .. n_out) (entries are reused, keeping the
+/// capacity of their sample vectors across calls).
+void sweep(const Context &c, double ta, double tb, double h, double tol, std::vector<RawWindow> &out,
+           std::size_t &n_out)
 {
     auto gval = [&](double t) { return evaluate(c, t).g; };
+    n_out = 0;
+    auto open_window = [&](double t0) -> RawWindow & {
+        if (n_out == out.size()) {
+            out.emplace_back();
+        }
+        RawWindow &w = out[n_out];
+        w.start = w.end = t0;
+        w.samples.clear();
+        w.samples_g.clear();
+        w.samples_dg.clear();
+        return w;
+    };
+    auto add_sample = [](RawWindow &w, double t, const Eval &e) {
+        w.samples.push_back(t);
+        w.samples_g.push_back(e.g);
+        w.samples_dg.push_back(e.dg);
+    };
     double t = ta;
     Eval e = evaluate(c, t);
     bool in = e.g >= 0.0;
-    RawWindow cur{ta, ta, {}};
     if (in) {
-        cur.samples.push_back(ta);
+        add_sample(open_window(ta), ta, e);
     }
     while (t < tb) {
         const double tn = std::min(t + std::max(h, e.skip), tb);
@@ -708,23 +735,22 @@ void sweep(const Context &c, double ta, double tb, double h, double tol, std::ve
         if (in_n != in) {
             const double root = brent_root(gval, t, e.g, tn, en.g, tol);
             if (in_n) {
-                cur = RawWindow{root, root, {}};
+                open_window(root);
             } else {
-                cur.end = root;
-                out.push_back(std::move(cur));
-                cur = RawWindow{};
+                out[n_out].end = root;
+                ++n_out;
             }
         }
         if (in_n) {
-            cur.samples.push_back(tn);
+            add_sample(out[n_out], tn, en);
         }
         t = tn;
         e = en;
         in = in_n;
     }
     if (in) {
-        cur.end = tb;
-        out.push_back(std::move(cur));
+        out[n_out].end = tb;
+        ++n_out;
     }
 }
 
@@ -899,6 +925,9 @@ struct PairResult {
     Window window;
 };
 
+Window window_attributes(const Context &c, const RawWindow &raw, const time::Instant &start, double span_s,
+                         double best);
+
 /// Fills the best time and the window attributes.
 Window finish_window(const Context &c, const RawWindow &raw, const time::Instant &start, double span_s, double tol)
 {
@@ -916,6 +945,32 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
         const Vec3 los = -g.u;
         return std::atan2(los.cross(g.f.nadir).norm(), los.dot(g.f.nadir));
     };
+    if (const_station) {
+        // Maximum of sin(el): the sweep samples carry g and g'; with the two edges, take the best point and refine
+        // the sign change of g' next to it with Brent (a root of g' is the maximum; edges: a boundary maximum).
+        const Eval ea = evaluate(c, raw.start);
+        const Eval eb = evaluate(c, raw.end);
+        const std::size_t n = raw.samples.size() + 2;
+        auto t_at = [&](std::size_t i) { return i == 0 ? raw.start : (i + 1 == n ? raw.end : raw.samples[i - 1]); };
+        auto g_at = [&](std::size_t i) { return i == 0 ? ea.g : (i + 1 == n ? eb.g : raw.samples_g[i - 1]); };
+        auto dg_at = [&](std::size_t i) { return i == 0 ? ea.dg : (i + 1 == n ? eb.dg : raw.samples_dg[i - 1]); };
+        std::size_t ib = 0;
+        for (std::size_t i = 1; i < n; ++i) {
+            if (g_at(i) > g_at(ib)) {
+                ib = i;
+            }
+        }
+        double best = t_at(ib);
+        const std::size_t j = dg_at(ib) >= 0.0 ? ib + 1 : ib - 1; // neighbour on the rising side
+        if (j < n && t_at(j) != best && (dg_at(ib) >= 0.0) != (dg_at(j) >= 0.0)) {
+            const double lo = std::min(best, t_at(j)), hi = std::max(best, t_at(j));
+            const double dlo = lo == best ? dg_at(ib) : dg_at(j), dhi = hi == best ? dg_at(ib) : dg_at(j);
+            best = brent_root([&](double t) { return evaluate(c, t).dg; }, lo, dlo, hi, dhi,
+                              std::max(tol, best_time_tol_s));
+            best = std::clamp(best, raw.start, raw.end);
+        }
+        return window_attributes(c, raw, start, span_s, best);
+    }
     // Seed: the window edges and the sweep samples (at least 8 evenly spaced points when the sweep left fewer
     // than 8 inside the window), then Brent around the best one.
     std::vector<double> ts = raw.samples;
@@ -945,6 +1000,13 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
         // NOTE: the objective is flat at its extremum; 10 ms in time changes the extreme angle by < 1e-7 deg.
         best = brent_min(objective, lo, hi, ts[ib], fb, std::max(tol, best_time_tol_s));
     }
+    return window_attributes(c, raw, start, span_s, best);
+}
+
+/// The window with its attributes at `best`.
+Window window_attributes(const Context &c, const RawWindow &raw, const time::Instant &start, double span_s,
+                         double best)
+{
     Window w;
     w.start = start + time::Duration::from_seconds(raw.start);
     w.end = start + time::Duration::from_seconds(raw.end);
@@ -1094,9 +1156,10 @@ void search_span(const orbits::Sgp4Propagator &prop, const std::vector<Site> &si
         const double tb = last + 1 == n_int ? tb0 : eph.node_tau(last + 1);
         const Spec &spec = one_spec ? specs.front() : specs[site];
         const Context c{&spec, &sites[site], &eph, &sun};
-        raws.clear();
-        sweep(c, ta, tb, h, tol, raws);
-        for (const RawWindow &raw : raws) {
+        std::size_t n_raw = 0;
+        sweep(c, ta, tb, h, tol, raws, n_raw);
+        for (std::size_t k = 0; k < n_raw; ++k) {
+            const RawWindow &raw = raws[k];
             Window w = finish_window(c, raw, start, span_s, tol);
             if (spec.kind != Kind::station && spec.pass != PassDirection::any && w.pass_direction != spec.pass) {
                 continue;

@@ -10,15 +10,20 @@
 ///   value and a bound on its rate of change derived from the orbit (maximum Earth-fixed speed, minimum
 ///   range, Earth rotation), a span over which its sign cannot change. The next sample is that span, but at
 ///   least h = min_window_s / 2 later. A window (or gap) lasting at least min_window_s therefore always
-///   contains a sample (argument in docs/accuracy.md);
+///   contains a sample (argument in docs/accuracy.md). Stations with a constant mask use a second-order span on
+///   g = sin(el) - sin(mask): from g, its derivative and a bound on |g''| (acceleration, speed, range), so the steps
+///   shrink like Newton steps toward an edge (src/access/access.cpp, eval_station_const);
 /// - sign changes between samples are bracketed and refined with Brent's method to
 ///   `edge_tolerance_s` or better; the best time is found by Brent minimisation seeded from the best sample;
 /// - targets are pruned with a latitude/longitude grid: a target is only searched during the ephemeris
 ///   intervals where it lies within the sensor's footprint radius (plus the sub-satellite motion over the
-///   interval) of the sub-satellite point, so the cost grows with the targets actually visible;
+///   interval) of the sub-satellite point, so the cost grows with the targets actually visible; with at most 64
+///   sites a coarse certified sweep of SGP4 itself (osculating-orbit bound on the ground-track rate) first finds the
+///   time spans in which any site can be inside the footprint, and the ephemeris is built only there;
 /// - satellites are searched in parallel (TBB), each with an ephemeris of its ITRF state sampled from SGP4
 ///   (node spacing <= 30 s and <= 0.03 rad of orbital motion, six-point Lagrange interpolation of positions and
-///   velocities separately; interpolation error ~25 µm for LEO, far below the SGP4 model error).
+///   velocities separately; interpolation error ~25 µm for LEO, far below the SGP4 model error); nodes come from the
+///   batch SGP4 kernel and are rotated to ITRF by interpolating between exact transforms <= 1 h apart (~1e-9 rad).
 ///
 /// Accuracy (tests/access, docs/accuracy.md): edges within `edge_tolerance_s` (default 1 ms) of the root of the
 /// same switching functions; property test vs dense 0.25 s sampling on random LEO/SSO/Molniya/GEO pairs.
