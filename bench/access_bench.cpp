@@ -9,7 +9,7 @@
 // median wall times are printed with the window count and the thread count.
 //
 // Usage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] [--mask-deg E] [--threads T]
-//                     [--reps R] [--tle FILE]
+//                     [--reps R] [--tle FILE] [--dump FILE]
 // Output (one line per case, key=value, for scripts):
 //   case=A sats=100 sites=1 days=7 mask_deg=10 threads=2 reps=3 best_s=0.0123 median_s=0.0130 windows=1234
 #include <algorithm>
@@ -42,13 +42,14 @@ struct Args {
     int threads = 0;
     int reps = 3;
     std::string tle;
+    std::string dump; // write the windows of the last repetition: "case sat site start_s end_s best_s"
 };
 
 [[noreturn]] void usage(const char *msg)
 {
     std::fprintf(stderr,
                  "access_bench: %s\nusage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] "
-                 "[--mask-deg E] [--threads T] [--reps R] [--tle FILE]\n",
+                 "[--mask-deg E] [--threads T] [--reps R] [--tle FILE] [--dump FILE]\n",
                  msg);
     std::exit(2);
 }
@@ -78,6 +79,8 @@ Args parse(int argc, char **argv)
             a.reps = std::atoi(v);
         } else if (k == "--tle") {
             a.tle = v;
+        } else if (k == "--dump") {
+            a.dump = v;
         } else {
             usage("unknown option");
         }
@@ -133,6 +136,22 @@ std::vector<geometry::GroundStation> grid(int n, double mask_deg)
     return out;
 }
 
+void dump(const Args &a, const char *name, const std::vector<access::StationPass> &passes, const time::Instant &start)
+{
+    if (a.dump.empty()) {
+        return;
+    }
+    std::FILE *f = std::fopen(a.dump.c_str(), "a");
+    if (f == nullptr) {
+        usage("cannot open the --dump file");
+    }
+    for (const auto &p : passes) {
+        std::fprintf(f, "%s %zu %zu %.4f %.4f %.3f\n", name, p.satellite, p.station, (p.window.start - start).seconds(),
+                     (p.window.end - start).seconds(), (p.window.best - start).seconds());
+    }
+    std::fclose(f);
+}
+
 template <class F>
 void run_case(const char *name, const Args &a, int n_sats, std::size_t n_sites, double days, F &&fn)
 {
@@ -170,14 +189,20 @@ int main(int argc, char **argv)
         kiruna.min_elevation_deg = a.mask_deg;
         const std::vector<geometry::GroundStation> one{kiruna};
         const auto stop = start + time::Duration::from_seconds(a.days * 86400.0);
-        run_case("A", a, n_sats, 1, a.days,
-                 [&] { return access::find_station_passes(sats, one, start, stop, eop, opt).size(); });
+        run_case("A", a, n_sats, 1, a.days, [&] {
+            const auto passes = access::find_station_passes(sats, one, start, stop, eop, opt);
+            dump(a, "A", passes, start);
+            return passes.size();
+        });
     }
     if (a.which == "B" || a.which == "all") {
         const std::vector<geometry::GroundStation> pts = grid(a.points, a.mask_deg);
         const auto stop = start + time::Duration::from_seconds(86400.0);
-        run_case("B", a, n_sats, pts.size(), 1.0,
-                 [&] { return access::find_station_passes(sats, pts, start, stop, eop, opt).size(); });
+        run_case("B", a, n_sats, pts.size(), 1.0, [&] {
+            const auto passes = access::find_station_passes(sats, pts, start, stop, eop, opt);
+            dump(a, "B", passes, start);
+            return passes.size();
+        });
     }
     return 0;
 }

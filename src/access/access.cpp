@@ -949,24 +949,35 @@ Window finish_window(const Context &c, const RawWindow &raw, const time::Instant
     if (const_station) {
         // Maximum of sin(el): the sweep samples carry g and g'; with the two edges, take the best point and refine
         // the sign change of g' next to it with Brent (a root of g' is the maximum; edges: a boundary maximum).
+        // Points: the edges and the samples strictly between them (the first sample can be the start itself).
         const Eval ea = evaluate(c, raw.start);
         const Eval eb = evaluate(c, raw.end);
-        const std::size_t n = raw.samples.size() + 2;
-        auto t_at = [&](std::size_t i) { return i == 0 ? raw.start : (i + 1 == n ? raw.end : raw.samples[i - 1]); };
-        auto g_at = [&](std::size_t i) { return i == 0 ? ea.g : (i + 1 == n ? eb.g : raw.samples_g[i - 1]); };
-        auto dg_at = [&](std::size_t i) { return i == 0 ? ea.dg : (i + 1 == n ? eb.dg : raw.samples_dg[i - 1]); };
+        struct Pt {
+            double t, g, dg;
+        };
+        thread_local std::vector<Pt> pts;
+        pts.clear();
+        pts.push_back({raw.start, ea.g, ea.dg});
+        for (std::size_t i = 0; i < raw.samples.size(); ++i) {
+            if (raw.samples[i] > raw.start && raw.samples[i] < raw.end) {
+                pts.push_back({raw.samples[i], raw.samples_g[i], raw.samples_dg[i]});
+            }
+        }
+        if (raw.end > raw.start) {
+            pts.push_back({raw.end, eb.g, eb.dg});
+        }
         std::size_t ib = 0;
-        for (std::size_t i = 1; i < n; ++i) {
-            if (g_at(i) > g_at(ib)) {
+        for (std::size_t i = 1; i < pts.size(); ++i) {
+            if (pts[i].g > pts[ib].g) {
                 ib = i;
             }
         }
-        double best = t_at(ib);
-        const std::size_t j = dg_at(ib) >= 0.0 ? ib + 1 : ib - 1; // neighbour on the rising side
-        if (j < n && t_at(j) != best && (dg_at(ib) >= 0.0) != (dg_at(j) >= 0.0)) {
-            const double lo = std::min(best, t_at(j)), hi = std::max(best, t_at(j));
-            const double dlo = lo == best ? dg_at(ib) : dg_at(j), dhi = hi == best ? dg_at(ib) : dg_at(j);
-            best = brent_root([&](double t) { return evaluate(c, t).dg; }, lo, dlo, hi, dhi,
+        double best = pts[ib].t;
+        const std::size_t j = pts[ib].dg >= 0.0 ? ib + 1 : ib - 1; // neighbour on the rising side
+        if (j < pts.size() && (pts[ib].dg >= 0.0) != (pts[j].dg >= 0.0)) {
+            const Pt &lo = pts[std::min(ib, j)];
+            const Pt &hi = pts[std::max(ib, j)];
+            best = brent_root([&](double t) { return evaluate(c, t).dg; }, lo.t, lo.dg, hi.t, hi.dg,
                               std::max(tol, best_time_tol_s));
             best = std::clamp(best, raw.start, raw.end);
         }
