@@ -6,7 +6,8 @@
 // Satellites: the first N of a TLE file (--tle), or vantage::orbits::synthetic_leo_catalog(N, seed 1)
 // (LEO, 400-1,200 km, inclination 0-100 deg; the default). Start 2025-10-03T00:00:00Z, no EOP (UT1 = UTC, pole at
 // the CIP), default search options (min window 1 s, edges 1 ms). Each case runs --reps times; the best and the
-// median wall times are printed with the window count and the thread count.
+// median wall times are printed with the window count and the thread count (--dump appends the windows of every
+// repetition to FILE as "case sat site start_s end_s best_s"; the timed region then includes the writing).
 //
 // Usage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] [--mask-deg E] [--threads T]
 //                     [--reps R] [--tle FILE] [--dump FILE]
@@ -42,7 +43,7 @@ struct Args {
     int threads = 0;
     int reps = 3;
     std::string tle;
-    std::string dump; // write the windows of the last repetition: "case sat site start_s end_s best_s"
+    std::string dump; // append the windows: "case sat site start_s end_s best_s" (inside the timed region)
 };
 
 [[noreturn]] void usage(const char *msg)
