@@ -123,6 +123,40 @@ LoadedElements load_elements(const ElementInput &in, std::ostream &err)
     return out;
 }
 
+OutputTarget::OutputTarget(const std::string &path, const std::string &option) : m_path(path), m_option(option)
+{
+    if (!path.empty()) {
+        m_file.open(path, std::ios::binary);
+        if (!m_file) {
+            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{path, 0, option, ""});
+        }
+    }
+}
+
+std::ostream &OutputTarget::stream()
+{
+    return m_path.empty() ? std::cout : m_file;
+}
+
+void OutputTarget::check()
+{
+    if (!stream().flush()) {
+        throw Error(ErrorCode::file_read, "write failed", ErrorContext{m_path.empty() ? "<stdout>" : m_path, 0, m_option, ""});
+    }
+}
+
+void write_passes_csv(std::ostream &out, const std::vector<access::StationPass> &passes,
+                      const std::vector<access::Satellite> &sats, const std::vector<geometry::GroundStation> &stations)
+{
+    out << "norad_id,station,aos_utc,tca_utc,los_utc,max_elevation_deg,duration_s,partial\n";
+    for (const auto &p : passes) {
+        const auto &w = p.window;
+        out << fmt::format("{},{},{},{},{},{},{},{}\n", sats[p.satellite].propagator.elements().norad_id,
+                           csv_field(stations[p.station].name), w.start.to_iso8601_utc(6), w.best.to_iso8601_utc(6),
+                           w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(), w.partial ? "true" : "false");
+    }
+}
+
 std::string csv_field(const std::string &s)
 {
     if (s.find_first_of(",\"\r\n") == std::string::npos) {

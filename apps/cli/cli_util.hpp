@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <fstream>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "vantage/core/error.hpp"
+#include "vantage/access/access.hpp"
 #include "vantage/io/tle.hpp"
 #include "vantage/time/instant.hpp"
 
@@ -58,6 +60,26 @@ struct LoadedElements {
 /// Reads the file, prints every rejected record and warning to `err`, applies --norad (an id not in the
 /// file is a ConfigError naming --norad).
 LoadedElements load_elements(const ElementInput &in, std::ostream &err);
+
+/// Where a command writes: the file named by an option (opened binary; an error names the file and
+/// the option), or stdout when the path is empty.
+class OutputTarget {
+public:
+    OutputTarget(const std::string &path, const std::string &option);
+    std::ostream &stream();
+    /// Throws Error(file_read) naming the file if any write failed.
+    void check();
+
+private:
+    std::string m_path;
+    std::string m_option;
+    std::ofstream m_file;
+};
+
+/// Writes passes as `vantage passes` CSV (header `norad_id,station,aos_utc,tca_utc,los_utc,
+/// max_elevation_deg,duration_s,partial`); used by `passes` and `access --passes-out`.
+void write_passes_csv(std::ostream &out, const std::vector<access::StationPass> &passes,
+                      const std::vector<access::Satellite> &sats, const std::vector<geometry::GroundStation> &stations);
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string &s);

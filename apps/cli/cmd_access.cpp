@@ -51,14 +51,8 @@ int run_access(const AccessOptions &o)
     }
     const auto windows = access::find_target_access(sc.satellites, sc.targets, sc.start, sc.stop, sc.eop, sc.search);
 
-    std::ofstream file;
-    if (!o.out_file.empty()) {
-        file.open(o.out_file, std::ios::binary);
-        if (!file) {
-            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{o.out_file, 0, "--out", ""});
-        }
-    }
-    std::ostream &out = o.out_file.empty() ? std::cout : file;
+    OutputTarget target(o.out_file, "--out");
+    std::ostream &out = target.stream();
     if (o.format == "json") {
         nlohmann::ordered_json j;
         j["scenario"] = o.scenario_file;
@@ -96,28 +90,13 @@ int run_access(const AccessOptions &o)
                                direction_name(w.pass_direction), w.partial ? "true" : "false");
         }
     }
-    out.flush();
-    if (!out) {
-        throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.out_file.empty() ? "<stdout>" : o.out_file, 0, "", ""});
-    }
+    target.check();
     if (!o.passes_file.empty()) {
         // The scenario's ground stations: the passes CSV of `vantage passes`.
-        std::ofstream pf(o.passes_file, std::ios::binary);
-        if (!pf) {
-            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{o.passes_file, 0, "--passes-out", ""});
-        }
+        OutputTarget passes_target(o.passes_file, "--passes-out");
         const auto passes = access::find_station_passes(sc.satellites, sc.stations, sc.start, sc.stop, sc.eop, sc.search);
-        pf << "norad_id,station,aos_utc,tca_utc,los_utc,max_elevation_deg,duration_s,partial\n";
-        for (const auto &p : passes) {
-            const auto &w = p.window;
-            pf << fmt::format("{},{},{},{},{},{},{},{}\n", sc.satellites[p.satellite].propagator.elements().norad_id,
-                              csv_field(sc.stations[p.station].name), w.start.to_iso8601_utc(6), w.best.to_iso8601_utc(6),
-                              w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(), w.partial ? "true" : "false");
-        }
-        pf.flush();
-        if (!pf) {
-            throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.passes_file, 0, "--passes-out", ""});
-        }
+        write_passes_csv(passes_target.stream(), passes, sc.satellites, sc.stations);
+        passes_target.check();
     }
     return exit_ok;
 }

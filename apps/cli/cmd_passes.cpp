@@ -92,14 +92,8 @@ int run_passes(const PassesOptions &o)
     const auto t_write = Clock::now();
 
     // ---- output
-    std::ofstream file;
-    if (!o.out_file.empty()) {
-        file.open(o.out_file, std::ios::binary);
-        if (!file) {
-            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{o.out_file, 0, "--out", ""});
-        }
-    }
-    std::ostream &out = o.out_file.empty() ? std::cout : file;
+    OutputTarget target(o.out_file, "--out");
+    std::ostream &out = target.stream();
     if (o.format == "json") {
         nlohmann::ordered_json j;
         j["start_utc"] = start.to_iso8601_utc(6);
@@ -119,19 +113,9 @@ int run_passes(const PassesOptions &o)
         }
         out << j.dump() << '\n';
     } else {
-        out << "norad_id,station,aos_utc,tca_utc,los_utc,max_elevation_deg,duration_s,partial\n";
-        for (const auto &p : passes) {
-            const auto &w = p.window;
-            out << fmt::format("{},{},{},{},{},{},{},{}\n", sats[p.satellite].propagator.elements().norad_id,
-                               csv_field(stations.items[p.station].name), w.start.to_iso8601_utc(6),
-                               w.best.to_iso8601_utc(6), w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(),
-                               w.partial ? "true" : "false");
-        }
+        write_passes_csv(out, passes, sats, stations.items);
     }
-    out.flush();
-    if (!out) {
-        throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.out_file.empty() ? "<stdout>" : o.out_file, 0, "", ""});
-    }
+    target.check();
     if (o.timing) {
         std::cerr << fmt::format("timing: read_s {:.6f} search_s {:.6f} write_s {:.6f} passes {} satellites {} stations {}\n",
                                  read_s, search_s, seconds_since(t_write), passes.size(), sats.size(),

@@ -206,14 +206,8 @@ int run_propagate(const PropagateOptions &o)
     const StateConverter converter(frame, eop);
 
     // ---- output
-    std::ofstream file;
-    if (!o.out_file.empty()) {
-        file.open(o.out_file, std::ios::binary);
-        if (!file) {
-            throw Error(ErrorCode::file_read, "cannot open for writing", ErrorContext{o.out_file, 0, "--out", ""});
-        }
-    }
-    std::ostream &out = o.out_file.empty() ? std::cout : file;
+    OutputTarget target(o.out_file, "--out");
+    std::ostream &out = target.stream();
     io::EphemerisWriter writer(out, format, frame, creation_time());
 
     const orbits::Sgp4Options sgp4_opt = sgp4_options(o);
@@ -306,9 +300,7 @@ int run_propagate(const PropagateOptions &o)
         }
     }
     writer.finish();
-    if (!out) {
-        throw Error(ErrorCode::file_read, "write failed", ErrorContext{o.out_file.empty() ? "<stdout>" : o.out_file, 0, "", ""});
-    }
+    target.check();
     return (o.strict && problems) ? exit_strict : exit_ok;
 }
 
