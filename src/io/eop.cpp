@@ -4,15 +4,18 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "vantage/time/instant.hpp"
 
+#include "text_util.hpp"
+
 namespace vantage::io {
 
 namespace {
+
+using detail::split_lines;
+using detail::trim;
 
 constexpr double mas_to_arcsec = 1e-3;
 constexpr double ms_to_s = 1e-3;
@@ -26,17 +29,6 @@ constexpr double first_integer_leap_mjd = 41317.0; // 1972-01-01: DAT integral f
                      ErrorContext{src, line, std::move(field), std::string(value.substr(0, max_value))});
 }
 
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 bool parse_double(std::string_view s, double &out)
 {
     s = trim(s);
@@ -48,25 +40,6 @@ bool parse_double(std::string_view s, double &out)
     }
     const auto res = std::from_chars(s.data(), s.data() + s.size(), out);
     return res.ec == std::errc() && res.ptr == s.data() + s.size() && std::isfinite(out);
-}
-
-std::vector<std::string_view> split_lines(std::string_view text)
-{
-    std::vector<std::string_view> lines;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            nl = text.size();
-        }
-        std::string_view l = text.substr(pos, nl - pos);
-        if (!l.empty() && l.back() == '\r') {
-            l.remove_suffix(1);
-        }
-        lines.push_back(l);
-        pos = nl + 1;
-    }
-    return lines;
 }
 
 std::vector<std::string_view> split_csv(std::string_view line)
@@ -318,16 +291,7 @@ frames::EarthOrientation parse_eop_text(std::string_view text, const std::string
 
 frames::EarthOrientation read_eop_file(const std::filesystem::path &path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ParseError(ErrorCode::file_not_found, "cannot open the EOP file", ErrorContext{path.string(), 0, "", ""});
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    if (in.bad()) {
-        throw ParseError(ErrorCode::file_read, "error while reading the EOP file", ErrorContext{path.string(), 0, "", ""});
-    }
-    return parse_eop_text(ss.str(), path.string());
+    return parse_eop_text(detail::read_text_file(path), path.string());
 }
 
 } // namespace vantage::io

@@ -321,15 +321,8 @@ std::vector<RawRecord> collect_kvn(std::string_view text, const std::string &sou
 {
     std::vector<RawRecord> recs;
     int no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t nl = text.find('\n', pos);
-        if (nl == std::string_view::npos) {
-            nl = text.size();
-        }
+    for (const std::string_view raw : detail::split_lines(text)) {
         ++no;
-        const std::string_view raw = text.substr(pos, nl - pos);
-        pos = nl + 1;
         const std::string_view l = trim(raw);
         if (l.empty() || l.rfind("COMMENT", 0) == 0) {
             continue;

@@ -101,23 +101,11 @@ ParseResult<geometry::GroundStation> parse_stations_csv(std::string_view text, c
     }
     // Lines with their 1-based numbers, skipping blank and comment lines.
     std::vector<std::pair<int, std::string_view>> lines;
-    {
-        int n = 0;
-        std::size_t pos = 0;
-        while (pos < text.size()) {
-            std::size_t nl = text.find('\n', pos);
-            if (nl == std::string_view::npos) {
-                nl = text.size();
-            }
-            ++n;
-            std::string_view line = text.substr(pos, nl - pos);
-            if (!line.empty() && line.back() == '\r') {
-                line.remove_suffix(1);
-            }
-            if (!detail::is_blank(line) && detail::trim(line).front() != '#') {
-                lines.emplace_back(n, line);
-            }
-            pos = nl + 1;
+    int n = 0;
+    for (const std::string_view line : detail::split_lines(text)) {
+        ++n;
+        if (!detail::is_blank(line) && detail::trim(line).front() != '#') {
+            lines.emplace_back(n, line);
         }
     }
     if (lines.empty()) {

@@ -7,6 +7,25 @@
 
 namespace vantage::io::detail {
 
+std::vector<std::string_view> split_lines(std::string_view text)
+{
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos) {
+            nl = text.size();
+        }
+        std::string_view l = text.substr(pos, nl - pos);
+        if (!l.empty() && l.back() == '\r') {
+            l.remove_suffix(1);
+        }
+        lines.push_back(l);
+        pos = nl + 1;
+    }
+    return lines;
+}
+
 std::string read_text_file(const std::filesystem::path &path)
 {
     std::error_code ec;

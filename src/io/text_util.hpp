@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vantage::io::detail {
 
@@ -27,6 +28,9 @@ inline bool is_blank(std::string_view s)
 {
     return trim(s).empty();
 }
+
+/// The lines of `text` split at '\n', a trailing '\r' removed; element i is line i + 1.
+std::vector<std::string_view> split_lines(std::string_view text);
 
 /// Reads a whole file. @throws ParseError(file_not_found) if it cannot be opened, (file_read) on error.
 std::string read_text_file(const std::filesystem::path &path);

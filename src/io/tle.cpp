@@ -655,23 +655,10 @@ ParseResult<ElementRecord> parse_tle_text(std::string_view text, const std::stri
 {
     // Split into significant lines (blank and '#' comment lines are skipped), keeping numbers.
     std::vector<Line> lines;
-    {
-        int no = 0;
-        std::size_t pos = 0;
-        while (pos < text.size()) {
-            std::size_t nl = text.find('\n', pos);
-            if (nl == std::string_view::npos) {
-                nl = text.size();
-            }
-            ++no;
-            std::string_view l = text.substr(pos, nl - pos);
-            if (!l.empty() && l.back() == '\r') {
-                l.remove_suffix(1);
-            }
-            pos = nl + 1;
-            if (is_blank(l) || l.front() == '#') {
-                continue;
-            }
+    int no = 0;
+    for (const std::string_view l : detail::split_lines(text)) {
+        ++no;
+        if (!is_blank(l) && l.front() != '#') {
             lines.push_back({l, no});
         }
     }
