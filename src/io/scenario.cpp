@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "scenario_node.hpp"
 #include "text_util.hpp"
+#include "yaml_reader.hpp"
 #include "vantage/io/eop.hpp"
 #include "vantage/io/omm.hpp"
 #include "vantage/io/stations.hpp"
@@ -22,159 +24,8 @@ namespace vantage::io {
 namespace {
 
 namespace fs = std::filesystem;
-
-// NOTE: every error names the key path the way a user would write it (`satellites[2].sensor`,
-// `sensors.s1-iw.look_side`) and the line yaml-cpp's Mark gives for the offending node (1-based).
-class Reader {
-public:
-    Reader(std::string source, fs::path base) : m_source(std::move(source)), m_base(std::move(base)) {}
-
-    static int line_of(const YAML::Node &n)
-    {
-        if (!n.IsDefined()) {
-            return 0;
-        }
-        const YAML::Mark m = n.Mark();
-        return m.is_null() || m.line < 0 ? 0 : m.line + 1;
-    }
-
-    [[noreturn]] void fail(ErrorCode code, const std::string &message, int line, const std::string &path,
-                           const std::string &value = {}) const
-    {
-        throw ConfigError(code, message, ErrorContext{m_source, line, path, value.substr(0, 120)});
-    }
-    [[noreturn]] void fail(ErrorCode code, const std::string &message, const YAML::Node &at, const std::string &path) const
-    {
-        fail(code, message, line_of(at), path, at.IsScalar() ? at.Scalar() : std::string());
-    }
-
-    /// The node must be a mapping whose keys are all in `allowed` (each at most once).
-    void check_map(const YAML::Node &n, const std::string &path, std::initializer_list<std::string_view> allowed) const
-    {
-        if (!n.IsMap()) {
-            fail(ErrorCode::syntax, "expected a mapping (key: value)", n, path);
-        }
-        std::set<std::string> seen;
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            const YAML::Node key = it->first;
-            const std::string k = key.IsScalar() ? key.Scalar() : std::string();
-            const std::string kpath = path.empty() ? k : path + "." + k;
-            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-                std::string list;
-                for (auto a : allowed) {
-                    list += (list.empty() ? "" : ", ") + std::string(a);
-                }
-                fail(ErrorCode::unknown_key, fmt::format("unknown key (allowed: {})", list), line_of(key), kpath, k);
-            }
-            if (!seen.insert(k).second) {
-                fail(ErrorCode::duplicate, "key given twice", line_of(key), kpath, k);
-            }
-        }
-    }
-
-    /// A required child; missing -> missing_field at the parent's line.
-    YAML::Node need(const YAML::Node &parent, const char *key, const std::string &path) const
-    {
-        YAML::Node n = parent[key];
-        if (!n.IsDefined() || n.IsNull()) {
-            fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", key), line_of(parent), join(path, key));
-        }
-        return n;
-    }
-
-    static std::string join(const std::string &path, const std::string &key) { return path.empty() ? key : path + "." + key; }
-
-    std::string text(const YAML::Node &n, const std::string &path) const
-    {
-        if (!n.IsScalar()) {
-            fail(ErrorCode::syntax, "expected a single value", n, path);
-        }
-        if (n.Scalar().empty()) {
-            fail(ErrorCode::missing_field, "empty value", n, path);
-        }
-        return n.Scalar();
-    }
-
-    double number(const YAML::Node &n, const std::string &path) const
-    {
-        const std::string s = text(n, path);
-        char *end = nullptr;
-        errno = 0;
-        const double v = std::strtod(s.c_str(), &end);
-        if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) {
-            fail(ErrorCode::invalid_number, "not a number", n, path);
-        }
-        return v;
-    }
-
-    double number_in(const YAML::Node &n, const std::string &path, double lo, double hi, bool lo_open = false,
-                     bool hi_open = false) const
-    {
-        const double v = number(n, path);
-        const bool ok = (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-        if (!ok) {
-            fail(ErrorCode::out_of_range, fmt::format("must be in {}{}, {}{}", lo_open ? '(' : '[', lo, hi, hi_open ? ')' : ']'),
-                 n, path);
-        }
-        return v;
-    }
-
-    std::uint32_t norad_id(const YAML::Node &n, const std::string &path) const
-    {
-        const double v = number(n, path);
-        if (v != std::floor(v) || v < 0.0 || v > 339999.0) {
-            fail(ErrorCode::out_of_range, "must be a NORAD catalog number in [0, 339999]", n, path);
-        }
-        return static_cast<std::uint32_t>(v);
-    }
-
-    time::Instant instant(const YAML::Node &n, const std::string &path) const
-    {
-        const std::string s = text(n, path);
-        try {
-            return time::Instant::parse_iso8601(s);
-        } catch (const Error &e) {
-            fail(ErrorCode::invalid_time, e.message(), n, path);
-        }
-    }
-
-    template <class E>
-    E choice(const YAML::Node &n, const std::string &path, std::initializer_list<std::pair<std::string_view, E>> options) const
-    {
-        const std::string s = text(n, path);
-        std::string list;
-        for (const auto &[name, value] : options) {
-            if (s == name) {
-                return value;
-            }
-            list += (list.empty() ? "" : ", ") + std::string(name);
-        }
-        fail(ErrorCode::out_of_range, fmt::format("must be one of: {}", list), n, path);
-    }
-
-    /// A file path value, resolved against the scenario's directory; it must exist.
-    fs::path file(const YAML::Node &n, const std::string &path) const
-    {
-        const fs::path p(text(n, path));
-        const fs::path full = p.is_absolute() ? p : m_base / p;
-        std::error_code ec;
-        if (!fs::is_regular_file(full, ec)) {
-            fail(ErrorCode::file_not_found, fmt::format("cannot open '{}'", full.string()), n, path);
-        }
-        return full;
-    }
-
-    const std::string &source() const { return m_source; }
-
-private:
-    std::string m_source;
-    fs::path m_base;
-};
-
-std::string indexed(const std::string &path, std::size_t i)
-{
-    return fmt::format("{}[{}]", path, i);
-}
+using detail::indexed;
+using detail::Reader;
 
 geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAML::Node &n, const std::string &path)
 {
@@ -459,22 +310,59 @@ Scenario read_scenario_file(const std::filesystem::path &path)
     return parse_scenario_text(text, path.string(), path.parent_path());
 }
 
-Scenario parse_scenario_text(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir)
+namespace detail {
+
+YAML::Node load_yaml(std::string_view text, const std::string &source_name)
 {
-    const Reader r(source_name, base_dir.empty() ? fs::path(".") : base_dir);
-    YAML::Node root;
     try {
-        root = YAML::Load(std::string(text));
+        return YAML::Load(std::string(text));
     } catch (const YAML::Exception &e) {
         throw ParseError(ErrorCode::syntax, fmt::format("YAML: {}", e.msg),
                          ErrorContext{source_name, e.mark.is_null() ? 0 : e.mark.line + 1, "", ""});
     }
+}
+
+const std::vector<std::string_view> &scenario_top_level_keys()
+{
+    // NOTE: one scenario file drives access, coverage and tasking, so every reader accepts the union of the
+    // top-level keys (a misspelt key is still an error) and validates the sections it uses.
+    static const std::vector<std::string_view> keys = {
+        // access (this file)
+        "start_utc", "stop_utc", "duration_h", "eop_file", "search", "sensors", "satellites", "ground_stations",
+        "targets",
+    };
+    return keys;
+}
+
+void check_top_level_keys(const Reader &r, const YAML::Node &root)
+{
+    if (!root.IsMap()) {
+        r.fail(ErrorCode::syntax, "expected a mapping (key: value)", root, "");
+    }
+    const auto &allowed = scenario_top_level_keys();
+    std::set<std::string> seen;
+    for (auto it = root.begin(); it != root.end(); ++it) {
+        const std::string k = it->first.IsScalar() ? it->first.Scalar() : std::string();
+        if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+            std::string list;
+            for (auto a : allowed) {
+                list += (list.empty() ? "" : ", ") + std::string(a);
+            }
+            r.fail(ErrorCode::unknown_key, fmt::format("unknown key (allowed: {})", list), Reader::line_of(it->first), k, k);
+        }
+        if (!seen.insert(k).second) {
+            r.fail(ErrorCode::duplicate, "key given twice", Reader::line_of(it->first), k, k);
+        }
+    }
+}
+
+Scenario parse_scenario_node(const Reader &r, const YAML::Node &root)
+{
+    const std::string &source_name = r.source();
     if (!root.IsDefined() || root.IsNull()) {
         r.fail(ErrorCode::missing_field, "empty scenario", 0, "start_utc");
     }
-    r.check_map(root, "",
-                {"start_utc", "stop_utc", "duration_h", "eop_file", "search", "sensors", "satellites", "ground_stations",
-                 "targets"});
+    check_top_level_keys(r, root);
 
     Scenario sc;
     sc.source = source_name;
@@ -575,6 +463,14 @@ Scenario parse_scenario_text(std::string_view text, const std::string &source_na
         r.fail(ErrorCode::missing_field, "no satellites", 1, "satellites");
     }
     return sc;
+}
+
+} // namespace detail
+
+Scenario parse_scenario_text(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir)
+{
+    const Reader r(source_name, base_dir.empty() ? fs::path(".") : base_dir);
+    return detail::parse_scenario_node(r, detail::load_yaml(text, source_name));
 }
 
 } // namespace vantage::io
