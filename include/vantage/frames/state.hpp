@@ -57,6 +57,7 @@ struct Geodetic {
     double lat_deg; ///< geodetic latitude (degrees, [-90, 90])
     double lon_deg; ///< longitude east (degrees, (-180, 180] on output; any value on input)
     double h_km;    ///< height above the ellipsoid (km)
+    bool operator==(const Geodetic &) const = default;
 };
 
 /// Run-time frame identifier, for the `io`/`api` edge only (user input, JSON). Convert to the typed

@@ -47,6 +47,7 @@ struct GroundStation {
 struct Target {
     std::string id;            ///< unique identifier
     frames::Geodetic location; ///< WGS-84 latitude/longitude (degrees) and height (km)
+    bool operator==(const Target &) const = default;
 };
 
 } // namespace vantage::geometry
