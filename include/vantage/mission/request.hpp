@@ -1,0 +1,78 @@
+#pragma once
+/// @file
+/// Observation requests of partner nations: the request model shared by the tasking planner (issue 6), the
+/// scenario files and the HTTP service (issue 7). Plain domain values; parsing is in `vantage::io`
+/// (io/request_json.hpp for JSON bodies; the scenario reader for YAML). Keys and rules:
+/// docs/design/tasking-model.md and docs/formats.md § Requests.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vantage/geometry/polygon.hpp"
+#include "vantage/geometry/sensor.hpp"
+#include "vantage/geometry/site.hpp"
+#include "vantage/time/instant.hpp"
+
+namespace vantage::mission {
+
+/// Which sensor family may serve a request.
+enum class SensorKind {
+    optical, ///< optical sensors only
+    sar,     ///< SAR sensors only
+    any,     ///< either
+};
+
+/// Repetition: occurrence k (0-based, k < count) has the window
+/// [window_start + k every_h, window_start + k every_h + window_h].
+struct Repeat {
+    double every_h = 24.0;  ///< period (hours, > 0)
+    int count = 1;          ///< number of occurrences (1 .. 10000)
+    double window_h = 24.0; ///< length of each occurrence's window (hours, (0, every_h])
+    bool operator==(const Repeat &) const = default;
+};
+
+/// One observation request.
+struct Request {
+    std::string id;     ///< `[A-Za-z0-9._:-]{1,64}`, unique per store / scenario
+    std::string tenant; ///< owning nation, `[A-Za-z0-9_-]{1,16}` (e.g. "FR")
+    int priority = 5;   ///< 1 .. 10, 10 highest; the value of serving one occurrence
+    std::optional<geometry::Target> point;     ///< point target (exactly one of point / polygon); `id` = request id
+    std::optional<geometry::Polygon> polygon;  ///< area target (GeoJSON Polygon / MultiPolygon)
+    time::Instant window_start; ///< start of the (first occurrence's) window
+    time::Instant window_end;   ///< end of the (first occurrence's) window (> start); with `repeat`, see Repeat
+    SensorKind sensor = SensorKind::any;
+    std::optional<double> max_off_nadir_deg;     ///< (0, 90); tightens the sensor's own limit
+    std::optional<double> incidence_min_deg;     ///< [0, 90); SAR
+    std::optional<double> incidence_max_deg;     ///< (min, 90]; SAR
+    std::optional<double> min_sun_elevation_deg; ///< [-90, 90]; optical
+    geometry::LookSide look_side = geometry::LookSide::both;
+    geometry::PassDirection pass_direction = geometry::PassDirection::any;
+    double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
+    std::optional<Repeat> repeat; ///< none: one occurrence with the window above
+    bool urgent = false;          ///< informational flag (urgency is expressed by priority and window)
+
+    bool operator==(const Request &) const = default;
+};
+
+/// One occurrence of a request.
+struct Occurrence {
+    int index = 0;       ///< 0-based occurrence number
+    time::Instant start; ///< window start
+    time::Instant end;   ///< window end
+};
+
+/// Checks every rule of the request model.
+/// @throws ConfigError whose context field is the key path of the offending value (`priority`, `window_end_utc`,
+///         `target.lat_deg`, `aoi.coordinates[0][3]`, `repeat.window_h`, `incidence_max_deg`, ...) and value its
+///         text: out_of_range, missing_field (neither target nor aoi), syntax (both, or a malformed id), unsupported
+///         (a SAR-only limit on an optical request or the reverse).
+void validate_request(const Request &request);
+
+/// The occurrences in time order (one when `repeat` is absent).
+std::vector<Occurrence> occurrences(const Request &request);
+
+/// Stable names used in files and JSON: "optical", "sar", "any".
+const char *to_string(SensorKind kind) noexcept;
+
+} // namespace vantage::mission

@@ -1,0 +1,57 @@
+#pragma once
+// JSON helpers shared by the io readers of JSON documents (private header): typed access with errors that
+// name the source and the JSON path, and the conversion of a YAML subtree into JSON so that one reader serves
+// both syntaxes (the scenario's inline GeoJSON and requests).
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "vantage/core/error.hpp"
+#include "vantage/geometry/polygon.hpp"
+#include "vantage/time/instant.hpp"
+
+namespace vantage::io::detail {
+
+/// Where a JSON value came from: the source name, a line (0 if unknown; YAML subtrees pass their node's line)
+/// and the path prefix of the value ("" for a document root, "requests[3]" inside a scenario).
+struct JsonWhere {
+    std::string source;
+    int line = 0;
+    std::string path;
+
+    JsonWhere child(std::string_view key) const;
+    JsonWhere index(std::size_t i) const;
+    [[noreturn]] void fail(ErrorCode code, const std::string &message, const std::string &value = {}) const;
+};
+
+/// Parses JSON text. @throws ParseError(syntax) with the line of the error.
+nlohmann::json parse_json(std::string_view text, const std::string &source_name);
+
+/// Short text of a JSON value for error messages.
+std::string json_excerpt(const nlohmann::json &v);
+
+/// The object's keys must all be in `allowed`. @throws ConfigError(syntax) if not an object, (unknown_key).
+void check_object(const nlohmann::json &v, const JsonWhere &at, std::initializer_list<std::string_view> allowed);
+
+double json_number(const nlohmann::json &v, const JsonWhere &at);
+double json_number_in(const nlohmann::json &v, const JsonWhere &at, double lo, double hi, bool lo_open = false,
+                      bool hi_open = false);
+int json_int_in(const nlohmann::json &v, const JsonWhere &at, int lo, int hi);
+std::string json_string(const nlohmann::json &v, const JsonWhere &at);
+bool json_bool(const nlohmann::json &v, const JsonWhere &at);
+time::Instant json_instant(const nlohmann::json &v, const JsonWhere &at);
+
+/// A GeoJSON Polygon / MultiPolygon geometry object → validated polygon.
+geometry::Polygon polygon_from_geojson(const nlohmann::json &geometry, const JsonWhere &at);
+/// The geometry as a JSON value (rings closed).
+nlohmann::json polygon_to_json(const geometry::Polygon &polygon);
+
+/// A YAML subtree as JSON: maps and sequences keep their shape; a plain scalar becomes null (`~`, `null`,
+/// empty), a bool (`true`/`false`), a number (if it parses completely as one) or a string; a quoted scalar is
+/// always a string.
+nlohmann::json yaml_to_json(const YAML::Node &node);
+
+} // namespace vantage::io::detail

@@ -1,0 +1,222 @@
+#include "vantage/io/request_json.hpp"
+
+#include <fmt/format.h>
+
+#include "json_util.hpp"
+#include "request_reader.hpp"
+
+namespace vantage::io {
+
+namespace detail {
+
+namespace {
+
+geometry::LookSide look_side_from(const nlohmann::json &v, const JsonWhere &at)
+{
+    const std::string s = json_string(v, at);
+    if (s == "left") {
+        return geometry::LookSide::left;
+    }
+    if (s == "right") {
+        return geometry::LookSide::right;
+    }
+    if (s == "both") {
+        return geometry::LookSide::both;
+    }
+    at.fail(ErrorCode::out_of_range, "must be one of: left, right, both", s);
+}
+
+geometry::PassDirection pass_from(const nlohmann::json &v, const JsonWhere &at)
+{
+    const std::string s = json_string(v, at);
+    if (s == "ascending") {
+        return geometry::PassDirection::ascending;
+    }
+    if (s == "descending") {
+        return geometry::PassDirection::descending;
+    }
+    if (s == "any") {
+        return geometry::PassDirection::any;
+    }
+    at.fail(ErrorCode::out_of_range, "must be one of: ascending, descending, any", s);
+}
+
+mission::SensorKind sensor_from(const nlohmann::json &v, const JsonWhere &at)
+{
+    const std::string s = json_string(v, at);
+    if (s == "optical") {
+        return mission::SensorKind::optical;
+    }
+    if (s == "sar") {
+        return mission::SensorKind::sar;
+    }
+    if (s == "any") {
+        return mission::SensorKind::any;
+    }
+    at.fail(ErrorCode::out_of_range, "must be one of: optical, sar, any", s);
+}
+
+const char *look_side_name(geometry::LookSide s)
+{
+    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
+}
+
+const char *pass_name(geometry::PassDirection p)
+{
+    return p == geometry::PassDirection::ascending ? "ascending"
+           : p == geometry::PassDirection::descending ? "descending"
+                                                      : "any";
+}
+
+} // namespace
+
+mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at, const RequestDefaults &defaults)
+{
+    check_object(v, at,
+                 {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
+                  "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
+                  "pass_direction", "duration_s", "repeat", "urgent"});
+    auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
+    auto need = [&](const char *k) -> const nlohmann::json & {
+        if (!has(k)) {
+            at.child(k).fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", k));
+        }
+        return v[k];
+    };
+    auto opt_num = [&](const char *k, double lo, double hi, bool lo_open, bool hi_open) -> std::optional<double> {
+        if (!has(k)) {
+            return std::nullopt;
+        }
+        return json_number_in(v[k], at.child(k), lo, hi, lo_open, hi_open);
+    };
+    mission::Request r;
+    r.id = has("id") ? json_string(v["id"], at.child("id")) : defaults.id;
+    r.tenant = has("tenant") ? json_string(v["tenant"], at.child("tenant")) : defaults.tenant;
+    if (has("priority")) {
+        r.priority = json_int_in(v["priority"], at.child("priority"), 1, 10);
+    }
+    if (has("target")) {
+        const JsonWhere tw = at.child("target");
+        const nlohmann::json &t = v["target"];
+        check_object(t, tw, {"lat_deg", "lon_deg", "alt_m"});
+        auto tneed = [&](const char *k) -> const nlohmann::json & {
+            if (!t.contains(k) || t[k].is_null()) {
+                tw.child(k).fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", k));
+            }
+            return t[k];
+        };
+        geometry::Target target;
+        target.location.lat_deg = json_number_in(tneed("lat_deg"), tw.child("lat_deg"), -90.0, 90.0);
+        target.location.lon_deg = json_number_in(tneed("lon_deg"), tw.child("lon_deg"), -180.0, 360.0);
+        if (t.contains("alt_m") && !t["alt_m"].is_null()) {
+            target.location.h_km = json_number_in(t["alt_m"], tw.child("alt_m"), -1000.0, 10000.0) / 1000.0;
+        }
+        r.point = target;
+    }
+    if (has("aoi")) {
+        r.polygon = polygon_from_geojson(v["aoi"], at.child("aoi"));
+    }
+    if (r.point && r.polygon) {
+        at.child("aoi").fail(ErrorCode::syntax, "give either 'target' (a point) or 'aoi' (a polygon), not both");
+    }
+    if (!r.point && !r.polygon) {
+        at.child("target").fail(ErrorCode::missing_field, "a request needs 'target' (a point) or 'aoi' (a polygon)");
+    }
+    r.window_start = json_instant(need("window_start_utc"), at.child("window_start_utc"));
+    r.window_end = json_instant(need("window_end_utc"), at.child("window_end_utc"));
+    if (has("sensor")) {
+        r.sensor = sensor_from(v["sensor"], at.child("sensor"));
+    }
+    r.max_off_nadir_deg = opt_num("max_off_nadir_deg", 0.0, 90.0, true, true);
+    r.incidence_min_deg = opt_num("incidence_min_deg", 0.0, 90.0, false, true);
+    r.incidence_max_deg = opt_num("incidence_max_deg", 0.0, 90.0, true, false);
+    r.min_sun_elevation_deg = opt_num("min_sun_elevation_deg", -90.0, 90.0, false, false);
+    if (has("look_side")) {
+        r.look_side = look_side_from(v["look_side"], at.child("look_side"));
+    }
+    if (has("pass_direction")) {
+        r.pass_direction = pass_from(v["pass_direction"], at.child("pass_direction"));
+    }
+    if (const auto d = opt_num("duration_s", 0.0, 3600.0, true, false)) {
+        r.duration_s = *d;
+    }
+    if (has("repeat")) {
+        const JsonWhere rw = at.child("repeat");
+        const nlohmann::json &rep = v["repeat"];
+        check_object(rep, rw, {"every_h", "count", "window_h"});
+        auto rneed = [&](const char *k) -> const nlohmann::json & {
+            if (!rep.contains(k) || rep[k].is_null()) {
+                rw.child(k).fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", k));
+            }
+            return rep[k];
+        };
+        mission::Repeat rr;
+        rr.every_h = json_number_in(rneed("every_h"), rw.child("every_h"), 0.0, 24.0 * 366.0, true, false);
+        rr.count = json_int_in(rneed("count"), rw.child("count"), 1, 10000);
+        rr.window_h = rep.contains("window_h") && !rep["window_h"].is_null()
+                          ? json_number_in(rep["window_h"], rw.child("window_h"), 0.0, rr.every_h, true, false)
+                          : (r.window_end - r.window_start).seconds() / 3600.0;
+        r.repeat = rr;
+    }
+    if (has("urgent")) {
+        r.urgent = json_bool(v["urgent"], at.child("urgent"));
+    }
+    // The model's own rules, reported under this request's path.
+    try {
+        mission::validate_request(r);
+    } catch (const ConfigError &e) {
+        JsonWhere w = at.child(e.context().field);
+        w.fail(e.code(), e.message(), e.context().value);
+    }
+    return r;
+}
+
+nlohmann::json request_to_json_value(const mission::Request &r)
+{
+    nlohmann::json o;
+    o["id"] = r.id;
+    o["tenant"] = r.tenant;
+    o["priority"] = r.priority;
+    if (r.point) {
+        o["target"] = {{"lat_deg", r.point->location.lat_deg}, {"lon_deg", r.point->location.lon_deg},
+                       {"alt_m", r.point->location.h_km * 1000.0}};
+    }
+    if (r.polygon) {
+        o["aoi"] = polygon_to_json(*r.polygon);
+    }
+    o["window_start_utc"] = r.window_start.to_iso8601_utc(6);
+    o["window_end_utc"] = r.window_end.to_iso8601_utc(6);
+    o["sensor"] = mission::to_string(r.sensor);
+    auto put = [&](const char *k, const std::optional<double> &x) {
+        if (x) {
+            o[k] = *x;
+        }
+    };
+    put("max_off_nadir_deg", r.max_off_nadir_deg);
+    put("incidence_min_deg", r.incidence_min_deg);
+    put("incidence_max_deg", r.incidence_max_deg);
+    put("min_sun_elevation_deg", r.min_sun_elevation_deg);
+    o["look_side"] = look_side_name(r.look_side);
+    o["pass_direction"] = pass_name(r.pass_direction);
+    o["duration_s"] = r.duration_s;
+    if (r.repeat) {
+        o["repeat"] = {{"every_h", r.repeat->every_h}, {"count", r.repeat->count}, {"window_h", r.repeat->window_h}};
+    }
+    o["urgent"] = r.urgent;
+    return o;
+}
+
+} // namespace detail
+
+mission::Request parse_request_json(std::string_view text, const std::string &source_name, const RequestDefaults &defaults)
+{
+    return detail::request_from_json(detail::parse_json(text, source_name), detail::JsonWhere{source_name, 0, ""},
+                                     defaults);
+}
+
+std::string request_to_json(const mission::Request &request)
+{
+    return detail::request_to_json_value(request).dump();
+}
+
+} // namespace vantage::io

@@ -1,0 +1,178 @@
+// GeoJsonValidation / RequestJsonValidation: good files become the expected domain values (hand-written
+// fixtures: values read off the files). RequestJsonProperty: write -> parse round trip. GeoJsonParseErrors /
+// RequestJsonParseErrors: one malformed file per failure class (tests/data/bad), asserting code and JSON path.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "vantage/core/error.hpp"
+#include "vantage/io/geojson.hpp"
+#include "vantage/io/request_json.hpp"
+
+using namespace vantage;
+
+namespace {
+
+const std::string data = VANTAGE_TEST_DATA;
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+template <class F>
+void expect_error(F &&f, ErrorCode code, const std::string &field, const std::string &what)
+{
+    try {
+        f();
+        ADD_FAILURE() << what << ": accepted";
+    } catch (const Error &e) {
+        EXPECT_EQ(e.code(), code) << what << ": " << e.what();
+        EXPECT_EQ(e.context().field, field) << what << ": " << e.what();
+        EXPECT_FALSE(e.context().source.empty()) << what;
+    }
+}
+
+} // namespace
+
+TEST(GeoJsonValidation, FeatureCollectionWithHoleAndMultiPolygon)
+{
+    const auto areas = io::read_geojson_file(data + "/aoi_two_areas.geojson");
+    ASSERT_EQ(areas.size(), 2u);
+    EXPECT_EQ(areas[0].name, "ile-de-france");
+    EXPECT_EQ(areas[1].name, "7"); // numeric feature id
+    ASSERT_EQ(areas[0].polygon.parts.size(), 1u);
+    EXPECT_EQ(areas[0].polygon.parts[0].outer.size(), 4u); // closing position dropped
+    EXPECT_EQ(areas[0].polygon.parts[0].holes.size(), 1u);
+    EXPECT_EQ(areas[1].polygon.parts.size(), 2u);
+    EXPECT_TRUE(geometry::contains(areas[0].polygon, 48.5, 2.0));
+    EXPECT_FALSE(geometry::contains(areas[0].polygon, 48.85, 2.35)); // Paris is the hole
+    EXPECT_TRUE(geometry::contains(areas[1].polygon, 44.5, 33.5));
+}
+
+TEST(GeoJsonProperty, WriteThenParseIsIdentity)
+{
+    for (const auto &a : io::read_geojson_file(data + "/aoi_two_areas.geojson")) {
+        const auto again = io::parse_geojson_text(io::polygon_to_geojson(a.polygon), "written");
+        ASSERT_EQ(again.size(), 1u);
+        EXPECT_EQ(again[0].polygon, a.polygon);
+    }
+}
+
+TEST(GeoJsonParseErrors, OneFilePerFailureClass)
+{
+    struct Case {
+        const char *file;
+        ErrorCode code;
+        const char *field;
+    };
+    const Case cases[] = {
+        {"geojson_syntax.json", ErrorCode::syntax, ""},
+        {"geojson_ring_not_closed.json", ErrorCode::syntax, "coordinates[0]"},
+        {"geojson_unsupported_type.json", ErrorCode::unsupported, "geometry.type"},
+        {"geojson_bad_latitude.json", ErrorCode::out_of_range, "features[0].geometry.coordinates[0][2]"},
+        {"geojson_missing_coordinates.json", ErrorCode::missing_field, "coordinates"},
+        {"geojson_polar_ring.json", ErrorCode::unsupported, "coordinates[0]"},
+    };
+    for (const Case &c : cases) {
+        expect_error([&] { io::read_geojson_file(data + "/bad/" + c.file); }, c.code, c.field, c.file);
+    }
+    try {
+        io::read_geojson_file(data + "/bad/geojson_syntax.json");
+    } catch (const ParseError &e) {
+        EXPECT_EQ(e.context().line, 3); // the document ends on line 3 without its closing brackets
+    }
+}
+
+TEST(RequestJsonValidation, PointRequest)
+{
+    const mission::Request r = io::parse_request_json(slurp(data + "/request_point.json"), "request_point.json");
+    EXPECT_EQ(r.id, "FR-0001");
+    EXPECT_EQ(r.tenant, "FR");
+    EXPECT_EQ(r.priority, 8);
+    ASSERT_TRUE(r.point.has_value());
+    EXPECT_FALSE(r.polygon.has_value());
+    EXPECT_DOUBLE_EQ(r.point->location.lat_deg, 43.6047);
+    EXPECT_DOUBLE_EQ(r.point->location.lon_deg, 1.4442);
+    EXPECT_DOUBLE_EQ(r.point->location.h_km, 0.150);
+    EXPECT_EQ(r.window_start.to_iso8601_utc(0), "2025-10-03T06:00:00Z");
+    EXPECT_EQ(r.window_end.to_iso8601_utc(0), "2025-10-03T18:00:00Z");
+    EXPECT_EQ(r.sensor, mission::SensorKind::optical);
+    EXPECT_EQ(r.max_off_nadir_deg, 25.0);
+    EXPECT_EQ(r.min_sun_elevation_deg, 15.0);
+    EXPECT_FALSE(r.incidence_min_deg.has_value());
+    EXPECT_EQ(r.pass_direction, geometry::PassDirection::descending);
+    EXPECT_EQ(r.look_side, geometry::LookSide::both);
+    EXPECT_DOUBLE_EQ(r.duration_s, 12.0);
+    EXPECT_FALSE(r.repeat.has_value());
+    EXPECT_EQ(mission::occurrences(r).size(), 1u);
+}
+
+TEST(RequestJsonValidation, PolygonRequestWithRepeat)
+{
+    const mission::Request r =
+        io::parse_request_json(slurp(data + "/request_polygon_repeat.json"), "request_polygon_repeat.json");
+    ASSERT_TRUE(r.polygon.has_value());
+    EXPECT_EQ(r.sensor, mission::SensorKind::sar);
+    EXPECT_EQ(r.look_side, geometry::LookSide::right);
+    ASSERT_TRUE(r.repeat.has_value());
+    EXPECT_DOUBLE_EQ(r.repeat->window_h, 12.0); // defaults to the first window's length
+    EXPECT_TRUE(r.urgent);
+    const auto occ = mission::occurrences(r);
+    ASSERT_EQ(occ.size(), 3u);
+    EXPECT_EQ(occ[2].index, 2);
+    EXPECT_EQ(occ[2].start.to_iso8601_utc(0), "2025-10-05T00:00:00Z");
+    EXPECT_EQ(occ[2].end.to_iso8601_utc(0), "2025-10-05T12:00:00Z");
+}
+
+TEST(RequestJsonValidation, DefaultsFillIdAndTenant)
+{
+    const std::string body = R"({"target": {"lat_deg": 1, "lon_deg": 2}, "window_start_utc": "2025-10-03T00:00:00Z",
+                                 "window_end_utc": "2025-10-03T01:00:00Z"})";
+    const auto r = io::parse_request_json(body, "request body", io::RequestDefaults{"srv-42", "DE"});
+    EXPECT_EQ(r.id, "srv-42");
+    EXPECT_EQ(r.tenant, "DE");
+    EXPECT_EQ(r.priority, 5);
+    expect_error([&] { io::parse_request_json(body, "request body"); }, ErrorCode::missing_field, "id", "no defaults");
+}
+
+TEST(RequestJsonProperty, WriteThenParseIsIdentity)
+{
+    for (const char *f : {"request_point.json", "request_polygon_repeat.json"}) {
+        const auto r = io::parse_request_json(slurp(data + "/" + f), f);
+        const auto again = io::parse_request_json(io::request_to_json(r), "written");
+        EXPECT_EQ(again, r) << f << ": " << io::request_to_json(r);
+    }
+}
+
+TEST(RequestJsonParseErrors, OneFilePerFailureClass)
+{
+    struct Case {
+        const char *file;
+        ErrorCode code;
+        const char *field;
+    };
+    const Case cases[] = {
+        {"request_unknown_key.json", ErrorCode::unknown_key, "colour"},
+        {"request_missing_window.json", ErrorCode::missing_field, "window_end_utc"},
+        {"request_bad_time.json", ErrorCode::invalid_time, "window_start_utc"},
+        {"request_priority_range.json", ErrorCode::out_of_range, "priority"},
+        {"request_priority_type.json", ErrorCode::invalid_number, "priority"},
+        {"request_both_targets.json", ErrorCode::syntax, "aoi"},
+        {"request_sar_sun.json", ErrorCode::unsupported, "min_sun_elevation_deg"},
+        {"request_incidence_order.json", ErrorCode::out_of_range, "incidence_max_deg"},
+        {"request_repeat_window.json", ErrorCode::out_of_range, "repeat.window_h"},
+        {"request_bad_id.json", ErrorCode::syntax, "id"},
+        {"request_bad_aoi.json", ErrorCode::out_of_range, "aoi.coordinates[0][2]"},
+        {"request_window_order.json", ErrorCode::out_of_range, "window_end_utc"},
+        {"request_no_target.json", ErrorCode::missing_field, "target"},
+    };
+    for (const Case &c : cases) {
+        expect_error([&] { io::parse_request_json(slurp(data + "/bad/" + c.file), c.file); }, c.code, c.field, c.file);
+    }
+    expect_error([&] { io::parse_request_json("{\"id\": ", "request body"); }, ErrorCode::syntax, "", "truncated body");
+    expect_error([&] { io::parse_request_json("[1, 2]", "request body"); }, ErrorCode::syntax, "", "not an object");
+}
