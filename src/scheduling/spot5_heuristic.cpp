@@ -597,6 +597,12 @@ private:
                 add(m_best[p]);
             }
         }
+        // NOTE: literal consumptions are not exact in binary; re-sum so that millions of add/drop
+        // updates cannot drift towards the 1e-6 capacity slack.
+        m_used = 0.0;
+        for (const int u : m_sel) {
+            m_used += u >= 0 ? cons(u) : 0.0;
+        }
     }
 
     const Compiled &m_c;
