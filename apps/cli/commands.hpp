@@ -16,5 +16,6 @@ Runner add_validate(CLI::App &app);
 Runner add_bench(CLI::App &app);
 Runner add_passes(CLI::App &app);
 Runner add_access(CLI::App &app);
+Runner add_spot5(CLI::App &app);
 
 } // namespace vantage::cli
