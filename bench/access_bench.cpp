@@ -10,9 +10,12 @@
 // repetition to FILE as "case sat site start_s end_s best_s"; the timed region then includes the writing).
 //
 // Usage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] [--mask-deg E] [--threads T]
-//                     [--reps R] [--tle FILE] [--dump FILE]
+//                     [--reps R] [--tle FILE] [--dump FILE] [--attributes 0|1] [--path auto|sweep]
+// --attributes 0 searches window edges only (SearchOptions::compute_attributes = false); --path sweep forces the
+// scalar per-site sweep (the reference path) instead of the vectorised node path.
 // Output (one line per case, key=value, for scripts):
-//   case=A sats=100 sites=1 days=7 mask_deg=10 threads=2 reps=3 best_s=0.0123 median_s=0.0130 windows=1234
+//   case=A sats=100 sites=1 days=7 mask_deg=10 threads=2 attributes=1 path=auto reps=3 best_s=0.0123 median_s=0.0130
+//   windows=1234
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -44,13 +47,16 @@ struct Args {
     int reps = 3;
     std::string tle;
     std::string dump; // append the windows: "case sat site start_s end_s best_s" (inside the timed region)
+    bool attributes = true; // SearchOptions::compute_attributes
+    std::string path = "auto"; // SearchOptions::path: auto | sweep
 };
 
 [[noreturn]] void usage(const char *msg)
 {
     std::fprintf(stderr,
                  "access_bench: %s\nusage: access_bench [--case A|B|all] [--sats N] [--points P] [--days D] "
-                 "[--mask-deg E] [--threads T] [--reps R] [--tle FILE] [--dump FILE]\n",
+                 "[--mask-deg E] [--threads T] [--reps R] [--tle FILE] [--dump FILE] [--attributes 0|1] "
+                 "[--path auto|sweep]\n",
                  msg);
     std::exit(2);
 }
@@ -82,12 +88,19 @@ Args parse(int argc, char **argv)
             a.tle = v;
         } else if (k == "--dump") {
             a.dump = v;
+        } else if (k == "--attributes") {
+            a.attributes = std::string_view(v) != "0";
+        } else if (k == "--path") {
+            a.path = v;
         } else {
             usage("unknown option");
         }
     }
     if (a.which != "A" && a.which != "B" && a.which != "all") {
         usage("--case must be A, B or all");
+    }
+    if (a.path != "auto" && a.path != "sweep") {
+        usage("--path must be auto or sweep");
     }
     if (a.sats < 1 || a.points < 1 || !(a.days > 0.0) || a.threads < 0 || a.reps < 1) {
         usage("bad value");
@@ -165,10 +178,10 @@ void run_case(const char *name, const Args &a, int n_sats, std::size_t n_sites, 
     }
     std::sort(times.begin(), times.end());
     const int threads = a.threads > 0 ? a.threads : tbb::info::default_concurrency();
-    std::printf("case=%s sats=%d sites=%zu days=%g mask_deg=%g threads=%d reps=%d best_s=%.4f median_s=%.4f "
-                "windows=%zu\n",
-                name, n_sats, n_sites, days, a.mask_deg, threads, a.reps, times.front(), times[times.size() / 2],
-                windows);
+    std::printf("case=%s sats=%d sites=%zu days=%g mask_deg=%g threads=%d attributes=%d path=%s reps=%d best_s=%.4f "
+                "median_s=%.4f windows=%zu\n",
+                name, n_sats, n_sites, days, a.mask_deg, threads, a.attributes ? 1 : 0, a.path.c_str(), a.reps,
+                times.front(), times[times.size() / 2], windows);
     std::fflush(stdout);
 }
 
@@ -182,6 +195,8 @@ int main(int argc, char **argv)
     const frames::EarthOrientation eop;
     access::SearchOptions opt;
     opt.threads = a.threads;
+    opt.compute_attributes = a.attributes;
+    opt.path = a.path == "sweep" ? access::SearchPath::sweep : access::SearchPath::automatic;
     const int n_sats = static_cast<int>(sats.size());
     if (a.which == "A" || a.which == "all") {
         geometry::GroundStation kiruna;

@@ -41,18 +41,32 @@
 
 namespace vantage::access {
 
+/// Which implementation searches. Both keep the guarantee; their edges agree to `edge_tolerance_s`
+/// (AccessProperty.NodePathMatchesSweepPath).
+enum class SearchPath {
+    automatic, ///< the vectorised node path (all sites of a footprint at once at each ephemeris node)
+    sweep,     ///< the scalar certified sweep, site by site (the reference implementation; slower)
+};
+
 /// Search controls (Orekit's max check interval and convergence threshold, stated as guarantees).
 struct SearchOptions {
     double min_window_s = 1.0;      ///< no window (or gap between windows) at least this long is missed (s, > 0)
     double edge_tolerance_s = 1e-3; ///< edges refined to this or better (s, > 0)
     int threads = 0;                ///< worker threads; 0 = all hardware threads, 1 = serial (>= 0)
+    /// true: every Window field is filled. false (window edges only, e.g. coverage statistics): `start`, `end`,
+    /// `partial` are exact as always, `best` = `start`, the four angles are 0, `look_side` = right,
+    /// `pass_direction` = ascending and `mode` = -1, except that a sensor with a `pass_direction` filter still
+    /// gets the exact best time and its pass direction in `best` and `pass_direction` (the filter needs them), so
+    /// the windows kept are exactly those with attributes on.
+    bool compute_attributes = true;
+    SearchPath path = SearchPath::automatic; ///< implementation (tests and benchmarks)
 };
 
 /// One access window.
 struct Window {
     time::Instant start;                ///< first instant the constraints hold (or the analysis start if partial)
     time::Instant end;                  ///< last instant the constraints hold (or the analysis stop if partial)
-    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets), within [start, end]
+    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets) / crossing of the cross-track plane (fixed optical), within [start, end]
     bool partial = false;               ///< cut by the analysis interval at either end
     double max_elevation_deg = 0;       ///< stations: elevation at best; targets: elevation of the satellite seen from the target at best (deg)
     double min_off_nadir_deg = 0;       ///< off-nadir angle at best (deg, [0, 90])
@@ -60,6 +74,10 @@ struct Window {
     double sun_elevation_deg_at_best = 0; ///< Sun elevation at the ground point at best (deg)
     geometry::LookSide look_side = geometry::LookSide::right;                    ///< left or right at best
     geometry::PassDirection pass_direction = geometry::PassDirection::ascending;  ///< at best
+    /// Sensors with modes: index into `Sensor::modes` of the first mode that holds at best (at an edge, where
+    /// rounding can leave none, the one with the largest margin); -1 without modes, for stations, and when
+    /// attributes are not computed.
+    int mode = -1;
     /// end − start (s, >= 0).
     double duration_s() const;
 };
