@@ -108,7 +108,7 @@ void lagrange6(double s, double w[6], double *dw)
 } // namespace
 
 Ephemeris::Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double t0_s, double span_s,
-                     const frames::EarthOrientation &eop)
+                     const frames::EarthOrientation &eop, double max_step_s)
     : m_t0_s(t0_s)
 {
     const orbits::ElementSet &el = prop.elements();
@@ -120,7 +120,7 @@ Ephemeris::Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &st
     // omega h = 0.06 (60 s), 0.2 µs of edge time; at least 6 nodes. Wider nodes mean fewer node evaluations of every
     // candidate site (the node path's main cost) against a wider band of sites whose certificate needs the tangent
     // or span test; 60 s measured faster than 30 s and 90 s.
-    const double step_target_s = std::min(node_step_max_s, node_angle_max_rad / omega_max);
+    const double step_target_s = std::min({node_step_max_s, node_angle_max_rad / omega_max, std::max(max_step_s, 1.0)});
     const auto intervals = static_cast<std::size_t>(std::max(5.0, std::ceil(span_s / step_target_s)));
     m_step_s = span_s / static_cast<double>(intervals);
     const std::size_t n = intervals + 1;

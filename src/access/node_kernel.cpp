@@ -99,10 +99,88 @@ HWY_INLINE V load(const D d, const double *p, std::uint32_t i)
     return hn::LoadU(d, p + i);
 }
 
-/// The kernel's edge refinement for constant-mask stations (node_kernel.hpp): returns the lanes whose edge is
-/// certified, with the edge in `root`.
-HWY_INLINE M refine_station_edge(const D d, const KernelParams &p, const KernelNode &node, V sx, V sy, V sz, V upx,
-                                 V upy, V upz, V th, V g0, V d0, V g1, V d1, V m, V eps, M cand, V &root)
+/// The satellite at per-lane times `tau` inside [t_{j-1}, t_j]: six-point Lagrange on the stencil nodes
+/// (Ephemeris::at, written out).
+HWY_INLINE void interpolate(const D d, const KernelNode &node, V tau, V r[3], V v[3])
+{
+    const V one = hn::Set(d, 1.0);
+    const V sl = hn::Sub(hn::Div(hn::Sub(tau, hn::Set(d, node.st_t0)), hn::Set(d, node.st_step)), hn::Set(d, node.st_first));
+    const V a0 = sl, a1 = hn::Sub(sl, one), a2 = hn::Sub(sl, hn::Set(d, 2.0)), a3 = hn::Sub(sl, hn::Set(d, 3.0)),
+            a4 = hn::Sub(sl, hn::Set(d, 4.0)), a5 = hn::Sub(sl, hn::Set(d, 5.0));
+    const V p2 = hn::Mul(a0, a1), p3 = hn::Mul(p2, a2), p4 = hn::Mul(p3, a3);
+    const V q3 = hn::Mul(a4, a5), q2 = hn::Mul(q3, a3), q1 = hn::Mul(q2, a2);
+    V w[6];
+    w[0] = hn::Mul(hn::Mul(q1, a1), hn::Set(d, -1.0 / 120.0));
+    w[1] = hn::Mul(hn::Mul(a0, q1), hn::Set(d, 1.0 / 24.0));
+    w[2] = hn::Mul(hn::Mul(p2, q2), hn::Set(d, -1.0 / 12.0));
+    w[3] = hn::Mul(hn::Mul(p3, q3), hn::Set(d, 1.0 / 12.0));
+    w[4] = hn::Mul(hn::Mul(p4, a5), hn::Set(d, -1.0 / 24.0));
+    w[5] = hn::Mul(hn::Mul(p4, a4), hn::Set(d, 1.0 / 120.0));
+    for (int c = 0; c < 3; ++c) {
+        r[c] = hn::Zero(d);
+        v[c] = hn::Zero(d);
+    }
+    for (int i = 0; i < 6; ++i) {
+        for (int c = 0; c < 3; ++c) {
+            r[c] = hn::Add(r[c], hn::Mul(w[i], hn::Set(d, node.st_r[i][c])));
+            v[c] = hn::Add(v[c], hn::Mul(w[i], hn::Set(d, node.st_v[i][c])));
+        }
+    }
+}
+
+/// C = los.nadir and its rate at a satellite state, with the geodetic nadir by two Bowring steps and its rate
+/// up' = (v.north) north / (M + h) + (v.east) east / (N + h) -- fast_geodetic and make_frame in ephemeris.cpp,
+/// written out; u, du: the unit site -> satellite vector and its rate.
+HWY_INLINE void cone_quantity(const D d, const V r[3], const V v[3], const V u[3], const V du[3], V &c, V &dc)
+{
+    constexpr double a = 6378.137, f = 1.0 / 298.257223563, b = a * (1.0 - f), e2 = f * (2.0 - f), ep2 = e2 / (1.0 - e2);
+    const V one = hn::Set(d, 1.0);
+    const V x = r[0], y = r[1], z = r[2];
+    const V pp = hn::Sqrt(hn::Add(hn::Mul(x, x), hn::Mul(y, y)));
+    const V ipp = hn::Div(one, pp);
+    const V cl = hn::Mul(x, ipp), sl = hn::Mul(y, ipp);
+    V cb = hn::Mul(hn::Set(d, b), pp), sb = hn::Mul(hn::Set(d, a), z);
+    V nb = hn::Div(one, hn::Sqrt(hn::Add(hn::Mul(cb, cb), hn::Mul(sb, sb))));
+    cb = hn::Mul(cb, nb);
+    sb = hn::Mul(sb, nb);
+    V cphi = one, sphi = hn::Zero(d);
+    for (int it = 0; it < 2; ++it) {
+        const V num = hn::Add(z, hn::Mul(hn::Set(d, ep2 * b), hn::Mul(sb, hn::Mul(sb, sb))));
+        const V den = hn::Sub(pp, hn::Mul(hn::Set(d, e2 * a), hn::Mul(cb, hn::Mul(cb, cb))));
+        const V inp = hn::Div(one, hn::Sqrt(hn::Add(hn::Mul(den, den), hn::Mul(num, num))));
+        cphi = hn::Mul(den, inp);
+        sphi = hn::Mul(num, inp);
+        cb = cphi;
+        sb = hn::Mul(hn::Set(d, 1.0 - f), sphi);
+        nb = hn::Div(one, hn::Sqrt(hn::Add(hn::Mul(cb, cb), hn::Mul(sb, sb))));
+        cb = hn::Mul(cb, nb);
+        sb = hn::Mul(sb, nb);
+    }
+    const V w2 = hn::Sub(one, hn::Mul(hn::Set(d, e2), hn::Mul(sphi, sphi)));
+    const V w = hn::Sqrt(w2);
+    const V h = hn::Sub(hn::Add(hn::Mul(pp, cphi), hn::Mul(z, sphi)), hn::Mul(hn::Set(d, a), w));
+    const V nc = hn::Div(hn::Set(d, a), w);
+    const V mc = hn::Div(hn::Set(d, a * (1.0 - e2)), hn::Mul(w2, w));
+    const V upx = hn::Mul(cphi, cl), upy = hn::Mul(cphi, sl), upz = sphi;
+    const V nx = hn::Neg(hn::Mul(sphi, cl)), ny = hn::Neg(hn::Mul(sphi, sl)), nz = cphi; // north
+    const V ex = hn::Neg(sl), ey = cl;                                                 // east (z = 0)
+    const V vn = hn::Div(hn::Add(hn::Add(hn::Mul(v[0], nx), hn::Mul(v[1], ny)), hn::Mul(v[2], nz)), hn::Add(mc, h));
+    const V ve = hn::Div(hn::Add(hn::Mul(v[0], ex), hn::Mul(v[1], ey)), hn::Add(nc, h));
+    const V dupx = hn::Add(hn::Mul(vn, nx), hn::Mul(ve, ex));
+    const V dupy = hn::Add(hn::Mul(vn, ny), hn::Mul(ve, ey));
+    const V dupz = hn::Mul(vn, nz);
+    // C = -u.nadir = u.up; C' = du.up + u.up'
+    c = hn::Add(hn::Add(hn::Mul(u[0], upx), hn::Mul(u[1], upy)), hn::Mul(u[2], upz));
+    dc = hn::Add(hn::Add(hn::Add(hn::Mul(du[0], upx), hn::Mul(du[1], upy)), hn::Mul(du[2], upz)),
+                 hn::Add(hn::Add(hn::Mul(u[0], dupx), hn::Mul(u[1], dupy)), hn::Mul(u[2], dupz)));
+}
+
+/// The kernel's edge refinement (node_kernel.hpp): a cubic Hermite estimate of the root of one term from its values
+/// and rates at both nodes, one evaluation there (`eval(tau, g, dg)` on the interpolated ephemeris), and the
+/// certificate of refine_root in search.cpp. Returns the lanes whose edge is certified, with the edge in `root`.
+template <class Eval>
+HWY_INLINE M refine_edge(const D d, const KernelParams &p, const KernelNode &node, V g0, V d0, V g1, V d1, V m, V eps,
+                         M cand, V &root, Eval &&eval)
 {
     const V zero = hn::Zero(d);
     const V one = hn::Set(d, 1.0);
@@ -130,37 +208,8 @@ HWY_INLINE M refine_station_edge(const D d, const KernelParams &p, const KernelN
     }
     const V ta = hn::Set(d, node.tau_prev), tb = hn::Set(d, node.tau);
     const V tau = hn::Add(ta, hn::Mul(x, hh));
-    // Six-point Lagrange weights on the stencil (Ephemeris::at, written out).
-    const V sl = hn::Sub(hn::Div(hn::Sub(tau, hn::Set(d, node.st_t0)), hn::Set(d, node.st_step)), hn::Set(d, node.st_first));
-    const V a0 = sl, a1 = hn::Sub(sl, one), a2 = hn::Sub(sl, two), a3 = hn::Sub(sl, three), a4 = hn::Sub(sl, hn::Set(d, 4.0)),
-            a5 = hn::Sub(sl, hn::Set(d, 5.0));
-    const V p2 = hn::Mul(a0, a1), p3 = hn::Mul(p2, a2), p4 = hn::Mul(p3, a3);
-    const V q3 = hn::Mul(a4, a5), q2 = hn::Mul(q3, a3), q1 = hn::Mul(q2, a2);
-    V w[6];
-    w[0] = hn::Mul(hn::Mul(q1, a1), hn::Set(d, -1.0 / 120.0));
-    w[1] = hn::Mul(hn::Mul(a0, q1), hn::Set(d, 1.0 / 24.0));
-    w[2] = hn::Mul(hn::Mul(p2, q2), hn::Set(d, -1.0 / 12.0));
-    w[3] = hn::Mul(hn::Mul(p3, q3), hn::Set(d, 1.0 / 12.0));
-    w[4] = hn::Mul(hn::Mul(p4, a5), hn::Set(d, -1.0 / 24.0));
-    w[5] = hn::Mul(hn::Mul(p4, a4), hn::Set(d, 1.0 / 120.0));
-    V r0 = zero, r1 = zero, r2 = zero, v0 = zero, v1 = zero, v2 = zero;
-    for (int i = 0; i < 6; ++i) {
-        r0 = hn::Add(r0, hn::Mul(w[i], hn::Set(d, node.st_r[i][0])));
-        r1 = hn::Add(r1, hn::Mul(w[i], hn::Set(d, node.st_r[i][1])));
-        r2 = hn::Add(r2, hn::Mul(w[i], hn::Set(d, node.st_r[i][2])));
-        v0 = hn::Add(v0, hn::Mul(w[i], hn::Set(d, node.st_v[i][0])));
-        v1 = hn::Add(v1, hn::Mul(w[i], hn::Set(d, node.st_v[i][1])));
-        v2 = hn::Add(v2, hn::Mul(w[i], hn::Set(d, node.st_v[i][2])));
-    }
-    const V dx = hn::Sub(r0, sx), dy = hn::Sub(r1, sy), dz = hn::Sub(r2, sz);
-    const V rho = hn::Sqrt(hn::Add(hn::Add(hn::Mul(dx, dx), hn::Mul(dy, dy)), hn::Mul(dz, dz)));
-    const V inv = hn::Div(one, rho);
-    const V ux = hn::Mul(dx, inv), uy = hn::Mul(dy, inv), uz = hn::Mul(dz, inv);
-    const V e = hn::Add(hn::Add(hn::Mul(ux, upx), hn::Mul(uy, upy)), hn::Mul(uz, upz));
-    const V upv = hn::Add(hn::Add(hn::Mul(upx, v0), hn::Mul(upy, v1)), hn::Mul(upz, v2));
-    const V uv = hn::Add(hn::Add(hn::Mul(ux, v0), hn::Mul(uy, v1)), hn::Mul(uz, v2));
-    const V gs = hn::Sub(e, th);
-    const V ds = hn::Mul(hn::Sub(upv, hn::Mul(e, uv)), inv);
+    V gs, ds;
+    eval(tau, gs, ds);
     // Certificate (refine_root in search.cpp): bracket |g| / (|g'| + eps) .. |g| / (|g'| - eps) toward the root,
     // narrower than tol; g' keeps its sign across it; the spans from both nodes and from the point cover the rest.
     const V gam = hn::Abs(gs), ad = hn::Abs(ds);
@@ -195,8 +244,26 @@ HWY_INLINE M refine_station_edge(const D d, const KernelParams &p, const KernelN
     return ok;
 }
 
+/// The site -> satellite unit vector, its rate and E = u.up, E' at a satellite state.
+HWY_INLINE void los_at(const D d, const V r[3], const V v[3], V sx, V sy, V sz, V upx, V upy, V upz, V u[3], V du[3],
+                       V &e, V &de)
+{
+    const V one = hn::Set(d, 1.0);
+    const V dx = hn::Sub(r[0], sx), dy = hn::Sub(r[1], sy), dz = hn::Sub(r[2], sz);
+    const V inv = hn::Div(one, hn::Sqrt(hn::Add(hn::Add(hn::Mul(dx, dx), hn::Mul(dy, dy)), hn::Mul(dz, dz))));
+    u[0] = hn::Mul(dx, inv);
+    u[1] = hn::Mul(dy, inv);
+    u[2] = hn::Mul(dz, inv);
+    const V uv = hn::Add(hn::Add(hn::Mul(u[0], v[0]), hn::Mul(u[1], v[1])), hn::Mul(u[2], v[2]));
+    for (int c = 0; c < 3; ++c) {
+        du[c] = hn::Mul(hn::Sub(v[c], hn::Mul(uv, u[c])), inv);
+    }
+    e = hn::Add(hn::Add(hn::Mul(u[0], upx), hn::Mul(u[1], upy)), hn::Mul(u[2], upz));
+    de = hn::Add(hn::Add(hn::Mul(du[0], upx), hn::Mul(du[1], upy)), hn::Mul(du[2], upz));
+}
+
 void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites &sites, const KernelState &st,
-                std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t> &attention,
+                const std::uint32_t *ranges, std::size_t n_ranges, std::vector<std::uint32_t> &attention,
                 std::vector<std::uint32_t> &resolved)
 {
     const D d;
@@ -220,6 +287,8 @@ void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites
     const V rho_floor = hn::Set(d, 1.0);
     HWY_ALIGN std::uint8_t bits[8];
 
+    for (std::size_t rg = 0; rg < n_ranges; ++rg) {
+    const std::uint32_t begin = ranges[2 * rg], end = ranges[2 * rg + 1];
     for (std::uint32_t i = begin; i < end; i += lanes) {
         const std::uint32_t rem = end - i;
         const M live = hn::FirstN(d, rem < lanes ? rem : lanes);
@@ -338,8 +407,13 @@ void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites
             const M cand = hn::And(hn::And(valid, live),
                                    hn::And(rho_ok, hn::And(hn::Xor(up0, hn::Ge(g1, zero)), hn::Not(hn::Xor(up0, in0)))));
             if (!hn::AllFalse(d, cand)) {
-                edge = refine_station_edge(d, p, node, sx, sy, sz, upx, upy, upz, th, g0, q0.de, g1, q1.de, u2, e_u,
-                                           cand, edge_root);
+                edge = refine_edge(d, p, node, g0, q0.de, g1, q1.de, u2, e_u, cand, edge_root, [&](V tau, V &gs, V &ds) {
+                    V r[3], v[3], u[3], du[3], e, de;
+                    interpolate(d, node, tau, r, v);
+                    los_at(d, r, v, sx, sy, sz, upx, upy, upz, u, du, e, de);
+                    gs = hn::Sub(e, th);
+                    ds = de;
+                });
             }
         } else if (p.station) {
             const V thl = load(d, sites.th_lo, i), thh = load(d, sites.th_hi, i);
@@ -357,6 +431,9 @@ void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites
                 mode_n[m] = hn::Lt(one, zero);
                 mode_g[m] = hn::Set(d, 1e300);
             }
+            // The single undecided term of each lane (single-mode specs): its values, bounds and kind.
+            V n_u = zero, sel_g0 = zero, sel_d0 = zero, sel_g1 = zero, sel_d1 = zero, sel_m = one, sel_eps = zero;
+            V sel_kind = hn::Set(d, -1.0), sel_th = zero;
             for (int k = 0; k < p.n_terms; ++k) {
                 const KernelTerm &t = p.terms[k];
                 V g0, d0, g1, d1;
@@ -370,6 +447,45 @@ void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites
                 mode_p[t.mode] = hn::And(mode_p[t.mode], pos);
                 mode_n[t.mode] = hn::Or(mode_n[t.mode], negm);
                 mode_g[t.mode] = hn::Min(mode_g[t.mode], g1);
+                if (p.n_modes == 1) {
+                    const M und = hn::Not(hn::Or(pos, negm));
+                    n_u = hn::Add(n_u, hn::IfThenElse(und, one, zero));
+                    sel_g0 = hn::IfThenElse(und, g0, sel_g0);
+                    sel_d0 = hn::IfThenElse(und, d0, sel_d0);
+                    sel_g1 = hn::IfThenElse(und, g1, sel_g1);
+                    sel_d1 = hn::IfThenElse(und, d1, sel_d1);
+                    sel_m = hn::IfThenElse(und, m, sel_m);
+                    sel_eps = hn::IfThenElse(und, eps, sel_eps);
+                    // In-kernel refinement for the elevation terms and the cone (kinds 0, 1, 2).
+                    sel_kind = hn::IfThenElse(und, hn::Set(d, t.kind <= 2 ? static_cast<double>(t.kind) : -1.0), sel_kind);
+                    sel_th = hn::IfThenElse(und, hn::Set(d, t.th), sel_th);
+                }
+            }
+            if (p.n_modes == 1) {
+                const V inw = load(d, st.inwin, i);
+                const M in0 = hn::Gt(inw, hn::Set(d, 0.5));
+                const M up0 = hn::Ge(sel_g0, zero);
+                const M cand =
+                    hn::And(hn::And(hn::And(valid, live), hn::And(rho_ok, hn::Eq(n_u, one))),
+                            hn::And(hn::AndNot(mode_n[0], hn::Ge(sel_kind, zero)),
+                                    hn::And(hn::Xor(up0, hn::Ge(sel_g1, zero)), hn::Not(hn::Xor(up0, in0)))));
+                if (!hn::AllFalse(d, cand)) {
+                    const bool any_cone = !hn::AllFalse(d, hn::And(cand, hn::Eq(sel_kind, hn::Set(d, 2.0))));
+                    edge = refine_edge(d, p, node, sel_g0, sel_d0, sel_g1, sel_d1, sel_m, sel_eps, cand, edge_root,
+                                       [&](V tau, V &gs, V &ds) {
+                                           V r[3], v[3], u[3], du[3], e, de;
+                                           interpolate(d, node, tau, r, v);
+                                           los_at(d, r, v, sx, sy, sz, upx, upy, upz, u, du, e, de);
+                                           V c = zero, dc = zero;
+                                           if (any_cone) {
+                                               cone_quantity(d, r, v, u, du, c, dc);
+                                           }
+                                           const M k0 = hn::Eq(sel_kind, zero), k1 = hn::Eq(sel_kind, one);
+                                           gs = hn::IfThenElse(k0, hn::Sub(e, sel_th),
+                                                               hn::IfThenElse(k1, hn::Sub(sel_th, e), hn::Sub(c, sel_th)));
+                                           ds = hn::IfThenElse(k0, de, hn::IfThenElse(k1, hn::Neg(de), dc));
+                                       });
+                }
             }
             spec_p = mode_p[0];
             spec_n = mode_n[0];
@@ -434,6 +550,7 @@ void NodeKernel(const KernelParams &p, const KernelNode &node, const KernelSites
             }
         }
     }
+    }
 }
 
 const char *Target()
@@ -452,10 +569,10 @@ HWY_EXPORT(NodeKernel);
 HWY_EXPORT(Target);
 
 void node_kernel(const KernelParams &p, const KernelNode &node, const KernelSites &sites, const KernelState &st,
-                 std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t> &attention,
+                 const std::uint32_t *ranges, std::size_t n_ranges, std::vector<std::uint32_t> &attention,
                  std::vector<std::uint32_t> &resolved)
 {
-    HWY_DYNAMIC_DISPATCH(NodeKernel)(p, node, sites, st, begin, end, attention, resolved);
+    HWY_DYNAMIC_DISPATCH(NodeKernel)(p, node, sites, st, ranges, n_ranges, attention, resolved);
 }
 
 const char *node_kernel_target()

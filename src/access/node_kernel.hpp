@@ -74,13 +74,14 @@ struct KernelNode {
     double st_first = 0.0;         ///< index of the stencil's first node
 };
 
-/// Evaluates sites [begin, end) at the node and appends those needing attention to `attention`. Stations with
+/// Evaluates the sites of the index ranges [ranges[2k], ranges[2k+1]), k < n_ranges, at the node and appends those
+/// needing attention to `attention`. Stations with
 /// constant masks: a site whose elevation crosses the mask inside [t_{j-1}, t_j] gets its edge refined here (cubic
 /// Hermite estimate from the node values and rates, one evaluation of the interpolated ephemeris there, and the same
 /// second-order certificate as search.cpp's refine_root); when it is certified the edge is in `st.root[i]` and the
 /// site is appended to `resolved` instead.
 void node_kernel(const KernelParams &p, const KernelNode &node, const KernelSites &sites, const KernelState &st,
-                 std::uint32_t begin, std::uint32_t end, std::vector<std::uint32_t> &attention,
+                 const std::uint32_t *ranges, std::size_t n_ranges, std::vector<std::uint32_t> &attention,
                  std::vector<std::uint32_t> &resolved);
 
 /// Highway target the kernel dispatches to now (e.g. "AVX2").

@@ -23,9 +23,16 @@ namespace {
 using geometry::LookSide;
 using geometry::PassDirection;
 
-// Extra angular margin of the pruning footprint: geodetic vs geocentric directions differ by < 0.2 deg at
-// the target and at the satellite's foot point; 1 deg covers both with room.
-constexpr double prune_margin_rad = 1.0 * deg_to_rad;
+// Extra angular margin of the pruning footprint: the footprints are computed on a sphere with geocentric
+// directions, while elevations are measured from the WGS-84 normal and off-nadir angles from the geodetic nadir;
+// the two directions differ by < 0.193 deg, which moves an elevation footprint by < 0.18 deg of central angle and
+// a cone footprint by far less (docs/accuracy.md). 0.5 deg is that with room.
+constexpr double prune_margin_rad = 0.5 * deg_to_rad;
+// Node spacing for small footprints: at most half the time the sub-satellite point takes to move one footprint
+// radius, so that a window spans a few nodes (the edges then come from one evaluation each instead of interval
+// splits); not below 10 s.
+constexpr double footprint_nodes_per_radius = 3.0;
+constexpr double min_node_step_s = 10.0;
 // Time tolerance of the best-time search (s): the objective is quadratic at its extremum.
 constexpr double best_time_tol_s = 0.01;
 // Up to this many sites, a coarse certified sweep of SGP4 first finds the spans in which any site can be inside
@@ -56,6 +63,7 @@ struct Scratch {
     std::vector<double> win_start;
     std::vector<std::uint32_t> attention;
     std::vector<std::uint32_t> resolved;
+    std::vector<std::uint32_t> ranges; // index ranges of one node's query, (begin, end) pairs
     std::vector<RawWindow> raws;
     std::vector<RawOut> out;
     std::vector<RawOut> sorted;
@@ -397,48 +405,6 @@ SiteQ stored_q(const KernelState &st, int par, std::uint32_t i)
     return q;
 }
 
-/// Hermite interpolation of values and rates at up to 3 points (Newton divided differences on doubled nodes):
-/// the degree-(2n-1) polynomial, with its first and second derivatives at x.
-class Hermite {
-public:
-    Hermite(const double *t, const double *f, const double *d, int n) : m_n(2 * n)
-    {
-        double q[6][6];
-        for (int i = 0; i < m_n; ++i) {
-            m_z[i] = t[i / 2];
-            q[i][0] = f[i / 2];
-        }
-        for (int i = 1; i < m_n; ++i) {
-            q[i][1] = (i % 2 == 1) ? d[i / 2] : (q[i][0] - q[i - 1][0]) / (m_z[i] - m_z[i - 1]);
-        }
-        for (int j = 2; j < m_n; ++j) {
-            for (int i = j; i < m_n; ++i) {
-                q[i][j] = (q[i][j - 1] - q[i - 1][j - 1]) / (m_z[i] - m_z[i - j]);
-            }
-        }
-        for (int j = 0; j < m_n; ++j) {
-            m_c[j] = j == 0 ? q[0][0] : q[j][j];
-        }
-    }
-    void eval(double x, double &p1, double &p2) const
-    {
-        double p = m_c[m_n - 1];
-        p1 = 0.0;
-        p2 = 0.0;
-        for (int j = m_n - 2; j >= 0; --j) {
-            const double dx = x - m_z[j];
-            p2 = p2 * dx + 2.0 * p1;
-            p1 = p1 * dx + p;
-            p = p * dx + m_c[j];
-        }
-    }
-
-private:
-    int m_n;
-    double m_z[6] = {};
-    double m_c[6] = {};
-};
-
 // ---------------------------------------------------------------------------------------------------------
 /// Best time and attributes of the closed windows of one ephemeris span.
 class Finisher {
@@ -471,7 +437,7 @@ public:
         }
         const Pt bp = best_time(c, raw);
         const double best = bp.t;
-        const SatState &st = bp.st;
+        const SatState st{Vec3(bp.r[0], bp.r[1], bp.r[2]), Vec3(bp.v[0], bp.v[1], bp.v[2]), Vec3::Zero()};
         const FastGeodetic g = fast_geodetic(st.r);
         const Vec3 north(-g.sin_lat * g.cos_lon, -g.sin_lat * g.sin_lon, g.cos_lat);
         w.pass_direction = st.v.dot(north) >= 0.0 ? PassDirection::ascending : PassDirection::descending;
@@ -507,7 +473,7 @@ public:
 private:
     struct Pt {
         double t, o, d, a, c;
-        SatState st; // the satellite state at t
+        double r[3], v[3]; // the satellite state at t (ITRF km, km/s)
     };
 
     Pt point_at(const Context &c, double t, long node) const
@@ -519,13 +485,13 @@ private:
             const Vec3 u = dd * inv;
             const double e = u.dot(c.site->up);
             const double de = (c.site->up.dot(st.v) - e * u.dot(st.v)) * inv;
-            return {t, e, de, 0.0, 0.0, st};
+            return {t, e, de, 0.0, 0.0, {st.r.x(), st.r.y(), st.r.z()}, {st.v.x(), st.v.y(), st.v.z()}};
         }
         const SatFrame f = node >= 0 ? make_frame(m_eph.node(static_cast<std::size_t>(node)), c.spec->needs_accel)
                                      : frame_at(c, t);
         const SiteQ q = site_quantities(f, *c.site, true, false, Vec3::Zero());
         const TermValue o = objective_value(*c.spec, q);
-        return {t, o.g, o.d, q.A, q.C, SatState{f.r, f.v, f.a}};
+        return {t, o.g, o.d, q.A, q.C, {f.r.x(), f.r.y(), f.r.z()}, {f.v.x(), f.v.y(), f.v.z()}};
     }
 
     /// Best time within [start, end] (docs/formats.md § Geometry definitions): the maximum of the objective (E for
@@ -617,44 +583,37 @@ private:
         }
         Pt lo = pts[std::min(ib, j)];
         Pt hi = pts[std::max(ib, j)];
-        // First estimate: the maximum of the Hermite interpolant of the objective through the best point and its
-        // neighbours (values and rates; degree 5 with three points), found on the polynomial by safeguarded Newton in
-        // [lo, hi] (times relative to lo). Then the true rate at the estimate and a Newton step with the model's
-        // curvature; secant steps on the ephemeris while a step exceeds half the tolerance.
-        const std::size_t first = ib > 0 ? ib - 1 : 0;
-        const std::size_t last = std::min(ib + 1, pts.size() - 1);
-        double ht[3], hf[3], hd[3];
-        int hn = 0;
-        for (std::size_t k = first; k <= last; ++k, ++hn) {
-            ht[hn] = pts[k].t - lo.t;
-            hf[hn] = pts[k].o;
-            hd[hn] = pts[k].d;
-        }
-        const Hermite model(ht, hf, hd, hn);
-        const double t_ref = lo.t;
+        // First estimate: the maximum of the cubic Hermite model of the objective on [lo, hi] (values and rates at
+        // both ends), i.e. the root in (0, 1) of its derivative p'(x) / w = A x^2 + B x + C (w = hi.t - lo.t). Then
+        // the true rate there and a Newton step with the model's curvature; secant steps on the ephemeris while a
+        // step exceeds half the tolerance. (A degree-5 model through three nodes saved ~0.7 evaluations per window
+        // but cost more than it saved.)
         const double w = hi.t - lo.t;
-        double a = 0.0, b = w, x = lo.d / (lo.d - hi.d) * w;
-        for (int it = 0; it < 40; ++it) {
-            double p1 = 0.0, p2 = 0.0;
-            model.eval(x, p1, p2);
-            if (p1 >= 0.0) {
-                a = x;
-            } else {
-                b = x;
+        const double qa = 6.0 * (lo.o - hi.o) / w + 3.0 * (lo.d + hi.d);
+        const double qb = -6.0 * (lo.o - hi.o) / w - 4.0 * lo.d - 2.0 * hi.d;
+        const double qc = lo.d;
+        double x = lo.d / (lo.d - hi.d); // secant of the rate
+        if (std::abs(qa) > 1e-300) {
+            const double disc = qb * qb - 4.0 * qa * qc;
+            if (disc >= 0.0) {
+                const double sq = std::sqrt(disc);
+                const double q = -0.5 * (qb + (qb >= 0.0 ? sq : -sq));
+                for (const double r : {q / qa, q != 0.0 ? qc / q : -1.0}) {
+                    if (r > 0.0 && r < 1.0) {
+                        x = r;
+                        break;
+                    }
+                }
             }
-            double xn = p2 < 0.0 ? x - p1 / p2 : 0.5 * (a + b);
-            if (!(xn > a && xn < b)) {
-                xn = 0.5 * (a + b);
-            }
-            if (std::abs(xn - x) < 1e-4 * tol || b - a < 1e-4 * tol) {
-                x = xn;
-                break;
-            }
-            x = xn;
         }
+        // The model's second derivative (per s^2) at x.
+        auto curvature = [&](double xx) {
+            return ((2.0 * qa * xx + qb) / w);
+        };
+        const double t_ref = lo.t;
         // The best time returned is the last point evaluated: the loop stops when the next step is below half the
         // tolerance (or the bracket is narrower than it), so it is within the tolerance of the maximum.
-        double t = lo.t + x;
+        double t = lo.t + x * w;
         double tp = 0.0, dp = 0.0;
         bool have_prev = false;
         Pt last_pt = pts[ib];
@@ -678,9 +637,7 @@ private:
                     tn = ts;
                 }
             } else {
-                double p1 = 0.0, p2 = 0.0;
-                model.eval(t - t_ref, p1, p2);
-                (void)p1;
+                const double p2 = curvature((t - t_ref) / w);
                 if (p2 < 0.0) {
                     const double tn2 = t - d / p2;
                     if (tn2 > lo.t && tn2 < hi.t) {
@@ -862,10 +819,14 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
         const double radius = footprint_rad(fp_spec, r_hi, set.rs_km(), b.h_min) + move + prune_margin_rad;
         sc.attention.clear();
         sc.resolved.clear();
+        sc.ranges.clear();
         set.query(ns.r / r_norm[k], radius, [&](std::uint32_t lo, std::uint32_t hi) {
-            node_kernel(kp, node, ks, st, lo, hi, sc.attention, sc.resolved);
+            sc.ranges.push_back(lo);
+            sc.ranges.push_back(hi);
         });
-        // Edges certified by the kernel (constant-mask stations).
+        node_kernel(kp, node, ks, st, sc.ranges.data(), sc.ranges.size() / 2, sc.attention, sc.resolved);
+        // Edges certified by the kernel (constant-mask stations; single-mode sensors whose elevation, incidence or
+        // cone term decides).
         for (const std::uint32_t i : sc.resolved) {
             const double r = st.root[i];
             if (st.inwin[i] > 0.5) {
@@ -874,7 +835,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
             } else {
                 st.inwin[i] = 1.0;
                 sc.win_start[i] = r;
-                st.best_o[i] = st.e[cur][i];
+                st.best_o[i] = kp.objective == 0 ? st.e[cur][i] : (kp.objective == 1 ? st.c[cur][i] : -std::abs(st.a[cur][i]));
                 st.best_k[i] = id;
             }
         }
@@ -1126,12 +1087,26 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
     } else {
         spans.emplace_back(0.0, span_s);
     }
+    // Node spacing from the footprint: osculating apogee radius and the fastest motion of the geocentric direction.
+    double max_step = 60.0;
+    {
+        const orbits::ElementSet &el = prop.elements();
+        const double n_rad_s = el.mean_motion_rev_day * two_pi / seconds_per_day;
+        const double a_km = std::cbrt(earth_mu_km3_s2 / (n_rad_s * n_rad_s));
+        const double e = std::clamp(el.eccentricity, 0.0, 0.99);
+        const double r_hi = a_km * (1.0 + e) * 1.01 + 20.0;
+        const double h_lo = std::max(1.0, a_km * (1.0 - e) * 0.99 - wgs84_a_km - 20.0);
+        const double omega = n_rad_s * (1.0 + e) * (1.0 + e) / std::pow(1.0 - e * e, 1.5) + frames::earth_rate_rad_s;
+        const Spec &fp = target_spec != nullptr ? *target_spec : *set.widest_station();
+        const double lam = footprint_rad(fp, r_hi, set.rs_km(), h_lo) + prune_margin_rad;
+        max_step = std::max(min_node_step_s, lam / omega / footprint_nodes_per_radius);
+    }
     std::vector<PairResult> out;
     for (const auto &[ta0, tb0] : spans) {
         if (!(tb0 > ta0)) {
             continue;
         }
-        const Ephemeris eph(prop, start, ta0, tb0 - ta0, eop);
+        const Ephemeris eph(prop, start, ta0, tb0 - ta0, eop, max_step);
         scratch.out.clear();
         if (opt.path == SearchPath::sweep) {
             search_span_sweep(set, target_spec, eph, sun, tb0, opt, scratch, scratch.out);

@@ -17,9 +17,10 @@ constexpr std::size_t pad = 8;
 SiteSet::SiteSet(const std::vector<Site> &sites, std::vector<Spec> specs)
 {
     const std::size_t n = sites.size();
-    // NOTE: cells of a few degrees: a query (LEO footprint radius ~15-20 deg) touches one or two index ranges per
-    // cell row; 2.5 deg keeps the ranges close to the cap (rows narrower than the cap's curvature) for dense grids.
-    m_nlat = n >= 2000 ? 72 : (n >= 200 ? 30 : 18);
+    // NOTE: cells of a few degrees: a query touches one or two index ranges per cell row, and the ranges overlap
+    // the cap by about one cell at each end; 1 deg cells for dense grids (small sensor footprints of 3-5 deg radius
+    // would otherwise read ~2x the sites inside them), 2.5 deg for a few thousand sites.
+    m_nlat = n >= 20000 ? 180 : (n >= 2000 ? 72 : (n >= 200 ? 30 : 18));
     m_nlon = 2 * m_nlat;
     m_cell_rad = pi / m_nlat;
     std::vector<int> cell(n);
