@@ -1,4 +1,4 @@
-#include "constraints.hpp"
+#include "vantage/access/detail/constraints.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "ephemeris.hpp"
+#include "vantage/access/detail/ephemeris.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "constraints.hpp"
+#include "vantage/access/detail/constraints.hpp"
 #include "node_kernel.hpp"
 
 namespace vantage::access::detail {

@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "constraints.hpp"
+#include "vantage/access/detail/constraints.hpp"
 
 namespace vantage::access::detail {
 

@@ -1,5 +1,5 @@
 #pragma once
-// Private to the access module: the switching functions of stations and sensors, their rates and
+// Internal to the access module (visible to its tests): the switching functions of stations and sensors, their rates and
 // second-derivative bounds, and the AND / OR combination with certified sign-keeping spans
 // (docs/accuracy.md § Access windows).
 //
@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "ephemeris.hpp"
+#include "vantage/access/detail/ephemeris.hpp"
 #include "vantage/core/math.hpp"
 #include "vantage/geometry/detail/sun_table.hpp"
 #include "vantage/geometry/sensor.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// Private to the access module: the satellite ephemeris (ITRF, interpolated from SGP4 nodes), its rate bounds,
+// Internal to the access module (visible to its tests): the satellite ephemeris (ITRF, interpolated from SGP4 nodes), its rate bounds,
 // and the satellite frame (geodetic nadir, "right", "along" and their time derivatives) that the switching
 // functions use. The bounds are the ingredients of the certificates in docs/accuracy.md § Access windows.
 
