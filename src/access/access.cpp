@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <optional>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -33,10 +34,10 @@ namespace {
 
 using namespace detail;
 
-// Node spacing of the Sun table: the Sun's CIRS direction is linear over 30 min to < 1e-9 rad (the chord error
-// is radial; its non-uniform angular speed, 2 e n^2, bends it by ~5e-10 rad), i.e. Sun-elevation edges within
-// ~15 µs; 3x fewer ERFA node evaluations than the table's 600 s default.
-constexpr double sun_node_step_s = 1800.0;
+// Node spacing of the Sun table: the Sun's CIRS direction is linear over an hour to 3e-10 rad (measured,
+// GeometryValidation.SunTableMatchesExactSun; the chord error is radial, the non-uniform angular speed bends it a
+// little), i.e. Sun-elevation edges within ~5 µs; 6x fewer ERFA node evaluations than the table's 600 s default.
+constexpr double sun_node_step_s = 3600.0;
 
 void check_inputs(const time::Instant &start, const time::Instant &stop, const SearchOptions &opt)
 {
@@ -83,13 +84,22 @@ std::vector<Out> run_search(std::span<const Satellite> sats, const SiteSet &set,
     const double span_s = (stop - start).seconds();
     std::vector<std::vector<Out>> per(sats.size());
     if (set.size() > 0) {
-        const geometry::detail::SunTable sun(start, stop, eop, sun_node_step_s);
+        // The Sun only when a sensor needs it or the attributes (Sun elevation at best) are asked for.
+        const bool need_sun = options.compute_attributes ||
+                              std::any_of(sat_specs.begin(), sat_specs.end(), [](const Spec &s) { return s.uses_sun; });
+        std::optional<geometry::detail::SunTable> sun;
+        if (need_sun) {
+            sun.emplace(start, stop, eop, sun_node_step_s);
+        }
+        // TEME -> ITRF knots (hourly) shared by every satellite's ephemerides.
+        const TemeToItrf rot(start, 0.0, span_s, eop);
         for_each_satellite(sats.size(), options.threads, [&](std::size_t i, Scratch &scratch) {
             if (sats[i].propagator.init_status() != orbits::Sgp4Status::ok) {
                 return;
             }
             const Spec *spec = sat_specs.empty() ? nullptr : &sat_specs[i];
-            auto found = search_satellite(sats[i].propagator, set, spec, start, span_s, eop, sun, options, scratch);
+            auto found = search_satellite(sats[i].propagator, set, spec, start, span_s, eop, rot,
+                                          sun ? &*sun : nullptr, options, scratch);
             auto order = [](const PairResult &a, const PairResult &b) {
                 return a.site != b.site ? a.site < b.site : a.window.start < b.window.start;
             };

@@ -108,7 +108,7 @@ void lagrange6(double s, double w[6], double *dw)
 } // namespace
 
 Ephemeris::Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double t0_s, double span_s,
-                     const frames::EarthOrientation &eop, double max_step_s)
+                     const TemeToItrf &rot, double max_step_s)
     : m_t0_s(t0_s)
 {
     const orbits::ElementSet &el = prop.elements();
@@ -139,7 +139,6 @@ Ephemeris::Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &st
                                       all.subspan(3 * n, n), all.subspan(4 * n, n), all.subspan(5 * n, n),
                                       std::span<orbits::Sgp4Status>(status)};
     orbits::propagate_batch(std::span<const orbits::Sgp4Propagator>(&prop, 1), times, out);
-    const TemeToItrf rot(start, t0_s, t0_s + span_s, eop);
     for (std::size_t k = 0; k < n; ++k) {
         if (status[k] != orbits::Sgp4Status::ok) {
             throw DomainError(orbits::to_error_code(status[k]),

@@ -15,6 +15,7 @@
 #include "vantage/core/constants.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/frames/transforms.hpp"
+#include "vantage/orbits/sgp4_batch.hpp"
 
 namespace vantage::access::detail {
 
@@ -409,7 +410,7 @@ SiteQ stored_q(const KernelState &st, int par, std::uint32_t i)
 /// Best time and attributes of the closed windows of one ephemeris span.
 class Finisher {
 public:
-    Finisher(const SiteSet &set, const Spec *target_spec, const Ephemeris &eph, const geometry::detail::SunTable &sun,
+    Finisher(const SiteSet &set, const Spec *target_spec, const Ephemeris &eph, const geometry::detail::SunTable *sun,
              const time::Instant &start, double span_s, double tb, const SearchOptions &opt)
         : m_set(set), m_target(target_spec), m_eph(eph), m_sun(sun), m_start(start), m_span_s(span_s), m_tb(tb),
           m_opt(opt)
@@ -424,7 +425,7 @@ public:
     void finish(const RawOut &raw, std::vector<PairResult> &out) const
     {
         const Spec &spec = m_target != nullptr ? *m_target : m_set.spec(raw.site);
-        const Context c{&spec, &m_set.site(raw.site), &m_eph, &m_sun};
+        const Context c{&spec, &m_set.site(raw.site), &m_eph, m_sun};
         Window w;
         w.start = m_start + time::Duration::from_seconds(raw.start);
         w.end = m_start + time::Duration::from_seconds(raw.end);
@@ -462,7 +463,7 @@ public:
         // acos is well conditioned below ~0.99 (off-nadir above 8 deg); the atan2 form near nadir.
         w.min_off_nadir_deg = (cn < 0.99 ? std::acos(cn) : std::atan2(u.cross(nadir).norm(), cn)) * rad_to_deg;
         w.incidence_deg_at_best = 90.0 - w.max_elevation_deg;
-        const Vec3 sd = m_sun.position_itrf_km(best) - site.r;
+        const Vec3 sd = m_sun->position_itrf_km(best) - site.r;
         w.sun_elevation_deg_at_best = std::asin(std::clamp(sd.dot(site.up) / sd.norm(), -1.0, 1.0)) * rad_to_deg;
         // right = nadir x v: the sign of los.right = -(u . (nadir x v)).
         w.look_side = -u.dot(nadir.cross(st.v)) >= 0.0 ? LookSide::right : LookSide::left;
@@ -659,7 +660,7 @@ private:
     const SiteSet &m_set;
     const Spec *m_target;
     const Ephemeris &m_eph;
-    const geometry::detail::SunTable &m_sun;
+    const geometry::detail::SunTable *m_sun;
     const time::Instant &m_start;
     double m_span_s;
     double m_tb;
@@ -723,7 +724,7 @@ std::vector<const Term *> flat_terms(const Spec &s)
 
 /// The node path over one ephemeris span (docs/accuracy.md § "Node path").
 void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Ephemeris &eph,
-                       const geometry::detail::SunTable &sun, double tb0, const SearchOptions &opt, Scratch &sc,
+                       const geometry::detail::SunTable *sun, double tb0, const SearchOptions &opt, Scratch &sc,
                        std::vector<RawOut> &raws)
 {
     const SatBounds &b = eph.bounds();
@@ -748,9 +749,17 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
 
     KernelNode node{};
     std::vector<double> r_norm(n_nodes);
+    double r_lo = 1e300, r_top = 0.0;
     for (std::size_t k = 0; k < n_nodes; ++k) {
         r_norm[k] = eph.node(k).r.norm();
+        r_lo = std::min(r_lo, r_norm[k]);
+        r_top = std::max(r_top, r_norm[k]);
     }
+    // Near-circular orbits: one footprint for the span at its largest radius (the footprint only grows with r);
+    // eccentric ones: per node.
+    const bool one_footprint = r_top - r_lo < 0.01 * r_top;
+    const double span_footprint =
+        one_footprint ? footprint_rad(fp_spec, r_top + 0.05 * b.v_max * step, set.rs_km(), b.h_min) : 0.0;
     for (std::size_t k = 0; k < n_nodes; ++k) {
         const double id = base + static_cast<double>(k);
         const double tau = tau_of(k);
@@ -794,7 +803,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
             node.dal[a] = f.dalong[a];
         }
         if (uses_sun) {
-            const Vec3 s = sun.position_itrf_km(tau);
+            const Vec3 s = sun->position_itrf_km(tau);
             node.sun[0] = s.x();
             node.sun[1] = s.y();
             node.sun[2] = s.z();
@@ -816,7 +825,8 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
             r_hi = std::max(r_hi, r_norm[k + 1]);
         }
         r_hi += 0.05 * b.v_max * step;
-        const double radius = footprint_rad(fp_spec, r_hi, set.rs_km(), b.h_min) + move + prune_margin_rad;
+        const double radius =
+            (one_footprint ? span_footprint : footprint_rad(fp_spec, r_hi, set.rs_km(), b.h_min)) + move + prune_margin_rad;
         sc.attention.clear();
         sc.resolved.clear();
         sc.ranges.clear();
@@ -873,7 +883,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
         };
         // Sweep of [ta, tb] merged with the site's window state.
         auto fallback = [&](std::uint32_t i, const Spec &spec, double ta, double tb) {
-            const Context c{&spec, &set.site(i), &eph, &sun};
+            const Context c{&spec, &set.site(i), &eph, sun};
             sc.raws.clear();
             sweep(c, ta, tb, h_sweep, tol, sc.raws);
             bool open = st.inwin[i] > 0.5;
@@ -947,7 +957,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
                     }
                     const double g0 = q0.E - thl, g1 = q1.E - thl;
                     if (spec.const_mask && rho_ok && (g0 >= 0.0) == in &&
-                        resolve_term({&spec, &set.site(i), &eph, &sun}, spec.modes[0].terms[0], tau_prev, g0, q0.dE,
+                        resolve_term({&spec, &set.site(i), &eph, sun}, spec.modes[0].terms[0], tau_prev, g0, q0.dE,
                                      tau, g1, q1.dE, bd, tol, resolve_depth, sc.roots.clear_and_get())) {
                         apply_roots(i);
                         return;
@@ -992,7 +1002,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
                 }
                 if (!spec_p && !spec_n && n_u == 1 && rho_ok && terms[u_term]->kind != TermKind::sun &&
                     (u_g0 >= 0.0) == in &&
-                    resolve_term({&spec, &set.site(i), &eph, &sun}, *terms[u_term], tau_prev, u_g0, u_d0, tau, u_g1,
+                    resolve_term({&spec, &set.site(i), &eph, sun}, *terms[u_term], tau_prev, u_g0, u_d0, tau, u_g1,
                                  u_d1, u_bd, tol, resolve_depth, sc.roots.clear_and_get())) {
                     apply_roots(i);
                     return;
@@ -1021,7 +1031,7 @@ void search_span_nodes(const SiteSet &set, const Spec *target_spec, const Epheme
 
 /// The sweep path over one ephemeris span: per site, runs of consecutive candidate intervals, each swept.
 void search_span_sweep(const SiteSet &set, const Spec *target_spec, const Ephemeris &eph,
-                       const geometry::detail::SunTable &sun, double tb0, const SearchOptions &opt, Scratch &sc,
+                       const geometry::detail::SunTable *sun, double tb0, const SearchOptions &opt, Scratch &sc,
                        std::vector<RawOut> &raws)
 {
     const SatBounds &b = eph.bounds();
@@ -1035,7 +1045,7 @@ void search_span_sweep(const SiteSet &set, const Spec *target_spec, const Epheme
         const double ta = eph.node_tau(first);
         const double tb = last + 1 == n_int ? tb0 : eph.node_tau(last + 1);
         const Spec &spec = target_spec != nullptr ? *target_spec : set.spec(site);
-        const Context c{&spec, &set.site(site), &eph, &sun};
+        const Context c{&spec, &set.site(site), &eph, sun};
         sc.raws.clear();
         sweep(c, ta, tb, h, tol, sc.raws);
         for (const RawWindow &w : sc.raws) {
@@ -1077,8 +1087,8 @@ void search_span_sweep(const SiteSet &set, const Spec *target_spec, const Epheme
 
 std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, const SiteSet &set, const Spec *target_spec,
                                          const time::Instant &start, double span_s, const frames::EarthOrientation &eop,
-                                         const geometry::detail::SunTable &sun, const SearchOptions &opt,
-                                         Scratch &scratch)
+                                         const TemeToItrf &rot, const geometry::detail::SunTable *sun,
+                                         const SearchOptions &opt, Scratch &scratch)
 {
     scratch.ensure(set);
     std::vector<std::pair<double, double>> spans;
@@ -1106,7 +1116,7 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
         if (!(tb0 > ta0)) {
             continue;
         }
-        const Ephemeris eph(prop, start, ta0, tb0 - ta0, eop, max_step);
+        const Ephemeris eph(prop, start, ta0, tb0 - ta0, rot, max_step);
         scratch.out.clear();
         if (opt.path == SearchPath::sweep) {
             search_span_sweep(set, target_spec, eph, sun, tb0, opt, scratch, scratch.out);

@@ -25,9 +25,11 @@ ScratchPtr make_scratch();
 
 /// All windows of one satellite against all sites of `set`.
 /// @param target_spec the satellite's sensor (targets) or nullptr (stations: the set's per-site specs)
+/// @param rot TEME -> ITRF over [0, span_s], shared by all satellites
+/// @param sun the Sun over the interval; may be nullptr when no spec uses the Sun and attributes are off
 std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, const SiteSet &set, const Spec *target_spec,
                                          const time::Instant &start, double span_s, const frames::EarthOrientation &eop,
-                                         const geometry::detail::SunTable &sun, const SearchOptions &opt,
-                                         Scratch &scratch);
+                                         const TemeToItrf &rot, const geometry::detail::SunTable *sun,
+                                         const SearchOptions &opt, Scratch &scratch);
 
 } // namespace vantage::access::detail

@@ -78,7 +78,8 @@ TEST(AccessProperty, SecondDerivativeBoundsHold)
         for (int k = 0; k < 6; ++k) {
             const orbits::Sgp4Propagator prop(orbit(rng, klass, static_cast<std::uint32_t>(90000 + 10 * klass + k)));
             const double span = klass >= 2 ? 86400.0 : 6.0 * 3600.0;
-            const Ephemeris eph(prop, t0, 0.0, span, no_eop);
+            const TemeToItrf rot(t0, 0.0, span, no_eop);
+            const Ephemeris eph(prop, t0, 0.0, span, rot);
             const SatBounds &b = eph.bounds();
             for (int n = 0; n < 150; ++n) {
                 const double tau = delta_s + (span - 2.0 * delta_s) * u(rng);
