@@ -302,6 +302,36 @@ std::optional<double> refine_root(const Context &c, const Term &t, double ta, do
     return std::nullopt;
 }
 
+/// The derivative of the cubic Hermite interpolant p on [0, 1] with p(0) = f0, p(1) = f1 and slopes p'(0) = s0,
+/// p'(1) = s1 (per unit x): p'(x) = a x^2 + b x + c, p''(x) = 2 a x + b.
+struct HermiteSlope {
+    double a, b, c;
+    HermiteSlope(double f0, double s0, double f1, double s1)
+        : a(6.0 * (f0 - f1) + 3.0 * (s0 + s1)), b(-6.0 * (f0 - f1) - 4.0 * s0 - 2.0 * s1), c(s0)
+    {
+    }
+    /// A root of p' in (x_lo, x_hi) (an extremum of p), or `fallback` when there is none.
+    double extremum(double x_lo, double x_hi, double fallback) const
+    {
+        if (!(std::abs(a) > 1e-300)) {
+            return fallback;
+        }
+        const double disc = b * b - 4.0 * a * c;
+        if (disc < 0.0) {
+            return fallback;
+        }
+        const double sq = std::sqrt(disc);
+        const double q = -0.5 * (b + (b >= 0.0 ? sq : -sq));
+        for (const double r : {q / a, q != 0.0 ? c / q : -1.0}) {
+            if (r > x_lo && r < x_hi) {
+                return r;
+            }
+        }
+        return fallback;
+    }
+    double second(double x) const { return 2.0 * a * x + b; }
+};
+
 /// Sign of a smooth term certified constant over [a, b] from both ends (chord, tangents, spans; node_kernel.cpp).
 bool certified_constant(double ga, double da, double gb, double db, double m, double eps, double h)
 {
@@ -337,24 +367,8 @@ bool resolve_term(const Context &c, const Term &t, double a, double ga, double d
     if (depth <= 0 || h < 4.0 * tol) {
         return false;
     }
-    // Extremum of the Hermite cubic p(x) = g(a + x h): p'(x) = A x^2 + B x + C with C = h da.
-    const double qa = 6.0 * (ga - gb) + 3.0 * h * (da + db);
-    const double qb = -6.0 * (ga - gb) - 4.0 * h * da - 2.0 * h * db;
-    const double qc = h * da;
-    double x = 0.5;
-    if (std::abs(qa) > 1e-300) {
-        const double disc = qb * qb - 4.0 * qa * qc;
-        if (disc >= 0.0) {
-            const double sq = std::sqrt(disc);
-            const double q = -0.5 * (qb + (qb >= 0.0 ? sq : -sq));
-            for (const double r : {q / qa, q != 0.0 ? qc / q : -1.0}) {
-                if (r > 0.1 && r < 0.9) {
-                    x = r;
-                    break;
-                }
-            }
-        }
-    }
+    // Extremum of the Hermite cubic p(x) = g(a + x h), kept away from the ends.
+    const double x = HermiteSlope(ga, h * da, gb, h * db).extremum(0.1, 0.9, 0.5);
     const double tm = a + x * h;
     const SatFrame f = frame_at(c, tm);
     const TermValue vm = term_value(t, site_quantities(f, *c.site, c.spec->needs_frame, false, Vec3::Zero()), f);
@@ -590,27 +604,10 @@ private:
         // step exceeds half the tolerance. (A degree-5 model through three nodes saved ~0.7 evaluations per window
         // but cost more than it saved.)
         const double w = hi.t - lo.t;
-        const double qa = 6.0 * (lo.o - hi.o) / w + 3.0 * (lo.d + hi.d);
-        const double qb = -6.0 * (lo.o - hi.o) / w - 4.0 * lo.d - 2.0 * hi.d;
-        const double qc = lo.d;
-        double x = lo.d / (lo.d - hi.d); // secant of the rate
-        if (std::abs(qa) > 1e-300) {
-            const double disc = qb * qb - 4.0 * qa * qc;
-            if (disc >= 0.0) {
-                const double sq = std::sqrt(disc);
-                const double q = -0.5 * (qb + (qb >= 0.0 ? sq : -sq));
-                for (const double r : {q / qa, q != 0.0 ? qc / q : -1.0}) {
-                    if (r > 0.0 && r < 1.0) {
-                        x = r;
-                        break;
-                    }
-                }
-            }
-        }
-        // The model's second derivative (per s^2) at x.
-        auto curvature = [&](double xx) {
-            return ((2.0 * qa * xx + qb) / w);
-        };
+        const HermiteSlope model(lo.o, w * lo.d, hi.o, w * hi.d);
+        const double x = model.extremum(0.0, 1.0, lo.d / (lo.d - hi.d)); // else the secant of the rate
+        // The model's second derivative per s^2 at x.
+        auto curvature = [&](double xx) { return model.second(xx) / (w * w); };
         const double t_ref = lo.t;
         // The best time returned is the last point evaluated: the loop stops when the next step is below half the
         // tolerance (or the bracket is narrower than it), so it is within the tolerance of the maximum.
