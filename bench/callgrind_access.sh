@@ -4,7 +4,8 @@
 # 41,253-point grid x 1 day, 30 deg cone, edges only). Wall-clock timings on shared 2-vCPU machines are noisy;
 # instruction counts are not.
 #
-# Collection is switched on only inside vantage::access::find_station_passes / find_target_access (the search:
+# Collection is switched on only inside vantage::access::find_station_passes / find_target_access /
+# stream_target_access (the search:
 # ephemerides, pruning, kernel, edges, best times, attributes, result vectors; not the bench's setup), one thread,
 # forced to one SIMD target (default AVX2: valgrind does not emulate AVX-512).
 #
@@ -31,10 +32,11 @@ args=(--case "$CASE" --sats "$SATS" --reps 1 --threads 1 --attributes "$ATTRIBUT
 [ -n "${EXTRA:-}" ] && args+=($EXTRA)
 valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
   --toggle-collect='vantage::access::find_station_passes*' --toggle-collect='vantage::access::find_target_access*' \
+  --toggle-collect='vantage::access::stream_target_access*' \
   "$bench" "${args[@]}" >"$work/bench.txt" 2>"$work/vg.txt"
 cat "$work/bench.txt"
 windows=$(sed -n 's/.*windows=\([0-9]*\).*/\1/p' "$work/bench.txt")
-total=$(callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+total=$(callgrind_annotate "$work/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ && !done {gsub(",", "", $1); print $1; done = 1}')
 awk -v t="$total" -v w="$windows" 'BEGIN { printf "instructions %d, windows %d, instructions_per_window %.0f\n", t, w, t / w }'
 callgrind_annotate --inclusive=no "$work/cg.out" 2>/dev/null |
   awk -v w="$windows" -v top="$TOP" '
@@ -42,4 +44,4 @@ callgrind_annotate --inclusive=no "$work/cg.out" 2>/dev/null |
     on && $1 ~ /^[0-9,]+$/ {
       n = $1; gsub(",", "", n); line = $0; sub(/^ *[0-9,]+ *(\([^)]*\))? */, "", line);
       if (length(line) > 100) line = substr(line, 1, 100) "...";
-      printf "  %8.1f  %s\n", n / w, line; if (++k >= top) exit }'
+      if (k++ < top) printf "  %8.1f  %s\n", n / w, line }' || true

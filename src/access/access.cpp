@@ -76,13 +76,13 @@ void for_each_satellite(std::size_t n, int threads, Fn &&fn)
     });
 }
 
-template <class Out, class Make>
-std::vector<Out> run_search(std::span<const Satellite> sats, const SiteSet &set, const std::vector<Spec> &sat_specs,
-                            const time::Instant &start, const time::Instant &stop, const frames::EarthOrientation &eop,
-                            const SearchOptions &options, Make &&make)
+/// Searches every satellite; `emit(i, results)` receives satellite i's results (sorted by site, start).
+template <class Out, class Make, class Emit>
+void run_search(std::span<const Satellite> sats, const SiteSet &set, const std::vector<Spec> &sat_specs,
+                const time::Instant &start, const time::Instant &stop, const frames::EarthOrientation &eop,
+                const SearchOptions &options, Make &&make, Emit &&emit)
 {
     const double span_s = (stop - start).seconds();
-    std::vector<std::vector<Out>> per(sats.size());
     if (set.size() > 0) {
         // The Sun only when a sensor needs it or the attributes (Sun elevation at best) are asked for.
         const bool need_sun = options.compute_attributes ||
@@ -106,12 +106,25 @@ std::vector<Out> run_search(std::span<const Satellite> sats, const SiteSet &set,
             if (!std::is_sorted(found.begin(), found.end(), order)) { // several coarse spans
                 std::sort(found.begin(), found.end(), order);
             }
-            per[i].reserve(found.size());
+            std::vector<Out> mine;
+            mine.reserve(found.size());
             for (const PairResult &p : found) {
-                per[i].push_back(make(i, p));
+                mine.push_back(make(i, p));
             }
+            emit(i, std::move(mine));
         });
     }
+}
+
+/// run_search collecting every satellite's results, in satellite order.
+template <class Out, class Make>
+std::vector<Out> collect_search(std::span<const Satellite> sats, const SiteSet &set, const std::vector<Spec> &sat_specs,
+                                const time::Instant &start, const time::Instant &stop,
+                                const frames::EarthOrientation &eop, const SearchOptions &options, Make &&make)
+{
+    std::vector<std::vector<Out>> per(sats.size());
+    run_search<Out>(sats, set, sat_specs, start, stop, eop, options, make,
+                    [&](std::size_t i, std::vector<Out> &&v) { per[i] = std::move(v); });
     std::size_t total = 0;
     for (const auto &v : per) {
         total += v.size();
@@ -139,15 +152,17 @@ std::vector<StationPass> find_station_passes(std::span<const Satellite> sats,
         sites.push_back(make_site(g.location));
     }
     const SiteSet set(sites, std::move(specs));
-    return run_search<StationPass>(sats, set, {}, start, stop, eop, options, [](std::size_t i, const PairResult &p) {
+    return collect_search<StationPass>(sats, set, {}, start, stop, eop, options, [](std::size_t i, const PairResult &p) {
         return StationPass{i, p.site, p.window};
     });
 }
 
-std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
-                                             std::span<const geometry::Target> targets,
-                                             const time::Instant &start, const time::Instant &stop,
-                                             const frames::EarthOrientation &eop, const SearchOptions &options)
+namespace {
+
+/// The specs and site set of a target search, then run_search with `emit`.
+template <class Run>
+void target_search(std::span<const Satellite> sats, std::span<const geometry::Target> targets,
+                   const time::Instant &start, const time::Instant &stop, const SearchOptions &options, Run &&run)
 {
     check_inputs(start, stop, options);
     std::vector<Spec> sat_specs;
@@ -159,11 +174,40 @@ std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
         sites.push_back(make_site(t.location));
     }
     const SiteSet set(sites, {});
-    if (sats.empty()) {
-        return {};
+    if (!sats.empty()) {
+        run(set, sat_specs);
     }
-    return run_search<TargetAccess>(sats, set, sat_specs, start, stop, eop, options,
-                                    [](std::size_t i, const PairResult &p) { return TargetAccess{i, p.site, p.window}; });
+}
+
+TargetAccess make_access(std::size_t i, const PairResult &p)
+{
+    return TargetAccess{i, p.site, p.window};
+}
+
+} // namespace
+
+std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
+                                             std::span<const geometry::Target> targets,
+                                             const time::Instant &start, const time::Instant &stop,
+                                             const frames::EarthOrientation &eop, const SearchOptions &options)
+{
+    std::vector<TargetAccess> out;
+    target_search(sats, targets, start, stop, options, [&](const SiteSet &set, const std::vector<Spec> &specs) {
+        out = collect_search<TargetAccess>(sats, set, specs, start, stop, eop, options, make_access);
+    });
+    return out;
+}
+
+void stream_target_access(std::span<const Satellite> sats, std::span<const geometry::Target> targets,
+                          const time::Instant &start, const time::Instant &stop, const frames::EarthOrientation &eop,
+                          const SearchOptions &options, const TargetAccessSink &sink)
+{
+    target_search(sats, targets, start, stop, options, [&](const SiteSet &set, const std::vector<Spec> &specs) {
+        run_search<TargetAccess>(sats, set, specs, start, stop, eop, options, make_access,
+                                 [&](std::size_t i, std::vector<TargetAccess> &&v) {
+                                     sink(i, std::span<const TargetAccess>(v));
+                                 });
+    });
 }
 
 } // namespace vantage::access

@@ -1096,6 +1096,7 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
     }
     // Node spacing from the footprint: osculating apogee radius and the fastest motion of the geocentric direction.
     double max_step = 60.0;
+    Spec reduced;
     {
         const orbits::ElementSet &el = prop.elements();
         const double n_rad_s = el.mean_motion_rev_day * two_pi / seconds_per_day;
@@ -1107,6 +1108,27 @@ std::vector<PairResult> search_satellite(const orbits::Sgp4Propagator &prop, con
         const Spec &fp = target_spec != nullptr ? *target_spec : *set.widest_station();
         const double lam = footprint_rad(fp, r_hi, set.rs_km(), h_lo) + prune_margin_rad;
         max_step = std::max(min_node_step_s, lam / omega / footprint_nodes_per_radius);
+        // A cone or rectangular field of view inside the horizon implies that the target sees the satellite: when
+        // every candidate site (within lam + one node step of motion of the sub-satellite direction) is at least
+        // 0.5 deg of central angle inside the horizon of the highest site from the lowest satellite position (more
+        // than the < 0.2 deg between geocentric and geodetic directions), the term "elevation >= 0" holds for every
+        // site the search ever evaluates and is left out of those modes.
+        if (target_spec != nullptr) {
+            const double r_lo = std::max(wgs84_a_km, a_km * (1.0 - e) * 0.99 - 20.0);
+            const double horizon = std::acos(std::min(1.0, set.rs_max_km() / r_lo)) - 0.5 * deg_to_rad;
+            if (lam + omega * max_step < horizon) {
+                reduced = *target_spec;
+                for (Mode &m : reduced.modes) {
+                    const bool fov = std::any_of(m.terms.begin(), m.terms.end(), [](const Term &t) {
+                        return t.kind == TermKind::cone || t.kind == TermKind::swath;
+                    });
+                    if (fov) {
+                        std::erase_if(m.terms, [](const Term &t) { return t.kind == TermKind::elev_min && t.th == 0.0; });
+                    }
+                }
+                target_spec = &reduced;
+            }
+        }
     }
     std::vector<PairResult> out;
     for (const auto &[ta0, tb0] : spans) {

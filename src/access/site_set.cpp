@@ -61,6 +61,7 @@ SiteSet::SiteSet(const std::vector<Site> &sites, std::vector<Spec> specs)
         m_uy[k] = s.up.y();
         m_uz[k] = s.up.z();
         m_rs_km = std::min(m_rs_km, s.r.norm());
+        m_rs_max_km = std::max(m_rs_max_km, s.r.norm());
         if (!specs.empty()) {
             m_specs[k] = std::move(specs[m_original[k]]);
             m_th_lo[k] = std::sin(m_specs[k].mask_lo_rad);
@@ -68,6 +69,7 @@ SiteSet::SiteSet(const std::vector<Site> &sites, std::vector<Spec> specs)
         }
     }
     m_rs_km -= 1.0;
+    m_rs_max_km += 1.0;
     for (const Spec &s : m_specs) {
         if (m_widest == nullptr || s.mask_lo_rad < m_widest->mask_lo_rad) {
             m_widest = &s;

@@ -31,6 +31,8 @@ public:
     bool all_const_masks() const noexcept { return m_all_const; }
     /// Smallest site radius less 1 km (km).
     double rs_km() const noexcept { return m_rs_km; }
+    /// Largest site radius plus 1 km (km).
+    double rs_max_km() const noexcept { return m_rs_max_km; }
     KernelSites kernel_sites() const noexcept;
 
     /// Calls f(begin, end) for index ranges that together hold every site whose geocentric direction is within
@@ -52,6 +54,7 @@ private:
     const Spec *m_widest = nullptr;
     bool m_all_const = true;
     double m_rs_km = 0.0;
+    double m_rs_max_km = 0.0;
     std::vector<double> m_sx, m_sy, m_sz, m_ux, m_uy, m_uz, m_th_lo, m_th_hi;
     double m_cell_rad = 0.0;
     int m_nlat = 1;

@@ -29,6 +29,7 @@
 /// same switching functions; property test vs dense 0.25 s sampling on random LEO/SSO/Molniya/GEO pairs.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -126,5 +127,16 @@ std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
                                              std::span<const geometry::Target> targets,
                                              const time::Instant &start, const time::Instant &stop,
                                              const frames::EarthOrientation &eop, const SearchOptions &options = {});
+
+/// Receives the accesses of one satellite (sorted by target, then start). Called from the worker threads, for
+/// different satellites concurrently: it must be thread-safe.
+using TargetAccessSink = std::function<void(std::size_t satellite, std::span<const TargetAccess> accesses)>;
+
+/// `find_target_access` without keeping the results: each satellite's accesses go to `sink` as soon as that
+/// satellite is done (e.g. coverage statistics over 10^4-10^6 targets, where the full list would not fit in
+/// memory: a window takes ~120 bytes). Same windows, same order within a satellite, same errors.
+void stream_target_access(std::span<const Satellite> sats, std::span<const geometry::Target> targets,
+                          const time::Instant &start, const time::Instant &stop, const frames::EarthOrientation &eop,
+                          const SearchOptions &options, const TargetAccessSink &sink);
 
 } // namespace vantage::access

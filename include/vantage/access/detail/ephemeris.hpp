@@ -65,11 +65,12 @@ private:
 /// `start`), nodes <= 30 s and <= 0.03 rad of orbital motion apart.
 class Ephemeris {
 public:
+    /// @param rot TEME -> ITRF over (at least) [t0_s, t0_s + span_s], shared by all satellites of a search
     /// @param max_step_s largest node spacing wanted by the caller (s; the spacing is also <= 60 s and <= 0.06 rad
     ///        of orbital motion)
     /// @throws DomainError(sgp4_*) when SGP4 fails at a node.
     Ephemeris(const orbits::Sgp4Propagator &prop, const time::Instant &start, double t0_s, double span_s,
-              const frames::EarthOrientation &eop, double max_step_s = 60.0);
+              const TemeToItrf &rot, double max_step_s = 60.0);
 
     /// Interpolated position and velocity (and, with `with_accel`, the derivative of the interpolated velocity).
     SatState at(double tau_s, bool with_accel = false) const;
