@@ -1,19 +1,25 @@
 #!/usr/bin/python3
-"""Side-by-side access benchmarks (issue 3), never part of ctest. Prints times and vantage/reference ratios.
+"""Side-by-side access benchmarks (issue 3), never part of ctest. Prints times and reference/vantage ratios.
 
   A. 100 satellites x 1 station x 7 days, 5 deg mask:
-     `vantage passes` (exact edges, 1 ms)  vs  Skyfield 1.45 EarthSatellite.find_events (edges to ~0.5 s).
+     Vantage (exact edges, 1 ms)  vs  Skyfield 1.45 EarthSatellite.find_events (edges to ~0.5 s).
   B. 100 satellites x 10,000 ground points x 1 day, 10 deg mask:
-     `vantage passes` on a 10,000-row stations CSV (exact edges)  vs  a NumPy brute force that evaluates the
-     elevation of every satellite at every point every 30 s (edges quantised to 30 s; windows < 30 s can be missed).
+     Vantage (exact edges)  vs  a NumPy brute force that evaluates the elevation of every satellite at every point
+     every 30 s (edges quantised to 30 s; windows < 30 s can be missed).
+
+Vantage runs three ways on the same inputs: `vantage passes` end to end (process, parsing, search, writing the CSV
+to /dev/null) and its own `--timing` search time; and `build/bench/access_bench` in process (the search only, with
+all window attributes, and for B also with SearchOptions::compute_attributes = false, i.e. window edges only -- what
+the NumPy brute force computes).
 
 Inputs: the first 100 satellites of tests/reference/tle/eo-subset-from-active-2025-10-03.tle (CelesTrak, 2025-10-03),
-station Kiruna (ESTRACK) from tests/reference/ground-stations.csv, a Fibonacci lattice of 10,000 points at sea level,
-EOP examples/eop.csv, start 2025-10-03T00:00:00Z. Vantage is timed end to end (process, parsing, search, writing the
-CSV to /dev/null) and by its own `--timing` line (search only). The references are timed in this process; satellite
-positions for B come from Skyfield (python-sgp4, pure Python on Debian) and are timed separately from the sweep.
+station Kiruna (ESTRACK) from tests/reference/ground-stations.csv, a Fibonacci lattice of 10,000 points at sea level
+(the same formula in access_bench.cpp), EOP examples/eop.csv, start 2025-10-03T00:00:00Z. The references are timed
+in this process; satellite positions for B come from Skyfield (python-sgp4, pure Python on Debian) and are timed
+separately from the sweep. One run on one machine: ratios are the figure to read (the absolute times depend on the
+load from other work; bench/callgrind_access.sh gives instruction counts).
 
-Usage: /usr/bin/python3 bench/access_compare.py [--vantage PATH] [--only A|B] [--sats N] [--points N] [--threads N]
+Usage: /usr/bin/python3 bench/access_compare.py [--build DIR] [--only A|B] [--sats N] [--points N] [--threads N]
 """
 import argparse
 import csv
@@ -52,7 +58,16 @@ def run_vantage(vantage, args):
     return wall, float(m.group(2)), int(m.group(4))
 
 
-def bench_a(vantage, tles, threads, tmp, days=7):
+def run_bench(bench, args):
+    """access_bench in process: returns (best_s, windows)."""
+    p = subprocess.run([bench, *args], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit(f"access_bench failed: {p.stderr}")
+    m = re.search(r"best_s=(\S+) median_s=\S+ windows=(\d+)", p.stdout)
+    return float(m.group(1)), int(m.group(2))
+
+
+def bench_a(vantage, bench, tles, threads, tmp, days=7):
     tle_path = os.path.join(tmp, "sats.tle")
     with open(tle_path, "w") as f:
         for name, l1, l2 in tles:
@@ -66,6 +81,8 @@ def bench_a(vantage, tles, threads, tmp, days=7):
     args = ["--tle", tle_path, "--stations", st_path, "--start", "2025-10-03T00:00:00Z",
             "--stop", f"2025-10-{3 + days:02d}T00:00:00Z", "--eop", EOP, "--threads", str(threads)]
     v_wall, v_search, v_n = run_vantage(vantage, args)
+    b_s, b_n = run_bench(bench, ["--case", "A", "--sats", str(len(tles)), "--tle", tle_path, "--eop", EOP, "--days",
+                                 str(days), "--mask-deg", "5", "--threads", str(threads), "--reps", "3"])
 
     ts = load.timescale(delta_t=37.0 + 32.184 - 0.0936)
     topos = wgs84.latlon(float(st["lat_deg"]), float(st["lon_deg"]), elevation_m=float(st["alt_m"]))
@@ -79,8 +96,10 @@ def bench_a(vantage, tles, threads, tmp, days=7):
     s_wall = time.perf_counter() - start
     print(f"A  {len(tles)} satellites x 1 station x {days} days, 5 deg")
     print(f"   vantage passes : {v_wall:8.3f} s end to end, {v_search:8.3f} s search ({threads} threads), {v_n} passes")
+    print(f"   access_bench   : {b_s:8.3f} s search in process (best of 3), {b_n} passes")
     print(f"   skyfield {skyfield.__version__}  : {s_wall:8.3f} s find_events, {n_rise} rises")
-    print(f"   ratio skyfield/vantage: {s_wall / v_wall:7.1f}x end to end, {s_wall / v_search:7.1f}x search only")
+    print(f"   ratio skyfield/vantage: {s_wall / v_wall:7.1f}x end to end, {s_wall / v_search:7.1f}x search (CLI), "
+          f"{s_wall / b_s:7.1f}x search (in process)")
 
 
 def fibonacci_points(n):
@@ -90,7 +109,7 @@ def fibonacci_points(n):
     return lat, lon
 
 
-def bench_b(vantage, tles, threads, tmp, n_points):
+def bench_b(vantage, bench, tles, threads, tmp, n_points):
     lat, lon = fibonacci_points(n_points)
     st_path = os.path.join(tmp, "grid.csv")
     with open(st_path, "w") as f:
@@ -104,6 +123,10 @@ def bench_b(vantage, tles, threads, tmp, n_points):
     args = ["--tle", tle_path, "--stations", st_path, "--start", "2025-10-03T00:00:00Z",
             "--stop", "2025-10-04T00:00:00Z", "--eop", EOP, "--threads", str(threads)]
     v_wall, v_search, v_n = run_vantage(vantage, args)
+    common = ["--case", "B", "--sats", str(len(tles)), "--tle", tle_path, "--eop", EOP, "--points", str(n_points),
+              "--mask-deg", "10", "--threads", str(threads), "--reps", "3"]
+    b_s, b_n = run_bench(bench, common)
+    e_s, e_n = run_bench(bench, common + ["--attributes", "0"])
 
     # NumPy brute force, 30 s steps (2881 instants), WGS-84 normal, sin(el) >= sin(10 deg).
     ts = load.timescale(delta_t=37.0 + 32.184 - 0.0936)
@@ -135,30 +158,36 @@ def bench_b(vantage, tles, threads, tmp, n_points):
     print(f"B  {len(tles)} satellites x {n_points} points x 1 day, 10 deg")
     print(f"   vantage passes : {v_wall:8.3f} s end to end, {v_search:8.3f} s search ({threads} threads), {v_n} windows "
           "(edges to 1 ms)")
+    print(f"   access_bench   : {b_s:8.3f} s search in process, all attributes (best of 3), {b_n} windows")
+    print(f"   access_bench   : {e_s:8.3f} s search in process, edges only (compute_attributes=false), {e_n} windows")
     print(f"   numpy {np.__version__} 30 s: {ref:8.3f} s ({prop_s:.3f} s Skyfield positions + {sweep_s:.3f} s sweep), "
           f"{n_windows} windows (edges quantised to 30 s)")
-    print(f"   ratio numpy/vantage: {ref / v_wall:7.2f}x end to end, {ref / v_search:7.2f}x search only, "
-          f"{sweep_s / v_search:7.2f}x sweep vs search")
+    print(f"   ratio numpy/vantage: {ref / v_wall:7.2f}x end to end (CLI, CSV of {v_n} rows), {ref / v_search:7.2f}x "
+          f"search (CLI), {ref / b_s:7.2f}x in process with attributes, {ref / e_s:7.2f}x in process edges only; "
+          f"sweep alone: {sweep_s / e_s:7.2f}x edges only")
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--vantage", default=os.path.join(ROOT, "build-acc-io/apps/cli/vantage"))
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="build directory (-DVANTAGE_BUILD_BENCH=ON)")
     ap.add_argument("--only", choices=["A", "B"])
     ap.add_argument("--sats", type=int, default=100)
     ap.add_argument("--points", type=int, default=10000)
     ap.add_argument("--threads", type=int, default=0)
     o = ap.parse_args()
-    if not os.access(o.vantage, os.X_OK):
-        sys.exit(f"{o.vantage} not built (cmake --build <dir> --target vantage)")
+    o.vantage = os.path.join(o.build, "apps/cli/vantage")
+    o.bench = os.path.join(o.build, "bench/access_bench")
+    for exe, target in ((o.vantage, "vantage"), (o.bench, "access_bench")):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"{exe} not built (cmake --build {o.build} --target {target})")
     tles = read_tles(TLE, o.sats)
     print(f"# access_compare: {len(tles)} satellites from {os.path.relpath(TLE, ROOT)}, cpus {os.cpu_count()}, "
-          f"vantage {o.vantage}")
+          f"load {os.getloadavg()[0]:.1f}, vantage {o.vantage}")
     with tempfile.TemporaryDirectory() as tmp:
         if o.only in (None, "A"):
-            bench_a(o.vantage, tles, o.threads, tmp)
+            bench_a(o.vantage, o.bench, tles, o.threads, tmp)
         if o.only in (None, "B"):
-            bench_b(o.vantage, tles, o.threads, tmp, o.points)
+            bench_b(o.vantage, o.bench, tles, o.threads, tmp, o.points)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "vantage/io/omm.hpp"
@@ -149,12 +150,26 @@ void write_passes_csv(std::ostream &out, const std::vector<access::StationPass> 
                       const std::vector<access::Satellite> &sats, const std::vector<geometry::GroundStation> &stations)
 {
     out << "norad_id,station,aos_utc,tca_utc,los_utc,max_elevation_deg,duration_s,partial\n";
+    // NOTE: compiled format (no runtime parsing of the format string) into one buffer flushed in blocks: millions of
+    // rows are written for a dense grid of stations.
+    std::vector<std::string> names;
+    names.reserve(stations.size());
+    for (const auto &g : stations) {
+        names.push_back(csv_field(g.name));
+    }
+    fmt::memory_buffer buf;
     for (const auto &p : passes) {
         const auto &w = p.window;
-        out << fmt::format("{},{},{},{},{},{},{},{}\n", sats[p.satellite].propagator.elements().norad_id,
-                           csv_field(stations[p.station].name), w.start.to_iso8601_utc(6), w.best.to_iso8601_utc(6),
-                           w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(), w.partial ? "true" : "false");
+        fmt::format_to(std::back_inserter(buf), FMT_COMPILE("{},{},{},{},{},{},{},{}\n"),
+                       sats[p.satellite].propagator.elements().norad_id, names[p.station], w.start.to_iso8601_utc(6),
+                       w.best.to_iso8601_utc(6), w.end.to_iso8601_utc(6), w.max_elevation_deg, w.duration_s(),
+                       w.partial ? "true" : "false");
+        if (buf.size() > (1u << 20)) {
+            out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+            buf.clear();
+        }
     }
+    out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
 }
 
 std::string csv_field(const std::string &s)

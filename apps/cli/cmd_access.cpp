@@ -62,6 +62,11 @@ int run_access(const AccessOptions &o)
         for (const auto &a : windows) {
             const auto &w = a.window;
             const auto &sat = sc.satellites[a.satellite];
+            // The mode that holds at best (sensors with modes), null otherwise.
+            const nlohmann::ordered_json mode =
+                w.mode >= 0 && static_cast<std::size_t>(w.mode) < sat.sensor.modes.size()
+                    ? nlohmann::ordered_json(sat.sensor.modes[static_cast<std::size_t>(w.mode)].name)
+                    : nlohmann::ordered_json(nullptr);
             j["windows"].push_back({{"norad_id", sat.propagator.elements().norad_id},
                                     {"satellite", sat.name},
                                     {"sensor", sat.sensor.name},
@@ -74,7 +79,8 @@ int run_access(const AccessOptions &o)
                                     {"sun_elevation_deg_at_best", w.sun_elevation_deg_at_best},
                                     {"look_side", side_name(w.look_side)},
                                     {"pass_direction", direction_name(w.pass_direction)},
-                                    {"partial", w.partial}});
+                                    {"partial", w.partial},
+                                    {"mode", mode}});
         }
         out << j.dump() << '\n';
     } else {

@@ -173,20 +173,35 @@ Args:
     start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
     min_elevation_deg: overrides every station's mask (degrees).
     eop: EarthOrientation (optional). threads: 0 = all cores.
+    compute_attributes: False searches the edges only (faster): tca_utc is then aos_utc and
+        max_elevation_deg 0 (aos_utc, los_utc, duration_s and partial are exact as always).
 
 Returns:
     list of dicts: norad_id, station, aos_utc, tca_utc, los_utc (datetimes, UTC),
-    max_elevation_deg, duration_s, partial (cut by the interval) -- as `vantage passes` CSV.)";
+    max_elevation_deg, duration_s, partial (cut by the interval) -- as `vantage passes` CSV.
+
+Example:
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> kiruna = vantage.GroundStation("Kiruna", 67.857, 20.964, 400.0, min_elevation_deg=5.0)
+    >>> p = vantage.passes(sats, [kiruna], "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"))";
 }
 
 std::string access_doc()
 {
     return R"(Imaging opportunities of a scenario file (YAML: satellites with sensors, targets, interval).
 
+Args:
+    scenario: path of the scenario YAML (docs/formats.md).
+    compute_attributes: False searches the window edges only (faster; e.g. for coverage statistics):
+        best_utc is then start_utc, the angles 0, look_side "right", pass_direction "ascending" and mode
+        None -- except for sensors with a pass_direction filter, whose best_utc and pass_direction stay
+        exact (the filter needs them).
+
 Returns:
-    list of dicts: norad_id, satellite, target, start_utc, end_utc, best_utc, off_nadir_deg_at_best,
-    incidence_deg_at_best, sun_elevation_deg_at_best, look_side, pass_direction, partial --
-    as `vantage access` CSV.)";
+    list of dicts: norad_id, satellite, target, start_utc, end_utc, best_utc, off_nadir_deg_at_best (deg),
+    incidence_deg_at_best (deg), sun_elevation_deg_at_best (deg), look_side, pass_direction, partial --
+    as `vantage access` CSV -- and mode: for a sensor with modes, the name of the first mode that holds
+    at best_utc (None otherwise).)";
 }
 
 } // namespace vantage::python

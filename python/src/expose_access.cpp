@@ -94,7 +94,8 @@ void expose_access(py::module_ &m)
     m.def(
         "passes",
         [](const py::object &elements, std::vector<geometry::GroundStation> stations, const py::object &start,
-           const py::object &stop, const py::object &min_elevation_deg, const py::object &eop_obj, int threads) {
+           const py::object &stop, const py::object &min_elevation_deg, const py::object &eop_obj, int threads,
+           bool compute_attributes) {
             const auto sats = to_satellites(elements);
             const time::Instant t0 = to_instant(start, "start");
             const time::Instant t1 = to_instant(stop, "stop");
@@ -111,6 +112,7 @@ void expose_access(py::module_ &m)
             }
             access::SearchOptions opt;
             opt.threads = threads;
+            opt.compute_attributes = compute_attributes;
             std::vector<access::StationPass> found;
             {
                 py::gil_scoped_release release;
@@ -133,12 +135,14 @@ void expose_access(py::module_ &m)
         },
         py::arg("elements"), py::arg("stations"), py::arg("start"), py::arg("stop"),
         py::arg("min_elevation_deg") = py::none(), py::arg("eop") = py::none(), py::arg("threads") = 0,
-        passes_doc().c_str());
+        py::arg("compute_attributes") = true, passes_doc().c_str());
 
     m.def(
         "access",
-        [](const std::filesystem::path &scenario_path) {
+        [](const std::filesystem::path &scenario_path, bool compute_attributes) {
             const io::Scenario sc = io::read_scenario_file(scenario_path);
+            access::SearchOptions opt = sc.search;
+            opt.compute_attributes = compute_attributes;
             const auto warn = py::module_::import("warnings").attr("warn");
             for (const auto &d : sc.diagnostics) {
                 warn(d.to_string());
@@ -146,7 +150,7 @@ void expose_access(py::module_ &m)
             std::vector<access::TargetAccess> found;
             {
                 py::gil_scoped_release release;
-                found = access::find_target_access(sc.satellites, sc.targets, sc.start, sc.stop, sc.eop, sc.search);
+                found = access::find_target_access(sc.satellites, sc.targets, sc.start, sc.stop, sc.eop, opt);
             }
             py::list out;
             for (const auto &a : found) {
@@ -164,11 +168,17 @@ void expose_access(py::module_ &m)
                 d["look_side"] = side_name(a.window.look_side);
                 d["pass_direction"] = direction_name(a.window.pass_direction);
                 d["partial"] = a.window.partial;
+                const auto &modes = sat.sensor.modes;
+                if (a.window.mode >= 0 && static_cast<std::size_t>(a.window.mode) < modes.size()) {
+                    d["mode"] = modes[static_cast<std::size_t>(a.window.mode)].name;
+                } else {
+                    d["mode"] = py::none();
+                }
                 out.append(d);
             }
             return out;
         },
-        py::arg("scenario"), access_doc().c_str());
+        py::arg("scenario"), py::arg("compute_attributes") = true, access_doc().c_str());
 }
 
 } // namespace vantage::python

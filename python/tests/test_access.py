@@ -50,8 +50,38 @@ def test_access_demo_scenario(source_dir):
     recs = vantage.access(source_dir / "examples" / "access-demo.yaml")
     assert recs, "the demo scenario has opportunities"
     keys = {"norad_id", "satellite", "target", "start_utc", "end_utc", "best_utc", "off_nadir_deg_at_best",
-            "incidence_deg_at_best", "sun_elevation_deg_at_best", "look_side", "pass_direction", "partial"}
+            "incidence_deg_at_best", "sun_elevation_deg_at_best", "look_side", "pass_direction", "partial", "mode"}
     assert set(recs[0]) == keys
     for r in recs:
         assert r["start_utc"] <= r["best_utc"] <= r["end_utc"]
         assert r["look_side"] in ("left", "right")
+
+
+def test_access_modes_and_edges_only(source_dir):
+    """Sensor modes (OR) report the mode at best; compute_attributes=False keeps the windows and edges exactly."""
+    scenario = source_dir / "examples" / "access-demo.yaml"
+    full = vantage.access(scenario)
+    modes = {r["mode"] for r in full if r["satellite"] == "SENTINEL-1C"}
+    assert modes <= {"iw", "ew"} and "ew" in modes and "iw" in modes
+    assert all(r["mode"] is None for r in full if r["satellite"] != "SENTINEL-1C")
+    edges = vantage.access(scenario, compute_attributes=False)
+    assert len(edges) == len(full)
+    for a, b in zip(full, edges):
+        assert (a["norad_id"], a["target"], a["start_utc"], a["end_utc"], a["partial"]) == \
+               (b["norad_id"], b["target"], b["start_utc"], b["end_utc"], b["partial"])
+        assert b["mode"] is None and b["off_nadir_deg_at_best"] == 0.0
+        # pass_direction filters need the best time: exact for the descending-only optical sensors
+        if a["satellite"].startswith(("SENTINEL-2", "LANDSAT")):
+            assert b["best_utc"] == a["best_utc"] and b["pass_direction"] == a["pass_direction"] == "descending"
+        else:
+            assert b["best_utc"] == b["start_utc"]
+
+
+def test_fixed_optical_window_is_the_swath_crossing(source_dir):
+    """A push-broom (rectangular field of view) sees a target for a few seconds around the crossing of the
+    cross-track plane, not from horizon to horizon."""
+    recs = vantage.access(source_dir / "examples" / "access-demo.yaml")
+    fixed = [r for r in recs if r["satellite"].startswith(("SENTINEL-2", "LANDSAT")) and not r["partial"]]
+    assert fixed
+    for r in fixed:
+        assert 1.0 < (r["end_utc"] - r["start_utc"]).total_seconds() < 10.0

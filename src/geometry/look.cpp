@@ -61,6 +61,7 @@ LookAngles look_angles(const frames::StateVector<frames::Itrf> &sat, const frame
     const Vec3 right = rn > 0.0 ? Vec3(right_raw / rn) : Vec3::Zero();
     const double c = los.dot(right);
     out.cross_track_deg = std::atan2(c, los.dot(nadir)) * rad_to_deg;
+    out.along_track_deg = std::atan2(los.dot(right.cross(nadir)), los.dot(nadir)) * rad_to_deg;
     out.side = c >= 0.0 ? LookSide::right : LookSide::left;
     return out;
 }

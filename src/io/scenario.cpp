@@ -27,49 +27,66 @@ namespace fs = std::filesystem;
 using detail::indexed;
 using detail::Reader;
 
-geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAML::Node &n, const std::string &path)
+/// The constraint keys of a sensor or of one of its modes into `s` (keys absent from `n` keep the value in `s`).
+void read_sensor_constraints(const Reader &r, const YAML::Node &n, const std::string &path, geometry::Sensor &s)
 {
-    r.check_map(n, path,
-                {"type", "max_off_nadir_deg", "swath_km", "min_sun_elevation_deg", "incidence_min_deg", "incidence_max_deg",
-                 "look_side", "pass_direction"});
     using geometry::LookSide;
-    using geometry::PassDirection;
-    using geometry::SensorType;
-    geometry::Sensor s;
-    s.name = name;
-    s.type = r.choice<SensorType>(r.need(n, "type", path), Reader::join(path, "type"),
-                                  {{"optical", SensorType::optical}, {"sar", SensorType::sar}});
-    auto opt = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open) -> std::optional<double> {
+    auto opt = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open, std::optional<double> &out) {
         const YAML::Node v = n[key];
         if (!v.IsDefined() || v.IsNull()) {
-            return std::nullopt;
+            return;
         }
-        return r.number_in(v, Reader::join(path, key), lo, hi, lo_open, hi_open);
+        out = r.number_in(v, Reader::join(path, key), lo, hi, lo_open, hi_open);
     };
-    s.max_off_nadir_deg = opt("max_off_nadir_deg", 0.0, 90.0, true, true);
-    s.swath_km = opt("swath_km", 0.0, 10000.0, true, false);
-    s.min_sun_elevation_deg = opt("min_sun_elevation_deg", -90.0, 90.0, false, false);
-    s.incidence_min_deg = opt("incidence_min_deg", 0.0, 90.0, false, true);
-    s.incidence_max_deg = opt("incidence_max_deg", 0.0, 90.0, true, false);
+    opt("max_off_nadir_deg", 0.0, 90.0, true, true, s.max_off_nadir_deg);
+    opt("swath_km", 0.0, 10000.0, true, false, s.swath_km);
+    opt("along_track_half_angle_deg", 0.0, 45.0, true, false, s.along_track_half_angle_deg);
+    opt("min_sun_elevation_deg", -90.0, 90.0, false, false, s.min_sun_elevation_deg);
+    opt("incidence_min_deg", 0.0, 90.0, false, true, s.incidence_min_deg);
+    opt("incidence_max_deg", 0.0, 90.0, true, false, s.incidence_max_deg);
     if (n["look_side"].IsDefined()) {
         s.look_side = r.choice<LookSide>(n["look_side"], Reader::join(path, "look_side"),
                                          {{"left", LookSide::left}, {"right", LookSide::right}, {"both", LookSide::both}});
     }
-    if (n["pass_direction"].IsDefined()) {
-        s.pass_direction = r.choice<PassDirection>(
-            n["pass_direction"], Reader::join(path, "pass_direction"),
-            {{"ascending", PassDirection::ascending}, {"descending", PassDirection::descending}, {"any", PassDirection::any}});
-    }
-    // Completeness (the rules of geometry::Sensor), stated with the scenario's key paths.
+}
+
+/// Completeness of a sensor (or mode) `s` read from node `n` at `path` (the rules of geometry::Sensor), stated with
+/// the scenario's key paths; the node of a key that holds a default from the sensor may be the sensor's (`base`).
+void check_sensor_complete(const Reader &r, const geometry::Sensor &s, const YAML::Node &n, const YAML::Node &base,
+                           const std::string &path, const std::string &base_path, const std::string &name)
+{
+    using geometry::SensorType;
     const int line = Reader::line_of(n);
+    // Where a key was given: in the mode itself, else in the sensor (a default), else nowhere (the mode's line).
+    auto at = [&](const char *key) -> std::pair<YAML::Node, std::string> {
+        if (n[key].IsDefined()) {
+            return {n[key], Reader::join(path, key)};
+        }
+        if (base.IsDefined() && base[key].IsDefined()) {
+            return {base[key], Reader::join(base_path, key)};
+        }
+        return {YAML::Node(), Reader::join(path, key)};
+    };
+    auto fail_at = [&](ErrorCode code, const std::string &msg, const char *key) {
+        const auto [node, kpath] = at(key);
+        if (node.IsDefined()) {
+            r.fail(code, msg, Reader::line_of(node), kpath, node.IsScalar() ? node.Scalar() : name);
+        }
+        r.fail(code, msg, line, kpath, name);
+    };
     if (s.type == SensorType::optical) {
         if (!s.max_off_nadir_deg && !s.swath_km) {
             r.fail(ErrorCode::missing_field, "an optical sensor needs max_off_nadir_deg (agile) or swath_km (fixed)", line,
                    Reader::join(path, "max_off_nadir_deg"), name);
         }
         if (s.incidence_min_deg || s.incidence_max_deg) {
-            r.fail(ErrorCode::unsupported, "incidence bounds apply to sar sensors only", line,
-                   Reader::join(path, s.incidence_min_deg ? "incidence_min_deg" : "incidence_max_deg"), name);
+            fail_at(ErrorCode::unsupported, "incidence bounds apply to sar sensors only",
+                    s.incidence_min_deg ? "incidence_min_deg" : "incidence_max_deg");
+        }
+        if (s.along_track_half_angle_deg && s.max_off_nadir_deg) {
+            fail_at(ErrorCode::unsupported,
+                    "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)",
+                    "along_track_half_angle_deg");
         }
     } else {
         if (!s.incidence_min_deg || !s.incidence_max_deg) {
@@ -77,22 +94,80 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
                    Reader::join(path, s.incidence_min_deg ? "incidence_max_deg" : "incidence_min_deg"), name);
         }
         if (!(*s.incidence_min_deg < *s.incidence_max_deg)) {
-            r.fail(ErrorCode::out_of_range, "incidence_min_deg must be below incidence_max_deg", Reader::line_of(n["incidence_max_deg"]),
-                   Reader::join(path, "incidence_max_deg"), n["incidence_max_deg"].Scalar());
+            fail_at(ErrorCode::out_of_range, "incidence_min_deg must be below incidence_max_deg", "incidence_max_deg");
         }
-        if (s.max_off_nadir_deg || s.swath_km || s.min_sun_elevation_deg) {
-            const char *key = s.max_off_nadir_deg ? "max_off_nadir_deg" : s.swath_km ? "swath_km" : "min_sun_elevation_deg";
-            r.fail(ErrorCode::unsupported, "optical constraints do not apply to sar sensors", Reader::line_of(n[key]),
-                   Reader::join(path, key), n[key].Scalar());
+        if (s.max_off_nadir_deg || s.swath_km || s.min_sun_elevation_deg || s.along_track_half_angle_deg) {
+            const char *key = s.max_off_nadir_deg ? "max_off_nadir_deg"
+                              : s.swath_km        ? "swath_km"
+                              : s.min_sun_elevation_deg ? "min_sun_elevation_deg"
+                                                        : "along_track_half_angle_deg";
+            fail_at(ErrorCode::unsupported, "optical constraints do not apply to sar sensors", key);
         }
+    }
+}
+
+geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAML::Node &n, const std::string &path)
+{
+    r.check_map(n, path,
+                {"type", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
+                 "incidence_min_deg", "incidence_max_deg", "look_side", "pass_direction", "modes"});
+    using geometry::PassDirection;
+    using geometry::SensorType;
+    geometry::Sensor s;
+    s.name = name;
+    s.type = r.choice<SensorType>(r.need(n, "type", path), Reader::join(path, "type"),
+                                  {{"optical", SensorType::optical}, {"sar", SensorType::sar}});
+    read_sensor_constraints(r, n, path, s);
+    if (n["pass_direction"].IsDefined()) {
+        s.pass_direction = r.choice<PassDirection>(
+            n["pass_direction"], Reader::join(path, "pass_direction"),
+            {{"ascending", PassDirection::ascending}, {"descending", PassDirection::descending}, {"any", PassDirection::any}});
+    }
+    const YAML::Node modes = n["modes"];
+    if (modes.IsDefined()) {
+        // Modes (OR): each mode starts from the sensor's constraint keys (defaults) and overrides them.
+        const std::string mpath = Reader::join(path, "modes");
+        if (!modes.IsSequence() || modes.size() == 0) {
+            r.fail(ErrorCode::syntax, "expected a non-empty list of modes", modes, mpath);
+        }
+        std::set<std::string> mode_names;
+        for (std::size_t i = 0; i < modes.size(); ++i) {
+            const std::string p = indexed(mpath, i);
+            const YAML::Node m = modes[i];
+            r.check_map(m, p,
+                        {"name", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
+                         "incidence_min_deg", "incidence_max_deg", "look_side"});
+            geometry::Sensor mode = s;
+            mode.modes.clear();
+            mode.pass_direction = PassDirection::any;
+            mode.name = m["name"].IsDefined() ? r.text(m["name"], Reader::join(p, "name")) : fmt::format("mode{}", i);
+            if (!mode_names.insert(mode.name).second) {
+                r.fail(ErrorCode::duplicate, "mode name given twice", m["name"], Reader::join(p, "name"));
+            }
+            read_sensor_constraints(r, m, p, mode);
+            check_sensor_complete(r, mode, m, n, p, path, name);
+            s.modes.push_back(std::move(mode));
+        }
+    } else {
+        check_sensor_complete(r, s, n, YAML::Node(), path, path, name);
     }
     // The engine's own rules (geometry::validate_sensor), reported at this sensor's line and key path.
     try {
         geometry::validate_sensor(s);
     } catch (const ConfigError &e) {
-        const YAML::Node at = n[e.context().field];
-        r.fail(e.code(), e.message(), at.IsDefined() ? Reader::line_of(at) : line, Reader::join(path, e.context().field),
-               at.IsDefined() && at.IsScalar() ? at.Scalar() : name);
+        // The field may be "modes[i].key": find the node it names.
+        const std::string field = e.context().field;
+        YAML::Node at = n;
+        std::string key = field;
+        if (field.rfind("modes[", 0) == 0) {
+            const std::size_t close = field.find(']');
+            const std::size_t i = std::stoul(field.substr(6, close - 6));
+            at = modes[i];
+            key = field.substr(close + 2);
+        }
+        const YAML::Node leaf = at[key];
+        r.fail(e.code(), e.message(), leaf.IsDefined() ? Reader::line_of(leaf) : Reader::line_of(at),
+               Reader::join(path, field), leaf.IsDefined() && leaf.IsScalar() ? leaf.Scalar() : name);
     }
     return s;
 }

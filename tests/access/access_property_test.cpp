@@ -4,7 +4,13 @@
 // geometry functions (look_angles, sun_elevation_deg, half_swath_angle_deg, min_elevation_at_deg) on direct
 // SGP4 states (no interpolation), and refines each sign change by bisection to 1 µs.
 //
-// AccessProperty.Light (unit set) runs 5 satellites x 4 sites x 6 h; AccessProperty.Full (label slow) 52 x 4 = 208
+// Sensor kinds: station masks (constant and azimuth-dependent), agile optical with and without Sun, fixed optical
+// (rectangular field of view: swath and along-track half-angle), SAR left/right/both, and sensors with modes (OR):
+// SAR with two incidence bands on opposite sides, optical agile-or-fixed. Every other case searches its four sites
+// together with 70 decoy sites (not checked), so both site paths of the engine are exercised: the few-site path
+// (<= 64 sites: coarse SGP4 pruning, then the node path) and the many-site path (index over the whole interval).
+//
+// AccessProperty.Light (unit set) runs 7 satellites (one per sensor kind) x 4 sites x 4 h; AccessProperty.Full (label slow) 52 x 4 = 208
 // pairs. VANTAGE_ACCESS_PROPERTY_SATS overrides the number of satellites of the full run.
 #include <gtest/gtest.h>
 
@@ -17,6 +23,7 @@
 #include <random>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "access/access_test_util.hpp"
@@ -51,8 +58,36 @@ struct Case {
     std::string orbit_class;
 };
 
-/// The brute-force predicate: all constraints of the sensor (or the station mask) hold for the satellite
-/// state `itrf`; `sun_el_deg` gives the Sun elevation at the site when asked.
+/// One sensor (or mode) holds for the look angles (the elevation >= 0 and Sun parts are checked by the caller).
+bool sensor_in(const geometry::Sensor &s, const geometry::LookAngles &la, const frames::StateVector<frames::Itrf> &itrf)
+{
+    if (s.type == geometry::SensorType::sar) {
+        if (la.incidence_deg < *s.incidence_min_deg || la.incidence_deg > *s.incidence_max_deg) {
+            return false;
+        }
+    } else if (s.max_off_nadir_deg) {
+        if (la.off_nadir_deg > *s.max_off_nadir_deg) {
+            return false;
+        }
+    } else {
+        const double alt_km = frames::itrf_to_geodetic(itrf.r_km).h_km;
+        if (std::abs(la.cross_track_deg) > geometry::half_swath_angle_deg(*s.swath_km, alt_km)) {
+            return false;
+        }
+        const double along =
+            s.along_track_half_angle_deg.value_or(geometry::default_along_track_half_angle_deg);
+        if (std::abs(la.along_track_deg) > along) {
+            return false;
+        }
+    }
+    if (s.look_side != geometry::LookSide::both && la.side != s.look_side) {
+        return false;
+    }
+    return true;
+}
+
+/// The brute-force predicate: all constraints of the sensor (any of its modes) or the station mask hold for the
+/// satellite state `itrf`; `sun_el_deg` gives the Sun elevation at the site when asked.
 template <class SunFn>
 bool reference_in(const Case &c, std::size_t site, const frames::StateVector<frames::Itrf> &itrf, SunFn &&sun_el_deg)
 {
@@ -67,27 +102,17 @@ bool reference_in(const Case &c, std::size_t site, const frames::StateVector<fra
         return false;
     }
     const geometry::Sensor &s = c.sat.sensor;
-    if (s.type == geometry::SensorType::sar) {
-        if (la.incidence_deg < *s.incidence_min_deg || la.incidence_deg > *s.incidence_max_deg) {
-            return false;
+    const std::vector<geometry::Sensor> one{s};
+    for (const geometry::Sensor &m : s.modes.empty() ? one : s.modes) {
+        if (!sensor_in(m, la, itrf)) {
+            continue;
         }
-    } else if (s.max_off_nadir_deg) {
-        if (la.off_nadir_deg > *s.max_off_nadir_deg) {
-            return false;
+        if (m.min_sun_elevation_deg && sun_el_deg(loc) < *m.min_sun_elevation_deg) {
+            continue;
         }
-    } else {
-        const double alt_km = frames::itrf_to_geodetic(itrf.r_km).h_km;
-        if (std::abs(la.cross_track_deg) > geometry::half_swath_angle_deg(*s.swath_km, alt_km)) {
-            return false;
-        }
+        return true;
     }
-    if (s.look_side != geometry::LookSide::both && la.side != s.look_side) {
-        return false;
-    }
-    if (s.min_sun_elevation_deg && sun_el_deg(loc) < *s.min_sun_elevation_deg) {
-        return false;
-    }
-    return true;
+    return false;
 }
 
 struct Span {
@@ -191,7 +216,7 @@ Case random_case(std::mt19937_64 &rng, std::uint32_t id, bool stations_only = fa
     }
     Case c{Satellite{orbits::Sgp4Propagator(el), name, {}}, {}, {}, false, name};
     // Sensor / station mix.
-    const int kind = stations_only ? 0 : static_cast<int>((id / 4) % 5);
+    const int kind = stations_only ? 0 : static_cast<int>((id / 4) % 7);
     geometry::Sensor &s = c.sat.sensor;
     s.name = "sensor";
     switch (kind) {
@@ -205,17 +230,41 @@ Case random_case(std::mt19937_64 &rng, std::uint32_t id, bool stations_only = fa
         s.max_off_nadir_deg = klass == 3 ? 8.0 : 30.0 + 20.0 * u(rng);
         s.min_sun_elevation_deg = 20.0 * u(rng) - 5.0;
         break;
-    case 3:
+    case 3: // fixed optical: rectangular field of view
         s.swath_km = 100.0 + 900.0 * u(rng);
+        if (u(rng) < 0.5) {
+            s.along_track_half_angle_deg = 0.3 + 4.7 * u(rng);
+        }
         s.min_sun_elevation_deg = u(rng) < 0.5 ? std::optional<double>(10.0) : std::nullopt;
         break;
-    default:
+    case 4:
         s.type = geometry::SensorType::sar;
         s.incidence_min_deg = 15.0 + 15.0 * u(rng);
         s.incidence_max_deg = *s.incidence_min_deg + 10.0 + 20.0 * u(rng);
         s.look_side = u(rng) < 0.33 ? geometry::LookSide::left
                                     : (u(rng) < 0.5 ? geometry::LookSide::right : geometry::LookSide::both);
         break;
+    case 5: { // SAR with two modes (OR): a right-looking and a left-looking band, overlapping in incidence
+        s.type = geometry::SensorType::sar;
+        geometry::Sensor a = s, b = s;
+        a.incidence_min_deg = 20.0 + 10.0 * u(rng);
+        a.incidence_max_deg = *a.incidence_min_deg + 8.0 + 10.0 * u(rng);
+        a.look_side = geometry::LookSide::right;
+        b.incidence_min_deg = *a.incidence_max_deg - 5.0;
+        b.incidence_max_deg = *b.incidence_min_deg + 8.0 + 10.0 * u(rng);
+        b.look_side = u(rng) < 0.5 ? geometry::LookSide::left : geometry::LookSide::both;
+        s.modes = {a, b};
+        break;
+    }
+    default: { // optical with modes: a narrow agile cone with Sun OR a fixed push-broom without Sun
+        geometry::Sensor a = s, b = s;
+        a.max_off_nadir_deg = klass == 3 ? 4.0 : 20.0 + 15.0 * u(rng);
+        a.min_sun_elevation_deg = 0.0;
+        b.swath_km = 200.0 + 600.0 * u(rng);
+        b.along_track_half_angle_deg = 2.0;
+        s.modes = {a, b};
+        break;
+    }
     }
     // Four sites within the latitudes the orbit can reach.
     max_lat = std::min(max_lat, 89.5);
@@ -244,7 +293,18 @@ struct Stats {
     double max_edge_err_s = 0.0;
 };
 
-void check_case(const Case &c, double span_s, Stats &st)
+// Site names without std::string concatenation (GCC 12 raises a false -Wrestrict on "x" + std::to_string(k)).
+std::string site_name(char prefix, int k)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%c%d", prefix, k);
+    return buf;
+}
+
+// Decoy sites searched with the four checked ones in every other case: 74 sites take the engine's many-site path.
+constexpr int n_decoys = 70;
+
+void check_case(const Case &c, double span_s, bool decoys, Stats &st)
 {
     const time::Instant t1 = t0 + time::Duration::from_seconds(span_s);
     SearchOptions opt;
@@ -253,13 +313,30 @@ void check_case(const Case &c, double span_s, Stats &st)
     opt.threads = 1;
     std::vector<std::vector<Span>> found(4);
     const std::vector<Satellite> sats{c.sat};
+    std::mt19937_64 drng(c.sat.propagator.elements().norad_id);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    auto decoy = [&]() {
+        return frames::Geodetic{std::asin(2.0 * u(drng) - 1.0) * rad_to_deg, 360.0 * u(drng) - 180.0, u(drng)};
+    };
     if (c.station) {
-        for (const auto &p : find_station_passes(sats, c.stations, t0, t1, no_eop, opt)) {
-            found[p.station].push_back({(p.window.start - t0).seconds(), (p.window.end - t0).seconds()});
+        std::vector<geometry::GroundStation> all = c.stations;
+        for (int k = 0; decoys && k < n_decoys; ++k) {
+            all.push_back(geometry::GroundStation{site_name('d', k), decoy(), 10.0 * u(drng), {}, 0.0, 1});
+        }
+        for (const auto &p : find_station_passes(sats, all, t0, t1, no_eop, opt)) {
+            if (p.station < 4) {
+                found[p.station].push_back({(p.window.start - t0).seconds(), (p.window.end - t0).seconds()});
+            }
         }
     } else {
-        for (const auto &a : find_target_access(sats, c.targets, t0, t1, no_eop, opt)) {
-            found[a.target].push_back({(a.window.start - t0).seconds(), (a.window.end - t0).seconds()});
+        std::vector<geometry::Target> all = c.targets;
+        for (int k = 0; decoys && k < n_decoys; ++k) {
+            all.push_back(geometry::Target{site_name('d', k), decoy()});
+        }
+        for (const auto &a : find_target_access(sats, all, t0, t1, no_eop, opt)) {
+            if (a.target < 4) {
+                found[a.target].push_back({(a.window.start - t0).seconds(), (a.window.end - t0).seconds()});
+            }
         }
     }
     const auto refs = reference_windows(c, span_s);
@@ -303,13 +380,15 @@ void check_case(const Case &c, double span_s, Stats &st)
     }
 }
 
-void run(int n_sats, double span_s, bool stations_only = false)
+/// One case per id (random_case: orbit class id % 4, sensor kind (id / 4) % 7); `stations_only` turns every case into
+/// station passes.
+void run(const std::vector<std::uint32_t> &ids, double span_s, bool stations_only = false)
 {
     std::mt19937_64 rng(stations_only ? 20251004 : 20251003);
     Stats st;
-    for (int i = 0; i < n_sats; ++i) {
-        const Case c = random_case(rng, static_cast<std::uint32_t>(80000 + i), stations_only);
-        check_case(c, span_s, st);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const Case c = random_case(rng, ids[i], stations_only);
+        check_case(c, span_s, i % 2 == 1, st);
     }
     std::cout << "[ measured ] pairs " << st.pairs << ", reference windows >= " << min_window_s << " s: "
               << st.ref_windows << ", missed " << st.missed << ", extra (shorter than the dense step) " << st.extra
@@ -318,12 +397,26 @@ void run(int n_sats, double span_s, bool stations_only = false)
     EXPECT_GT(st.ref_windows, 0);
 }
 
+[[maybe_unused]] std::vector<std::uint32_t> consecutive_ids(int n)
+{
+    std::vector<std::uint32_t> ids;
+    for (int i = 0; i < n; ++i) {
+        ids.push_back(80000u + static_cast<std::uint32_t>(i));
+    }
+    return ids;
+}
+
 } // namespace
 
 #ifndef VANTAGE_ACCESS_PROPERTY_FULL
 TEST(AccessProperty, Light)
 {
-    run(5, 86400.0 / 4.0);
+    // ids 4 (21000 + k) + k % 4, k = 0..6: every sensor kind once, the orbit classes in turn.
+    std::vector<std::uint32_t> ids;
+    for (std::uint32_t k = 0; k < 7; ++k) {
+        ids.push_back(4u * (21000u + k) + k % 4u);
+    }
+    run(ids, 86400.0 / 6.0);
 }
 
 // The two pruning paths agree: up to 64 sites are pruned by the coarse SGP4 sweep (ephemeris only inside
@@ -377,6 +470,112 @@ TEST(AccessProperty, ManySitesMatchFewSites)
     std::cout << "[ measured ] " << all.size() << " passes, both pruning paths agree\n";
 }
 
+/// Windows of at least min_window_s of two searches agree one to one, edges within edge_tol_s; returns the count.
+template <class A>
+int compare_windows(const std::vector<A> &x, const std::vector<A> &y, const std::string &what)
+{
+    auto key = [](const A &a) {
+        if constexpr (std::is_same_v<A, StationPass>) {
+            return std::make_pair(a.satellite, a.station);
+        } else {
+            return std::make_pair(a.satellite, a.target);
+        }
+    };
+    int n = 0;
+    for (int dir = 0; dir < 2; ++dir) {
+        const auto &p = dir == 0 ? x : y;
+        const auto &q = dir == 0 ? y : x;
+        for (const A &a : p) {
+            if (a.window.duration_s() < min_window_s) {
+                continue;
+            }
+            const auto it = std::find_if(q.begin(), q.end(), [&](const A &b) {
+                return key(b) == key(a) && b.window.start < a.window.end && b.window.end > a.window.start;
+            });
+            if (it == q.end()) {
+                ADD_FAILURE() << what << ": window of satellite " << key(a).first << " site " << key(a).second << " at "
+                              << a.window.start.to_iso8601_utc(3) << " (" << a.window.duration_s()
+                              << " s) found by one search only";
+                continue;
+            }
+            EXPECT_NEAR((a.window.start - it->window.start).seconds(), 0.0, edge_tol_s) << what;
+            EXPECT_NEAR((a.window.end - it->window.end).seconds(), 0.0, edge_tol_s) << what;
+            n += dir == 0 ? 1 : 0;
+        }
+    }
+    return n;
+}
+
+// The vectorised node path (default) and the scalar certified sweep (SearchPath::sweep, the reference implementation)
+// agree edge for edge on every sensor kind, on sensors with modes and on station masks; and 70 sites searched
+// together (many-site path: index over the whole interval) agree with the same sites searched ten at a time
+// (few-site path: coarse SGP4 pruning first).
+TEST(AccessProperty, NodePathMatchesSweepPath)
+{
+    std::mt19937_64 rng(13);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const time::Instant t1 = t0 + time::Duration::from_hours(6.0);
+    SearchOptions node_opt;
+    node_opt.threads = 1;
+    SearchOptions sweep_opt = node_opt;
+    sweep_opt.path = SearchPath::sweep;
+    constexpr int n_sites = 70; // > 64: the many-site path (no coarse pruning)
+    int total = 0;
+    for (int kind = 0; kind < 7; ++kind) {
+        std::vector<Satellite> sats;
+        for (const std::uint32_t klass : {0u, 1u, kind % 2 == 0 ? 2u : 3u}) { // LEO, SSO, Molniya or GEO
+            // id = 4 (7 m + kind) + klass: random_case's kind (id / 4) % 7 and orbit class id % 4.
+            sats.push_back(random_case(rng, 4u * (21000u + static_cast<std::uint32_t>(kind)) + klass).sat);
+        }
+        std::vector<geometry::Target> targets;
+        std::vector<geometry::GroundStation> stations;
+        for (int k = 0; k < n_sites; ++k) {
+            const frames::Geodetic g{std::asin(2.0 * u(rng) - 1.0) * rad_to_deg, 360.0 * u(rng) - 180.0, u(rng)};
+            targets.push_back(geometry::Target{site_name('t', k), g});
+            geometry::GroundStation st{site_name('s', k), g, 15.0 * u(rng), {}, 0.0, 1};
+            if (k % 3 == 0) {
+                st.mask = {{0.0, 3.0}, {90.0, 12.0 * u(rng)}, {200.0, 20.0 * u(rng)}, {300.0, 0.0}};
+            }
+            stations.push_back(st);
+        }
+        char what_buf[32];
+        std::snprintf(what_buf, sizeof what_buf, "kind %d", kind);
+        const std::string what = what_buf;
+        if (kind == 0) {
+            const auto node = find_station_passes(sats, stations, t0, t1, no_eop, node_opt);
+            const auto sweep = find_station_passes(sats, stations, t0, t1, no_eop, sweep_opt);
+            std::vector<StationPass> few;
+            for (std::size_t first = 0; first < stations.size(); first += 10) {
+                const std::vector<geometry::GroundStation> part(stations.begin() + static_cast<std::ptrdiff_t>(first),
+                                                                stations.begin() + static_cast<std::ptrdiff_t>(first + 10));
+                for (StationPass p : find_station_passes(sats, part, t0, t1, no_eop, node_opt)) {
+                    p.station += first;
+                    few.push_back(p);
+                }
+            }
+            total += compare_windows(node, sweep, std::string(what).append(" node vs sweep"));
+            compare_windows(node, few, std::string(what).append(" many vs few sites"));
+        } else {
+            const auto node = find_target_access(sats, targets, t0, t1, no_eop, node_opt);
+            const auto sweep = find_target_access(sats, targets, t0, t1, no_eop, sweep_opt);
+            std::vector<TargetAccess> few;
+            for (std::size_t first = 0; first < targets.size(); first += 10) {
+                const std::vector<geometry::Target> part(targets.begin() + static_cast<std::ptrdiff_t>(first),
+                                                         targets.begin() + static_cast<std::ptrdiff_t>(first + 10));
+                for (TargetAccess a : find_target_access(sats, part, t0, t1, no_eop, node_opt)) {
+                    a.target += first;
+                    few.push_back(a);
+                }
+            }
+            const int n = compare_windows(node, sweep, std::string(what).append(" node vs sweep"));
+            compare_windows(node, few, std::string(what).append(" many vs few sites"));
+            EXPECT_GT(n, 0) << what;
+            total += n;
+        }
+    }
+    std::cout << "[ measured ] " << total << " windows >= 1 s, node path = sweep path = few-site path edge for edge\n";
+}
+
 // Best time = maximum elevation within the window as clipped to the analysis interval, also for windows cut at the
 // start: every pass of a first search is searched again from 40% into it and from 5 s before its best time, and the elevation (public look_angles on
 // direct SGP4 states) sampled every 0.5 s over each window never exceeds the elevation at the best time by more than
@@ -428,7 +627,7 @@ TEST(AccessProperty, FullStations)
     if (const char *env = std::getenv("VANTAGE_ACCESS_PROPERTY_SATS")) {
         n = std::atoi(env);
     }
-    run(n, 86400.0, true);
+    run(consecutive_ids(n), 86400.0, true);
 }
 
 TEST(AccessProperty, Full)
@@ -437,6 +636,6 @@ TEST(AccessProperty, Full)
     if (const char *env = std::getenv("VANTAGE_ACCESS_PROPERTY_SATS")) {
         n = std::atoi(env);
     }
-    run(n, 86400.0);
+    run(consecutive_ids(n), 86400.0);
 }
 #endif

@@ -4,6 +4,8 @@
 // - an equatorial LEO and a 60° N target beyond its footprint: no windows.
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include <cmath>
 
 #include "access/access_test_util.hpp"
@@ -94,5 +96,47 @@ TEST(AccessValidation, BadInputsAreReportedByCode)
         FAIL();
     } catch (const Error &e) {
         EXPECT_EQ(e.code(), ErrorCode::invalid_argument);
+    }
+}
+
+// stream_target_access hands each satellite's windows to the sink and keeps nothing; the windows are those of
+// find_target_access, in the same order within each satellite.
+TEST(AccessValidation, StreamingGivesTheSameWindows)
+{
+    const time::Instant t0 = time::Instant::parse_iso8601("2025-10-03T00:00:00Z");
+    const time::Instant t1 = t0 + time::Duration::from_hours(12.0);
+    std::vector<Satellite> sats;
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        geometry::Sensor s;
+        s.name = "cone";
+        s.max_off_nadir_deg = 35.0;
+        sats.push_back(Satellite{orbits::Sgp4Propagator(test_util::make_elements(
+                                     70000 + k, t0, test_util::mean_motion_for_altitude(550.0), 0.0001, 53.0,
+                                     120.0 * k, 0.0, 40.0 * k)),
+                                 "S", s});
+    }
+    std::vector<geometry::Target> targets;
+    for (int i = 0; i < 400; ++i) {
+        targets.push_back(geometry::Target{"t", {-60.0 + 120.0 * ((i * 37) % 400) / 400.0, -180.0 + 360.0 * i / 400.0, 0.0}});
+    }
+    const frames::EarthOrientation eop;
+    const auto all = find_target_access(sats, targets, t0, t1, eop);
+    std::mutex m;
+    std::vector<std::vector<TargetAccess>> streamed(sats.size());
+    stream_target_access(sats, targets, t0, t1, eop, SearchOptions{}, [&](std::size_t i, std::span<const TargetAccess> a) {
+        const std::lock_guard<std::mutex> lock(m);
+        streamed[i].assign(a.begin(), a.end());
+    });
+    std::vector<TargetAccess> flat;
+    for (const auto &v : streamed) {
+        flat.insert(flat.end(), v.begin(), v.end());
+    }
+    ASSERT_GT(all.size(), 10u);
+    ASSERT_EQ(flat.size(), all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(flat[i].satellite, all[i].satellite);
+        EXPECT_EQ(flat[i].target, all[i].target);
+        EXPECT_EQ(flat[i].window.start, all[i].window.start);
+        EXPECT_EQ(flat[i].window.end, all[i].window.end);
     }
 }

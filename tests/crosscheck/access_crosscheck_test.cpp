@@ -242,6 +242,7 @@ TEST(AccessCrossCheck, OpticalAndSarWindowsMatchIndependentReference)
     std::set<const access::TargetAccess *> matched;
     std::map<std::string, Stats> edge_stats;
     Stats best, off, sun;
+    int with_mode = 0;
     for (const auto &row : fixture) {
         const auto key = std::make_pair(static_cast<std::uint32_t>(std::stoul(row.at("norad_id"))), row.at("target"));
         const Instant s = Instant::parse_iso8601(row.at("start_utc"));
@@ -274,7 +275,17 @@ TEST(AccessCrossCheck, OpticalAndSarWindowsMatchIndependentReference)
         EXPECT_EQ(w.pass_direction == geo::PassDirection::ascending ? "ascending" : "descending", row.at("pass_direction"))
             << what;
         EXPECT_EQ(w.partial, row.at("partial") == "true") << what;
+        // Sensors with modes: the first mode that holds at best.
+        const auto &sensor = sc.satellites[overlap[0]->satellite].sensor;
+        if (row.at("mode").empty()) {
+            EXPECT_EQ(w.mode, -1) << what;
+        } else {
+            ASSERT_GE(w.mode, 0) << what;
+            EXPECT_EQ(sensor.modes[static_cast<std::size_t>(w.mode)].name, row.at("mode")) << what;
+            ++with_mode;
+        }
     }
+    EXPECT_GT(with_mode, 0);
     // The reference samples every 1 s, so it may miss a window shorter than that; Vantage windows without a
     // reference partner must be that short. There are none in this data set.
     for (const auto &a : windows) {
@@ -283,7 +294,8 @@ TEST(AccessCrossCheck, OpticalAndSarWindowsMatchIndependentReference)
                                                   << a.window.start.to_iso8601_utc(3);
         }
     }
-    std::cout << "[ windows ] reference " << fixture.size() << ", vantage " << windows.size() << '\n';
+    std::cout << "[ windows ] reference " << fixture.size() << ", vantage " << windows.size() << " (" << with_mode
+              << " of a sensor with modes)\n";
     for (const auto &[name, st] : edge_stats) {
         std::cout << "[ |edge| s, " << name << " ] " << st.str() << '\n';
     }

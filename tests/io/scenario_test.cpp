@@ -2,6 +2,8 @@
 // class (tests/data/bad/scenario_*.yaml), each asserting ErrorCode, line and key path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <string>
 
 #include "vantage/io/scenario.hpp"
@@ -26,7 +28,7 @@ TEST(ScenarioValidation, GoodScenarioBecomesDomainValues)
     EXPECT_FALSE(sc.eop.empty());
     EXPECT_TRUE(sc.diagnostics.empty());
 
-    ASSERT_EQ(sc.sensors.size(), 3U);
+    ASSERT_EQ(sc.sensors.size(), 4U);
     ASSERT_EQ(sc.satellites.size(), 5U);
     EXPECT_EQ(sc.satellites[0].propagator.elements().norad_id, 38012U);
     EXPECT_EQ(sc.satellites[0].name, "PLEIADES 1A");
@@ -42,6 +44,7 @@ TEST(ScenarioValidation, GoodScenarioBecomesDomainValues)
     EXPECT_EQ(msi.swath_km, 290.0);
     EXPECT_FALSE(msi.max_off_nadir_deg.has_value());
     EXPECT_EQ(msi.pass_direction, geo::PassDirection::descending);
+    EXPECT_EQ(msi.along_track_half_angle_deg, 1.5);
     const auto &sar = sc.satellites[4].sensor;
     EXPECT_EQ(sc.satellites[4].propagator.elements().norad_id, 62261U);
     EXPECT_EQ(sar.type, geo::SensorType::sar);
@@ -49,6 +52,18 @@ TEST(ScenarioValidation, GoodScenarioBecomesDomainValues)
     EXPECT_EQ(sar.incidence_max_deg, 46.0);
     EXPECT_EQ(sar.look_side, geo::LookSide::right);
     EXPECT_EQ(sar.pass_direction, geo::PassDirection::any);
+    const auto modes_it = std::find_if(sc.sensors.begin(), sc.sensors.end(),
+                                       [](const geo::Sensor &s) { return s.name == "c-sar-modes"; });
+    ASSERT_NE(modes_it, sc.sensors.end());
+    ASSERT_EQ(modes_it->modes.size(), 2U);
+    EXPECT_EQ(modes_it->pass_direction, geo::PassDirection::ascending); // filters the merged windows
+    EXPECT_EQ(modes_it->modes[0].name, "iw");
+    EXPECT_EQ(modes_it->modes[0].incidence_min_deg, 29.1);
+    EXPECT_EQ(modes_it->modes[0].look_side, geo::LookSide::right);     // the sensor's default
+    EXPECT_EQ(modes_it->modes[0].pass_direction, geo::PassDirection::any);
+    EXPECT_EQ(modes_it->modes[1].name, "ew-left");
+    EXPECT_EQ(modes_it->modes[1].incidence_max_deg, 47.0);
+    EXPECT_EQ(modes_it->modes[1].look_side, geo::LookSide::left);      // overridden
 
     ASSERT_EQ(sc.stations.size(), 3U); // select order, then inline
     EXPECT_EQ(sc.stations[0].name, "Kiruna");
@@ -105,6 +120,11 @@ TEST(ScenarioParseErrors, OneFilePerFailureClass)
         {"scenario_sar_incomplete.yaml", ErrorCode::missing_field, 5, "sensors.c-sar.incidence_max_deg", "c-sar"},
         {"scenario_stop_before_start.yaml", ErrorCode::out_of_range, 2, "stop_utc", "2025-10-02T00:00:00Z"},
         {"scenario_duplicate_satellite.yaml", ErrorCode::duplicate, 8, "satellites[1].norad_ids", "38012"},
+        {"scenario_bad_modes.yaml", ErrorCode::syntax, 6, "sensors.s1.modes", ""},
+        {"scenario_mode_unknown_key.yaml", ErrorCode::unknown_key, 8, "sensors.s1.modes[1].pass_direction",
+         "pass_direction"},
+        {"scenario_mode_incomplete.yaml", ErrorCode::missing_field, 8, "sensors.s1.modes[0].incidence_max_deg", "s1"},
+        {"scenario_bad_along_track.yaml", ErrorCode::unsupported, 7, "sensors.pleiades.along_track_half_angle_deg", "2"},
     };
     for (const auto &c : cases) {
         SCOPED_TRACE(c.file);

@@ -22,10 +22,15 @@ Geometry (all ITRS/WGS-84, km):
   rotation at the same instant (same UT1 and polar motion), topocentric elevation at the target against its
   ellipsoid normal; get_sun is tabulated every 600 s and interpolated linearly in GCRS (its direction moves
   1 deg/day, so the interpolation error is < 1e-8 rad);
-- constraints: every sensor needs elevation >= 0; agile optical off-nadir <= max; fixed optical
-  |cross-track| <= half-swath angle eta = atan2(R sin(l), R + h - R cos(l)), l = swath/(2R), R = 6371.0088 km,
-  h = geodetic height of the satellite; optical: Sun elevation >= min; SAR: incidence in [min, max] and the
-  look side. pass_direction filters whole windows by the direction at the best time.
+- constraints: every sensor needs elevation >= 0; agile optical off-nadir <= max; fixed optical (push-broom,
+  rectangular field of view) |cross-track| <= half-swath angle eta = atan2(R sin(l), R + h - R cos(l)),
+  l = swath/(2R), R = 6371.0088 km (WGS-84 mean radius), h = geodetic height of the satellite, and
+  |along-track look angle| <= alpha (default 1 deg), along-track angle = atan2(los.along, los.nadir) with
+  along = right x nadir; optical: Sun elevation >= min; SAR: incidence in [min, max] and the look side.
+  A sensor with `modes` holds when any mode holds (each mode a complete sensor of the same type).
+  pass_direction filters whole windows by the direction at the best time.
+- best time: minimum off-nadir; for fixed optical the crossing of the cross-track plane (minimum
+  |along-track angle|). `mode`: the first mode that holds at the best time (empty without modes).
 
 Windows: the conjunction is sampled every STEP_S seconds; each sign change is refined by bisection on the
 same boolean to < 1 us; the best time (minimum off-nadir) by golden-section search around the best sample.
@@ -41,12 +46,14 @@ import astropy
 import astropy.units as u
 import numpy as np
 import skyfield
+import yaml
 from astropy.coordinates import get_sun
 from astropy.time import Time
 from skyfield.api import EarthSatellite, load, wgs84
 from skyfield.framelib import itrs
 
 TLE = "examples/eo-satellites.tle"
+SCENARIO = "tests/data/access_crosscheck.yaml"
 EOP_CSV = "tests/reference/eop/celestrak-eop-2025-03-17-to-2026-07-06.csv"
 START = dt.datetime(2025, 10, 3, 0, 0, 0, tzinfo=dt.timezone.utc)
 DAYS = 2
@@ -64,10 +71,16 @@ SENSORS = {
     "c-sar-iw": dict(type="sar", incidence_min_deg=29.1, incidence_max_deg=46.0, look_side="right"),
     "c-sar-ew": dict(type="sar", incidence_min_deg=18.9, incidence_max_deg=47.0, look_side="both"),
     # hypothetical: a high Sun threshold on a 10:00 orbit so that Sun-elevation edges occur in October
-    "oli-sun": dict(type="optical", swath_km=185.0, min_sun_elevation_deg=44.0),
+    "oli-sun": dict(type="optical", swath_km=185.0, min_sun_elevation_deg=44.0, along_track_half_angle_deg=1.5),
+    # modes (OR): IW right-looking or a 40-47 deg band on either side
+    # hypothetical: a Sun threshold met during one Berlin window, for a Sun-elevation edge on an agile sensor
+    "p1b-sun": dict(type="optical", max_off_nadir_deg=45.0, min_sun_elevation_deg=32.25),
+    "c-sar-modes": dict(type="sar", modes=[
+        dict(name="iw-right", incidence_min_deg=29.1, incidence_max_deg=46.0, look_side="right"),
+        dict(name="far-both", incidence_min_deg=40.0, incidence_max_deg=47.0, look_side="both")]),
 }
 SATS = {38012: "pleiades-hr", 48268: "neo-hr", 40697: "msi", 39084: "oli", 39634: "c-sar-iw", 62261: "c-sar-ew",
-        49260: "oli-sun"}
+        49260: "oli-sun", 42063: "msi", 49070: "c-sar-modes", 39019: "p1b-sun"}
 TARGETS = [("paris", 48.8566, 2.3522, 35.0), ("rome", 41.9028, 12.4964, 20.0), ("madrid", 40.4168, -3.7038, 650.0),
            ("berlin", 52.5200, 13.4050, 34.0), ("oslo", 59.9139, 10.7522, 0.0), ("kiruna", 67.8558, 20.2253, 530.0),
            ("athens", 37.9838, 23.7275, 70.0), ("toulouse", 43.6047, 1.4442, 150.0), ("lisbon", 38.7223, -9.1393, 0.0),
@@ -156,8 +169,42 @@ def evaluate(world, sat, sensor, target, seconds):
     return evaluate_state(sensor, target, *sat_and_sun(world, sat, seconds))
 
 
+def mode_margins(mode, el, off, c, cross, along_angle, h_s, sun_el):
+    """Margins (radians; >= 0 means satisfied) of one sensor mode."""
+    m = {"elevation": el}
+    if mode["type"] == "optical":
+        if "max_off_nadir_deg" in mode:
+            m["off_nadir"] = np.radians(mode["max_off_nadir_deg"]) - off
+        else:
+            lam = mode["swath_km"] / (2.0 * MEAN_R_KM)
+            hs = np.arctan2(MEAN_R_KM * np.sin(lam), MEAN_R_KM + np.maximum(h_s, 1.0) - MEAN_R_KM * np.cos(lam))
+            m["swath"] = hs - np.abs(cross)
+            m["along_track"] = np.radians(mode.get("along_track_half_angle_deg", 1.0)) - np.abs(along_angle)
+    else:
+        m["incidence_min"] = np.radians(90.0 - mode["incidence_min_deg"]) - el
+        m["incidence_max"] = el - np.radians(90.0 - mode["incidence_max_deg"])
+    side = mode.get("look_side", "both")
+    if side != "both":
+        m["look_side"] = c if side == "right" else -c
+    if mode["type"] == "optical" and "min_sun_elevation_deg" in mode:
+        m["sun_elevation"] = sun_el - np.radians(mode["min_sun_elevation_deg"])
+    return m
+
+
+def modes_of(sensor):
+    if "modes" not in sensor:
+        return [("", sensor)]
+    base = {k: v for k, v in sensor.items() if k != "modes"}
+    return [(md["name"], {**base, **{k: v for k, v in md.items() if k != "name"}}) for md in sensor["modes"]]
+
+
+def is_fixed(sensor):
+    return all(m["type"] == "optical" and "max_off_nadir_deg" not in m for _, m in modes_of(sensor))
+
+
 def evaluate_state(sensor, target, r, v, sun_itrs_km):
-    """Margins (radians; >= 0 means satisfied) of every constraint, plus the quantities at each time."""
+    """Whether the sensor holds (any mode), the margins of every constraint (keyed "mode:name"), and the quantities
+    at each time."""
     tr = target["r"]
     rho = r - tr
     rng = np.linalg.norm(rho, axis=-1)
@@ -169,32 +216,26 @@ def evaluate_state(sensor, target, r, v, sun_itrs_km):
     off = np.arctan2(np.linalg.norm(np.cross(los, nadir), axis=-1), dot(los, nadir))
     right = np.cross(nadir, v)
     right /= np.linalg.norm(right, axis=-1)[:, None]
+    along = np.cross(right, nadir)
     c, n = dot(los, right), dot(los, nadir)
     cross = np.arctan2(c, n)
+    along_angle = np.arctan2(dot(los, along), n)
     asc = dot(v, north_vec(lat_s, lon_s)) >= 0.0
-    m = {"elevation": el}
-    sun_el = np.full_like(el, np.nan)
-    if sensor["type"] == "optical":
-        if "max_off_nadir_deg" in sensor:
-            m["off_nadir"] = np.radians(sensor["max_off_nadir_deg"]) - off
-        else:
-            lam = sensor["swath_km"] / (2.0 * MEAN_R_KM)
-            hs = np.arctan2(MEAN_R_KM * np.sin(lam), MEAN_R_KM + np.maximum(h_s, 1.0) - MEAN_R_KM * np.cos(lam))
-            m["swath"] = hs - np.abs(cross)
-    else:
-        m["incidence_min"] = np.radians(90.0 - sensor["incidence_min_deg"]) - el
-        m["incidence_max"] = el - np.radians(90.0 - sensor["incidence_max_deg"])
-    side = sensor.get("look_side", "both")
-    if side != "both":
-        m["look_side"] = c if side == "right" else -c
     sun = sun_itrs_km - tr
     sun_el = np.arcsin(np.clip(dot(sun / np.linalg.norm(sun, axis=-1)[:, None], target["up"]), -1, 1))
-    if sensor["type"] == "optical" and "min_sun_elevation_deg" in sensor:
-        m["sun_elevation"] = sun_el - np.radians(sensor["min_sun_elevation_deg"])
-    ok = np.all(np.stack([x >= 0.0 for x in m.values()]), axis=0)
+    margins = {}
+    mode_margin = []  # per mode: its smallest constraint margin (>= 0: the mode holds)
+    for name, mode in modes_of(sensor):
+        mm = mode_margins(mode, el, off, c, cross, along_angle, h_s, sun_el)
+        mode_margin.append(np.min(np.stack(list(mm.values())), axis=0))
+        for k, x in mm.items():
+            margins[f"{name}:{k}" if name else k] = x
+    mode_margin = np.stack(mode_margin)
+    ok = np.any(mode_margin >= 0.0, axis=0)
     q = dict(off=np.degrees(off), inc=90.0 - np.degrees(el), sun=np.degrees(sun_el),
-             side=np.where(c >= 0.0, "right", "left"), asc=asc)
-    return ok, m, q
+             side=np.where(c >= 0.0, "right", "left"), asc=asc, along=np.degrees(np.abs(along_angle)),
+             mode_margin=mode_margin)
+    return ok, margins, q
 
 
 def bisect_edges(world, sat, sensor, target, a, b, rising):
@@ -217,7 +258,18 @@ def binding(m, k):
     return names[int(np.argmin(vals))]
 
 
+def check_scenario(path):
+    """The scenario file must hold exactly SENSORS, SATS and TARGETS (the C++ cross-check reads the file)."""
+    sc = yaml.safe_load(open(path))
+    assert sc["sensors"] == SENSORS, "sensors differ from tests/data/access_crosscheck.yaml"
+    sats = {i: e["sensor"] for e in sc["satellites"] for i in e["norad_ids"]}
+    assert sats == SATS, "satellites differ from tests/data/access_crosscheck.yaml"
+    tg = [(t["id"], t["lat_deg"], t["lon_deg"], t.get("alt_m", 0.0)) for t in sc["targets"]]
+    assert [(a, float(b), float(c), float(d)) for a, b, c, d in tg] == TARGETS, "targets differ"
+
+
 def main():
+    check_scenario(SCENARIO)
     world = World()
     tles = {int(l1[2:7]): (name, l1, l2) for name, l1, l2 in read_tles(TLE)}
     targets = []
@@ -235,7 +287,7 @@ def main():
           "polar motion table; dense sampling every {} s, edges by bisection (< 1 us), best by golden section".format(STEP_S))
     out.writerow(["norad_id", "satellite", "sensor", "target", "start_utc", "end_utc", "best_utc", "off_nadir_deg_at_best",
                   "incidence_deg_at_best", "sun_elevation_deg_at_best", "look_side", "pass_direction", "partial",
-                  "edge_start", "edge_end"])
+                  "edge_start", "edge_end", "mode"])
     t_grid = world.t_of(grid)
     sun_grid = world.sun_itrs(grid, t_grid)
     for norad, sname in SATS.items():
@@ -260,16 +312,18 @@ def main():
                 ends = ends + [stop_s]
             assert len(starts) == len(ends)
             for s0, s1 in zip(starts, ends):
-                # best: minimum off-nadir, sampled then golden-section inside [s0, s1]
-                ts_ = np.linspace(s0, s1, max(3, int((s1 - s0) / STEP_S) + 2))
+                # best: minimum off-nadir (fixed optical: minimum |along-track angle|, the crossing of the
+                # cross-track plane), sampled then golden-section inside [s0, s1]
+                key = "along" if is_fixed(sensor) else "off"
+                ts_ = np.linspace(s0, s1, max(9, int((s1 - s0) / STEP_S) + 2))
                 _, _, q = evaluate(world, sat, sensor, target, ts_)
-                k = int(np.argmin(q["off"]))
+                k = int(np.argmin(q[key]))
                 lo, hi = ts_[max(k - 1, 0)], ts_[min(k + 1, len(ts_) - 1)]
                 gr = (np.sqrt(5.0) - 1.0) / 2.0
                 for _ in range(60):
                     x1, x2 = hi - gr * (hi - lo), lo + gr * (hi - lo)
                     _, _, qq = evaluate(world, sat, sensor, target, [x1, x2])
-                    if qq["off"][0] < qq["off"][1]:
+                    if qq[key][0] < qq[key][1]:
                         hi = x2
                     else:
                         lo = x1
@@ -280,10 +334,17 @@ def main():
                 if pd != "any" and (pd == "ascending") != asc:
                     continue
                 partial = s0 == 0.0 or s1 == stop_s
+                # mode: the first that holds at best; at an edge, where rounding can leave none, the one with the
+                # largest margin (the rule of docs/formats.md)
+                names = [nm for nm, _ in modes_of(sensor)]
+                mm = qb["mode_margin"][:, 1]
+                held = [i for i in range(len(names)) if mm[i] >= 0.0]
+                mode = (names[held[0]] if held else names[int(np.argmax(mm))]) if names[0] else ""
                 out.writerow([norad, name, sname, target["id"], iso(s0), iso(s1), iso(best), f"{qb['off'][1]:.6f}",
                               f"{qb['inc'][1]:.6f}", f"{qb['sun'][1]:.6f}", qb["side"][1],
                               "ascending" if asc else "descending", "true" if partial else "false",
-                              "bound" if s0 == 0.0 else binding(mb, 0), "bound" if s1 == stop_s else binding(mb, 2)])
+                              "bound" if s0 == 0.0 else binding(mb, 0), "bound" if s1 == stop_s else binding(mb, 2),
+                              mode])
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@
 /// same switching functions; property test vs dense 0.25 s sampling on random LEO/SSO/Molniya/GEO pairs.
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -41,18 +42,32 @@
 
 namespace vantage::access {
 
+/// Which implementation searches. Both keep the guarantee; their edges agree to `edge_tolerance_s`
+/// (AccessProperty.NodePathMatchesSweepPath).
+enum class SearchPath {
+    automatic, ///< the vectorised node path (all sites of a footprint at once at each ephemeris node)
+    sweep,     ///< the scalar certified sweep, site by site (the reference implementation; slower)
+};
+
 /// Search controls (Orekit's max check interval and convergence threshold, stated as guarantees).
 struct SearchOptions {
     double min_window_s = 1.0;      ///< no window (or gap between windows) at least this long is missed (s, > 0)
     double edge_tolerance_s = 1e-3; ///< edges refined to this or better (s, > 0)
     int threads = 0;                ///< worker threads; 0 = all hardware threads, 1 = serial (>= 0)
+    /// true: every Window field is filled. false (window edges only, e.g. coverage statistics): `start`, `end`,
+    /// `partial` are exact as always, `best` = `start`, the four angles are 0, `look_side` = right,
+    /// `pass_direction` = ascending and `mode` = -1, except that a sensor with a `pass_direction` filter still
+    /// gets the exact best time and its pass direction in `best` and `pass_direction` (the filter needs them), so
+    /// the windows kept are exactly those with attributes on.
+    bool compute_attributes = true;
+    SearchPath path = SearchPath::automatic; ///< implementation (tests and benchmarks)
 };
 
 /// One access window.
 struct Window {
     time::Instant start;                ///< first instant the constraints hold (or the analysis start if partial)
     time::Instant end;                  ///< last instant the constraints hold (or the analysis stop if partial)
-    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets), within [start, end]
+    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets) / crossing of the cross-track plane (fixed optical), within [start, end]
     bool partial = false;               ///< cut by the analysis interval at either end
     double max_elevation_deg = 0;       ///< stations: elevation at best; targets: elevation of the satellite seen from the target at best (deg)
     double min_off_nadir_deg = 0;       ///< off-nadir angle at best (deg, [0, 90])
@@ -60,6 +75,10 @@ struct Window {
     double sun_elevation_deg_at_best = 0; ///< Sun elevation at the ground point at best (deg)
     geometry::LookSide look_side = geometry::LookSide::right;                    ///< left or right at best
     geometry::PassDirection pass_direction = geometry::PassDirection::ascending;  ///< at best
+    /// Sensors with modes: index into `Sensor::modes` of the first mode that holds at best (at an edge, where
+    /// rounding can leave none, the one with the largest margin); -1 without modes, for stations, and when
+    /// attributes are not computed.
+    int mode = -1;
     /// end − start (s, >= 0).
     double duration_s() const;
 };
@@ -108,5 +127,16 @@ std::vector<TargetAccess> find_target_access(std::span<const Satellite> sats,
                                              std::span<const geometry::Target> targets,
                                              const time::Instant &start, const time::Instant &stop,
                                              const frames::EarthOrientation &eop, const SearchOptions &options = {});
+
+/// Receives the accesses of one satellite (sorted by target, then start). Called from the worker threads, for
+/// different satellites concurrently: it must be thread-safe.
+using TargetAccessSink = std::function<void(std::size_t satellite, std::span<const TargetAccess> accesses)>;
+
+/// `find_target_access` without keeping the results: each satellite's accesses go to `sink` as soon as that
+/// satellite is done (e.g. coverage statistics over 10^4-10^6 targets, where the full list would not fit in
+/// memory: a window takes ~120 bytes). Same windows, same order within a satellite, same errors.
+void stream_target_access(std::span<const Satellite> sats, std::span<const geometry::Target> targets,
+                          const time::Instant &start, const time::Instant &stop, const frames::EarthOrientation &eop,
+                          const SearchOptions &options, const TargetAccessSink &sink);
 
 } // namespace vantage::access

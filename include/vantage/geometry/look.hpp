@@ -12,6 +12,8 @@
 ///   Earth-fixed frame (ITRF), nadir down; "right" is the direction of nadir × velocity;
 /// - **cross-track look angle**: the roll angle to the target, atan2(LOS·right, LOS·nadir) — the angle in
 ///   the plane through nadir perpendicular to the along-track direction; positive to the right;
+/// - **along-track look angle**: the pitch angle, atan2(LOS·along, LOS·nadir) with along = right × nadir (the
+///   horizontal direction of motion); positive ahead of the satellite;
 /// - **pass direction**: ascending when the sub-satellite (geodetic) latitude increases, i.e. the
 ///   ITRF velocity has a positive component along local north at the sub-satellite point.
 ///
@@ -32,6 +34,7 @@ struct LookAngles {
     double off_nadir_deg;   ///< angle at the satellite between geodetic nadir and the ground point (degrees, [0, 180])
     double incidence_deg;   ///< 90 − elevation_deg (degrees, [0, 180])
     double cross_track_deg; ///< signed cross-track look angle, positive right (degrees, (-180, 180])
+    double along_track_deg; ///< signed along-track look angle, positive ahead (degrees, (-180, 180])
     LookSide side;          ///< left or right (never both); right when the target is exactly on the track
 };
 
@@ -52,14 +55,15 @@ Vec3 ellipsoid_up_itrf(const frames::Geodetic &site);
 /// component at the sub-satellite point (geodetic latitude rate >= 0), descending otherwise.
 PassDirection pass_direction_of(const frames::StateVector<frames::Itrf> &sat);
 
-/// Half-swath look angle of a fixed (nadir-centred) optical sensor, on the sphere of radius R that
-/// osculates the ellipsoid at the sub-satellite point (R = geocentric radius of the foot point): the
-/// swath's half width s/2 is an arc of Earth central angle λ = s/(2R), and the look angle at altitude h to
-/// the point at central angle λ is η = atan2(R sin λ, R + h − R cos λ). Sphere-vs-ellipsoid difference for a
-/// 290 km swath: < 0.01° (swath half-widths differ by < 0.3%).
+/// Half-swath look angle of a fixed (nadir-centred) optical sensor, on a sphere of radius R (by default the
+/// WGS-84 mean radius R1 = 6371.0088 km, the value the access engine uses everywhere; not the local radius at the
+/// foot point): the swath's half width s/2 is an arc of Earth central angle λ = s/(2R), and the look angle at
+/// altitude h to the point at central angle λ is η = atan2(R sin λ, R + h − R cos λ). Sphere-vs-ellipsoid
+/// difference: the local radius of curvature is 6335–6400 km, so the swath's ground half-width differs from
+/// s/2 by < 0.6% (< 0.9 km for a 290 km swath).
 /// @param swath_km full swath width on the ground (km, > 0, < π R)
-/// @param altitude_km satellite altitude above the foot point (km, > 0)
-/// @param radius_km local Earth radius (km), default the WGS-84 mean radius 6371.0088 km
+/// @param altitude_km satellite altitude above the ellipsoid (geodetic height, km, > 0)
+/// @param radius_km sphere radius (km), default the WGS-84 mean radius 6371.0088 km
 /// @return half-swath angle (degrees, (0, 90))
 double half_swath_angle_deg(double swath_km, double altitude_km, double radius_km = 6371.0088);
 

@@ -33,6 +33,8 @@ private:
     double m_step_s = 600.0;
     std::vector<Vec3> m_cirs_km;
     std::vector<double> m_era_rad;
+    std::vector<double> m_cos_era; // cos/sin of the node ERA (position_itrf_km uses the addition theorems)
+    std::vector<double> m_sin_era;
     std::vector<Mat3> m_pom;
 };
 
