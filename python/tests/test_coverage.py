@@ -99,7 +99,7 @@ def test_walker_read_back_by_python_sgp4(tmp_path):
     assert len(lines) == 36 and lines[0] == "VANTAGE-P01-S01"
     for i in range(0, 36, 3):
         s = Satrec.twoline2rv(lines[i + 1], lines[i + 2], WGS72)
-        # python-sgp4's Brouwer mean semi-major axis (Earth radii) -> SGP4 mean altitude; TLE rounding ~ 3 um.
+        # python-sgp4's Brouwer mean semi-major axis (Earth radii) -> SGP4 mean altitude; TLE rounding of the mean motion: up to ~3 mm.
         assert s.a * s.radiusearthkm - s.radiusearthkm == pytest.approx(550.0, abs=1e-5)
     assert {round(s.raan_deg, 6) for s in sats} == {0.0, 120.0, 240.0}
     assert vantage.sgp4_mean_altitude_km(sats[0]) == pytest.approx(550.0, abs=1e-5)

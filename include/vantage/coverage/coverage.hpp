@@ -42,8 +42,8 @@ struct ChunkPlan {
     std::size_t end(std::size_t c) const { return std::min(points, (c + 1) * chunk_size); }
 };
 
-/// Fixed chunking: about 4·10^6 point-satellite pairs per chunk (bounded memory for the windows), between 64 and
-/// 16,384 points, and at least 16 chunks when there are enough points (so ranks and threads share the work).
+/// Fixed chunking: about 4·10^6 point-satellite pairs per chunk (bounded memory for the windows), between 256 and
+/// 16,384 points, and at least 8 chunks when there are enough points (so ranks and threads share the work).
 /// Depends only on the two counts, never on threads or ranks.
 ChunkPlan plan_chunks(std::size_t points, std::size_t satellites);
 
