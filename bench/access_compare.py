@@ -294,17 +294,21 @@ def bench_d(vantage, threads, tmp, grid_km=111.0):
 
 def bench_mpi(vantage, tles, tmp, grid_km):
     yaml_path = coverage_scenario(tmp, tles)
-    times = {}
+    times, cpus = {}, {}
     for n in (1, 2):
         out = os.path.join(tmp, f"cov-m{n}")
         wall, compute, run = run_coverage(vantage, yaml_path, out, grid_km, 1, mpi_ranks=n)
         times[n] = wall
-        print(f"M  mpirun -np {n} (1 thread each): {wall:8.3f} s end to end, compute per rank "
-              + ", ".join(f"{r['compute_s']:.3f} s" for r in run["per_rank"]))
+        cpus[n] = [r["cpu_s"] for r in run["per_rank"]]
+        print(f"M  mpirun -np {n} (1 thread each): {wall:8.3f} s end to end, per rank compute (wall / CPU) "
+              + ", ".join(f"{r['compute_s']:.3f} / {r['cpu_s']:.3f} s" for r in run["per_rank"])
+              + f"; load average {os.getloadavg()[0]:.1f}")
     same = all(open(os.path.join(tmp, "cov-m1", f), "rb").read() == open(os.path.join(tmp, "cov-m2", f), "rb").read()
                for f in ("points.csv", "summary.json", "coverage.geojson"))
     print(f"   outputs byte-identical: {same}; efficiency t1 / (2 t2) = {times[1] / (2 * times[2]):.2f} "
-          f"(speed-up {times[1] / times[2]:.2f}x on {os.cpu_count()} cpus)")
+          f"(speed-up {times[1] / times[2]:.2f}x on {os.cpu_count()} cpus; wall times mean little on a loaded machine)")
+    print(f"   CPU-time efficiency (work split, independent of load): t1_cpu / (2 max rank cpu) = "
+          f"{cpus[1][0] / (2 * max(cpus[2])):.2f}; total CPU {cpus[1][0]:.3f} s (1 rank) vs {sum(cpus[2]):.3f} s (2 ranks)")
 
 
 def main():

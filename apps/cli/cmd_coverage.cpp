@@ -131,7 +131,8 @@ int run_coverage(const CoverageCliOptions &o)
                                        {"threads", rep.threads},
                                        {"points", rep.points},
                                        {"chunks", rep.chunks},
-                                       {"compute_s", rep.compute_s}});
+                                       {"compute_s", rep.compute_s},
+                                       {"cpu_s", rep.cpu_s}});
         }
         write_file(dir / "run.json", [&](std::ostream &out) { out << run.dump(2) << '\n'; });
 

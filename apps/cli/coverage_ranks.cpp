@@ -7,6 +7,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "vantage/core/error.hpp"
@@ -84,6 +85,14 @@ coverage::PointFigures unpack(const double *d)
     return f;
 }
 
+double process_cpu_s()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+           + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 std::vector<std::size_t> chunks_of(const coverage::ChunkPlan &plan, int rank, int size)
 {
     std::vector<std::size_t> ids;
@@ -150,6 +159,7 @@ RankedFigures compute_on_ranks(const Ranks &ranks, std::span<const access::Satel
     me.threads = options.search.threads > 0 ? options.search.threads : static_cast<int>(std::thread::hardware_concurrency());
     me.chunks = mine;
     const auto t0 = std::chrono::steady_clock::now();
+    const double cpu0 = process_cpu_s();
     std::vector<coverage::PointFigures> figs;
     std::exception_ptr failure;
     try {
@@ -159,6 +169,7 @@ RankedFigures compute_on_ranks(const Ranks &ranks, std::span<const access::Satel
     }
     me.points = figs.size();
     me.compute_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    me.cpu_s = process_cpu_s() - cpu0;
 
     RankedFigures out;
     if (!ranks.mpi) {
@@ -206,10 +217,11 @@ RankedFigures compute_on_ranks(const Ranks &ranks, std::span<const access::Satel
     MPI_Gatherv(send.data(), static_cast<int>(send.size()), MPI_DOUBLE, recv.data(), counts.data(), displs.data(),
                 MPI_DOUBLE, 0, MPI_COMM_WORLD);
     // Reports: fixed-size numbers plus the host name.
-    const double nums[4] = {static_cast<double>(me.pid), static_cast<double>(me.threads), static_cast<double>(me.points),
-                            me.compute_s};
-    std::vector<double> all_nums(ranks.rank == 0 ? 4 * static_cast<std::size_t>(ranks.size) : 0);
-    MPI_Gather(nums, 4, MPI_DOUBLE, all_nums.data(), 4, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    constexpr std::size_t nn = 5;
+    const double nums[nn] = {static_cast<double>(me.pid), static_cast<double>(me.threads), static_cast<double>(me.points),
+                             me.compute_s, me.cpu_s};
+    std::vector<double> all_nums(ranks.rank == 0 ? nn * static_cast<std::size_t>(ranks.size) : 0);
+    MPI_Gather(nums, static_cast<int>(nn), MPI_DOUBLE, all_nums.data(), static_cast<int>(nn), MPI_DOUBLE, 0, MPI_COMM_WORLD);
     char host[64] = {};
     me.host.copy(host, sizeof host - 1);
     std::vector<char> all_hosts(ranks.rank == 0 ? 64 * static_cast<std::size_t>(ranks.size) : 0);
@@ -222,10 +234,12 @@ RankedFigures compute_on_ranks(const Ranks &ranks, std::span<const access::Satel
         const double *d = recv.data() + displs[static_cast<std::size_t>(r)];
         RankReport rep;
         rep.rank = r;
-        rep.pid = static_cast<long>(all_nums[4 * static_cast<std::size_t>(r)]);
-        rep.threads = static_cast<int>(all_nums[4 * static_cast<std::size_t>(r) + 1]);
-        rep.points = static_cast<std::size_t>(all_nums[4 * static_cast<std::size_t>(r) + 2]);
-        rep.compute_s = all_nums[4 * static_cast<std::size_t>(r) + 3];
+        const double *q = all_nums.data() + nn * static_cast<std::size_t>(r);
+        rep.pid = static_cast<long>(q[0]);
+        rep.threads = static_cast<int>(q[1]);
+        rep.points = static_cast<std::size_t>(q[2]);
+        rep.compute_s = q[3];
+        rep.cpu_s = q[4];
         rep.host = std::string(all_hosts.data() + 64 * static_cast<std::size_t>(r));
         rep.chunks = chunks_of(plan, r, ranks.size);
         for (std::size_t c : rep.chunks) {

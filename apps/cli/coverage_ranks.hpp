@@ -46,6 +46,7 @@ struct RankReport {
     std::vector<std::size_t> chunks; ///< chunk ids it computed
     std::size_t points = 0;          ///< points it computed
     double compute_s = 0.0;          ///< wall time of its computation
+    double cpu_s = 0.0;              ///< CPU time (user + system, all its threads) of its computation
 };
 
 /// The result of a coverage computation spread over the ranks.
