@@ -11,9 +11,12 @@ Debian's /usr/bin/python3), checked against what the design claims.
 - Sun-synchronous 700 km, 10:30 descending node, as TLE: python-sgp4's secular nodal rate (satrec.nodedot) is the
   mean Sun's 0.98564736629 deg/day; Skyfield's sub-satellite point at the ascending node crossing gives a mean
   local solar time (UT1 + longitude/15) of 22:30 at the epoch and 30 days later.
+- satellite.js 7.1 (when `npm ci` has installed it in bench/): reads the Walker TLE without SGP4 error, with the
+  same mean altitude.
 """
 import json
 import math
+import os
 import subprocess
 import sys
 
@@ -101,6 +104,18 @@ for j in (1, 2):
     lead = ((t0 - tj) / period * 360.0) % 360.0
     # TLE angles have 1e-4 deg; equal a and i give equal short-period terms at each crossing.
     check(abs(lead - 15.0 * j) < 2e-3, f"plane {j} leads plane 0 by {lead:.5f} deg (F*360/T*j = {15 * j})")
+
+# ---- satellite.js (when installed: `npm ci` in bench/)
+SRC = os.path.dirname(os.path.abspath(__file__))
+SJ = os.path.join(SRC, "..", "..", "bench", "node_modules", "satellite.js")
+if os.path.isdir(SJ):
+    p = subprocess.run(["node", os.path.join(SRC, "design_satellitejs.mjs"), f"{TMP}/w.tle", SJ],
+                       capture_output=True, text=True)
+    sj = json.loads(p.stdout) if p.returncode == 0 else []
+    check(len(sj) == 24 and all(x["error"] == 0 and x["ok"] for x in sj), "satellite.js reads all 24 (no SGP4 error)")
+    check(all(abs((x["a_er"] - 1.0) * 6378.135 - 550.0) < 1e-5 for x in sj), "satellite.js mean altitude 550 km")
+else:
+    print("skip satellite.js (not installed: npm ci in bench/)")
 
 # ---- Sun-synchronous 700 km, 10:30 descending
 run("sso", "--altitude-km", "700", "--local-time-h", "10.5", "--node", "descending", "--epoch", EPOCH,
