@@ -99,6 +99,26 @@ def fibonacci_points(n):
     return lat, lon
 
 
+def skyfield_itrs(tles, seconds):
+    """ITRS positions (T, 3) km of each satellite at `seconds` after 2025-10-03T00:00:00Z, and the time it took."""
+    ts = load.timescale(delta_t=37.0 + 32.184 - 0.0936)
+    t = ts.utc(2025, 10, 3, 0, 0, seconds)
+    start = time.perf_counter()
+    pos = [EarthSatellite(l1, l2, name, ts).at(t).frame_xyz(itrs).km.T for name, l1, l2 in tles]
+    return pos, time.perf_counter() - start
+
+
+def ground_points_itrs(lat, lon):
+    """WGS-84 ITRS positions (km) and ellipsoid normals of sea-level points (degrees)."""
+    phi, lam = np.radians(lat), np.radians(lon)
+    a, f = 6378.137, 1.0 / 298.257223563
+    e2 = f * (2.0 - f)
+    nrad = a / np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
+    g = np.column_stack([nrad * np.cos(phi) * np.cos(lam), nrad * np.cos(phi) * np.sin(lam), nrad * (1.0 - e2) * np.sin(phi)])
+    up = np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    return g, up
+
+
 def bench_b(vantage, tles, threads, tmp, n_points):
     lat, lon = fibonacci_points(n_points)
     st_path = os.path.join(tmp, "grid.csv")
@@ -115,19 +135,8 @@ def bench_b(vantage, tles, threads, tmp, n_points):
     v_wall, v_search, v_n = run_vantage(vantage, args)
 
     # NumPy brute force, 30 s steps (2881 instants), WGS-84 normal, sin(el) >= sin(10 deg).
-    ts = load.timescale(delta_t=37.0 + 32.184 - 0.0936)
-    t = ts.utc(2025, 10, 3, 0, 0, np.arange(0.0, 86400.0 + 1.0, 30.0))
-    start = time.perf_counter()
-    pos = []
-    for name, l1, l2 in tles:
-        pos.append(EarthSatellite(l1, l2, name, ts).at(t).frame_xyz(itrs).km.T)  # (T, 3)
-    prop_s = time.perf_counter() - start
-    phi, lam = np.radians(lat), np.radians(lon)
-    a, f = 6378.137, 1.0 / 298.257223563
-    e2 = f * (2.0 - f)
-    nrad = a / np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
-    g = np.column_stack([nrad * np.cos(phi) * np.cos(lam), nrad * np.cos(phi) * np.sin(lam), nrad * (1.0 - e2) * np.sin(phi)])
-    up = np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
+    pos, prop_s = skyfield_itrs(tles, np.arange(0.0, 86400.0 + 1.0, 30.0))  # (T, 3) each
+    g, up = ground_points_itrs(lat, lon)
     sin_mask = np.sin(np.radians(10.0))
     start = time.perf_counter()
     n_windows = 0
@@ -148,15 +157,6 @@ def bench_b(vantage, tles, threads, tmp, n_points):
           f"{n_windows} windows (edges quantised to 30 s)")
     print(f"   ratio numpy/vantage: {ref / v_wall:7.2f}x end to end, {ref / v_search:7.2f}x search only, "
           f"{sweep_s / v_search:7.2f}x sweep vs search")
-
-
-def skyfield_itrs(tles, seconds):
-    """ITRS positions (T, 3) km of each satellite at `seconds` after 2025-10-03T00:00:00Z, and the time it took."""
-    ts = load.timescale(delta_t=37.0 + 32.184 - 0.0936)
-    t = ts.utc(2025, 10, 3, 0, 0, seconds)
-    start = time.perf_counter()
-    pos = [EarthSatellite(l1, l2, name, ts).at(t).frame_xyz(itrs).km.T for name, l1, l2 in tles]
-    return pos, time.perf_counter() - start
 
 
 def coverage_scenario(tmp, tles, name="sats.tle"):
@@ -196,12 +196,9 @@ def read_points(out):
 
 def brute_force_coverage(pos, lat, lon, step_s, cone_deg=30.0):
     """Union of 'off-nadir <= cone' over satellites, sampled every step_s; returns per-point figures."""
-    phi, lam = np.radians(lat), np.radians(lon)
+    g, up = ground_points_itrs(lat, lon)
     a, f = 6378.137, 1.0 / 298.257223563
     e2 = f * (2.0 - f)
-    nrad = a / np.sqrt(1.0 - e2 * np.sin(phi) ** 2)
-    g = np.column_stack([nrad * np.cos(phi) * np.cos(lam), nrad * np.cos(phi) * np.sin(lam), nrad * (1.0 - e2) * np.sin(phi)])
-    up = np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
     cos_cone = np.cos(np.radians(cone_deg))
     n_t = pos[0].shape[0]
     union = np.zeros((len(lat), n_t), dtype=bool)

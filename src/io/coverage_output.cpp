@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "geometry_names.hpp"
+
 namespace vantage::io {
 
 namespace {
@@ -76,10 +78,8 @@ ojson sensor_json(const geometry::Sensor &s)
     opt("min_sun_elevation_deg", s.min_sun_elevation_deg);
     opt("incidence_min_deg", s.incidence_min_deg);
     opt("incidence_max_deg", s.incidence_max_deg);
-    j["look_side"] = s.look_side == geometry::LookSide::left ? "left" : s.look_side == geometry::LookSide::right ? "right" : "both";
-    j["pass_direction"] = s.pass_direction == geometry::PassDirection::ascending    ? "ascending"
-                          : s.pass_direction == geometry::PassDirection::descending ? "descending"
-                                                                                    : "any";
+    j["look_side"] = detail::look_side_name(s.look_side);
+    j["pass_direction"] = detail::pass_name(s.pass_direction);
     return j;
 }
 

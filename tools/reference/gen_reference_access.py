@@ -211,6 +211,22 @@ def bisect_edges(world, sat, sensor, target, a, b, rising):
     return 0.5 * (a + b)
 
 
+def windows_from_samples(world, sat, sensor, target, grid, ok, stop_s):
+    """(starts, ends) of the windows from the sampled boolean `ok` on `grid`: every sign change refined by
+    bisection; a window open at the first (last) sample starts at 0 (ends at stop_s)."""
+    d = np.diff(ok.astype(int))
+    rise_idx = np.nonzero(d == 1)[0]
+    set_idx = np.nonzero(d == -1)[0]
+    starts = list(bisect_edges(world, sat, sensor, target, grid[rise_idx], grid[rise_idx + 1], True))
+    ends = list(bisect_edges(world, sat, sensor, target, grid[set_idx], grid[set_idx + 1], False))
+    if ok[0]:
+        starts = [0.0] + starts
+    if ok[-1]:
+        ends = ends + [stop_s]
+    assert len(starts) == len(ends)
+    return starts, ends
+
+
 def binding(m, k):
     names = list(m.keys())
     vals = np.array([abs(m[n][k]) for n in names])
@@ -247,18 +263,7 @@ def main():
         sensor = SENSORS[sname]
         for target in targets:
             ok, m, _ = evaluate_state(sensor, target, r_grid, v_grid, sun_grid)
-            d = np.diff(ok.astype(int))
-            rise_idx = np.nonzero(d == 1)[0]
-            set_idx = np.nonzero(d == -1)[0]
-            rises = bisect_edges(world, sat, sensor, target, grid[rise_idx], grid[rise_idx + 1], True)
-            sets = bisect_edges(world, sat, sensor, target, grid[set_idx], grid[set_idx + 1], False)
-            starts = list(rises)
-            ends = list(sets)
-            if ok[0]:
-                starts = [0.0] + starts
-            if ok[-1]:
-                ends = ends + [stop_s]
-            assert len(starts) == len(ends)
+            starts, ends = windows_from_samples(world, sat, sensor, target, grid, ok, stop_s)
             for s0, s1 in zip(starts, ends):
                 # best: minimum off-nadir, sampled then golden-section inside [s0, s1]
                 ts_ = np.linspace(s0, s1, max(3, int((s1 - s0) / STEP_S) + 2))

@@ -36,7 +36,7 @@ from skyfield.api import EarthSatellite, wgs84
 from skyfield.framelib import itrs
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_reference_access as ref  # noqa: E402  (World, evaluate_state, bisect_edges, up_vec, read_tles, iso)
+import gen_reference_access as ref  # noqa: E402  (World, evaluate_state, windows_from_samples, up_vec, read_tles, iso)
 
 DURATION_S = 86400.0
 STEP_S = 1.0
@@ -149,18 +149,8 @@ def main():
         sensor = SENSORS[sname]
         for i, target in enumerate(targets):
             ok, _, _ = ref.evaluate_state(sensor, target, r_grid, v_grid, sun_grid)
-            if not ok.any():
-                continue
-            d = np.diff(ok.astype(int))
-            ri, si = np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]
-            starts = list(ref.bisect_edges(world, sat, sensor, target, grid[ri], grid[ri + 1], True))
-            ends = list(ref.bisect_edges(world, sat, sensor, target, grid[si], grid[si + 1], False))
-            if ok[0]:
-                starts = [0.0] + starts
-            if ok[-1]:
-                ends = ends + [DURATION_S]
-            assert len(starts) == len(ends)
-            windows[i].extend(zip(starts, ends))
+            if ok.any():
+                windows[i].extend(zip(*ref.windows_from_samples(world, sat, sensor, target, grid, ok, DURATION_S)))
 
     print("# generator: tools/reference/gen_reference_coverage.py (scenario tests/data/coverage_crosscheck.yaml)")
     print(f"# skyfield {skyfield.__version__}, astropy {astropy.__version__} get_sun, numpy {np.__version__}, "
