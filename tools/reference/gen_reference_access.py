@@ -211,6 +211,15 @@ def bisect_edges(world, sat, sensor, target, a, b, rising):
     return 0.5 * (a + b)
 
 
+def satellite_on_grid(world, tles, norad, t_grid):
+    """The Skyfield satellite of a NORAD id and its ITRS positions (km) and velocities (km/s) at t_grid, (T, 3)."""
+    name, l1, l2 = tles[norad]
+    print(f"{norad} {name}", file=sys.stderr)
+    sat = EarthSatellite(l1, l2, name, world.ts)
+    r_pos, v_vel = sat.at(t_grid).frame_xyz_and_velocity(itrs)
+    return sat, r_pos.km.T, v_vel.km_per_s.T
+
+
 def windows_from_samples(world, sat, sensor, target, grid, ok, stop_s):
     """(starts, ends) of the windows from the sampled boolean `ok` on `grid`: every sign change refined by
     bisection; a window open at the first (last) sample starts at 0 (ends at stop_s)."""
@@ -255,11 +264,8 @@ def main():
     t_grid = world.t_of(grid)
     sun_grid = world.sun_itrs(grid, t_grid)
     for norad, sname in SATS.items():
-        name, l1, l2 = tles[norad]
-        print(f"{norad} {name}", file=sys.stderr)
-        sat = EarthSatellite(l1, l2, name, world.ts)
-        r_pos, v_vel = sat.at(t_grid).frame_xyz_and_velocity(itrs)
-        r_grid, v_grid = r_pos.km.T, v_vel.km_per_s.T
+        sat, r_grid, v_grid = satellite_on_grid(world, tles, norad, t_grid)
+        name = sat.name
         sensor = SENSORS[sname]
         for target in targets:
             ok, m, _ = evaluate_state(sensor, target, r_grid, v_grid, sun_grid)

@@ -32,11 +32,10 @@ import numpy as np
 import scipy
 import skyfield
 from scipy.integrate import quad
-from skyfield.api import EarthSatellite, wgs84
-from skyfield.framelib import itrs
+from skyfield.api import wgs84
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_reference_access as ref  # noqa: E402  (World, evaluate_state, windows_from_samples, up_vec, read_tles, iso)
+import gen_reference_access as ref  # noqa: E402  (World, satellite_on_grid, evaluate_state, windows_from_samples, ...)
 
 DURATION_S = 86400.0
 STEP_S = 1.0
@@ -141,11 +140,7 @@ def main():
     sun_grid = world.sun_itrs(grid, t_grid)
     windows = [[] for _ in pts]
     for norad, sname in SATS.items():
-        name, l1, l2 = tles[norad]
-        print(f"{norad} {name}", file=sys.stderr)
-        sat = EarthSatellite(l1, l2, name, world.ts)
-        r_pos, v_vel = sat.at(t_grid).frame_xyz_and_velocity(itrs)
-        r_grid, v_grid = r_pos.km.T, v_vel.km_per_s.T
+        sat, r_grid, v_grid = ref.satellite_on_grid(world, tles, norad, t_grid)
         sensor = SENSORS[sname]
         for i, target in enumerate(targets):
             ok, _, _ = ref.evaluate_state(sensor, target, r_grid, v_grid, sun_grid)
