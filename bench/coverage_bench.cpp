@@ -106,7 +106,7 @@ int main(int argc, char **argv)
         orbits::WalkerSpec w;
         w.total = a.sats;
         w.planes = a.planes;
-        w.phasing = 1;
+        w.phasing = a.planes > 1 ? 1 : 0;
         w.altitude_km = 550.0;
         w.inclination_deg = 53.0;
         orbits::DesignCommon c;
