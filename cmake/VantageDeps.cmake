@@ -21,6 +21,15 @@ if(NOT TARGET vantage::yaml)
   add_library(vantage::yaml ALIAS vantage_yaml)
 endif()
 
+# OpenMPI (Debian libopenmpi-dev) for `mpirun -np N vantage coverage`; without it vantage builds single-process.
+find_package(MPI COMPONENTS CXX)
+if(MPI_CXX_FOUND)
+  set(VANTAGE_WITH_MPI ON)
+else()
+  set(VANTAGE_WITH_MPI OFF)
+  message(STATUS "MPI not found: vantage coverage runs in one process (install libopenmpi-dev openmpi-bin for mpirun)")
+endif()
+
 if(VANTAGE_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED CONFIG)
 endif()

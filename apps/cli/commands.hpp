@@ -17,5 +17,7 @@ Runner add_bench(CLI::App &app);
 Runner add_passes(CLI::App &app);
 Runner add_access(CLI::App &app);
 Runner add_spot5(CLI::App &app);
+Runner add_coverage(CLI::App &app);
+Runner add_design(CLI::App &app);
 
 } // namespace vantage::cli

@@ -28,6 +28,8 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_passes);
     reg(&vantage::cli::add_access);
     reg(&vantage::cli::add_spot5);
+    reg(&vantage::cli::add_coverage);
+    reg(&vantage::cli::add_design);
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

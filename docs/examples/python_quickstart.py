@@ -57,6 +57,28 @@ print(len(contacts), "passes; first:", contacts[0]["station"], contacts[0]["aos_
       f"{contacts[0]['max_elevation_deg']:.1f} deg")
 
 # %% [markdown]
+# ## Coverage: how often, and how quickly, do the 11 satellites look at Europe?
+# Figures on the union of all satellites' windows over a 500 km grid (docs/coverage.md); one record per point.
+
+# %%
+cov = vantage.coverage("examples/coverage-demo.yaml", grid_km=500)
+europe = cov.regions[0]
+print(f"{europe['name']}: {europe['points']} points, {europe['percent_area_covered']:.0f}% covered, "
+      f"mean max gap {europe['max_gap_h']['area_weighted_mean']:.1f} h")
+df = cov.to_dataframe()
+print(df[["lat_deg", "lon_deg", "accesses", "max_gap_h"]].head(3))
+
+# %% [markdown]
+# ## Constellation design: a Walker 24/3/1 at 550 km, written as a TLE any SGP4 tool reads
+
+# %%
+walker = vantage.walker(24, 3, 1, 550.0, 53.0, "2025-10-03T00:00:00Z")
+print(len(walker), "satellites; plane 2 RAAN", walker[8].raan_deg, "deg; mean altitude",
+      f"{vantage.sgp4_mean_altitude_km(walker[0]):.3f}", "km")
+sso = vantage.sun_synchronous(700.0, [10.5], "2025-10-03T00:00:00Z", node="descending")
+print("SSO 700 km inclination", sso[0].inclination_deg, "deg")
+
+# %% [markdown]
 # ## Errors are exceptions with a code and a location
 
 # %%

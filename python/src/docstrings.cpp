@@ -204,4 +204,73 @@ Returns:
     at best_utc (None otherwise).)";
 }
 
+std::string coverage_doc()
+{
+    return R"(Coverage of a scenario's satellites over a grid (the computation of `vantage coverage`).
+
+Use ``vantage.coverage(scenario)``, which wraps this into a ``CoverageResult`` dataclass.
+
+Args:
+    scenario: coverage scenario YAML (interval, sensors, satellites, aoi:, coverage:; docs/formats.md).
+    aoi: GeoJSON file replacing the scenario's areas (optional).
+    grid_km: grid spacing d (km, [1, 20000]; optional, default the scenario's or 100).
+    min_accesses: the k of "percent of area covered at least k times" (optional).
+    threads: worker threads (0 = all cores; default the scenario's search.threads).
+
+Returns:
+    dict: start_utc, stop_utc (datetimes), grid_km, points (list of dicts with the points.csv columns: lat_deg,
+    lon_deg, weight (cell area, km^2), accesses, satellite_passes, first_access_utc (datetime or None),
+    max_gap_h, mean_gap_h, p95_gap_h, mean_response_h (a lower bound), time_in_view_fraction), members
+    (region name -> point indices), summary_json (summary.json text).
+
+The GIL is released while computing.)";
+}
+
+std::string walker_doc()
+{
+    return R"(Walker constellation i:T/P/F as SGP4 element sets (docs/coverage.md § Constellation design).
+
+Args:
+    total: T satellites. planes: P (divides T). phasing: F in [0, P-1].
+    altitude_km: SGP4 mean altitude (Brouwer mean semi-major axis - 6378.135 km).
+    inclination_deg: degrees. epoch: element-set epoch (datetime / datetime64 / ISO string, UTC).
+    pattern: "delta" (planes over 360 deg) or "star" (over 180 deg). raan_spread_deg: override of that span.
+    raan0_deg, arg_latitude0_deg: RAAN of plane 0 and argument of latitude of its first satellite (deg).
+    first_norad_id, name_prefix: catalog numbers and names (<prefix>-P01-S01 ...).
+
+Returns:
+    list of ElementSet (circular, no drag, values at TLE precision), plane by plane.
+
+Example:
+    >>> sats = vantage.walker(24, 3, 1, 550.0, 53.0, "2025-10-03T00:00:00Z")
+    >>> vantage.write_elements(sats, "walker.tle"))";
+}
+
+std::string sun_synchronous_doc()
+{
+    return R"(Sun-synchronous planes from altitude and mean local time of a node.
+
+Args:
+    altitude_km: SGP4 mean altitude (km). local_times_h: mean local solar time of the node of each plane (h).
+    epoch: element-set epoch (UTC). node: "ascending" or "descending" (what the local times refer to).
+    sats_per_plane: satellites per plane, evenly spaced. phasing: shift between planes (j*F*360/T deg).
+
+Returns:
+    list of ElementSet; the inclination makes SGP4's secular nodal rate equal the mean Sun's 0.98564736629 deg/day.)";
+}
+
+std::string sso_inclination_doc()
+{
+    return R"(Inclination (deg, rounded to 1e-4) of a circular sun-synchronous orbit at an SGP4 mean altitude (km).)";
+}
+
+std::string write_elements_doc()
+{
+    return R"(Writes element sets as TLE (3-line), CCSDS OMM KVN, OMM XML or OMM JSON.
+
+Args:
+    elements: list of ElementSet. path: output file.
+    format: "tle", "omm-kvn", "omm-xml" or "omm-json"; default from the extension (.tle, .kvn/.omm, .xml, .json).)";
+}
+
 } // namespace vantage::python

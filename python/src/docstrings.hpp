@@ -19,4 +19,9 @@ std::string ground_station_doc();
 std::string read_stations_doc();
 std::string passes_doc();
 std::string access_doc();
+std::string coverage_doc();
+std::string walker_doc();
+std::string sun_synchronous_doc();
+std::string sso_inclination_doc();
+std::string write_elements_doc();
 } // namespace vantage::python

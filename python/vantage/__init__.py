@@ -10,6 +10,10 @@ positions are km, velocities km/s, angles degrees.
     >>> states, errors = vantage.propagate(sats, t, frame="itrf", eop=vantage.read_eop("examples/eop.csv"))
     >>> lat_lon_alt = vantage.itrf_to_geodetic(states)
 """
+import dataclasses as _dataclasses
+import datetime as _datetime
+import json as _json
+
 from ._vantage import (  # noqa: F401
     ERROR_CODES,
     EarthOrientation,
@@ -22,6 +26,7 @@ from ._vantage import (  # noqa: F401
     convert_states,
     format_tle,
     itrf_to_geodetic,
+    mean_local_time_of_node_h,
     passes,
     propagate,
     read_elements,
@@ -29,7 +34,13 @@ from ._vantage import (  # noqa: F401
     read_omm,
     read_stations,
     read_tle,
+    sgp4_mean_altitude_km,
+    sun_synchronous,
+    sun_synchronous_inclination_deg,
+    walker,
+    write_elements,
 )
+from ._vantage import _coverage
 
 __all__ = [
     "ERROR_CODES",
@@ -40,8 +51,11 @@ __all__ = [
     "Instant",
     "access",
     "convert_states",
+    "coverage",
+    "CoverageResult",
     "format_tle",
     "itrf_to_geodetic",
+    "mean_local_time_of_node_h",
     "passes",
     "propagate",
     "read_elements",
@@ -49,7 +63,12 @@ __all__ = [
     "read_omm",
     "read_stations",
     "read_tle",
+    "sgp4_mean_altitude_km",
     "states_to_records",
+    "sun_synchronous",
+    "sun_synchronous_inclination_deg",
+    "walker",
+    "write_elements",
 ]
 
 
@@ -83,3 +102,56 @@ def states_to_records(elements, times, states, errors):
                         "z_km": float(s[2]), "vx_km_s": float(s[3]), "vy_km_s": float(s[4]),
                         "vz_km_s": float(s[5])})
     return out
+
+
+@_dataclasses.dataclass
+class CoverageResult:
+    """Coverage of a scenario (what ``vantage coverage`` writes), as plain Python values.
+
+    Attributes:
+        start_utc, stop_utc: the analysis interval (tz-aware UTC datetimes).
+        grid_km: the grid spacing d (km).
+        points: one dict per grid point with the points.csv columns: lat_deg, lon_deg, weight (cell area, km^2),
+            accesses (merged windows of all satellites), satellite_passes, first_access_utc (datetime, or None if
+            never seen), max_gap_h, mean_gap_h, p95_gap_h (nearest rank, by count), mean_response_h (time-averaged
+            wait to the next access; a lower bound: after the last access the wait is counted to the interval end),
+            time_in_view_fraction. Never NaN.
+        members: region name -> indices into ``points`` of that region's points.
+        regions: one dict per region (summary.json's "regions": area-weighted statistics, percent of area covered).
+        summary: the whole summary.json document.
+    """
+
+    start_utc: _datetime.datetime
+    stop_utc: _datetime.datetime
+    grid_km: float
+    points: list
+    members: dict
+    regions: list
+    summary: dict
+
+    def to_dataframe(self):
+        """The points as a pandas.DataFrame (pandas is imported only here)."""
+        import pandas as _pd
+
+        return _pd.DataFrame.from_records(self.points)
+
+
+def coverage(scenario, aoi=None, grid_km=None, min_accesses=None, threads=-1):
+    """Revisit, response time and time in view of a scenario's satellites over a grid (``vantage coverage``).
+
+    Args:
+        scenario: coverage scenario YAML path (satellites with sensors, interval, ``aoi:``, ``coverage:``).
+        aoi: GeoJSON file replacing the scenario's areas. grid_km: grid spacing (km). min_accesses: the k of
+            "percent of area covered at least k times". threads: 0 = all cores (default: the scenario's).
+
+    Returns:
+        CoverageResult (points as records: ``vantage.coverage(f).to_dataframe()``).
+
+    Example:
+        >>> r = vantage.coverage("examples/coverage-demo.yaml")
+        >>> r.regions[0]["percent_area_covered"], r.regions[0]["max_gap_h"]["area_weighted_mean"]
+    """
+    raw = _coverage(scenario, aoi, grid_km, min_accesses, threads)
+    summary = _json.loads(raw["summary_json"])
+    return CoverageResult(start_utc=raw["start_utc"], stop_utc=raw["stop_utc"], grid_km=raw["grid_km"],
+                          points=raw["points"], members=raw["members"], regions=summary["regions"], summary=summary)

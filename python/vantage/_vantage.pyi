@@ -108,3 +108,40 @@ def passes(
     compute_attributes: bool = True,
 ) -> list[dict[str, Any]]: ...
 def access(scenario: PathLike, compute_attributes: bool = True) -> list[dict[str, Any]]: ...
+
+def _coverage(
+    scenario: PathLike,
+    aoi: PathLike | None = None,
+    grid_km: float | None = None,
+    min_accesses: int | None = None,
+    threads: int = -1,
+) -> dict[str, Any]: ...
+def walker(
+    total: int,
+    planes: int,
+    phasing: int,
+    altitude_km: float,
+    inclination_deg: float,
+    epoch: TimeLike,
+    pattern: str = "delta",
+    raan_spread_deg: float | None = None,
+    raan0_deg: float = 0.0,
+    arg_latitude0_deg: float = 0.0,
+    first_norad_id: int = 80000,
+    name_prefix: str = "VANTAGE",
+) -> list[ElementSet]: ...
+def sun_synchronous(
+    altitude_km: float,
+    local_times_h: Sequence[float],
+    epoch: TimeLike,
+    node: str = "ascending",
+    sats_per_plane: int = 1,
+    phasing: int = 0,
+    arg_latitude0_deg: float = 0.0,
+    first_norad_id: int = 80000,
+    name_prefix: str = "VANTAGE",
+) -> list[ElementSet]: ...
+def sun_synchronous_inclination_deg(altitude_km: float) -> float: ...
+def sgp4_mean_altitude_km(elements: ElementSet) -> float: ...
+def mean_local_time_of_node_h(elements: ElementSet, node: str = "ascending") -> float: ...
+def write_elements(elements: Sequence[ElementSet], path: PathLike, format: str | None = None) -> None: ...

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "geojson_detail.hpp"
 #include "json_util.hpp"
 #include "text_util.hpp"
 
@@ -34,10 +35,10 @@ AreaOfInterest area_from_feature(const nlohmann::json &f, const JsonWhere &at, s
 
 } // namespace
 
-std::vector<AreaOfInterest> parse_geojson_text(std::string_view text, const std::string &source_name)
+namespace detail {
+
+std::vector<AreaOfInterest> areas_from_geojson(const nlohmann::json &doc, const JsonWhere &root)
 {
-    const nlohmann::json doc = detail::parse_json(text, source_name);
-    const JsonWhere root{source_name, 0, ""};
     if (!doc.is_object() || !doc.contains("type") || !doc["type"].is_string()) {
         root.child("type").fail(ErrorCode::missing_field, "a GeoJSON object needs a string 'type'");
     }
@@ -60,6 +61,13 @@ std::vector<AreaOfInterest> parse_geojson_text(std::string_view text, const std:
         root.child("features").fail(ErrorCode::missing_field, "no area in the file");
     }
     return out;
+}
+
+} // namespace detail
+
+std::vector<AreaOfInterest> parse_geojson_text(std::string_view text, const std::string &source_name)
+{
+    return detail::areas_from_geojson(detail::parse_json(text, source_name), JsonWhere{source_name, 0, ""});
 }
 
 std::vector<AreaOfInterest> read_geojson_file(const std::filesystem::path &path)

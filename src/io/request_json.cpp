@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "geometry_names.hpp"
 #include "json_util.hpp"
 #include "request_reader.hpp"
 
@@ -56,17 +57,8 @@ mission::SensorKind sensor_from(const nlohmann::json &v, const JsonWhere &at)
     at.fail(ErrorCode::out_of_range, "must be one of: optical, sar, any", s);
 }
 
-const char *look_side_name(geometry::LookSide s)
-{
-    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
-}
-
-const char *pass_name(geometry::PassDirection p)
-{
-    return p == geometry::PassDirection::ascending ? "ascending"
-           : p == geometry::PassDirection::descending ? "descending"
-                                                      : "any";
-}
+using detail::look_side_name;
+using detail::pass_name;
 
 } // namespace
 

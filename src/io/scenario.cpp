@@ -405,6 +405,8 @@ const std::vector<std::string_view> &scenario_top_level_keys()
         // access (this file)
         "start_utc", "stop_utc", "duration_h", "eop_file", "search", "sensors", "satellites", "ground_stations",
         "targets",
+        // coverage (coverage_scenario.cpp)
+        "aoi", "coverage",
     };
     return keys;
 }

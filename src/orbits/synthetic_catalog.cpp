@@ -5,10 +5,13 @@
 #include <cmath>
 #include <string>
 
+#include "tle_rounding.hpp"
 #include "vantage/core/constants.hpp"
 
 namespace vantage::orbits {
 namespace {
+
+using detail::round_to;
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, portable, deterministic.
 struct SplitMix64 {
@@ -26,14 +29,6 @@ struct SplitMix64 {
         return lo + (hi - lo) * static_cast<double>(next() >> 11) * 0x1.0p-53;
     }
 };
-
-/// x rounded to `decimals` decimal places, as the nearest double to that decimal (what strtod gives
-/// when the TLE text is read back): an integer divided by an exact power of ten is correctly rounded.
-double round_to(double x, int decimals) noexcept
-{
-    const double p = std::pow(10.0, decimals);
-    return std::round(x * p) / p;
-}
 
 } // namespace
 

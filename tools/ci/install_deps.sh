@@ -25,6 +25,9 @@ PKGS=(
   python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest python3-astropy python3-ephem python3-yaml
   # Python bindings
   python3-dev python3-pybind11
+  # coverage: MPI ranks (`mpirun -np N vantage coverage`), SciPy for the coverage reference grid, pandas for
+  # CoverageResult.to_dataframe in the Python tests
+  libopenmpi-dev openmpi-bin python3-scipy python3-pandas
 )
 
 # Only hit the network when something is missing, so a second run is fast and offline-safe.

@@ -252,6 +252,31 @@ def bisect_edges(world, sat, sensor, target, a, b, rising):
     return 0.5 * (a + b)
 
 
+def satellite_on_grid(world, tles, norad, t_grid):
+    """The Skyfield satellite of a NORAD id and its ITRS positions (km) and velocities (km/s) at t_grid, (T, 3)."""
+    name, l1, l2 = tles[norad]
+    print(f"{norad} {name}", file=sys.stderr)
+    sat = EarthSatellite(l1, l2, name, world.ts)
+    r_pos, v_vel = sat.at(t_grid).frame_xyz_and_velocity(itrs)
+    return sat, r_pos.km.T, v_vel.km_per_s.T
+
+
+def windows_from_samples(world, sat, sensor, target, grid, ok, stop_s):
+    """(starts, ends) of the windows from the sampled boolean `ok` on `grid`: every sign change refined by
+    bisection; a window open at the first (last) sample starts at 0 (ends at stop_s)."""
+    d = np.diff(ok.astype(int))
+    rise_idx = np.nonzero(d == 1)[0]
+    set_idx = np.nonzero(d == -1)[0]
+    starts = list(bisect_edges(world, sat, sensor, target, grid[rise_idx], grid[rise_idx + 1], True))
+    ends = list(bisect_edges(world, sat, sensor, target, grid[set_idx], grid[set_idx + 1], False))
+    if ok[0]:
+        starts = [0.0] + starts
+    if ok[-1]:
+        ends = ends + [stop_s]
+    assert len(starts) == len(ends)
+    return starts, ends
+
+
 def binding(m, k):
     names = list(m.keys())
     vals = np.array([abs(m[n][k]) for n in names])
@@ -291,26 +316,12 @@ def main():
     t_grid = world.t_of(grid)
     sun_grid = world.sun_itrs(grid, t_grid)
     for norad, sname in SATS.items():
-        name, l1, l2 = tles[norad]
-        print(f"{norad} {name}", file=sys.stderr)
-        sat = EarthSatellite(l1, l2, name, world.ts)
-        r_pos, v_vel = sat.at(t_grid).frame_xyz_and_velocity(itrs)
-        r_grid, v_grid = r_pos.km.T, v_vel.km_per_s.T
+        sat, r_grid, v_grid = satellite_on_grid(world, tles, norad, t_grid)
+        name = sat.name
         sensor = SENSORS[sname]
         for target in targets:
             ok, m, _ = evaluate_state(sensor, target, r_grid, v_grid, sun_grid)
-            d = np.diff(ok.astype(int))
-            rise_idx = np.nonzero(d == 1)[0]
-            set_idx = np.nonzero(d == -1)[0]
-            rises = bisect_edges(world, sat, sensor, target, grid[rise_idx], grid[rise_idx + 1], True)
-            sets = bisect_edges(world, sat, sensor, target, grid[set_idx], grid[set_idx + 1], False)
-            starts = list(rises)
-            ends = list(sets)
-            if ok[0]:
-                starts = [0.0] + starts
-            if ok[-1]:
-                ends = ends + [stop_s]
-            assert len(starts) == len(ends)
+            starts, ends = windows_from_samples(world, sat, sensor, target, grid, ok, stop_s)
             for s0, s1 in zip(starts, ends):
                 # best: minimum off-nadir (fixed optical: minimum |along-track angle|, the crossing of the
                 # cross-track plane), sampled then golden-section inside [s0, s1]
