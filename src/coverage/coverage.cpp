@@ -96,8 +96,9 @@ ChunkPlan plan_chunks(std::size_t points, std::size_t satellites)
 access::SearchOptions engine_options(const access::SearchOptions &search)
 {
     access::SearchOptions o = search;
-    // Coverage uses window edges only. When the access engine's edges-only switch lands, this is the one line:
-    //   o.compute_attributes = false;   (keep true for sensors with a pass_direction filter if the engine needs it)
+    // Coverage uses window edges only. The engine still computes the exact best time and pass direction for a
+    // sensor with a pass_direction filter, so the windows kept are the same as with attributes on.
+    o.compute_attributes = false;
     return o;
 }
 
