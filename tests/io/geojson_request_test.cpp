@@ -176,3 +176,14 @@ TEST(RequestJsonParseErrors, OneFilePerFailureClass)
     expect_error([&] { io::parse_request_json("{\"id\": ", "request body"); }, ErrorCode::syntax, "", "truncated body");
     expect_error([&] { io::parse_request_json("[1, 2]", "request body"); }, ErrorCode::syntax, "", "not an object");
 }
+
+TEST(RequestJsonRegression, TargetWithoutAltitudeIsAtZeroMetres)
+{
+    // The target's height was left uninitialised when alt_m was absent (found by the store's round-trip test).
+    const auto r = io::parse_request_json(R"({"target": {"lat_deg": 43.6, "lon_deg": 1.44},
+        "window_start_utc": "2025-10-03T06:00:00Z", "window_end_utc": "2025-10-03T18:00:00Z"})",
+                                          "body", io::RequestDefaults{"r1", "FR"});
+    ASSERT_TRUE(r.point);
+    EXPECT_EQ(r.point->location.h_km, 0.0);
+    EXPECT_EQ(r, io::parse_request_json(io::request_to_json(r), "written"));
+}
