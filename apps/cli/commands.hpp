@@ -16,5 +16,9 @@ Runner add_validate(CLI::App &app);
 Runner add_bench(CLI::App &app);
 Runner add_passes(CLI::App &app);
 Runner add_access(CLI::App &app);
+#ifdef VANTAGE_WITH_SERVER
+Runner add_serve(CLI::App &app);
+Runner add_admin(CLI::App &app);
+#endif
 
 } // namespace vantage::cli

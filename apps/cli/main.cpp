@@ -27,6 +27,10 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_bench);
     reg(&vantage::cli::add_passes);
     reg(&vantage::cli::add_access);
+#ifdef VANTAGE_WITH_SERVER
+    reg(&vantage::cli::add_serve);
+    reg(&vantage::cli::add_admin);
+#endif
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();
