@@ -885,7 +885,7 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
                       "ON CONFLICT (acquisition_id) DO UPDATE SET plan_id = excluded.plan_id, "
                       "satellite = excluded.satellite, norad_id = excluded.norad_id, start_utc = excluded.start_utc, "
                       "end_utc = excluded.end_utc, delivered_utc = excluded.delivered_utc, document = excluded.document, "
-                      "state = CASE WHEN acquisitions.state = 'superseded' THEN 'planned' ELSE acquisitions.state END",
+                      "state = CASE WHEN acquisitions.state IN ('superseded', 'failed') THEN 'planned' ELSE acquisitions.state END",
                       {Param{a.acquisition_id}, Param{plan.plan_id}, Param{a.request_id}, Param{a.tenant},
                        Param{std::int64_t{a.occurrence}}, Param{a.satellite}, Param{std::int64_t{a.norad_id}},
                        Param{iso(a.start)}, Param{iso(a.end)}, opt_param(a.delivered), Param{a.document}});
@@ -927,20 +927,27 @@ std::optional<AcquisitionRecord> Store::get_acquisition(const std::string &id)
     return m_backend->read([&](Connection &c) { return load_acquisition(c, id); });
 }
 
-std::vector<AcquisitionRecord> Store::list_acquisitions(const std::vector<AcquisitionState> &states,
-                                                        const std::optional<time::Instant> &ending_before)
+std::vector<AcquisitionRecord> Store::list_acquisitions(const AcquisitionQuery &q)
 {
     std::string sql = fmt::format("SELECT {} FROM acquisitions WHERE 1 = 1", acquisition_columns);
     std::vector<Param> params;
-    if (!states.empty()) {
-        sql += " AND state IN " + in_list(states.size());
-        for (auto s : states) {
+    if (!q.states.empty()) {
+        sql += " AND state IN " + in_list(q.states.size());
+        for (auto s : q.states) {
             params.emplace_back(std::string(to_string(s)));
         }
     }
-    if (ending_before) {
+    if (q.ending_before) {
         sql += " AND end_utc <= ?";
-        params.emplace_back(iso(*ending_before));
+        params.emplace_back(iso(*q.ending_before));
+    }
+    if (q.request_id) {
+        sql += " AND request_id = ?";
+        params.emplace_back(*q.request_id);
+    }
+    if (q.plan_id) {
+        sql += " AND plan_id = ?";
+        params.emplace_back(*q.plan_id);
     }
     sql += " ORDER BY start_utc, acquisition_id";
     return m_backend->read([&](Connection &c) {
