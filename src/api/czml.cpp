@@ -311,7 +311,7 @@ std::string build_czml(const Fleet &fleet, const std::string &plan_document, con
         }
         doc.push_back(std::move(packet));
     }
-    return doc.dump();
+    return doc.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 } // namespace vantage::api

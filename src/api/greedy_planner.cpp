@@ -193,7 +193,7 @@ public:
              "per occurrence); no slew time, onboard storage or downlink modelling, so downlinks are empty and "
              "delivered_utc, data_gbit and latencies are null; value_upper_bound is the trivial bound",
              "AOIs are imaged at their representative point (strip_id \"point\"), not in strips"});
-        return doc.dump();
+        return doc.dump(-1, ' ', false, json::error_handler_t::replace); // names from TLE files need not be UTF-8
     }
 };
 

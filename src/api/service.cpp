@@ -20,6 +20,8 @@ namespace vantage::api {
 
 namespace {
 
+// NOTE: every dump() here replaces invalid UTF-8 (U+FFFD) instead of throwing: error messages and diagnostics
+// quote what callers sent (path ids, uploaded files), which need not be UTF-8.
 using json = nlohmann::ordered_json;
 using store::AcquisitionState;
 using store::RequestStatus;
@@ -55,13 +57,21 @@ int status_of(ErrorCode c)
     throw to_api_error(e);
 }
 
+/// Deepest JSON nesting accepted in the service's own small bodies (plan, outcome, tokens).
+constexpr int max_body_depth = 16;
+
 json parse_json_body(std::string_view body, const char *what)
 {
+    const json::parser_callback_t depth_guard = [](int depth, json::parse_event_t, json &) {
+        if (depth > max_body_depth) {
+            throw ApiError(400, "syntax", fmt::format("the body is nested deeper than {} levels", max_body_depth));
+        }
+        return true;
+    };
     try {
-        return json::parse(body.begin(), body.end());
-    } catch (const json::parse_error &e) {
-        ApiError a(400, "syntax", fmt::format("{} is not valid JSON: {}", what, e.what()));
-        throw a;
+        return json::parse(body.begin(), body.end(), depth_guard);
+    } catch (const json::exception &e) {
+        throw ApiError(400, "syntax", fmt::format("{} is not valid JSON: {}", what, e.what()));
     }
 }
 
@@ -266,7 +276,7 @@ json diagnostics_json(const std::vector<Diagnostic> &ds)
 
 Response json_response(int status, const json &j)
 {
-    return Response{status, j.dump(), "application/json", {}};
+    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json", {}};
 }
 
 Response from_stored(const store::StoredResponse &s, bool replayed)
@@ -382,7 +392,7 @@ std::string ApiError::body() const
     if (!errors_json.empty()) {
         j["errors"] = json::parse(errors_json);
     }
-    return j.dump();
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 time::Instant system_now()
@@ -620,7 +630,7 @@ Response Service::submit_request(const Principal &p, std::string_view body, cons
                                                {"status", store::to_string(r.status)},
                                                {"tenant", r.request.tenant},
                                                {"created_utc", iso(r.created)}}
-                                              .dump()};
+                                              .dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     store::Written<store::RequestRecord> w;
     try {
@@ -702,7 +712,7 @@ Response Service::cancel_request(const Principal &p, const std::string &id, cons
         throw ApiError(404, "not_found", fmt::format("no request '{}'", id), "id");
     }
     const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
-        return store::StoredResponse{200, request_summary(r).dump()};
+        return store::StoredResponse{200, request_summary(r).dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
         const auto w = m_store.cancel_request(id, m, render);
@@ -767,11 +777,11 @@ std::size_t Service::process_pending()
                 tr.note = o.feasible ? fmt::format("first opportunity {} by {}", iso(o.items.front().window.start),
                                                    o.items.front().satellite_name)
                                      : o.reason;
-                tr.feasibility = opportunities_json(o, t, false).dump();
+                tr.feasibility = opportunities_json(o, t, false).dump(-1, ' ', false, json::error_handler_t::replace);
             } catch (const Error &e) {
                 tr.to = RequestStatus::infeasible;
                 tr.note = fmt::format("the opportunity search failed: {}", e.what());
-                tr.feasibility = json{{"feasible", false}, {"reason", tr.note}, {"checked_utc", iso(t)}}.dump();
+                tr.feasibility = json{{"feasible", false}, {"reason", tr.note}, {"checked_utc", iso(t)}}.dump(-1, ' ', false, json::error_handler_t::replace);
             }
             transitions.push_back(std::move(tr));
         }
@@ -892,7 +902,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
             if (a.contains("delivered_utc") && a["delivered_utc"].is_string()) {
                 rec.delivered = time::Instant::parse_iso8601(a["delivered_utc"].get<std::string>());
             }
-            rec.document = a.dump();
+            rec.document = a.dump(-1, ' ', false, json::error_handler_t::replace);
             acqs.push_back(std::move(rec));
         }
     } catch (const std::exception &e) {
@@ -903,7 +913,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     doc["planner"] = doc.value("planner", m_planner->name());
     doc["created_utc"] = iso(now());
     doc["now_utc"] = iso(plan_now);
-    const store::PlanRecord rec{in.plan_id, 0, now(), plan_now, m_planner->name(), p.token_id, doc.dump()};
+    const store::PlanRecord rec{in.plan_id, 0, now(), plan_now, m_planner->name(), p.token_id, doc.dump(-1, ' ', false, json::error_handler_t::replace)};
     const std::vector<std::string> planned(ids.begin(), ids.end());
     const store::Render<store::PlanRecord> render = [&](const store::PlanRecord &pr) {
         return store::StoredResponse{
@@ -916,7 +926,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
                       {"acquisitions", doc["acquisitions"].size()},
                       {"unserved", doc.value("unserved", json::array()).size()},
                       {"metrics", doc.value("metrics", json::object())}}
-                     .dump()};
+                     .dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
         const auto w = m_store.save_plan(rec, acqs, planned, m, render);
@@ -1012,7 +1022,7 @@ Response Service::get_plan_czml(const Principal &p)
     }
     Response r;
     r.content_type = "application/json";
-    r.body = build_czml(*fleet(), doc.dump(), shown, start, stop);
+    r.body = build_czml(*fleet(), doc.dump(-1, ' ', false, json::error_handler_t::replace), shown, start, stop);
     return r;
 }
 
@@ -1055,7 +1065,7 @@ Response Service::record_outcome(const Principal &p, const std::string &acquisit
     const store::Render<store::AcquisitionRecord> render = [](const store::AcquisitionRecord &a) {
         json out = acquisition_summary(a);
         out["request_id"] = a.request_id;
-        return store::StoredResponse{200, out.dump()};
+        return store::StoredResponse{200, out.dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
         const auto w = m_store.record_outcome(acquisition_id, from, to, note, m, render);
@@ -1126,7 +1136,7 @@ Response Service::upload_elements(const Principal &p, std::string_view body, con
                    d.context.field);
         a.source = d.context.source;
         a.line = d.context.line;
-        a.errors_json = diagnostics_json(parsed.rejected).dump();
+        a.errors_json = diagnostics_json(parsed.rejected).dump(-1, ' ', false, json::error_handler_t::replace);
         throw a;
     }
     store::ElementUpload up;
@@ -1143,8 +1153,8 @@ Response Service::upload_elements(const Principal &p, std::string_view body, con
         }
         up.accepted.push_back(std::move(e));
     }
-    up.rejected = diagnostics_json(parsed.rejected).dump();
-    up.warnings = diagnostics_json(parsed.warnings).dump();
+    up.rejected = diagnostics_json(parsed.rejected).dump(-1, ' ', false, json::error_handler_t::replace);
+    up.warnings = diagnostics_json(parsed.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
 
     // The new fleet: newer element sets replace the satellites' own; new satellites fly with `sensor`.
     Fleet next = *f;
@@ -1182,7 +1192,7 @@ Response Service::upload_elements(const Principal &p, std::string_view body, con
                                                {"updated", updated},
                                                {"added", added},
                                                {"not_in_fleet", not_in_fleet}}
-                                              .dump()};
+                                              .dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     store::Written<std::int64_t> w;
     try {
@@ -1271,7 +1281,7 @@ Response Service::create_token(const Principal &p, std::string_view body, const 
         json out = token_json(rec);
         out["token"] = nullptr;
         out["note"] = "the token was shown once, in the first response";
-        return store::StoredResponse{201, out.dump()};
+        return store::StoredResponse{201, out.dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
         const auto w = m_store.create_token(t.record, m, render);
@@ -1304,7 +1314,7 @@ Response Service::revoke_token(const Principal &p, const std::string &id, const 
         return *r;
     }
     const store::Render<store::TokenRecord> render = [](const store::TokenRecord &rec) {
-        return store::StoredResponse{200, token_json(rec).dump()};
+        return store::StoredResponse{200, token_json(rec).dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
         const auto w = m_store.revoke_token(id, m, render);

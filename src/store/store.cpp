@@ -468,7 +468,7 @@ void set_status(Connection &c, const std::string &id, RequestStatus from, Reques
     c.execute("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, ?, ?, ?, ?)",
               {Param{id}, Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{m.actor}, Param{note}});
     insert_audit(c, m, action, id,
-                 json{{"from", to_string(from)}, {"to", to_string(to)}, {"note", note}}.dump());
+                 json{{"from", to_string(from)}, {"to", to_string(to)}, {"note", note}}.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 /// Shortest path of allowed transitions from `from` to `to` (empty when unreachable or equal).
@@ -737,7 +737,7 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
         rec.submitted_by = m.actor;
         rec.history = {StatusEvent{RequestStatus::submitted, rec.created, m.actor, ""}};
         insert_audit(c, m, "request.submit", request.id,
-                     json{{"tenant", request.tenant}, {"priority", request.priority}}.dump());
+                     json{{"tenant", request.tenant}, {"priority", request.priority}}.dump(-1, ' ', false, json::error_handler_t::replace));
         idem_store(c, m, render, rec);
         out.value = std::move(rec);
     });
@@ -895,7 +895,7 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
         insert_audit(c, m, "plan.create", plan.plan_id,
                      json{{"planner", plan.planner}, {"acquisitions", acquisitions.size()},
                           {"requests", planned_requests.size()}}
-                         .dump());
+                         .dump(-1, ' ', false, json::error_handler_t::replace));
         // Requests whose planned acquisitions were just superseded are rolled up as well.
         std::set<std::string> touched(planned_requests.begin(), planned_requests.end());
         for (const auto &r : c.query("SELECT DISTINCT request_id FROM acquisitions WHERE note = ?",
@@ -988,7 +988,7 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
         insert_audit(c, m, "acquisition.outcome", acquisition_id,
                      json{{"from", to_string(a->state)}, {"to", to_string(to)}, {"request_id", a->request_id},
                           {"note", note}}
-                         .dump());
+                         .dump(-1, ' ', false, json::error_handler_t::replace));
         rollup(c, a->request_id, m, fmt::format("acquisition {} {}", acquisition_id, to_string(to)));
         out.value = *load_acquisition(c, acquisition_id);
         idem_store(c, m, render, out.value);
@@ -1026,7 +1026,7 @@ Written<std::int64_t> Store::save_elements(const ElementUpload &upload, const Mu
                      json{{"source", upload.source_name}, {"format", upload.format},
                           {"accepted", upload.accepted.size()},
                           {"rejected", json::parse(upload.rejected.empty() ? "[]" : upload.rejected).size()}}
-                         .dump());
+                         .dump(-1, ' ', false, json::error_handler_t::replace));
         idem_store(c, m, render, id);
         out.value = id;
     });
@@ -1067,10 +1067,10 @@ void Store::upsert_stations(const std::vector<geometry::GroundStation> &stations
         for (const auto &s : stations) {
             c.execute("INSERT INTO stations (name, station, updated_utc) VALUES (?, ?, ?) "
                       "ON CONFLICT (name) DO UPDATE SET station = excluded.station, updated_utc = excluded.updated_utc",
-                      {Param{s.name}, Param{station_to_json(s).dump()}, Param{iso(m.time)}});
+                      {Param{s.name}, Param{station_to_json(s).dump(-1, ' ', false, json::error_handler_t::replace)}, Param{iso(m.time)}});
             names.push_back(s.name);
         }
-        insert_audit(c, m, "stations.upsert", "stations", json{{"stations", names}}.dump());
+        insert_audit(c, m, "stations.upsert", "stations", json{{"stations", names}}.dump(-1, ' ', false, json::error_handler_t::replace));
     });
 }
 
@@ -1111,7 +1111,7 @@ Written<TokenRecord> Store::create_token(const TokenRecord &token, const Mutatio
             throw Error(ErrorCode::duplicate, "token id already exists", ErrorContext{"", 0, "id", token.id});
         }
         insert_audit(c, m, "token.create", token.id,
-                     json{{"tenant", token.tenant}, {"role", to_string(token.role)}, {"label", token.label}}.dump());
+                     json{{"tenant", token.tenant}, {"role", to_string(token.role)}, {"label", token.label}}.dump(-1, ' ', false, json::error_handler_t::replace));
         out.value = *load_token(c, token.id);
         idem_store(c, m, render, out.value);
     });
