@@ -21,7 +21,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-constexpr double sample_step_s = 60.0;       // 60 s between samples: ~450 km of LEO motion, smooth with Lagrange-5
+// 120 s between samples (~900 km of LEO motion, 1/50 orbit): Lagrange-5 over six samples spans 1/10 orbit, where
+// the interpolated orbit stays within metres of the samples' arc, far below what a map shows.
+constexpr double sample_step_s = 120.0;
 constexpr double max_span_h = 72.0;          // longer plans are drawn over their first 72 h
 constexpr double mean_earth_radius_km = 6371.0088;
 constexpr double deg = 3.14159265358979323846 / 180.0;
@@ -109,8 +111,9 @@ std::string build_czml(const Fleet &fleet, const std::string &plan_document, con
     }
     const std::string interval = iso(start) + "/" + iso(stop);
     json doc = json::array();
+    json plan = json::parse(plan_document.empty() ? "{}" : plan_document);
     doc.push_back({{"id", "document"},
-                   {"name", "Vantage plan"},
+                   {"name", plan.contains("plan_id") ? "Vantage plan " + plan.value("plan_id", std::string()) : "Vantage (no plan yet)"},
                    {"version", "1.0"},
                    {"clock",
                     {{"interval", interval},
@@ -267,7 +270,6 @@ std::string build_czml(const Fleet &fleet, const std::string &plan_document, con
     }
 
     // --- planned acquisitions and downlinks, each shown during its interval
-    json plan = json::parse(plan_document.empty() ? "{}" : plan_document);
     std::set<std::string> drawn_sats;
     for (const auto &p : doc) {
         drawn_sats.insert(p.value("id", std::string()));

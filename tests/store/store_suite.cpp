@@ -301,8 +301,18 @@ TEST_F(StoreProperty, PlanSchedulesOutcomesRollUpAndReplansSupersede)
     EXPECT_EQ(m_store->get_acquisition("b1")->state, AcquisitionState::superseded);
     EXPECT_EQ(m_store->get_request("r1")->status, RequestStatus::scheduled);
     EXPECT_EQ(m_store->get_request("r2")->status, RequestStatus::feasible);
-    EXPECT_EQ(m_store->list_acquisitions({AcquisitionState::planned}).size(), 1u);
-    EXPECT_EQ(m_store->list_acquisitions({}, at("2025-10-03T23:00:00Z")).size(), 2u); // a1, b1 end before
+    store::AcquisitionQuery planned;
+    planned.states = {AcquisitionState::planned};
+    EXPECT_EQ(m_store->list_acquisitions(planned).size(), 1u);
+    store::AcquisitionQuery early;
+    early.ending_before = at("2025-10-03T23:00:00Z");
+    EXPECT_EQ(m_store->list_acquisitions(early).size(), 2u); // a1, b1 end before
+    store::AcquisitionQuery of_r1;
+    of_r1.request_id = "r1";
+    EXPECT_EQ(m_store->list_acquisitions(of_r1).size(), 3u); // a1, a2 (failed), a3
+    store::AcquisitionQuery of_p2;
+    of_p2.plan_id = "p2";
+    EXPECT_EQ(m_store->list_acquisitions(of_p2).size(), 2u);
 
     // a3 succeeds -> every occurrence's latest acquisition succeeded: ACQUIRED; then both delivered: DELIVERED.
     m_store->record_outcome("a3", {AcquisitionState::planned}, AcquisitionState::succeeded, "", by("op", "FR"));

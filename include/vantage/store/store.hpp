@@ -150,6 +150,14 @@ struct AcquisitionRecord {
     std::string document; ///< the plan document's acquisition object (JSON)
 };
 
+/// Selection for list_acquisitions (every given criterion must hold).
+struct AcquisitionQuery {
+    std::vector<AcquisitionState> states;      ///< one of these (all when empty)
+    std::optional<time::Instant> ending_before; ///< end <= this
+    std::optional<std::string> request_id;
+    std::optional<std::string> plan_id;
+};
+
 /// A stored plan.
 struct PlanRecord {
     std::string plan_id;
@@ -259,9 +267,8 @@ public:
                                   const Render<PlanRecord> &render = {});
     std::optional<PlanRecord> latest_plan();
     std::optional<AcquisitionRecord> get_acquisition(const std::string &id);
-    /// Acquisitions in one of `states` (all when empty), optionally ending at or before `ending_before`, by start.
-    std::vector<AcquisitionRecord> list_acquisitions(const std::vector<AcquisitionState> &states,
-                                                     const std::optional<time::Instant> &ending_before = {});
+    /// Acquisitions matching the query, by start time.
+    std::vector<AcquisitionRecord> list_acquisitions(const AcquisitionQuery &query);
     /// Changes an acquisition's state if it is one of `from` and, in the same transaction, moves its request to
     /// the status its acquisitions imply. For each occurrence the latest (by start) non-superseded acquisition
     /// counts: any planned → SCHEDULED; else any failed → FEASIBLE (back to the queue); else all delivered →
