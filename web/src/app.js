@@ -119,7 +119,8 @@ async function initDefaults() {
 
 function initViewer() {
   if (state.viewer) return;
-  // ?render=on-demand: draw only when something changes, clock paused (slow machines, software WebGL).
+  // ?render=on-demand (low-power mode): draw only when something changes, clock paused, half resolution (slow
+  // machines, software WebGL).
   const onDemand = new URLSearchParams(location.search).get('render') === 'on-demand';
   const imagery = Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl('Assets/Textures/NaturalEarthII'));
   state.viewer = new Cesium.Viewer('map', {
@@ -138,8 +139,18 @@ function initViewer() {
     requestRenderMode: onDemand,
     contextOptions: { webgl: { preserveDrawingBuffer: true } }, // so the canvas can be read back (tests)
   });
-  state.viewer.scene.globe.showGroundAtmosphere = false;
-  state.viewer.scene.skyAtmosphere.show = true;
+  const scene = state.viewer.scene;
+  scene.globe.showGroundAtmosphere = false;
+  if (onDemand) { // low-power: half resolution, no sky, no post-processing, coarser tiles
+    state.viewer.resolutionScale = 0.5;
+    scene.skyBox.show = false;
+    scene.skyAtmosphere.show = false;
+    scene.sun.show = false;
+    scene.moon.show = false;
+    scene.fog.enabled = false;
+    scene.postProcessStages.fxaa.enabled = false;
+    scene.globe.maximumScreenSpaceError = 4;
+  }
 }
 
 async function loadPlan() {

@@ -63,7 +63,7 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
     '--ignore-gpu-blocklist'],
 });
-const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
 context.setDefaultTimeout(90000);
 // Software WebGL on a small machine: the page draws on demand (?render=on-demand), not 60 frames a second.
 const pageUrl = base + '/?render=on-demand';
@@ -147,7 +147,7 @@ try {
   const pixels = () => page.evaluate(async () => {
     const v = window.vantage.viewer;
     // Draw until the imagery tiles are in (on-demand rendering: tiles load as frames are drawn).
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 30; i++) {
       v.render();
       if (v.scene.globe.tilesLoaded) break;
       await new Promise((r) => setTimeout(r, 100));
