@@ -41,6 +41,17 @@ struct ServeOptions {
     bool access_log = false;
 };
 
+/// The store URL without credentials, for messages ("postgresql://user:secret@host/db" -> "postgresql://host/db").
+std::string redacted(const std::string &url)
+{
+    const auto scheme = url.find("://");
+    const auto at = url.find('@');
+    if (scheme == std::string::npos || at == std::string::npos || at < scheme) {
+        return url;
+    }
+    return url.substr(0, scheme + 3) + url.substr(at + 1);
+}
+
 std::string default_web_dir()
 {
 #ifdef VANTAGE_WEB_DIR
@@ -98,7 +109,7 @@ int run_serve(const ServeOptions &o)
     api::HttpServer server(service, srv);
     const int port = server.bind();
     const auto f = service.fleet();
-    std::cerr << fmt::format("vantage serve: store {} ({}), {} satellites, {} stations, planner {}, {}web map {}\n", o.db,
+    std::cerr << fmt::format("vantage serve: store {} ({}), {} satellites, {} stations, planner {}, {}web map {}\n", redacted(o.db),
                              store->backend(), f->satellites.size(), f->stations.size(),
                              api::make_default_planner()->name(), o.simulate ? "simulation clock, " : "",
                              srv.web_dir.empty() ? "off" : srv.web_dir);

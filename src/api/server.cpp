@@ -374,7 +374,13 @@ HttpServer::HttpServer(Service &service, ServerOptions options)
                 out = error_response(ApiError(404, "no_route", fmt::format("no operation {} {}", req.method, req.path)));
             }
         } else if (res.status == 413) {
-            out = error_response(ApiError(413, "payload_too_large", "the body is larger than the server accepts"));
+            const bool form = req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
+            out = error_response(ApiError(
+                413, "payload_too_large",
+                form ? "a form-encoded body (curl -d without -H 'Content-Type: ...') is limited to 8 KiB: send JSON "
+                       "as application/json and element sets as text/plain"
+                     : "the body is larger than the server accepts",
+                form ? "Content-Type" : ""));
         } else if (res.status == 400) {
             out = error_response(ApiError(400, "bad_request",
                                           "the HTTP request could not be read (malformed, or a body without "

@@ -748,8 +748,7 @@ Response Service::feasibility(const Principal &p, std::string_view body)
 
 std::size_t Service::process_pending()
 {
-    static std::mutex one_at_a_time;
-    std::lock_guard guard(one_at_a_time);
+    std::lock_guard guard(m_pending_mutex); // the worker and a planning run may both call it
     const auto f = fleet();
     if (f->satellites.empty()) {
         return 0; // nothing to search with yet: requests stay SUBMITTED until element sets arrive

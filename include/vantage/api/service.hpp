@@ -150,7 +150,8 @@ private:
 
     mutable std::mutex m_fleet_mutex;
     std::shared_ptr<const Fleet> m_fleet;
-    std::mutex m_plan_mutex; ///< one planning run at a time
+    std::mutex m_plan_mutex;    ///< one planning run at a time
+    std::mutex m_pending_mutex; ///< one feasibility pass at a time
 
     std::mutex m_worker_mutex;
     std::condition_variable m_worker_cv;
