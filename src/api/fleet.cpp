@@ -18,6 +18,18 @@ constexpr std::size_t max_aoi_vertices = 8;
 
 } // namespace
 
+const char *look_side_name(geometry::LookSide s) noexcept
+{
+    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
+}
+
+const char *pass_direction_name(geometry::PassDirection d) noexcept
+{
+    return d == geometry::PassDirection::ascending ? "ascending"
+           : d == geometry::PassDirection::descending ? "descending"
+                                                      : "any";
+}
+
 std::vector<geometry::Target> sample_points(const mission::Request &r)
 {
     std::vector<geometry::Target> out;

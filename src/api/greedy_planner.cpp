@@ -16,16 +16,6 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-const char *side_name(geometry::LookSide s)
-{
-    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
-}
-
-const char *direction_name(geometry::PassDirection d)
-{
-    return d == geometry::PassDirection::ascending ? "ascending" : d == geometry::PassDirection::descending ? "descending" : "any";
-}
-
 /// "2025-10-03T10:15:30.123456Z" -> "20251003T101530Z" (an id-safe compact time).
 std::string compact(const time::Instant &t)
 {
@@ -146,8 +136,8 @@ public:
                         {"off_nadir_deg", w.min_off_nadir_deg},
                         {"incidence_deg", w.incidence_deg_at_best},
                         {"sun_elevation_deg", w.sun_elevation_deg_at_best},
-                        {"look_side", side_name(w.look_side)},
-                        {"pass_direction", direction_name(w.pass_direction)},
+                        {"look_side", look_side_name(w.look_side)},
+                        {"pass_direction", pass_direction_name(w.pass_direction)},
                         {"value", r->priority},
                         {"data_gbit", nullptr},
                         {"downlinks", json::array()},

@@ -163,16 +163,6 @@ json acquisition_summary(const store::AcquisitionRecord &a)
             {"note", a.note}};
 }
 
-const char *side_name(geometry::LookSide s)
-{
-    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
-}
-
-const char *direction_name(geometry::PassDirection d)
-{
-    return d == geometry::PassDirection::ascending ? "ascending" : d == geometry::PassDirection::descending ? "descending" : "any";
-}
-
 json opportunity_json(const Opportunity &o)
 {
     const auto &w = o.window;
@@ -190,8 +180,8 @@ json opportunity_json(const Opportunity &o)
             {"incidence_deg_at_best", w.incidence_deg_at_best},
             {"sun_elevation_deg_at_best", w.sun_elevation_deg_at_best},
             {"elevation_deg_at_best", w.max_elevation_deg},
-            {"look_side", side_name(w.look_side)},
-            {"pass_direction", direction_name(w.pass_direction)},
+            {"look_side", look_side_name(w.look_side)},
+            {"pass_direction", pass_direction_name(w.pass_direction)},
             {"partial", w.partial}};
 }
 
@@ -232,8 +222,8 @@ json sensor_json(const geometry::Sensor &s)
     opt("min_sun_elevation_deg", s.min_sun_elevation_deg);
     opt("incidence_min_deg", s.incidence_min_deg);
     opt("incidence_max_deg", s.incidence_max_deg);
-    j["look_side"] = side_name(s.look_side);
-    j["pass_direction"] = direction_name(s.pass_direction);
+    j["look_side"] = look_side_name(s.look_side);
+    j["pass_direction"] = pass_direction_name(s.pass_direction);
     return j;
 }
 

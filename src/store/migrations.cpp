@@ -210,10 +210,7 @@ void migrate(Connection &c, int target)
             }
             c.exec("COMMIT");
         } catch (...) {
-            try {
-                c.exec("ROLLBACK");
-            } catch (...) {
-            }
+            rollback_quietly(c);
             throw;
         }
     }

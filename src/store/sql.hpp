@@ -57,6 +57,15 @@ std::unique_ptr<ConnectionFactory> sqlite_factory(const std::string &path, int b
 /// PostgreSQL through libpq (any conninfo string or URL).
 std::unique_ptr<ConnectionFactory> postgresql_factory(const std::string &conninfo);
 
+/// ROLLBACK, ignoring a failure (the transaction may already be gone with a broken connection).
+inline void rollback_quietly(Connection &c) noexcept
+{
+    try {
+        c.exec("ROLLBACK");
+    } catch (...) {
+    }
+}
+
 /// Throws Error(storage) naming the operation.
 [[noreturn]] void fail_storage(std::string_view what, std::string_view detail);
 

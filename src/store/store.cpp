@@ -254,10 +254,7 @@ private:
                 // (SQLite synchronous=FULL / PostgreSQL synchronous_commit=on: the log is on disk).
                 c.exec("COMMIT");
             } catch (...) {
-                try {
-                    c.exec("ROLLBACK");
-                } catch (...) {
-                }
+                detail::rollback_quietly(c);
                 throw;
             }
         } catch (...) {
@@ -405,6 +402,25 @@ void idem_store(Connection &c, const Mutation &m, const Render<T> &render, const
     c.execute("INSERT INTO idempotency (scope, idem_key, fingerprint, status, body, created_utc) VALUES (?, ?, ?, ?, ?, ?)",
               {Param{m.idempotency->scope}, Param{m.idempotency->key}, Param{m.idempotency->fingerprint},
                Param{std::int64_t{r.status}}, Param{r.body}, Param{iso(m.time)}});
+}
+
+/// An idempotent mutation in one job of the writer: the stored response when the key was used already, else
+/// `body` (which makes the change and returns its result) and the result's response under the key, together.
+template <class T, class F>
+Written<T> write_idempotent(detail::Backend &backend, const Mutation &m, const Render<T> &render, F &&body)
+{
+    Written<T> out;
+    backend.write([&](Connection &c) {
+        if (m.idempotency) {
+            if (auto replay = idem_lookup(c, *m.idempotency)) {
+                out.replay = std::move(replay);
+                return;
+            }
+        }
+        out.value = body(c);
+        idem_store(c, m, render, out.value);
+    });
+    return out;
 }
 
 const char *request_columns = "seq, id, tenant, status, body, created_utc, updated_utc, submitted_by, feasibility";
@@ -708,14 +724,7 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
 {
     mission::validate_request(request);
     const std::string body = io::request_to_json(request);
-    Written<RequestRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<RequestRecord>(*m_backend, m, render, [&](Connection &c) {
         const std::string t = iso(m.time);
         std::vector<Row> rows;
         try {
@@ -738,10 +747,8 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
         rec.history = {StatusEvent{RequestStatus::submitted, rec.created, m.actor, ""}};
         insert_audit(c, m, "request.submit", request.id,
                      json{{"tenant", request.tenant}, {"priority", request.priority}}.dump(-1, ' ', false, json::error_handler_t::replace));
-        idem_store(c, m, render, rec);
-        out.value = std::move(rec);
+        return rec;
     });
-    return out;
 }
 
 std::optional<RequestRecord> Store::get_request(const std::string &id, bool with_history)
@@ -799,14 +806,7 @@ std::vector<std::pair<RequestStatus, std::int64_t>> Store::count_requests(const 
 
 Written<RequestRecord> Store::cancel_request(const std::string &id, const Mutation &m, const Render<RequestRecord> &render)
 {
-    Written<RequestRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<RequestRecord>(*m_backend, m, render, [&](Connection &c) {
         const auto rows = c.query("SELECT status FROM requests WHERE id = ?", {Param{id}});
         if (rows.empty()) {
             throw Error(ErrorCode::not_found, fmt::format("no request '{}'", id), ErrorContext{"", 0, "id", id});
@@ -821,10 +821,8 @@ Written<RequestRecord> Store::cancel_request(const std::string &id, const Mutati
         c.execute("UPDATE acquisitions SET state = 'superseded', note = 'request cancelled' "
                   "WHERE request_id = ? AND state = 'planned'",
                   {Param{id}});
-        out.value = *load_request(c, id, true);
-        idem_store(c, m, render, out.value);
+        return *load_request(c, id, true);
     });
-    return out;
 }
 
 std::size_t Store::apply_transitions(const std::vector<Transition> &transitions, const Mutation &m,
@@ -858,14 +856,7 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
                                      const std::vector<std::string> &planned_requests, const Mutation &m,
                                      const Render<PlanRecord> &render)
 {
-    Written<PlanRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<PlanRecord>(*m_backend, m, render, [&](Connection &c) {
         PlanRecord rec = plan;
         std::vector<Row> rows;
         try {
@@ -905,10 +896,8 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
         for (const auto &id : touched) {
             rollup(c, id, m, "plan " + plan.plan_id);
         }
-        idem_store(c, m, render, rec);
-        out.value = std::move(rec);
+        return rec;
     });
-    return out;
 }
 
 std::optional<PlanRecord> Store::latest_plan()
@@ -964,14 +953,7 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
                                                  const std::string &note, const Mutation &m,
                                                  const Render<AcquisitionRecord> &render)
 {
-    Written<AcquisitionRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<AcquisitionRecord>(*m_backend, m, render, [&](Connection &c) {
         auto a = load_acquisition(c, acquisition_id);
         if (!a) {
             throw Error(ErrorCode::not_found, fmt::format("no acquisition '{}'", acquisition_id),
@@ -990,10 +972,8 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
                           {"note", note}}
                          .dump(-1, ' ', false, json::error_handler_t::replace));
         rollup(c, a->request_id, m, fmt::format("acquisition {} {}", acquisition_id, to_string(to)));
-        out.value = *load_acquisition(c, acquisition_id);
-        idem_store(c, m, render, out.value);
+        return *load_acquisition(c, acquisition_id);
     });
-    return out;
 }
 
 // --- element sets and stations
@@ -1001,14 +981,7 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
 Written<std::int64_t> Store::save_elements(const ElementUpload &upload, const Mutation &m,
                                            const Render<std::int64_t> &render)
 {
-    Written<std::int64_t> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<std::int64_t>(*m_backend, m, render, [&](Connection &c) {
         const auto rows = c.query(
             "INSERT INTO element_uploads (time_utc, actor, tenant, source_name, format, accepted, rejected, warnings) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING upload_id",
@@ -1027,10 +1000,8 @@ Written<std::int64_t> Store::save_elements(const ElementUpload &upload, const Mu
                           {"accepted", upload.accepted.size()},
                           {"rejected", json::parse(upload.rejected.empty() ? "[]" : upload.rejected).size()}}
                          .dump(-1, ' ', false, json::error_handler_t::replace));
-        idem_store(c, m, render, id);
-        out.value = id;
+        return id;
     });
-    return out;
 }
 
 std::vector<ElementSetRecord> Store::latest_elements()
@@ -1093,14 +1064,7 @@ std::vector<geometry::GroundStation> Store::list_stations()
 
 Written<TokenRecord> Store::create_token(const TokenRecord &token, const Mutation &m, const Render<TokenRecord> &render)
 {
-    Written<TokenRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<TokenRecord>(*m_backend, m, render, [&](Connection &c) {
         try {
             c.execute("INSERT INTO tokens (id, tenant, role, secret_hash, label, created_utc, expires_utc, revoked_utc, "
                       "created_by) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
@@ -1112,10 +1076,8 @@ Written<TokenRecord> Store::create_token(const TokenRecord &token, const Mutatio
         }
         insert_audit(c, m, "token.create", token.id,
                      json{{"tenant", token.tenant}, {"role", to_string(token.role)}, {"label", token.label}}.dump(-1, ' ', false, json::error_handler_t::replace));
-        out.value = *load_token(c, token.id);
-        idem_store(c, m, render, out.value);
+        return *load_token(c, token.id);
     });
-    return out;
 }
 
 std::optional<TokenRecord> Store::find_token(const std::string &id)
@@ -1136,24 +1098,15 @@ std::vector<TokenRecord> Store::list_tokens()
 
 Written<TokenRecord> Store::revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render)
 {
-    Written<TokenRecord> out;
-    m_backend->write([&](Connection &c) {
-        if (m.idempotency) {
-            if (auto replay = idem_lookup(c, *m.idempotency)) {
-                out.replay = std::move(replay);
-                return;
-            }
-        }
+    return write_idempotent<TokenRecord>(*m_backend, m, render, [&](Connection &c) {
         const auto n = c.execute("UPDATE tokens SET revoked_utc = COALESCE(revoked_utc, ?) WHERE id = ?",
                                  {Param{iso(m.time)}, Param{id}});
         if (n == 0) {
             throw Error(ErrorCode::not_found, fmt::format("no token '{}'", id), ErrorContext{"", 0, "id", id});
         }
         insert_audit(c, m, "token.revoke", id, "{}");
-        out.value = *load_token(c, id);
-        idem_store(c, m, render, out.value);
+        return *load_token(c, id);
     });
-    return out;
 }
 
 // --- audit and idempotency

@@ -62,6 +62,10 @@ struct Opportunities {
     std::vector<std::string> skipped_satellites; ///< satellites dropped because SGP4 failed in the interval
 };
 
+/// "left", "right", "both" and "ascending", "descending", "any": the names used in JSON.
+const char *look_side_name(geometry::LookSide side) noexcept;
+const char *pass_direction_name(geometry::PassDirection direction) noexcept;
+
 /// The points a request is searched at: its target, or for an AOI a representative interior point (the
 /// bounding-box centre when inside, else the first vertex) followed by up to 8 of its outer vertices.
 std::vector<geometry::Target> sample_points(const mission::Request &request);
