@@ -3,6 +3,7 @@
 #include "vantage/store/store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -132,15 +133,22 @@ std::int64_t to_int(const std::optional<std::string> &col)
     }
 }
 
+/// SQLite: the WAL is rewound past this many frames (4 KiB pages: 64 MiB) and truncated back to this size.
+constexpr std::int64_t max_wal_frames = 16384;
+constexpr std::int64_t max_wal_bytes = 64LL << 20;
+
 /// Connections, the writer thread (group commit) and the reader pool.
 class Backend {
 public:
     Backend(std::unique_ptr<ConnectionFactory> factory, const StoreOptions &options, std::string name)
         : m_factory(std::move(factory)), m_options(options), m_name(std::move(name))
     {
-        m_writer_conn = m_factory->connect(true);
+        m_writer_conn = writer_connection();
         migrate(*m_writer_conn);
         m_writer = std::thread([this] { writer_loop(); });
+        if (dialect() == Dialect::sqlite) {
+            m_checkpointer = std::thread([this] { checkpoint_loop(); });
+        }
     }
     ~Backend()
     {
@@ -149,7 +157,11 @@ public:
             m_stop = true;
         }
         m_cv.notify_all();
+        m_cv_checkpoint.notify_all();
         m_writer.join();
+        if (m_checkpointer.joinable()) {
+            m_checkpointer.join();
+        }
     }
 
     Dialect dialect() const noexcept { return m_factory->dialect(); }
@@ -223,7 +235,7 @@ private:
         std::vector<std::exception_ptr> errors(batch.size());
         try {
             if (!m_writer_conn) {
-                m_writer_conn = m_factory->connect(true);
+                m_writer_conn = writer_connection();
             }
             Connection &c = *m_writer_conn;
             c.exec(dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -274,6 +286,55 @@ private:
         }
     }
 
+    std::unique_ptr<Connection> writer_connection()
+    {
+        auto c = m_factory->connect(true);
+        if (dialect() == Dialect::sqlite) {
+            // NOTE: checkpoints (copying the WAL into the database file, with its fsyncs) run on their own thread
+            // (checkpoint_loop), not inside the writer's COMMIT, where they stalled every waiting submission.
+            c->exec("PRAGMA wal_autocheckpoint = 0");
+            c->exec(fmt::format("PRAGMA journal_size_limit = {}", max_wal_bytes));
+        }
+        return c;
+    }
+
+    /// SQLite: a PASSIVE checkpoint every 200 ms (it never blocks the writer or the readers); a TRUNCATE one
+    /// at the end so the WAL file does not outlive the store.
+    void checkpoint_loop()
+    {
+        std::unique_ptr<Connection> c;
+        for (;;) {
+            {
+                std::unique_lock lock(m_mutex);
+                if (m_cv_checkpoint.wait_for(lock, std::chrono::milliseconds(200), [&] { return m_stop; })) {
+                    break;
+                }
+            }
+            try {
+                if (!c) {
+                    c = m_factory->connect(true);
+                }
+                // (busy, frames in the WAL, frames checkpointed). Under a steady stream of writes and reads the
+                // WAL is never rewound (a reader always holds a snapshot inside it), so past max_wal_frames a
+                // RESTART checkpoint waits for the readers to move to the database file (the writer pauses
+                // meanwhile) and the next transaction starts the WAL again from the top (journal_size_limit
+                // then truncates the file).
+                const auto rows = c->query("PRAGMA wal_checkpoint(PASSIVE)", {});
+                if (!rows.empty() && rows[0].size() == 3 && to_int(rows[0][1]) > max_wal_frames) {
+                    c->exec("PRAGMA wal_checkpoint(RESTART)");
+                }
+            } catch (const std::exception &) {
+                c.reset(); // e.g. the file is locked by another process: try again next time
+            }
+        }
+        try {
+            if (c) {
+                c->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        } catch (const std::exception &) {
+        }
+    }
+
     std::unique_ptr<Connection> acquire()
     {
         std::unique_lock lock(m_pool_mutex);
@@ -319,6 +380,8 @@ private:
     std::deque<Job *> m_queue;
     bool m_stop = false;
     std::thread m_writer;
+    std::condition_variable m_cv_checkpoint;
+    std::thread m_checkpointer;
 
     std::mutex m_pool_mutex;
     std::condition_variable m_pool_cv;
