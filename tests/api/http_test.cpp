@@ -326,11 +326,18 @@ TEST_F(HttpConcurrencyProperty, ParallelSubmissionsAreNeitherLostNorDuplicated)
     std::mutex ids_mutex;
     std::vector<std::string> ids;
     for (int t = 0; t < threads; ++t) {
-        pool.emplace_back([&] {
+        pool.emplace_back([&, t] {
             auto c = client();
             c.set_keep_alive(true);
             for (int i = 0; i < per_thread; ++i) {
-                const auto r = c.Post("/api/v1/requests", bearer(fr_requester), ServiceFixture::toulouse(), "application/json");
+                // As a careful client does: one Idempotency-Key per submission, resent when the connection fails
+                // (a keep-alive connection the server closed), so a retry can never make a second request.
+                httplib::Headers h = bearer(fr_requester);
+                h.emplace("Idempotency-Key", fmt::format("c{}-{}", t, i));
+                auto r = c.Post("/api/v1/requests", h, ServiceFixture::toulouse(), "application/json");
+                for (int attempt = 1; attempt < 5 && !r; ++attempt) {
+                    r = c.Post("/api/v1/requests", h, ServiceFixture::toulouse(), "application/json");
+                }
                 if (r && r->status == 201) {
                     ++created;
                     std::lock_guard lock(ids_mutex);
