@@ -30,6 +30,17 @@ else()
   message(STATUS "MPI not found: vantage coverage runs in one process (install libopenmpi-dev openmpi-bin for mpirun)")
 endif()
 
+# The service (store + api + `vantage serve`): SQLite (embedded default), libpq (PostgreSQL behind the same
+# store interface), libsodium (token hashing), cpp-httplib (Debian builds it with OpenSSL, zlib and brotli;
+# its pkg-config Cflags define CPPHTTPLIB_OPENSSL_SUPPORT, so its header needs OpenSSL's).
+if(VANTAGE_BUILD_SERVER)
+  find_package(SQLite3 3.40 REQUIRED)
+  pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=15)
+  pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+  find_package(OpenSSL 3 REQUIRED)
+endif()
+
 if(VANTAGE_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED CONFIG)
 endif()

@@ -10,11 +10,12 @@ build="$root/build-fuzz"
 jobs="${FUZZ_BUILD_JOBS:-2}"
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DVANTAGE_BUILD_FUZZ=ON -DVANTAGE_BUILD_TESTS=OFF -DVANTAGE_BUILD_PYTHON=OFF -DVANTAGE_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j"$jobs" --target tle_fuzz omm_fuzz
+  -DVANTAGE_BUILD_FUZZ=ON -DVANTAGE_BUILD_TESTS=OFF -DVANTAGE_BUILD_PYTHON=OFF -DVANTAGE_BUILD_BENCH=OFF \
+  -DVANTAGE_BUILD_SERVER=OFF >/dev/null
+cmake --build "$build" -j"$jobs" --target tle_fuzz omm_fuzz request_json_fuzz
 
 status=0
-for name in tle omm; do
+for name in tle omm request_json; do
   corpus="$build/corpus/$name"
   mkdir -p "$corpus" "$build/artifacts/$name"
   cp -n "$root/fuzz/corpus/$name/"* "$corpus/" 2>/dev/null || true

@@ -19,5 +19,9 @@ Runner add_access(CLI::App &app);
 Runner add_spot5(CLI::App &app);
 Runner add_coverage(CLI::App &app);
 Runner add_design(CLI::App &app);
+#ifdef VANTAGE_WITH_SERVER
+Runner add_serve(CLI::App &app);
+Runner add_admin(CLI::App &app);
+#endif
 
 } // namespace vantage::cli

@@ -30,6 +30,10 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_spot5);
     reg(&vantage::cli::add_coverage);
     reg(&vantage::cli::add_design);
+#ifdef VANTAGE_WITH_SERVER
+    reg(&vantage::cli::add_serve);
+    reg(&vantage::cli::add_admin);
+#endif
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

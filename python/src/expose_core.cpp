@@ -8,7 +8,7 @@ void expose_core(py::module_ &m)
 {
     register_errors(m);
     py::list codes;
-    for (int c = 0; c <= static_cast<int>(ErrorCode::internal); ++c) {
+    for (int c = 0; c <= static_cast<int>(ErrorCode::conflict); ++c) {
         codes.append(std::string(to_string(static_cast<ErrorCode>(c))));
     }
     m.attr("ERROR_CODES") = py::tuple(codes);

@@ -28,6 +28,9 @@ std::string_view to_string(ErrorCode code) noexcept
     case ErrorCode::sgp4_suborbital: return "sgp4_suborbital";
     case ErrorCode::sgp4_decayed: return "sgp4_decayed";
     case ErrorCode::internal: return "internal";
+    case ErrorCode::storage: return "storage";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::conflict: return "conflict";
     }
     return "unknown";
 }

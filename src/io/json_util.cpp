@@ -26,8 +26,17 @@ void JsonWhere::fail(ErrorCode code, const std::string &message, const std::stri
 
 nlohmann::json parse_json(std::string_view text, const std::string &source_name)
 {
+    // NOTE: nesting is limited before a value is built: nlohmann parses deep nesting iteratively, but dumping
+    // or copying it recurses, and 100000 nested arrays overflowed a server thread's stack.
+    const nlohmann::json::parser_callback_t depth_guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json &) {
+        if (depth > max_json_depth) {
+            throw ParseError(ErrorCode::syntax, fmt::format("JSON nested deeper than {} levels", max_json_depth),
+                             ErrorContext{source_name, 0, "", ""});
+        }
+        return true;
+    };
     try {
-        return nlohmann::json::parse(text.begin(), text.end());
+        return nlohmann::json::parse(text.begin(), text.end(), depth_guard);
     } catch (const nlohmann::json::parse_error &e) {
         // e.byte is the 1-based byte offset of the error; count the lines up to it.
         const std::size_t upto = std::min<std::size_t>(e.byte, text.size());
@@ -37,6 +46,20 @@ nlohmann::json parse_json(std::string_view text, const std::string &source_name)
             what = what.substr(p);
         }
         throw ParseError(ErrorCode::syntax, fmt::format("JSON: {}", what), ErrorContext{source_name, line, "", ""});
+    } catch (const nlohmann::json::out_of_range &e) {
+        // A number beyond double range ("number overflow parsing '1e999'"): no offset is given, so the line is
+        // that of the first occurrence of the number's text.
+        std::string what = e.what();
+        std::string number;
+        if (const auto q1 = what.find('\''), q2 = what.rfind('\''); q1 != std::string::npos && q2 > q1) {
+            number = what.substr(q1 + 1, q2 - q1 - 1);
+        }
+        int line = 0;
+        if (const auto at = number.empty() ? std::string_view::npos : text.find(number); at != std::string_view::npos) {
+            line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+        }
+        throw ParseError(ErrorCode::invalid_number, fmt::format("JSON: number '{}' is out of range", number),
+                         ErrorContext{source_name, line, "", number});
     }
 }
 

@@ -28,6 +28,9 @@ struct JsonWhere {
 };
 
 /// Parses JSON text. @throws ParseError(syntax) with the line of the error.
+/// Deepest nesting of objects/arrays accepted (a MultiPolygon AOI needs 5).
+inline constexpr int max_json_depth = 64;
+
 nlohmann::json parse_json(std::string_view text, const std::string &source_name);
 
 /// Short text of a JSON value for error messages.

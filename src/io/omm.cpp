@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "json_util.hpp"
 #include "text_util.hpp"
 
 // CCSDS 502.0-B-3 (Orbit Data Messages), OMM with MEAN_ELEMENT_THEORY = SGP4: KVN (section 6),
@@ -501,8 +502,22 @@ std::vector<RawRecord> collect_json(std::string_view text, const std::string &so
     std::vector<RawRecord> recs;
     const LineIndex li(text);
     nlohmann::json doc;
+    // NOTE: nesting is limited while parsing (json_util.hpp): a deeply nested document overflowed the stack when
+    // its values were dumped into diagnostics.
+    struct TooDeep {};
+    const nlohmann::json::parser_callback_t depth_guard = [](int depth, nlohmann::json::parse_event_t, nlohmann::json &) {
+        if (depth > detail::max_json_depth) {
+            throw TooDeep{};
+        }
+        return true;
+    };
     try {
-        doc = nlohmann::json::parse(text.begin(), text.end());
+        doc = nlohmann::json::parse(text.begin(), text.end(), depth_guard);
+    } catch (const TooDeep &) {
+        out.rejected.push_back(make_diag(ErrorCode::syntax,
+                                         fmt::format("JSON nested deeper than {} levels", detail::max_json_depth), source,
+                                         1, "", ""));
+        return recs;
     } catch (const nlohmann::json::parse_error &e) {
         out.rejected.push_back(make_diag(ErrorCode::syntax, fmt::format("JSON: {}", e.what()), source,
                                          li.line_of(e.byte > 0 ? e.byte - 1 : 0), "", ""));

@@ -97,7 +97,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
             }
             return t[k];
         };
-        geometry::Target target;
+        geometry::Target target{}; // value-initialised: alt_m is optional (0 m)
         target.location.lat_deg = json_number_in(tneed("lat_deg"), tw.child("lat_deg"), -90.0, 90.0);
         target.location.lon_deg = json_number_in(tneed("lon_deg"), tw.child("lon_deg"), -180.0, 360.0);
         if (t.contains("alt_m") && !t["alt_m"].is_null()) {

@@ -80,8 +80,9 @@ UtcSplit utc_split(std::int64_t s, double f)
             continue;
         }
         const Split next = tai_at_day_start(mjd + 1);
-        const double len = static_cast<double>(next.whole - start.whole) + (next.frac - start.frac);
-        if (static_cast<double>(w) + fr >= len) {
+        // NOTE: compared as (whole difference) + (fraction difference): w + fr itself rounds up to the day's
+        // length for instants a few picoseconds before 0h UTC, and the search then oscillated between two days.
+        if (static_cast<double>(w - (next.whole - start.whole)) + (fr - (next.frac - start.frac)) >= 0.0) {
             ++mjd;
             continue;
         }

@@ -305,3 +305,16 @@ TEST(OmmProperty, OmmAndTleOfTheSameElementSetAgreeToTleRounding)
         EXPECT_EQ(t.element_set_no, el.element_set_no);
     }
 }
+
+TEST(OmmRegression, DeeplyNestedJsonIsRejectedNotACrash)
+{
+    // 100000 nested arrays parsed, then overflowed the stack when dumped into a diagnostic (found by the HTTP
+    // adversarial suite on POST /api/v1/elements). Nesting deeper than 64 levels is now a syntax rejection.
+    for (const std::string &deep : {std::string(100000, '[') + std::string(100000, ']'), std::string(70, '[') + std::string(70, ']')}) {
+        const auto r = vantage::io::parse_omm_text(deep, "deep.json");
+        EXPECT_TRUE(r.items.empty());
+        ASSERT_EQ(r.rejected.size(), 1u);
+        EXPECT_EQ(r.rejected[0].code, vantage::ErrorCode::syntax);
+        EXPECT_EQ(r.rejected[0].context.source, "deep.json");
+    }
+}

@@ -108,3 +108,18 @@ TEST(InstantParseErrors, RejectsNonDates)
         }
     }
 }
+
+TEST(InstantRegression, PicosecondsBeforeUtcMidnightStayInTheirDay)
+{
+    // 2025-10-04T00:00:00Z minus 2.9e-12 s (an instant the access engine reached by adding durations): the UTC
+    // day search oscillated between Oct 3 and Oct 4 ("did not converge") because w + fr rounded up to 86400 s.
+    const auto midnight = Instant::parse_iso8601("2025-10-04T00:00:00Z");
+    const auto t = Instant::from_tai_seconds(midnight.tai_whole_s() - 1, 0.99999999999711697);
+    EXPECT_EQ(t.tai_minus_utc_s(), 37.0);
+    const auto c = t.to_utc();
+    EXPECT_EQ(c.day, 3);
+    EXPECT_EQ(c.hour, 23);
+    EXPECT_EQ(c.minute, 59);
+    EXPECT_LT(c.second, 60.0);
+    EXPECT_EQ(t.to_iso8601_utc(6), "2025-10-04T00:00:00.000000Z"); // rounding to microseconds carries
+}

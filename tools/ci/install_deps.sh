@@ -28,6 +28,12 @@ PKGS=(
   # coverage: MPI ranks (`mpirun -np N vantage coverage`), SciPy for the coverage reference grid, pandas for
   # CoverageResult.to_dataframe in the Python tests
   libopenmpi-dev openmpi-bin python3-scipy python3-pandas
+  # the service (issue 7): store (SQLite; PostgreSQL client library, and the server with pg_virtualenv for the
+  # PostgreSQL store suite), token hashing, HTTP (Debian's cpp-httplib is built with OpenSSL, zlib, brotli)
+  libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-common libsodium-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
+  # the web map's end-to-end test (headless Chromium driven by playwright-core) and the HTTP benchmark
+  chromium wrk
 )
 
 # Only hit the network when something is missing, so a second run is fast and offline-safe.
@@ -44,3 +50,12 @@ if [ "${#missing[@]}" -gt 0 ]; then
 else
   echo "install_deps: all ${#PKGS[@]} packages already installed"
 fi
+
+# Node.js for the web map (web/: npm ci, build, e2e). A machine that has one keeps it (Node 20 here; never
+# install Debian's npm over an existing Node.js); a fresh Debian 12 gets its own nodejs 18 + npm.
+if ! command -v node >/dev/null 2>&1; then
+  echo "install_deps: installing nodejs npm (Debian)"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+echo "install_deps: node $(node --version), npm $(npm --version 2>/dev/null || echo missing)"

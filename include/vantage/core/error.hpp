@@ -37,6 +37,10 @@ enum class ErrorCode {
     sgp4_suborbital,             ///< SGP4 error 5: epoch elements are sub-orbital (obsolete in Vallado 2006)
     sgp4_decayed,                ///< SGP4 error 6: satellite has decayed (radius < 1 ER)
     internal,            ///< a broken internal invariant; always a bug
+    // --- persistence and service (store, api) ---
+    storage,             ///< the database could not be opened, read or written (disk, lock, server down)
+    not_found,           ///< a stored object (request, acquisition, token) with that id does not exist
+    conflict,            ///< the object's current state forbids the operation (cancel after acquisition, reused key)
 };
 
 /// Stable lower-case name of a code (e.g. "checksum"), used in JSON and on the CLI.

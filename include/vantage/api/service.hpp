@@ -1,0 +1,163 @@
+#pragma once
+/// @file
+/// The tasking service without HTTP: every API operation as a method that takes the authenticated caller and
+/// the request body, and returns the status and JSON body to send (or throws ApiError). The HTTP layer
+/// (server.hpp) only routes, reads headers and writes responses, so the rules below are tested here once.
+///
+/// Rules (docs/api.md):
+/// - roles: requester < operator < admin, each including the rights before it. Requesters see and change
+///   only their own nation's requests and plan products: another nation's id answers 404, exactly as an id
+///   that does not exist. Operators and admins see every nation (they run the shared constellation);
+///   operators plan, report outcomes and upload element sets; admins also manage tokens and read the audit log.
+/// - a submitted request is stored SUBMITTED (durable before the 201 answer); a background worker then
+///   searches its opportunities with the access engine and moves it to FEASIBLE or INFEASIBLE.
+/// - POST operations accept an Idempotency-Key: a retry with the same key and body returns the first response.
+/// - simulation mode: a planned acquisition whose end has passed becomes succeeded, and one whose
+///   delivered_utc has passed becomes delivered (ACQUIRED / DELIVERED follow).
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vantage/api/auth.hpp"
+#include "vantage/api/fleet.hpp"
+#include "vantage/api/planner.hpp"
+#include "vantage/core/error.hpp"
+#include "vantage/store/store.hpp"
+
+namespace vantage::api {
+
+/// An error answered as HTTP `status` with the JSON body `{code, message, field}` (+ `source`, `line` for
+/// uploaded files, + `errors` when several records were refused).
+class ApiError : public std::runtime_error {
+public:
+    ApiError(int status, std::string code, const std::string &message, std::string field = {})
+        : std::runtime_error(message), m_status(status), m_code(std::move(code)), m_field(std::move(field))
+    {
+    }
+    int status() const noexcept { return m_status; }
+    const std::string &code() const noexcept { return m_code; }
+    const std::string &field() const noexcept { return m_field; }
+    std::string source;
+    int line = 0;
+    std::string errors_json; ///< JSON array of every refused record, when there were several
+    /// The JSON body.
+    std::string body() const;
+
+private:
+    int m_status;
+    std::string m_code;
+    std::string m_field;
+};
+
+/// The API error for a Vantage error (HTTP status from its code: 400 bad input, 404 not_found, 409 duplicate or
+/// conflict, 422 physics (SGP4) or idempotency mismatch, 503 storage, 500 internal).
+ApiError to_api_error(const Error &e);
+
+/// An answer: status, body (JSON unless content_type says otherwise) and extra headers.
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Query parameters (`?limit=10&cursor=...`), already URL-decoded.
+using Query = std::multimap<std::string, std::string>;
+
+/// Service settings.
+struct ServiceOptions {
+    std::function<time::Instant()> clock;   ///< the service's "now" (default: the system clock)
+    bool simulate = false;                  ///< acquisitions succeed when their time passes (see above)
+    bool background = true;                 ///< run the feasibility worker and the simulation ticker threads
+    double tick_s = 1.0;                    ///< background poll period (s, > 0)
+    double plan_horizon_h = 48.0;           ///< default planning horizon (h, > 0)
+    SearchLimits feasibility;               ///< limits of a feasibility search
+    std::size_t max_request_body_bytes = 1 << 20;   ///< requests, feasibility, plan, outcome bodies
+    std::size_t max_elements_body_bytes = 16 << 20; ///< element-set uploads
+    std::string version = "0.1.0";
+};
+
+/// The system clock as a UTC instant.
+time::Instant system_now();
+
+/// The service.
+class Service {
+public:
+    /// @param fleet satellites (with sensors), stations and EOP; the store's latest element sets are applied on top
+    Service(store::Store &store, Fleet fleet, std::unique_ptr<Planner> planner, ServiceOptions options = {});
+    ~Service();
+    Service(const Service &) = delete;
+    Service &operator=(const Service &) = delete;
+
+    /// Checks an Authorization header; throws ApiError(401, "unauthorized").
+    Principal authenticate(std::string_view authorization);
+    time::Instant now() const;
+
+    // --- operations (docs/api.md); `idempotency_key` is the Idempotency-Key header, if any
+    Response health();
+    Response whoami(const Principal &p);
+    Response submit_request(const Principal &p, std::string_view body, const std::optional<std::string> &idempotency_key);
+    Response list_requests(const Principal &p, const Query &q);
+    Response get_request(const Principal &p, const std::string &id);
+    Response cancel_request(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
+    Response feasibility(const Principal &p, std::string_view body);
+    Response plan(const Principal &p, std::string_view body, const std::optional<std::string> &idempotency_key);
+    Response get_plan(const Principal &p);
+    Response get_plan_czml(const Principal &p);
+    Response record_outcome(const Principal &p, const std::string &acquisition_id, std::string_view body,
+                            const std::optional<std::string> &idempotency_key);
+    Response upload_elements(const Principal &p, std::string_view body, const Query &q,
+                             const std::optional<std::string> &idempotency_key);
+    Response list_satellites(const Principal &p);
+    Response list_stations(const Principal &p);
+    Response create_token(const Principal &p, std::string_view body, const std::optional<std::string> &idempotency_key);
+    Response list_tokens(const Principal &p);
+    Response revoke_token(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
+    Response list_audit(const Principal &p, const Query &q);
+
+    // --- background work (run by the service's threads; callable directly, e.g. in tests)
+    /// Feasibility of every SUBMITTED request; returns how many changed status.
+    std::size_t process_pending();
+    /// Simulation step (only with `simulate`): acquisitions whose time has passed; returns how many changed.
+    std::size_t simulate_tick();
+
+    const ServiceOptions &options() const noexcept { return m_options; }
+    std::shared_ptr<const Fleet> fleet() const;
+
+private:
+    void background_loop();
+    void wake_worker();
+    std::shared_ptr<const Fleet> fleet_with_elements(Fleet base);
+    void require(const Principal &p, store::Role role, const char *what) const;
+    std::optional<store::RequestRecord> visible_request(const Principal &p, const std::string &id);
+    store::Mutation mutation(const Principal &p, const std::optional<std::string> &key, const std::string &operation,
+                             std::string_view body) const;
+    std::optional<Response> replay_if_known(const store::Mutation &m);
+    void check_body_size(std::string_view body, std::size_t limit) const;
+
+    store::Store &m_store;
+    std::unique_ptr<Planner> m_planner;
+    ServiceOptions m_options;
+
+    mutable std::mutex m_fleet_mutex;
+    std::shared_ptr<const Fleet> m_fleet;
+    std::mutex m_plan_mutex;    ///< one planning run at a time
+    std::mutex m_pending_mutex; ///< one feasibility pass at a time
+
+    std::mutex m_worker_mutex;
+    std::condition_variable m_worker_cv;
+    bool m_worker_wake = false;
+    bool m_stop = false;
+    std::thread m_worker;
+};
+
+} // namespace vantage::api

@@ -1,0 +1,249 @@
+// Imaging opportunities of one request: the request's limits applied to each satellite's sensor, one access
+// search per occurrence window (access::find_target_access), windows shorter than the imaging duration dropped.
+#include "vantage/api/fleet.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "vantage/core/error.hpp"
+
+namespace vantage::api {
+
+namespace {
+
+constexpr std::size_t max_aoi_vertices = 8;
+
+} // namespace
+
+const char *look_side_name(geometry::LookSide s) noexcept
+{
+    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
+}
+
+const char *pass_direction_name(geometry::PassDirection d) noexcept
+{
+    return d == geometry::PassDirection::ascending ? "ascending"
+           : d == geometry::PassDirection::descending ? "descending"
+                                                      : "any";
+}
+
+std::vector<geometry::Target> sample_points(const mission::Request &r)
+{
+    std::vector<geometry::Target> out;
+    if (r.point) {
+        geometry::Target t = *r.point;
+        t.id = r.id;
+        out.push_back(t);
+        return out;
+    }
+    if (!r.polygon || r.polygon->parts.empty() || r.polygon->parts[0].outer.empty()) {
+        return out;
+    }
+    const auto box = geometry::bounding_box(*r.polygon);
+    double lat = 0.5 * (box.lat_min_deg + box.lat_max_deg);
+    double lon = 0.5 * (box.lon_min_deg + box.lon_max_deg);
+    if (box.lon_max_deg < box.lon_min_deg) { // the box crosses the antimeridian
+        lon = 0.5 * (box.lon_min_deg + box.lon_max_deg + 360.0);
+        if (lon > 180.0) {
+            lon -= 360.0;
+        }
+    }
+    if (!geometry::contains(*r.polygon, lat, lon)) {
+        lat = r.polygon->parts[0].outer[0].lat_deg;
+        lon = r.polygon->parts[0].outer[0].lon_deg;
+    }
+    out.push_back(geometry::Target{r.id + "#0", frames::Geodetic{lat, lon, 0.0}});
+    const auto &ring = r.polygon->parts[0].outer;
+    const std::size_t step = std::max<std::size_t>(1, (ring.size() + max_aoi_vertices - 1) / max_aoi_vertices);
+    for (std::size_t i = 0; i < ring.size() && out.size() <= max_aoi_vertices; i += step) {
+        out.push_back(geometry::Target{fmt::format("{}#{}", r.id, out.size()),
+                                       frames::Geodetic{ring[i].lat_deg, ring[i].lon_deg, 0.0}});
+    }
+    return out;
+}
+
+std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
+{
+    using geometry::LookSide;
+    using geometry::PassDirection;
+    using geometry::SensorType;
+    if ((r.sensor == mission::SensorKind::optical && sensor.type != SensorType::optical)
+        || (r.sensor == mission::SensorKind::sar && sensor.type != SensorType::sar)) {
+        return std::nullopt;
+    }
+    geometry::Sensor s = sensor;
+    if (r.max_off_nadir_deg && s.max_off_nadir_deg) { // agile: the field of regard shrinks
+        s.max_off_nadir_deg = std::min(*s.max_off_nadir_deg, *r.max_off_nadir_deg);
+    }
+    if (s.type == SensorType::sar) {
+        if (r.incidence_min_deg) {
+            s.incidence_min_deg = std::max(s.incidence_min_deg.value_or(0.0), *r.incidence_min_deg);
+        }
+        if (r.incidence_max_deg) {
+            s.incidence_max_deg = std::min(s.incidence_max_deg.value_or(90.0), *r.incidence_max_deg);
+        }
+        if (s.incidence_min_deg && s.incidence_max_deg && *s.incidence_min_deg >= *s.incidence_max_deg) {
+            return std::nullopt;
+        }
+    } else if (r.min_sun_elevation_deg) {
+        s.min_sun_elevation_deg = std::max(s.min_sun_elevation_deg.value_or(-90.0), *r.min_sun_elevation_deg);
+    }
+    if (r.look_side != LookSide::both) {
+        if (s.look_side != LookSide::both && s.look_side != r.look_side) {
+            return std::nullopt;
+        }
+        s.look_side = r.look_side;
+    }
+    if (r.pass_direction != PassDirection::any) {
+        if (s.pass_direction != PassDirection::any && s.pass_direction != r.pass_direction) {
+            return std::nullopt;
+        }
+        s.pass_direction = r.pass_direction;
+    }
+    return s;
+}
+
+Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, const time::Instant &now,
+                                 const SearchLimits &limits)
+{
+    Opportunities out;
+    const auto occ = mission::occurrences(r);
+    out.occurrences_total = static_cast<int>(occ.size());
+    const auto points = sample_points(r);
+
+    // The satellites that can serve the request, with the request's limits applied to their sensors.
+    std::vector<access::Satellite> sats;
+    std::vector<std::size_t> fleet_index;
+    for (std::size_t i = 0; i < fleet.satellites.size(); ++i) {
+        const auto &sat = fleet.satellites[i];
+        if (sat.propagator.init_status() != orbits::Sgp4Status::ok) {
+            continue;
+        }
+        if (auto s = restricted_sensor(sat.sensor, r)) {
+            sats.push_back(access::Satellite{sat.propagator, sat.name, *s});
+            fleet_index.push_back(i);
+        }
+    }
+    if (fleet.satellites.empty()) {
+        out.reason = "the fleet has no satellites";
+        return out;
+    }
+    if (sats.empty()) {
+        out.reason = "no satellite of the fleet has a sensor that meets the request's constraints";
+        return out;
+    }
+    if (points.empty()) {
+        out.reason = "the request has no target";
+        return out;
+    }
+    int ended = 0;
+    int too_short = 0;
+    for (const auto &o : occ) {
+        if (o.end <= now) {
+            ++ended;
+            continue;
+        }
+        if (limits.horizon_end && o.start >= *limits.horizon_end) {
+            break;
+        }
+        if (out.occurrences_searched >= limits.max_occurrences) {
+            out.truncated = true;
+            break;
+        }
+        ++out.occurrences_searched;
+        const time::Instant start = std::max(o.start, now);
+        time::Instant stop = o.end;
+        if (limits.horizon_end && *limits.horizon_end < stop) {
+            stop = *limits.horizon_end;
+        }
+        if ((stop - start).seconds() < r.duration_s) {
+            ++too_short;
+            continue;
+        }
+        std::vector<access::TargetAccess> found;
+        for (;;) {
+            try {
+                found = access::find_target_access(sats, points, start, stop, fleet.eop, fleet.search);
+                break;
+            } catch (const DomainError &e) {
+                // NOTE: one satellite whose SGP4 fails in the interval (decay) must not hide the others.
+                const auto it = std::find_if(sats.begin(), sats.end(), [&](const access::Satellite &s) {
+                    return e.context().field == "norad_id"
+                           && std::to_string(s.propagator.elements().norad_id) == e.context().value;
+                });
+                if (it == sats.end()) {
+                    throw;
+                }
+                out.skipped_satellites.push_back(fmt::format("{} ({})", it->name, e.message()));
+                fleet_index.erase(fleet_index.begin() + (it - sats.begin()));
+                sats.erase(it);
+                if (sats.empty()) {
+                    out.reason = "SGP4 failed for every satellite that could serve the request";
+                    return out;
+                }
+            }
+        }
+        std::vector<Opportunity> here;
+        for (const auto &a : found) {
+            const auto &w = a.window;
+            if ((w.end - w.start).seconds() < r.duration_s) {
+                continue;
+            }
+            const auto &sat = sats[a.satellite];
+            const auto &fleet_sat = fleet.satellites[fleet_index[a.satellite]];
+            if (r.max_off_nadir_deg && !fleet_sat.sensor.max_off_nadir_deg && w.min_off_nadir_deg > *r.max_off_nadir_deg) {
+                continue; // fixed swath: the request's off-nadir limit filters the windows
+            }
+            Opportunity op;
+            op.occurrence = o.index;
+            op.satellite = fleet_index[a.satellite];
+            op.satellite_name = sat.name;
+            op.norad_id = sat.propagator.elements().norad_id;
+            op.sensor = sat.sensor.name;
+            op.point = a.target;
+            op.lat_deg = points[a.target].location.lat_deg;
+            op.lon_deg = points[a.target].location.lon_deg;
+            op.window = w;
+            here.push_back(std::move(op));
+        }
+        std::sort(here.begin(), here.end(), [](const Opportunity &a, const Opportunity &b) {
+            return a.window.start < b.window.start;
+        });
+        if (!here.empty()) {
+            out.occurrences_feasible.push_back(o.index);
+        }
+        for (auto &op : here) {
+            if (out.items.size() >= limits.max_opportunities) {
+                out.truncated = true;
+                break;
+            }
+            out.items.push_back(std::move(op));
+        }
+        if (limits.stop_at_first_feasible && !here.empty()) {
+            break;
+        }
+        if (out.items.size() >= limits.max_opportunities) {
+            break;
+        }
+    }
+    out.feasible = !out.occurrences_feasible.empty();
+    if (!out.feasible) {
+        if (out.occurrences_searched == 0 && ended > 0) {
+            out.reason = "every occurrence's window has already ended";
+        } else if (out.occurrences_searched == 0) {
+            out.reason = "no occurrence starts within the planning horizon";
+        } else if (too_short == out.occurrences_searched) {
+            out.reason = "the windows (after now) are shorter than duration_s";
+        } else {
+            out.reason = fmt::format("no satellite sees the target under the request's constraints in {} occurrence "
+                                     "window(s)",
+                                     out.occurrences_searched);
+        }
+    }
+    return out;
+}
+
+} // namespace vantage::api

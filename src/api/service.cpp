@@ -1,0 +1,1379 @@
+// The tasking service's operations (service.hpp), independent of HTTP.
+#include "vantage/api/service.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "czml.hpp"
+#include "vantage/core/error.hpp"
+#include "vantage/io/elements.hpp"
+#include "vantage/io/omm.hpp"
+#include "vantage/io/request_json.hpp"
+
+namespace vantage::api {
+
+namespace {
+
+// NOTE: every dump() here replaces invalid UTF-8 (U+FFFD) instead of throwing: error messages and diagnostics
+// quote what callers sent (path ids, uploaded files), which need not be UTF-8.
+using json = nlohmann::ordered_json;
+using store::AcquisitionState;
+using store::RequestStatus;
+using store::Role;
+
+constexpr int default_page = 50;
+constexpr int max_page = 500;
+
+// ------------------------------------------------------------------------------------ errors and JSON helpers
+
+/// HTTP status of a Vantage error.
+int status_of(ErrorCode c)
+{
+    switch (c) {
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::duplicate:
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::storage: return 503;
+    case ErrorCode::internal: return 500;
+    case ErrorCode::sgp4_mean_eccentricity:
+    case ErrorCode::sgp4_mean_motion:
+    case ErrorCode::sgp4_perturbed_eccentricity:
+    case ErrorCode::sgp4_semi_latus_rectum:
+    case ErrorCode::sgp4_suborbital:
+    case ErrorCode::sgp4_decayed:
+    case ErrorCode::data_out_of_range: return 422;
+    default: return 400;
+    }
+}
+
+[[noreturn]] void raise(const Error &e)
+{
+    throw to_api_error(e);
+}
+
+/// Deepest JSON nesting accepted in the service's own small bodies (plan, outcome, tokens).
+constexpr int max_body_depth = 16;
+
+json parse_json_body(std::string_view body, const char *what)
+{
+    const json::parser_callback_t depth_guard = [](int depth, json::parse_event_t, json &) {
+        if (depth > max_body_depth) {
+            throw ApiError(400, "syntax", fmt::format("the body is nested deeper than {} levels", max_body_depth));
+        }
+        return true;
+    };
+    try {
+        return json::parse(body.begin(), body.end(), depth_guard);
+    } catch (const json::exception &e) {
+        throw ApiError(400, "syntax", fmt::format("{} is not valid JSON: {}", what, e.what()));
+    }
+}
+
+/// Checks that `j` is an object with only `keys`.
+void check_keys(const json &j, std::initializer_list<const char *> keys)
+{
+    if (!j.is_object()) {
+        throw ApiError(400, "syntax", "the body must be a JSON object");
+    }
+    for (const auto &[k, v] : j.items()) {
+        if (std::none_of(keys.begin(), keys.end(), [&](const char *x) { return k == x; })) {
+            throw ApiError(400, "unknown_key", fmt::format("unknown key '{}'", k), k);
+        }
+    }
+}
+
+std::string iso(const time::Instant &t)
+{
+    return t.to_iso8601_utc(6);
+}
+
+json opt_iso(const std::optional<time::Instant> &t)
+{
+    return t ? json(iso(*t)) : json(nullptr);
+}
+
+std::string encode_cursor(std::int64_t seq)
+{
+    return fmt::format("s{}", seq);
+}
+
+std::int64_t decode_cursor(const Query &q)
+{
+    const auto it = q.find("cursor");
+    if (it == q.end() || it->second.empty()) {
+        return 0;
+    }
+    const std::string &c = it->second;
+    bool ok = c.size() >= 2 && c.size() <= 20 && c[0] == 's'
+              && std::all_of(c.begin() + 1, c.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!ok) {
+        throw ApiError(400, "syntax", "cursor must be a next_cursor value returned by this API", "cursor");
+    }
+    return std::stoll(c.substr(1));
+}
+
+int decode_limit(const Query &q)
+{
+    const auto it = q.find("limit");
+    if (it == q.end()) {
+        return default_page;
+    }
+    const std::string &s = it->second;
+    const bool digits = !s.empty() && s.size() <= 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const int v = digits ? std::stoi(s) : -1;
+    if (v < 1 || v > max_page) {
+        throw ApiError(400, "out_of_range", fmt::format("limit must be an integer in [1, {}]", max_page), "limit");
+    }
+    return v;
+}
+
+std::optional<std::string> query_value(const Query &q, const char *key)
+{
+    const auto it = q.find(key);
+    return it == q.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+json request_summary(const store::RequestRecord &r)
+{
+    json j = json::parse(io::request_to_json(r.request));
+    j["status"] = store::to_string(r.status);
+    j["created_utc"] = iso(r.created);
+    j["updated_utc"] = iso(r.updated);
+    return j;
+}
+
+json acquisition_summary(const store::AcquisitionRecord &a)
+{
+    return {{"acquisition_id", a.acquisition_id},
+            {"plan_id", a.plan_id},
+            {"occurrence", a.occurrence},
+            {"satellite", a.satellite},
+            {"norad_id", a.norad_id},
+            {"start_utc", iso(a.start)},
+            {"end_utc", iso(a.end)},
+            {"delivered_utc", opt_iso(a.delivered)},
+            {"state", store::to_string(a.state)},
+            {"outcome_utc", opt_iso(a.outcome_time)},
+            {"note", a.note}};
+}
+
+json opportunity_json(const Opportunity &o)
+{
+    const auto &w = o.window;
+    return {{"occurrence", o.occurrence},
+            {"satellite", o.satellite_name},
+            {"norad_id", o.norad_id},
+            {"sensor", o.sensor},
+            {"target_lat_deg", o.lat_deg},
+            {"target_lon_deg", o.lon_deg},
+            {"start_utc", iso(w.start)},
+            {"end_utc", iso(w.end)},
+            {"best_utc", iso(w.best)},
+            {"duration_s", w.duration_s()},
+            {"off_nadir_deg_at_best", w.min_off_nadir_deg},
+            {"incidence_deg_at_best", w.incidence_deg_at_best},
+            {"sun_elevation_deg_at_best", w.sun_elevation_deg_at_best},
+            {"elevation_deg_at_best", w.max_elevation_deg},
+            {"look_side", look_side_name(w.look_side)},
+            {"pass_direction", pass_direction_name(w.pass_direction)},
+            {"partial", w.partial}};
+}
+
+json opportunities_json(const Opportunities &o, const time::Instant &now, bool with_items)
+{
+    json j{{"feasible", o.feasible},
+           {"reason", o.reason.empty() ? json(nullptr) : json(o.reason)},
+           {"checked_utc", iso(now)},
+           {"occurrences_total", o.occurrences_total},
+           {"occurrences_searched", o.occurrences_searched},
+           {"occurrences_feasible", o.occurrences_feasible},
+           {"opportunities_found", o.items.size()},
+           {"truncated", o.truncated},
+           {"skipped_satellites", o.skipped_satellites}};
+    if (!o.items.empty()) {
+        j["first_opportunity"] = opportunity_json(o.items.front());
+    }
+    if (with_items) {
+        json items = json::array();
+        for (const auto &it : o.items) {
+            items.push_back(opportunity_json(it));
+        }
+        j["opportunities"] = std::move(items);
+    }
+    return j;
+}
+
+json sensor_json(const geometry::Sensor &s)
+{
+    json j{{"name", s.name}, {"type", s.type == geometry::SensorType::sar ? "sar" : "optical"}};
+    auto opt = [&](const char *k, const std::optional<double> &v) {
+        if (v) {
+            j[k] = *v;
+        }
+    };
+    opt("max_off_nadir_deg", s.max_off_nadir_deg);
+    opt("swath_km", s.swath_km);
+    opt("min_sun_elevation_deg", s.min_sun_elevation_deg);
+    opt("incidence_min_deg", s.incidence_min_deg);
+    opt("incidence_max_deg", s.incidence_max_deg);
+    j["look_side"] = look_side_name(s.look_side);
+    j["pass_direction"] = pass_direction_name(s.pass_direction);
+    return j;
+}
+
+json station_json(const geometry::GroundStation &s)
+{
+    return {{"name", s.name},
+            {"lat_deg", s.location.lat_deg},
+            {"lon_deg", s.location.lon_deg},
+            {"alt_m", s.location.h_km * 1000.0},
+            {"min_elevation_deg", s.min_elevation_deg},
+            {"downlink_mbit_s", s.downlink_mbit_s},
+            {"antennas", s.antennas}};
+}
+
+json token_json(const store::TokenRecord &t)
+{
+    return {{"id", t.id},
+            {"tenant", t.tenant},
+            {"role", store::to_string(t.role)},
+            {"label", t.label},
+            {"created_utc", iso(t.created)},
+            {"expires_utc", opt_iso(t.expires)},
+            {"revoked_utc", opt_iso(t.revoked)},
+            {"created_by", t.created_by}};
+}
+
+json diagnostics_json(const std::vector<Diagnostic> &ds)
+{
+    json out = json::array();
+    for (const auto &d : ds) {
+        out.push_back({{"code", to_string(d.code)},
+                       {"message", d.message},
+                       {"source", d.context.source},
+                       {"line", d.context.line},
+                       {"field", d.context.field},
+                       {"value", d.context.value}});
+    }
+    return out;
+}
+
+Response json_response(int status, const json &j)
+{
+    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json", {}};
+}
+
+Response from_stored(const store::StoredResponse &s, bool replayed)
+{
+    Response r{s.status, s.body, "application/json", {}};
+    if (replayed) {
+        r.headers.emplace_back("Idempotent-Replayed", "true");
+    }
+    return r;
+}
+
+/// "2025-10-03T10:15:30Z" (an id-safe compact form).
+std::string compact(const time::Instant &t)
+{
+    std::string s = t.to_iso8601_utc(0);
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == '-' || c == ':'; }), s.end());
+    return s;
+}
+
+/// The plan document of `doc` that a requester of `tenant` may see: its own acquisitions and unserved
+/// occurrences only, downlinks that carry its acquisitions, and metrics restricted to its nation.
+json filter_plan(const json &doc, const std::string &tenant, const std::set<std::string> &own_requests)
+{
+    json out = doc;
+    json acqs = json::array();
+    std::set<std::string> own_acq;
+    double value = 0.0;
+    std::set<std::string> served;
+    for (const auto &a : doc.value("acquisitions", json::array())) {
+        if (a.value("tenant", std::string()) == tenant) {
+            own_acq.insert(a.value("acquisition_id", std::string()));
+            if (a.contains("value") && a["value"].is_number()) {
+                value += a["value"].get<double>();
+            }
+            served.insert(a.value("request_id", std::string()));
+            acqs.push_back(a);
+        }
+    }
+    json unserved = json::array();
+    for (const auto &u : doc.value("unserved", json::array())) {
+        if (own_requests.count(u.value("request_id", std::string()))) {
+            unserved.push_back(u);
+        }
+    }
+    // A downlink is the nation's when one of its acquisitions' downlinks is that pass (same satellite, station, start).
+    std::set<std::string> own_passes;
+    for (const auto &a : acqs) {
+        for (const auto &d : a.value("downlinks", json::array())) {
+            own_passes.insert(a.value("satellite", std::string()) + "|" + d.value("station", std::string()) + "|"
+                              + d.value("start_utc", std::string()));
+        }
+    }
+    json downlinks = json::array();
+    for (const auto &d : doc.value("downlinks", json::array())) {
+        if (own_passes.count(d.value("satellite", std::string()) + "|" + d.value("station", std::string()) + "|"
+                             + d.value("start_utc", std::string()))) {
+            downlinks.push_back(d);
+        }
+    }
+    out["acquisitions"] = std::move(acqs);
+    out["unserved"] = std::move(unserved);
+    out["downlinks"] = std::move(downlinks);
+    json m = doc.value("metrics", json::object());
+    const json by_tenant = m.value("served_value_by_tenant", json::object());
+    std::set<std::string> total;
+    for (const auto &u : out["unserved"]) {
+        total.insert(u.value("request_id", std::string()));
+    }
+    total.insert(served.begin(), served.end());
+    out["metrics"] = {{"scope", "tenant"},
+                      {"tenant", tenant},
+                      {"value", value},
+                      {"value_upper_bound", nullptr},
+                      {"value_trivial_bound", nullptr},
+                      {"requests_served", served.size()},
+                      {"requests_total", total.size()},
+                      {"served_value_by_tenant", {{tenant, by_tenant.value(tenant, 0.0)}}},
+                      {"latency_p50_h", m.value("latency_p50_h", json(nullptr))},
+                      {"latency_p95_h", m.value("latency_p95_h", json(nullptr))},
+                      {"time_limit_hit", m.value("time_limit_hit", false)}};
+    return out;
+}
+
+} // namespace
+
+// ------------------------------------------------------------------------------------ ApiError, clock
+
+ApiError to_api_error(const Error &e)
+{
+    ApiError a(status_of(e.code()), std::string(to_string(e.code())), e.message(), e.context().field);
+    if (e.code() == ErrorCode::conflict && e.context().field == "Idempotency-Key") {
+        a = ApiError(422, "idempotency_mismatch", e.message(), "Idempotency-Key");
+    }
+    if (e.code() == ErrorCode::internal || e.code() == ErrorCode::storage) {
+        a = ApiError(a.status(), a.code(), e.code() == ErrorCode::storage ? "the store is unavailable" : "internal error");
+    }
+    if (e.context().line > 0) { // the error is in a file or body the caller sent: say where
+        a.source = e.context().source;
+        a.line = e.context().line;
+    }
+    return a;
+}
+
+std::string ApiError::body() const
+{
+    json j{{"code", m_code}, {"message", what()}, {"field", m_field.empty() ? json(nullptr) : json(m_field)}};
+    if (!source.empty()) {
+        j["source"] = source;
+    }
+    if (line > 0) {
+        j["line"] = line;
+    }
+    if (!errors_json.empty()) {
+        j["errors"] = json::parse(errors_json);
+    }
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+time::Instant system_now()
+{
+    const double unix_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // Unix time counts UTC days of 86400 s; 2440587.5 is the JD of 1970-01-01T00:00:00Z.
+    const double days = std::floor(unix_s / 86400.0);
+    return time::Instant::from_utc_jd(2440587.5 + days, (unix_s - days * 86400.0) / 86400.0);
+}
+
+// ------------------------------------------------------------------------------------ Service
+
+Service::Service(store::Store &store, Fleet fleet, std::unique_ptr<Planner> planner, ServiceOptions options)
+    : m_store(store), m_planner(std::move(planner)), m_options(std::move(options))
+{
+    if (!m_options.clock) {
+        m_options.clock = system_now;
+    }
+    if (!(m_options.tick_s > 0.0) || !(m_options.plan_horizon_h > 0.0)) {
+        throw ConfigError(ErrorCode::out_of_range, "service: tick_s and plan_horizon_h must be > 0");
+    }
+    if (!m_planner) {
+        m_planner = make_default_planner();
+    }
+    m_store.upsert_stations(fleet.stations, store::Mutation{"system", "", now(), std::nullopt});
+    m_fleet = fleet_with_elements(std::move(fleet));
+    if (m_options.background) {
+        m_worker = std::thread([this] { background_loop(); });
+    }
+}
+
+Service::~Service()
+{
+    {
+        std::lock_guard lock(m_worker_mutex);
+        m_stop = true;
+    }
+    m_worker_cv.notify_all();
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+}
+
+time::Instant Service::now() const
+{
+    return m_options.clock();
+}
+
+std::shared_ptr<const Fleet> Service::fleet() const
+{
+    std::lock_guard lock(m_fleet_mutex);
+    return m_fleet;
+}
+
+std::shared_ptr<const Fleet> Service::fleet_with_elements(Fleet base)
+{
+    std::map<std::string, const geometry::Sensor *> sensors;
+    for (const auto &s : base.sensors) {
+        sensors[s.name] = &s;
+    }
+    std::vector<geometry::Sensor> keep_sensors = base.sensors;
+    for (const auto &e : m_store.latest_elements()) {
+        ParseResult<io::ElementRecord> parsed;
+        try {
+            parsed = io::parse_omm_text(e.omm_json, fmt::format("store:element_sets.{}", e.norad_id));
+        } catch (const Error &err) {
+            std::cerr << "warning: stored element set of " << e.norad_id << " does not parse: " << err.what() << '\n';
+            continue;
+        }
+        if (parsed.items.empty()) {
+            continue;
+        }
+        const auto &es = parsed.items.front().elements;
+        auto it = std::find_if(base.satellites.begin(), base.satellites.end(), [&](const access::Satellite &s) {
+            return s.propagator.elements().norad_id == e.norad_id;
+        });
+        if (it != base.satellites.end()) {
+            if (!(es.epoch < it->propagator.elements().epoch)) {
+                it->propagator = orbits::Sgp4Propagator(es);
+            }
+        } else if (e.sensor && sensors.count(*e.sensor)) {
+            base.satellites.push_back(
+                access::Satellite{orbits::Sgp4Propagator(es), es.object_name.empty() ? std::to_string(e.norad_id) : es.object_name,
+                                  *sensors[*e.sensor]});
+        }
+    }
+    base.sensors = std::move(keep_sensors);
+    return std::make_shared<const Fleet>(std::move(base));
+}
+
+Principal Service::authenticate(std::string_view authorization)
+{
+    const AuthResult r = api::authenticate(m_store, authorization, now());
+    if (r.principal) {
+        return *r.principal;
+    }
+    switch (r.failure) {
+    case AuthFailure::missing: throw ApiError(401, "unauthorized", "an Authorization: Bearer <token> header is required");
+    case AuthFailure::expired: throw ApiError(401, "unauthorized", "the token has expired");
+    case AuthFailure::revoked: throw ApiError(401, "unauthorized", "the token has been revoked");
+    default: throw ApiError(401, "unauthorized", "invalid token");
+    }
+}
+
+void Service::require(const Principal &p, Role role, const char *what) const
+{
+    if (static_cast<int>(p.role) < static_cast<int>(role)) {
+        throw ApiError(403, "forbidden", fmt::format("{} needs the {} role", what, store::to_string(role)));
+    }
+}
+
+void Service::check_body_size(std::string_view body, std::size_t limit) const
+{
+    if (body.size() > limit) {
+        throw ApiError(413, "payload_too_large", fmt::format("the body is {} bytes; the limit is {}", body.size(), limit));
+    }
+}
+
+store::Mutation Service::mutation(const Principal &p, const std::optional<std::string> &key, const std::string &operation,
+                                  std::string_view body) const
+{
+    store::Mutation m{p.token_id, p.tenant, now(), std::nullopt};
+    if (key) {
+        const bool ok = !key->empty() && key->size() <= 255
+                        && std::all_of(key->begin(), key->end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+        if (!ok) {
+            throw ApiError(400, "syntax", "Idempotency-Key must be 1 to 255 printable ASCII characters",
+                           "Idempotency-Key");
+        }
+        std::string call = operation;
+        call += '\n';
+        call.append(body.data(), body.size());
+        m.idempotency = store::Idempotency{p.token_id, *key, hash_secret(call)};
+    }
+    return m;
+}
+
+std::optional<Response> Service::replay_if_known(const store::Mutation &m)
+{
+    if (!m.idempotency) {
+        return std::nullopt;
+    }
+    try {
+        if (auto s = m_store.find_idempotent(*m.idempotency)) {
+            return from_stored(*s, true);
+        }
+    } catch (const Error &e) {
+        raise(e);
+    }
+    return std::nullopt;
+}
+
+std::optional<store::RequestRecord> Service::visible_request(const Principal &p, const std::string &id)
+{
+    auto r = m_store.get_request(id);
+    // NOTE: another nation's request is answered exactly like one that does not exist (404, same body).
+    if (!r || (p.role == Role::requester && r->request.tenant != p.tenant)) {
+        return std::nullopt;
+    }
+    return r;
+}
+
+void Service::wake_worker()
+{
+    {
+        std::lock_guard lock(m_worker_mutex);
+        m_worker_wake = true;
+    }
+    m_worker_cv.notify_all();
+}
+
+void Service::background_loop()
+{
+    for (;;) {
+        {
+            std::unique_lock lock(m_worker_mutex);
+            m_worker_cv.wait_for(lock, std::chrono::duration<double>(m_options.tick_s),
+                                 [&] { return m_stop || m_worker_wake; });
+            if (m_stop) {
+                return;
+            }
+            m_worker_wake = false;
+        }
+        try {
+            process_pending();
+            simulate_tick();
+        } catch (const std::exception &e) {
+            std::cerr << "vantage serve: background work failed: " << e.what() << '\n';
+        }
+    }
+}
+
+// --- operations
+
+Response Service::health()
+{
+    const auto f = fleet();
+    return json_response(200, {{"status", "ok"},
+                               {"version", m_options.version},
+                               {"store", m_store.backend()},
+                               {"schema_version", m_store.schema_version()},
+                               {"planner", m_planner->name()},
+                               {"simulate", m_options.simulate},
+                               {"now_utc", iso(now())},
+                               {"satellites", f->satellites.size()},
+                               {"stations", f->stations.size()}});
+}
+
+Response Service::whoami(const Principal &p)
+{
+    return json_response(200, {{"token_id", p.token_id}, {"tenant", p.tenant}, {"role", store::to_string(p.role)}});
+}
+
+Response Service::submit_request(const Principal &p, std::string_view body, const std::optional<std::string> &key)
+{
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "POST /api/v1/requests", body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    mission::Request request;
+    try {
+        request = io::parse_request_json(body, "request body", io::RequestDefaults{p.tenant + "-" + random_hex(8), p.tenant});
+    } catch (const Error &e) {
+        raise(e);
+    }
+    if (request.tenant != p.tenant) {
+        throw ApiError(403, "tenant_mismatch",
+                       fmt::format("this token belongs to {}; a request of {} cannot be submitted with it", p.tenant,
+                                   request.tenant),
+                       "tenant");
+    }
+    const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
+        return store::StoredResponse{201, json{{"id", r.request.id},
+                                               {"status", store::to_string(r.status)},
+                                               {"tenant", r.request.tenant},
+                                               {"created_utc", iso(r.created)}}
+                                              .dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    store::Written<store::RequestRecord> w;
+    try {
+        w = m_store.submit_request(request, m, render);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    if (w.replay) {
+        return from_stored(*w.replay, true);
+    }
+    wake_worker();
+    Response r = from_stored(render(w.value), false);
+    r.headers.emplace_back("Location", "/api/v1/requests/" + w.value.request.id);
+    return r;
+}
+
+Response Service::list_requests(const Principal &p, const Query &q)
+{
+    store::RequestQuery rq;
+    rq.limit = decode_limit(q) + 1; // one more tells whether there is a next page
+    rq.after_seq = decode_cursor(q);
+    if (auto s = query_value(q, "status")) {
+        const auto st = store::parse_request_status(*s);
+        if (!st) {
+            throw ApiError(400, "out_of_range",
+                           "status must be one of SUBMITTED, FEASIBLE, INFEASIBLE, SCHEDULED, ACQUIRED, DELIVERED, CANCELLED",
+                           "status");
+        }
+        rq.status = st;
+    }
+    if (p.role == Role::requester) {
+        rq.tenant = p.tenant; // a requester lists its own nation only, whatever ?tenant= says
+    } else if (auto t = query_value(q, "tenant")) {
+        rq.tenant = *t;
+    }
+    auto rows = m_store.list_requests(rq);
+    json items = json::array();
+    json next = nullptr;
+    if (static_cast<int>(rows.size()) == rq.limit) {
+        rows.pop_back();
+        next = encode_cursor(rows.back().seq);
+    }
+    for (const auto &r : rows) {
+        items.push_back(request_summary(r));
+    }
+    return json_response(200, {{"items", items}, {"next_cursor", next}});
+}
+
+Response Service::get_request(const Principal &p, const std::string &id)
+{
+    const auto r = visible_request(p, id);
+    if (!r) {
+        throw ApiError(404, "not_found", fmt::format("no request '{}'", id), "id");
+    }
+    json j = request_summary(*r);
+    json history = json::array();
+    for (const auto &e : r->history) {
+        history.push_back({{"status", store::to_string(e.status)}, {"time_utc", iso(e.time)}, {"actor", e.actor}, {"note", e.note}});
+    }
+    j["status_history"] = std::move(history);
+    j["feasibility"] = r->feasibility.empty() ? json(nullptr) : json::parse(r->feasibility);
+    store::AcquisitionQuery aq;
+    aq.request_id = id;
+    json acqs = json::array();
+    for (const auto &a : m_store.list_acquisitions(aq)) {
+        acqs.push_back(acquisition_summary(a));
+    }
+    j["acquisitions"] = std::move(acqs);
+    return json_response(200, j);
+}
+
+Response Service::cancel_request(const Principal &p, const std::string &id, const std::optional<std::string> &key)
+{
+    const store::Mutation m = mutation(p, key, "POST /api/v1/requests/" + id + "/cancel", "");
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    if (!visible_request(p, id)) {
+        throw ApiError(404, "not_found", fmt::format("no request '{}'", id), "id");
+    }
+    const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
+        return store::StoredResponse{200, request_summary(r).dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.cancel_request(id, m, render);
+        return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::feasibility(const Principal &p, std::string_view body)
+{
+    check_body_size(body, m_options.max_request_body_bytes);
+    mission::Request request;
+    try {
+        request = io::parse_request_json(body, "request body", io::RequestDefaults{"proposed", p.tenant});
+    } catch (const Error &e) {
+        raise(e);
+    }
+    if (request.tenant != p.tenant) {
+        throw ApiError(403, "tenant_mismatch", fmt::format("this token belongs to {}", p.tenant), "tenant");
+    }
+    const auto t = now();
+    Opportunities o;
+    try {
+        o = find_opportunities(*fleet(), request, t, m_options.feasibility);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    json j = opportunities_json(o, t, true);
+    j["request"] = json::parse(io::request_to_json(request));
+    return json_response(200, j);
+}
+
+std::size_t Service::process_pending()
+{
+    std::lock_guard guard(m_pending_mutex); // the worker and a planning run may both call it
+    const auto f = fleet();
+    if (f->satellites.empty()) {
+        return 0; // nothing to search with yet: requests stay SUBMITTED until element sets arrive
+    }
+    std::size_t changed = 0;
+    store::RequestQuery q;
+    q.status = RequestStatus::submitted;
+    q.limit = 64;
+    for (;;) {
+        const auto page = m_store.list_requests(q);
+        if (page.empty()) {
+            break;
+        }
+        const auto t = now();
+        std::vector<store::Transition> transitions;
+        for (const auto &r : page) {
+            SearchLimits limits = m_options.feasibility;
+            limits.stop_at_first_feasible = true;
+            store::Transition tr;
+            tr.request_id = r.request.id;
+            tr.from = {RequestStatus::submitted};
+            try {
+                const Opportunities o = find_opportunities(*f, r.request, t, limits);
+                tr.to = o.feasible ? RequestStatus::feasible : RequestStatus::infeasible;
+                tr.note = o.feasible ? fmt::format("first opportunity {} by {}", iso(o.items.front().window.start),
+                                                   o.items.front().satellite_name)
+                                     : o.reason;
+                tr.feasibility = opportunities_json(o, t, false).dump(-1, ' ', false, json::error_handler_t::replace);
+            } catch (const Error &e) {
+                tr.to = RequestStatus::infeasible;
+                tr.note = fmt::format("the opportunity search failed: {}", e.what());
+                tr.feasibility = json{{"feasible", false}, {"reason", tr.note}, {"checked_utc", iso(t)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+            }
+            transitions.push_back(std::move(tr));
+        }
+        changed += m_store.apply_transitions(transitions, store::Mutation{"system", "", t, std::nullopt},
+                                             "request.feasibility");
+        q.after_seq = page.back().seq;
+    }
+    return changed;
+}
+
+Response Service::plan(const Principal &p, std::string_view body, const std::optional<std::string> &key)
+{
+    require(p, Role::operator_, "planning");
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "POST /api/v1/plan", body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    time::Instant plan_now = now();
+    double horizon_h = m_options.plan_horizon_h;
+    if (!body.empty()) {
+        const json j = parse_json_body(body, "the body");
+        check_keys(j, {"now_utc", "horizon_h"});
+        if (j.contains("now_utc")) {
+            if (!j["now_utc"].is_string()) {
+                throw ApiError(400, "syntax", "now_utc must be an ISO 8601 UTC string", "now_utc");
+            }
+            try {
+                plan_now = time::Instant::parse_iso8601(j["now_utc"].get<std::string>());
+            } catch (const Error &) {
+                throw ApiError(400, "invalid_time", "now_utc is not an ISO 8601 UTC time", "now_utc");
+            }
+        }
+        if (j.contains("horizon_h")) {
+            if (!j["horizon_h"].is_number() || !(j["horizon_h"].get<double>() > 0.0) || j["horizon_h"].get<double>() > 24.0 * 31) {
+                throw ApiError(400, "out_of_range", "horizon_h must be a number in (0, 744]", "horizon_h");
+            }
+            horizon_h = j["horizon_h"].get<double>();
+        }
+    }
+    std::lock_guard one_plan(m_plan_mutex);
+    process_pending(); // requests submitted a moment ago are planned too
+
+    PlanInput in;
+    in.now = plan_now;
+    in.horizon_end = plan_now + time::Duration::from_hours(horizon_h);
+    in.fleet = fleet();
+    in.plan_id = fmt::format("plan-{}-{}", compact(now()), random_hex(3));
+    std::set<std::string> ids;
+    for (auto status : {RequestStatus::feasible, RequestStatus::scheduled}) {
+        store::RequestQuery q;
+        q.status = status;
+        q.limit = 10000;
+        for (;;) {
+            const auto page = m_store.list_requests(q);
+            for (const auto &r : page) {
+                in.requests.push_back(r.request);
+                ids.insert(r.request.id);
+            }
+            if (page.size() < static_cast<std::size_t>(q.limit)) {
+                break;
+            }
+            q.after_seq = page.back().seq;
+        }
+    }
+    store::AcquisitionQuery aq;
+    aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered};
+    for (const auto &a : m_store.list_acquisitions(aq)) {
+        if (a.state != AcquisitionState::planned) {
+            in.served.insert({a.request_id, a.occurrence});
+        } else if (a.start <= plan_now && plan_now < a.end && ids.count(a.request_id)) {
+            in.locked.push_back(a.document);
+        }
+    }
+    if (const auto prev = m_store.latest_plan()) {
+        in.previous_plan = prev->document;
+    }
+    std::string doc_text;
+    try {
+        doc_text = m_planner->plan(in);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    // The planner's document must hold what the service relies on.
+    json doc;
+    std::vector<store::AcquisitionRecord> acqs;
+    try {
+        doc = json::parse(doc_text);
+        if (!doc.is_object() || !doc.contains("acquisitions") || !doc["acquisitions"].is_array()) {
+            throw std::runtime_error("no acquisitions array");
+        }
+        std::map<std::string, const mission::Request *> by_id;
+        for (const auto &r : in.requests) {
+            by_id[r.id] = &r;
+        }
+        std::set<std::string> acq_ids;
+        for (const auto &a : doc["acquisitions"]) {
+            store::AcquisitionRecord rec;
+            rec.acquisition_id = a.at("acquisition_id").get<std::string>();
+            rec.request_id = a.at("request_id").get<std::string>();
+            const auto it = by_id.find(rec.request_id);
+            if (it == by_id.end()) {
+                throw std::runtime_error("acquisition of an unknown request " + rec.request_id);
+            }
+            if (!acq_ids.insert(rec.acquisition_id).second) {
+                throw std::runtime_error("duplicate acquisition_id " + rec.acquisition_id);
+            }
+            rec.plan_id = in.plan_id;
+            rec.tenant = it->second->tenant;
+            rec.occurrence = a.at("occurrence").get<int>();
+            rec.satellite = a.at("satellite").get<std::string>();
+            rec.norad_id = a.at("norad_id").get<std::uint32_t>();
+            rec.start = time::Instant::parse_iso8601(a.at("start_utc").get<std::string>());
+            rec.end = time::Instant::parse_iso8601(a.at("end_utc").get<std::string>());
+            if (!(rec.start < rec.end)) {
+                throw std::runtime_error("acquisition " + rec.acquisition_id + " does not end after it starts");
+            }
+            if (a.contains("delivered_utc") && a["delivered_utc"].is_string()) {
+                rec.delivered = time::Instant::parse_iso8601(a["delivered_utc"].get<std::string>());
+            }
+            rec.document = a.dump(-1, ' ', false, json::error_handler_t::replace);
+            acqs.push_back(std::move(rec));
+        }
+    } catch (const std::exception &e) {
+        throw ApiError(500, "internal", fmt::format("the planner '{}' returned an invalid plan document: {}",
+                                                    m_planner->name(), e.what()));
+    }
+    doc["plan_id"] = in.plan_id;
+    doc["planner"] = doc.value("planner", m_planner->name());
+    doc["created_utc"] = iso(now());
+    doc["now_utc"] = iso(plan_now);
+    const store::PlanRecord rec{in.plan_id, 0, now(), plan_now, m_planner->name(), p.token_id, doc.dump(-1, ' ', false, json::error_handler_t::replace)};
+    const std::vector<std::string> planned(ids.begin(), ids.end());
+    const store::Render<store::PlanRecord> render = [&](const store::PlanRecord &pr) {
+        return store::StoredResponse{
+            201, json{{"plan_id", pr.plan_id},
+                      {"planner", pr.planner},
+                      {"created_utc", iso(pr.created)},
+                      {"now_utc", iso(pr.now)},
+                      {"horizon_end_utc", iso(in.horizon_end)},
+                      {"requests", in.requests.size()},
+                      {"acquisitions", doc["acquisitions"].size()},
+                      {"unserved", doc.value("unserved", json::array()).size()},
+                      {"metrics", doc.value("metrics", json::object())}}
+                     .dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.save_plan(rec, acqs, planned, m, render);
+        return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::get_plan(const Principal &p)
+{
+    const auto plan = m_store.latest_plan();
+    if (!plan) {
+        throw ApiError(404, "not_found", "no plan has been made yet (POST /api/v1/plan)");
+    }
+    json doc = json::parse(plan->document);
+    store::AcquisitionQuery aq;
+    aq.plan_id = plan->plan_id;
+    std::map<std::string, store::AcquisitionRecord> state;
+    for (auto &a : m_store.list_acquisitions(aq)) {
+        state.emplace(a.acquisition_id, std::move(a));
+    }
+    for (auto &a : doc["acquisitions"]) {
+        const auto it = state.find(a.value("acquisition_id", std::string()));
+        a["state"] = it == state.end() ? "superseded" : std::string(store::to_string(it->second.state));
+    }
+    if (p.role == Role::requester) {
+        std::set<std::string> own;
+        for (const auto &u : doc.value("unserved", json::array())) {
+            const std::string id = u.value("request_id", std::string());
+            if (!own.count(id)) {
+                if (auto r = m_store.get_request(id, false); r && r->request.tenant == p.tenant) {
+                    own.insert(id);
+                }
+            }
+        }
+        doc = filter_plan(doc, p.tenant, own);
+    }
+    return json_response(200, doc);
+}
+
+Response Service::get_plan_czml(const Principal &p)
+{
+    const auto t = now();
+    const auto plan = m_store.latest_plan();
+    json doc = json::object();
+    if (plan) {
+        doc = json::parse(get_plan(p).body);
+    }
+    // The requests shown: those of the plan, plus the caller's open requests (their targets and AOIs).
+    std::map<std::string, mission::Request> requests;
+    std::set<std::string> ids;
+    for (const auto &a : doc.value("acquisitions", json::array())) {
+        ids.insert(a.value("request_id", std::string()));
+    }
+    for (const auto &u : doc.value("unserved", json::array())) {
+        ids.insert(u.value("request_id", std::string()));
+    }
+    for (const auto &id : ids) {
+        if (auto r = visible_request(p, id)) {
+            requests.emplace(id, r->request);
+        }
+    }
+    store::RequestQuery q;
+    q.limit = 1000;
+    if (p.role == Role::requester) {
+        q.tenant = p.tenant;
+    }
+    for (auto status : {RequestStatus::submitted, RequestStatus::feasible, RequestStatus::scheduled}) {
+        q.status = status;
+        for (const auto &r : m_store.list_requests(q)) {
+            requests.emplace(r.request.id, r.request);
+        }
+    }
+    std::vector<mission::Request> shown;
+    for (auto &[id, r] : requests) {
+        shown.push_back(std::move(r));
+    }
+    time::Instant start = t;
+    time::Instant stop = t + time::Duration::from_hours(12.0);
+    if (plan) {
+        start = plan->now;
+        stop = plan->now + time::Duration::from_hours(12.0);
+        if (doc.contains("horizon_end_utc") && doc["horizon_end_utc"].is_string()) {
+            stop = time::Instant::parse_iso8601(doc["horizon_end_utc"].get<std::string>());
+        }
+        for (const auto &a : doc.value("acquisitions", json::array())) {
+            const auto end = time::Instant::parse_iso8601(a.value("end_utc", iso(stop)));
+            if (stop < end) {
+                stop = end;
+            }
+        }
+    }
+    Response r;
+    r.content_type = "application/json";
+    r.body = build_czml(*fleet(), doc.dump(-1, ' ', false, json::error_handler_t::replace), shown, start, stop);
+    return r;
+}
+
+Response Service::record_outcome(const Principal &p, const std::string &acquisition_id, std::string_view body,
+                                 const std::optional<std::string> &key)
+{
+    require(p, Role::operator_, "reporting an acquisition outcome");
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "POST /api/v1/acquisitions/" + acquisition_id + "/outcome", body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    const json j = parse_json_body(body, "the body");
+    check_keys(j, {"outcome", "note"});
+    if (!j.contains("outcome") || !j["outcome"].is_string()) {
+        throw ApiError(400, "missing_field", "outcome (succeeded, failed or delivered) is required", "outcome");
+    }
+    const std::string outcome = j["outcome"].get<std::string>();
+    std::string note;
+    if (j.contains("note")) {
+        if (!j["note"].is_string() || j["note"].get<std::string>().size() > 1000) {
+            throw ApiError(400, "syntax", "note must be a string of at most 1000 characters", "note");
+        }
+        note = j["note"].get<std::string>();
+    }
+    std::vector<AcquisitionState> from;
+    AcquisitionState to = AcquisitionState::succeeded;
+    if (outcome == "succeeded") {
+        from = {AcquisitionState::planned};
+        to = AcquisitionState::succeeded;
+    } else if (outcome == "failed") {
+        from = {AcquisitionState::planned, AcquisitionState::succeeded};
+        to = AcquisitionState::failed;
+    } else if (outcome == "delivered") {
+        from = {AcquisitionState::planned, AcquisitionState::succeeded};
+        to = AcquisitionState::delivered;
+    } else {
+        throw ApiError(400, "out_of_range", "outcome must be one of: succeeded, failed, delivered", "outcome");
+    }
+    const store::Render<store::AcquisitionRecord> render = [](const store::AcquisitionRecord &a) {
+        json out = acquisition_summary(a);
+        out["request_id"] = a.request_id;
+        return store::StoredResponse{200, out.dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.record_outcome(acquisition_id, from, to, note, m, render);
+        if (w.replay) {
+            return from_stored(*w.replay, true);
+        }
+        // The live answer also tells where the request now stands (read after the commit).
+        json out = json::parse(render(w.value).body);
+        const auto r = m_store.get_request(w.value.request_id, false);
+        out["request_status"] = r ? json(std::string(store::to_string(r->status))) : json(nullptr);
+        return json_response(200, out);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::upload_elements(const Principal &p, std::string_view body, const Query &q,
+                                  const std::optional<std::string> &key)
+{
+    require(p, Role::operator_, "uploading element sets");
+    check_body_size(body, m_options.max_elements_body_bytes);
+    std::string source = "upload";
+    if (auto s = query_value(q, "source")) {
+        const bool ok = !s->empty() && s->size() <= 64 && std::all_of(s->begin(), s->end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+        });
+        if (!ok) {
+            throw ApiError(400, "syntax", "source must be a file name: 1 to 64 characters of A-Z a-z 0-9 . _ -", "source");
+        }
+        source = *s;
+    }
+    const auto f = fleet();
+    std::optional<geometry::Sensor> sensor;
+    if (auto s = query_value(q, "sensor")) {
+        const auto it = std::find_if(f->sensors.begin(), f->sensors.end(), [&](const geometry::Sensor &x) { return x.name == *s; });
+        if (it == f->sensors.end()) {
+            std::string known;
+            for (const auto &x : f->sensors) {
+                known += (known.empty() ? "" : ", ") + x.name;
+            }
+            throw ApiError(400, "out_of_range", fmt::format("unknown sensor '{}' (known: {})", *s, known.empty() ? "none" : known),
+                           "sensor");
+        }
+        sensor = *it;
+    }
+    const store::Mutation m = mutation(p, key, "POST /api/v1/elements?sensor=" + (sensor ? sensor->name : "") + "&source=" + source, body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    if (body.empty()) {
+        throw ApiError(400, "missing_field", "the body must hold TLE or OMM (KVN, XML, JSON or CSV) element sets");
+    }
+    ParseResult<io::ElementRecord> parsed;
+    std::string format;
+    try {
+        format = std::string(io::to_string(io::detect_element_format(body)));
+        parsed = io::parse_elements_text(body, source);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    if (parsed.items.empty()) {
+        if (parsed.rejected.empty()) {
+            throw ApiError(400, "missing_field", "no element sets found in the body");
+        }
+        const auto &d = parsed.rejected.front();
+        ApiError a(400, std::string(to_string(d.code)),
+                   fmt::format("no element set accepted; {} rejected (first: {})", parsed.rejected.size(), d.message),
+                   d.context.field);
+        a.source = d.context.source;
+        a.line = d.context.line;
+        a.errors_json = diagnostics_json(parsed.rejected).dump(-1, ' ', false, json::error_handler_t::replace);
+        throw a;
+    }
+    store::ElementUpload up;
+    up.source_name = source;
+    up.format = format;
+    for (const auto &rec : parsed.items) {
+        store::ElementSetRecord e;
+        e.norad_id = rec.elements.norad_id;
+        e.name = rec.elements.object_name;
+        e.epoch = rec.elements.epoch;
+        e.omm_json = io::format_omm_json(std::vector<orbits::ElementSet>{rec.elements});
+        if (sensor) {
+            e.sensor = sensor->name;
+        }
+        up.accepted.push_back(std::move(e));
+    }
+    up.rejected = diagnostics_json(parsed.rejected).dump(-1, ' ', false, json::error_handler_t::replace);
+    up.warnings = diagnostics_json(parsed.warnings).dump(-1, ' ', false, json::error_handler_t::replace);
+
+    // The new fleet: newer element sets replace the satellites' own; new satellites fly with `sensor`.
+    Fleet next = *f;
+    json updated = json::array();
+    json added = json::array();
+    json not_in_fleet = json::array();
+    for (const auto &rec : parsed.items) {
+        const auto &es = rec.elements;
+        auto it = std::find_if(next.satellites.begin(), next.satellites.end(),
+                               [&](const access::Satellite &s) { return s.propagator.elements().norad_id == es.norad_id; });
+        if (it != next.satellites.end()) {
+            if (!(es.epoch < it->propagator.elements().epoch)) {
+                it->propagator = orbits::Sgp4Propagator(es);
+                if (sensor) {
+                    it->sensor = *sensor;
+                }
+                updated.push_back(es.norad_id);
+            }
+        } else if (sensor) {
+            next.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(es),
+                                                        es.object_name.empty() ? std::to_string(es.norad_id) : es.object_name,
+                                                        *sensor});
+            added.push_back(es.norad_id);
+        } else {
+            not_in_fleet.push_back(es.norad_id);
+        }
+    }
+    const store::Render<std::int64_t> render = [&](const std::int64_t &id) {
+        return store::StoredResponse{201, json{{"upload_id", id},
+                                               {"source", source},
+                                               {"format", format},
+                                               {"accepted", parsed.items.size()},
+                                               {"rejected", diagnostics_json(parsed.rejected)},
+                                               {"warnings", diagnostics_json(parsed.warnings)},
+                                               {"updated", updated},
+                                               {"added", added},
+                                               {"not_in_fleet", not_in_fleet}}
+                                              .dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    store::Written<std::int64_t> w;
+    try {
+        w = m_store.save_elements(up, m, render);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    if (w.replay) {
+        return from_stored(*w.replay, true);
+    }
+    {
+        std::lock_guard lock(m_fleet_mutex);
+        m_fleet = std::make_shared<const Fleet>(std::move(next));
+    }
+    wake_worker();
+    return from_stored(render(w.value), false);
+}
+
+Response Service::list_satellites(const Principal &)
+{
+    const auto f = fleet();
+    json items = json::array();
+    for (const auto &s : f->satellites) {
+        const auto &e = s.propagator.elements();
+        items.push_back({{"name", s.name},
+                         {"norad_id", e.norad_id},
+                         {"object_id", e.object_id},
+                         {"epoch_utc", iso(e.epoch)},
+                         {"sgp4_ok", s.propagator.init_status() == orbits::Sgp4Status::ok},
+                         {"sensor", sensor_json(s.sensor)}});
+    }
+    return json_response(200, {{"items", items}});
+}
+
+Response Service::list_stations(const Principal &)
+{
+    json items = json::array();
+    for (const auto &s : fleet()->stations) {
+        items.push_back(station_json(s));
+    }
+    return json_response(200, {{"items", items}});
+}
+
+Response Service::create_token(const Principal &p, std::string_view body, const std::optional<std::string> &key)
+{
+    require(p, Role::admin, "managing tokens");
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "POST /api/v1/tokens", body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    const json j = parse_json_body(body, "the body");
+    check_keys(j, {"tenant", "role", "label", "expires_h"});
+    if (!j.contains("tenant") || !j["tenant"].is_string()) {
+        throw ApiError(400, "missing_field", "tenant (a nation code) is required", "tenant");
+    }
+    if (!j.contains("role") || !j["role"].is_string()) {
+        throw ApiError(400, "missing_field", "role (requester, operator or admin) is required", "role");
+    }
+    const auto role = store::parse_role(j["role"].get<std::string>());
+    if (!role) {
+        throw ApiError(400, "out_of_range", "role must be one of: requester, operator, admin", "role");
+    }
+    std::string label;
+    if (j.contains("label")) {
+        if (!j["label"].is_string() || j["label"].get<std::string>().size() > 200) {
+            throw ApiError(400, "syntax", "label must be a string of at most 200 characters", "label");
+        }
+        label = j["label"].get<std::string>();
+    }
+    std::optional<time::Instant> expires;
+    if (j.contains("expires_h")) {
+        if (!j["expires_h"].is_number() || !(j["expires_h"].get<double>() > 0.0) || j["expires_h"].get<double>() > 24.0 * 3660) {
+            throw ApiError(400, "out_of_range", "expires_h must be a number of hours in (0, 87840]", "expires_h");
+        }
+        expires = now() + time::Duration::from_hours(j["expires_h"].get<double>());
+    }
+    NewToken t;
+    try {
+        t = generate_token(j["tenant"].get<std::string>(), *role, label, now(), expires, p.token_id);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    // NOTE: the stored idempotent response leaves the secret out (it must exist nowhere but with the caller).
+    const store::Render<store::TokenRecord> render = [](const store::TokenRecord &rec) {
+        json out = token_json(rec);
+        out["token"] = nullptr;
+        out["note"] = "the token was shown once, in the first response";
+        return store::StoredResponse{201, out.dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.create_token(t.record, m, render);
+        if (w.replay) {
+            return from_stored(*w.replay, true);
+        }
+        json out = token_json(w.value);
+        out["token"] = t.token;
+        return json_response(201, out);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::list_tokens(const Principal &p)
+{
+    require(p, Role::admin, "managing tokens");
+    json items = json::array();
+    for (const auto &t : m_store.list_tokens()) {
+        items.push_back(token_json(t));
+    }
+    return json_response(200, {{"items", items}});
+}
+
+Response Service::revoke_token(const Principal &p, const std::string &id, const std::optional<std::string> &key)
+{
+    require(p, Role::admin, "managing tokens");
+    const store::Mutation m = mutation(p, key, "POST /api/v1/tokens/" + id + "/revoke", "");
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    const store::Render<store::TokenRecord> render = [](const store::TokenRecord &rec) {
+        return store::StoredResponse{200, token_json(rec).dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.revoke_token(id, m, render);
+        return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::list_audit(const Principal &p, const Query &q)
+{
+    require(p, Role::admin, "reading the audit log");
+    const int limit = decode_limit(q);
+    auto rows = m_store.list_audit(decode_cursor(q), limit + 1);
+    json next = nullptr;
+    if (static_cast<int>(rows.size()) == limit + 1) {
+        rows.pop_back();
+        next = encode_cursor(rows.back().seq);
+    }
+    json items = json::array();
+    for (const auto &a : rows) {
+        items.push_back({{"seq", a.seq},
+                         {"time_utc", iso(a.time)},
+                         {"actor", a.actor},
+                         {"tenant", a.tenant},
+                         {"action", a.action},
+                         {"object_id", a.object_id},
+                         {"detail", json::parse(a.detail.empty() ? "{}" : a.detail)}});
+    }
+    return json_response(200, {{"items", items}, {"next_cursor", next}});
+}
+
+std::size_t Service::simulate_tick()
+{
+    if (!m_options.simulate) {
+        return 0;
+    }
+    const auto t = now();
+    const store::Mutation m{"system", "", t, std::nullopt};
+    std::size_t changed = 0;
+    store::AcquisitionQuery due;
+    due.states = {AcquisitionState::planned};
+    due.ending_before = t;
+    for (const auto &a : m_store.list_acquisitions(due)) {
+        try {
+            m_store.record_outcome(a.acquisition_id, {AcquisitionState::planned}, AcquisitionState::succeeded,
+                                   "simulated: the planned time has passed", m);
+            ++changed;
+        } catch (const Error &e) {
+            if (e.code() != ErrorCode::conflict) { // an operator reported it meanwhile
+                throw;
+            }
+        }
+    }
+    store::AcquisitionQuery done;
+    done.states = {AcquisitionState::succeeded};
+    for (const auto &a : m_store.list_acquisitions(done)) {
+        if (a.delivered && *a.delivered <= t) {
+            try {
+                m_store.record_outcome(a.acquisition_id, {AcquisitionState::succeeded}, AcquisitionState::delivered,
+                                       "simulated: delivered_utc has passed", m);
+                ++changed;
+            } catch (const Error &e) {
+                if (e.code() != ErrorCode::conflict) {
+                    throw;
+                }
+            }
+        }
+    }
+    return changed;
+}
+
+} // namespace vantage::api

@@ -1,0 +1,224 @@
+// ServeCrashProperty: `vantage serve` killed with SIGKILL in the middle of a burst of submissions loses no
+// acknowledged request and duplicates none. Eight clients submit with a unique Idempotency-Key each; after
+// 200 acknowledgements the server is killed; after a restart on the same database every key is sent again:
+// an acknowledged key must answer its first id, and the store must hold exactly one request per key.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <iostream>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+extern char **environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+const std::string vantage_cli = VANTAGE_CLI;
+
+/// Runs a command and returns the last line of its stdout.
+std::string last_line_of(const std::string &cmd)
+{
+    FILE *p = popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (p && fgets(buf, sizeof buf, p)) {
+        out = buf;
+    }
+    if (p) {
+        pclose(p);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
+        out.pop_back();
+    }
+    return out;
+}
+
+/// A `vantage serve` child process on a free port.
+struct Server {
+    pid_t pid = -1;
+    int port = 0;
+
+    void start(const std::string &db)
+    {
+        int out[2];
+        ASSERT_EQ(pipe(out), 0);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+        posix_spawn_file_actions_addclose(&fa, out[0]);
+        // No scenario: the fleet is empty, so no feasibility search competes with the burst (the store is
+        // what is under test; a Debug + ASan build searched for minutes).
+        std::vector<std::string> args = {vantage_cli, "serve", "--db", db, "--port", "0", "--no-web"};
+        std::vector<char *> argv;
+        for (auto &a : args) {
+            argv.push_back(a.data());
+        }
+        argv.push_back(nullptr);
+        ASSERT_EQ(posix_spawn(&pid, vantage_cli.c_str(), &fa, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        close(out[1]);
+        // The first stdout line is "listening on http://127.0.0.1:PORT".
+        std::string line;
+        char ch = 0;
+        while (read(out[0], &ch, 1) == 1 && ch != '\n') {
+            line += ch;
+        }
+        close(out[0]);
+        std::smatch m;
+        ASSERT_TRUE(std::regex_search(line, m, std::regex(":(\\d+)$"))) << "server said: " << line;
+        port = std::stoi(m[1].str());
+    }
+    void kill_hard()
+    {
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        pid = -1;
+    }
+    void stop()
+    {
+        if (pid > 0) {
+            ::kill(pid, SIGTERM);
+            int status = 0;
+            waitpid(pid, &status, 0);
+            EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+            pid = -1;
+        }
+    }
+    ~Server()
+    {
+        if (pid > 0) {
+            ::kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    }
+};
+
+const char *request_body = R"({"target": {"lat_deg": 43.6047, "lon_deg": 1.4442}, "window_start_utc": "2025-10-03T00:00:00Z",
+                              "window_end_utc": "2025-10-04T00:00:00Z"})";
+
+} // namespace
+
+TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicatesNone)
+{
+    constexpr int clients = 8;
+    constexpr std::size_t acks_before_kill = 200;
+    const fs::path dir = fs::current_path() / "crash_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const std::string db = (dir / "service.db").string();
+    const std::string requester =
+        last_line_of(fmt::format("{} admin create-token --db {} --tenant FR --role requester 2>/dev/null", vantage_cli, db));
+    const std::string operator_token =
+        last_line_of(fmt::format("{} admin create-token --db {} --tenant FR --role operator 2>/dev/null", vantage_cli, db));
+    ASSERT_TRUE(std::regex_match(requester, std::regex("^[0-9a-f]{16}\\.[A-Za-z0-9_-]{43}$"))) << requester;
+
+    Server server;
+    server.start(db);
+    std::mutex mutex;
+    std::map<std::string, std::string> acked; // key -> id of the 201
+    std::set<std::string> tried;              // every key sent, answered or not
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < clients; ++t) {
+        pool.emplace_back([&, t] {
+            httplib::Client c("127.0.0.1", server.port);
+            c.set_keep_alive(true);
+            c.set_read_timeout(10);
+            for (int i = 0; !stop; ++i) {
+                const std::string key = fmt::format("burst-{}-{}", t, i);
+                {
+                    std::lock_guard lock(mutex);
+                    tried.insert(key);
+                }
+                const auto r = c.Post("/api/v1/requests",
+                                      {{"Authorization", "Bearer " + requester}, {"Idempotency-Key", key}}, request_body,
+                                      "application/json");
+                if (!r) {
+                    break; // the server is gone
+                }
+                if (r->status == 201) {
+                    std::lock_guard lock(mutex);
+                    acked[key] = json::parse(r->body)["id"];
+                }
+            }
+        });
+    }
+    for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::lock_guard lock(mutex);
+        if (acked.size() >= acks_before_kill) {
+            break;
+        }
+    }
+    server.kill_hard(); // in the middle of the burst: clients have requests in flight
+    stop = true;
+    for (auto &th : pool) {
+        th.join();
+    }
+    ASSERT_GE(acked.size(), acks_before_kill);
+    ASSERT_GT(tried.size(), acked.size()) << "the kill must come while requests are in flight";
+    std::cout << fmt::format("killed with {} requests acknowledged and {} sent without an answer\n", acked.size(),
+                             tried.size() - acked.size());
+
+    server.start(db);
+    httplib::Client c("127.0.0.1", server.port);
+    c.set_read_timeout(30);
+    // Every key again: acknowledged ones answer their first id (the store kept them), the others get one now.
+    std::set<std::string> ids;
+    for (const auto &key : tried) {
+        const auto r = c.Post("/api/v1/requests", {{"Authorization", "Bearer " + requester}, {"Idempotency-Key", key}},
+                              request_body, "application/json");
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 201) << r->body;
+        const std::string id = json::parse(r->body)["id"];
+        if (const auto it = acked.find(key); it != acked.end()) {
+            EXPECT_EQ(id, it->second) << key << " was acknowledged with another id";
+            EXPECT_EQ(r->get_header_value("Idempotent-Replayed"), "true") << key;
+        }
+        EXPECT_TRUE(ids.insert(id).second) << "two keys answered the same id " << id;
+    }
+    // The store holds exactly one request per key.
+    std::set<std::string> stored;
+    std::string cursor;
+    for (int page = 0; page < 1000; ++page) {
+        const auto r = c.Get("/api/v1/requests?limit=500" + (cursor.empty() ? "" : "&cursor=" + cursor),
+                             {{"Authorization", "Bearer " + operator_token}});
+        ASSERT_TRUE(r);
+        const json b = json::parse(r->body);
+        for (const auto &it : b["items"]) {
+            EXPECT_TRUE(stored.insert(it["id"].get<std::string>()).second) << "stored twice";
+        }
+        if (b["next_cursor"].is_null()) {
+            break;
+        }
+        cursor = b["next_cursor"];
+    }
+    EXPECT_EQ(stored, ids);
+    EXPECT_EQ(stored.size(), tried.size());
+    for (const auto &[key, id] : acked) {
+        EXPECT_TRUE(stored.count(id)) << "acknowledged request " << id << " (" << key << ") lost";
+    }
+    server.stop();
+    fs::remove_all(dir);
+}
