@@ -75,6 +75,13 @@ json solid(const std::array<int, 3> &c, int alpha)
 /// Ground radius (km) of the sensor's field of regard from altitude h (spherical Earth; zero if unknown).
 double footprint_radius_km(const geometry::Sensor &s, double h_km)
 {
+    if (!s.modes.empty()) { // modes (OR): the widest one
+        double widest = 0.0;
+        for (const auto &m : s.modes) {
+            widest = std::max(widest, footprint_radius_km(m, h_km));
+        }
+        return widest;
+    }
     const double r = mean_earth_radius_km;
     if (s.type == geometry::SensorType::sar) {
         if (!s.incidence_max_deg) {

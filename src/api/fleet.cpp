@@ -65,20 +65,17 @@ std::vector<geometry::Target> sample_points(const mission::Request &r)
     return out;
 }
 
-std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
+namespace {
+
+/// Applies a request's limits to one set of constraint fields (the sensor's own, or one of its modes); false when
+/// nothing is left (an empty incidence band, or a look side the mode cannot take).
+bool restrict_fields(geometry::Sensor &s, const mission::Request &r)
 {
     using geometry::LookSide;
-    using geometry::PassDirection;
-    using geometry::SensorType;
-    if ((r.sensor == mission::SensorKind::optical && sensor.type != SensorType::optical)
-        || (r.sensor == mission::SensorKind::sar && sensor.type != SensorType::sar)) {
-        return std::nullopt;
-    }
-    geometry::Sensor s = sensor;
     if (r.max_off_nadir_deg && s.max_off_nadir_deg) { // agile: the field of regard shrinks
         s.max_off_nadir_deg = std::min(*s.max_off_nadir_deg, *r.max_off_nadir_deg);
     }
-    if (s.type == SensorType::sar) {
+    if (s.type == geometry::SensorType::sar) {
         if (r.incidence_min_deg) {
             s.incidence_min_deg = std::max(s.incidence_min_deg.value_or(0.0), *r.incidence_min_deg);
         }
@@ -86,16 +83,47 @@ std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor
             s.incidence_max_deg = std::min(s.incidence_max_deg.value_or(90.0), *r.incidence_max_deg);
         }
         if (s.incidence_min_deg && s.incidence_max_deg && *s.incidence_min_deg >= *s.incidence_max_deg) {
-            return std::nullopt;
+            return false;
         }
     } else if (r.min_sun_elevation_deg) {
         s.min_sun_elevation_deg = std::max(s.min_sun_elevation_deg.value_or(-90.0), *r.min_sun_elevation_deg);
     }
     if (r.look_side != LookSide::both) {
         if (s.look_side != LookSide::both && s.look_side != r.look_side) {
-            return std::nullopt;
+            return false;
         }
         s.look_side = r.look_side;
+    }
+    return true;
+}
+
+} // namespace
+
+std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
+{
+    using geometry::PassDirection;
+    using geometry::SensorType;
+    if ((r.sensor == mission::SensorKind::optical && sensor.type != SensorType::optical)
+        || (r.sensor == mission::SensorKind::sar && sensor.type != SensorType::sar)) {
+        return std::nullopt;
+    }
+    geometry::Sensor s = sensor;
+    if (s.modes.empty()) {
+        if (!restrict_fields(s, r)) {
+            return std::nullopt;
+        }
+    } else {
+        // Modes (OR): the limits apply to each mode; a mode left empty is dropped, the sensor only if all are.
+        std::vector<geometry::Sensor> kept;
+        for (auto m : s.modes) {
+            if (restrict_fields(m, r)) {
+                kept.push_back(std::move(m));
+            }
+        }
+        if (kept.empty()) {
+            return std::nullopt;
+        }
+        s.modes = std::move(kept);
     }
     if (r.pass_direction != PassDirection::any) {
         if (s.pass_direction != PassDirection::any && s.pass_direction != r.pass_direction) {

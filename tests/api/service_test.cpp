@@ -299,7 +299,8 @@ TEST_F(ApiRequestsParseErrors, EveryBadInputNamesItsField)
 
 TEST_F(ApiFeasibilityCrossCheck, EndpointOpportunitiesAreTheAccessEnginesWindows)
 {
-    const json f = body_of(m_service->feasibility(who(fr_requester), toulouse(R"(, "duration_s": 5)")));
+    // 2 s: a push-broom window (1 deg along-track half angle, ~4 s over a point) counts too.
+    const json f = body_of(m_service->feasibility(who(fr_requester), toulouse(R"(, "duration_s": 2)")));
     ASSERT_TRUE(f["feasible"].get<bool>());
     const Fleet &fleet = example_fleet();
     const geometry::Target target{"t", frames::Geodetic{43.6047, 1.4442, 0.0}};
@@ -309,7 +310,7 @@ TEST_F(ApiFeasibilityCrossCheck, EndpointOpportunitiesAreTheAccessEnginesWindows
                                                     fleet.search);
     std::multiset<std::pair<std::uint32_t, std::string>> expected;
     for (const auto &w : windows) {
-        if (w.window.duration_s() >= 5.0) {
+        if (w.window.duration_s() >= 2.0) {
             expected.insert({fleet.satellites[w.satellite].propagator.elements().norad_id, w.window.start.to_iso8601_utc(6)});
         }
     }
@@ -321,6 +322,41 @@ TEST_F(ApiFeasibilityCrossCheck, EndpointOpportunitiesAreTheAccessEnginesWindows
     EXPECT_EQ(got, expected);
     EXPECT_EQ(f["occurrences_total"], 1);
     EXPECT_EQ(f["opportunities_found"].get<std::size_t>(), expected.size());
+}
+
+TEST(ApiFeasibilityProperty, RequestLimitsApplyToEachSensorMode)
+{
+    // Sentinel-1 with IW (29.1-46.0 deg) or EW (18.9-47.0 deg) modes: a request for 20-25 deg keeps only EW,
+    // clipped to [20, 25]; a request for 47.5-60 deg leaves no mode and so no sensor.
+    geometry::Sensor s1;
+    s1.name = "s1";
+    s1.type = geometry::SensorType::sar;
+    s1.look_side = geometry::LookSide::right;
+    geometry::Sensor iw = s1, ew = s1;
+    iw.name = "iw";
+    iw.incidence_min_deg = 29.1;
+    iw.incidence_max_deg = 46.0;
+    ew.name = "ew";
+    ew.incidence_min_deg = 18.9;
+    ew.incidence_max_deg = 47.0;
+    s1.modes = {iw, ew};
+    mission::Request r;
+    r.sensor = mission::SensorKind::sar;
+    r.incidence_min_deg = 20.0;
+    r.incidence_max_deg = 25.0;
+    const auto got = restricted_sensor(s1, r);
+    ASSERT_TRUE(got.has_value());
+    ASSERT_EQ(got->modes.size(), 1u);
+    EXPECT_EQ(got->modes[0].name, "ew");
+    EXPECT_EQ(got->modes[0].incidence_min_deg, 20.0);
+    EXPECT_EQ(got->modes[0].incidence_max_deg, 25.0);
+    r.incidence_min_deg = 47.5;
+    r.incidence_max_deg = 60.0;
+    EXPECT_FALSE(restricted_sensor(s1, r).has_value());
+    r.incidence_min_deg.reset();
+    r.incidence_max_deg.reset();
+    r.look_side = geometry::LookSide::left; // both modes look right
+    EXPECT_FALSE(restricted_sensor(s1, r).has_value());
 }
 
 TEST_F(ApiFeasibilityCrossCheck, RequestLimitsOnlyTightenTheSensors)
