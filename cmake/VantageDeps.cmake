@@ -11,6 +11,10 @@ pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml>=1.13)
 find_package(hwy 1.0 REQUIRED CONFIG)
 find_package(TBB 2021 REQUIRED CONFIG)
 pkg_check_modules(SLEEF REQUIRED IMPORTED_TARGET sleef>=3.5)
+# COIN-OR CBC (coinor-libcbc-dev; headers under <coin/...>): the scheduling module's MILPs.
+if(NOT TARGET PkgConfig::CBC)
+  pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc>=2.10)
+endif()
 
 # yaml-cpp 0.7 exports a plain `yaml-cpp` target; wrap it so the rest of the build names it one way.
 if(NOT TARGET vantage::yaml)

@@ -16,5 +16,7 @@ Runner add_validate(CLI::App &app);
 Runner add_bench(CLI::App &app);
 Runner add_passes(CLI::App &app);
 Runner add_access(CLI::App &app);
+Runner add_plan(CLI::App &app);
+Runner add_replan(CLI::App &app);
 
 } // namespace vantage::cli

@@ -27,6 +27,8 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_bench);
     reg(&vantage::cli::add_passes);
     reg(&vantage::cli::add_access);
+    reg(&vantage::cli::add_plan);
+    reg(&vantage::cli::add_replan);
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

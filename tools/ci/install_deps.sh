@@ -15,6 +15,8 @@ PKGS=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
   # fast batch propagation (SIMD dispatch, vector math, threads), spatial index for access
   libhwy-dev libsleef-dev libtbb-dev libs2-dev
+  # scheduling: MILP (exact tasking on small instances, SPOT5)
+  coinor-libcbc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # fuzzing (libFuzzer + ASan runtime) and sanitizer builds
