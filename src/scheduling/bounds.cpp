@@ -123,7 +123,7 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
     b.real = b.trivial;
     b.method = "trivial";
     if (inst.options.exact_bound) {
-        if (auto milp = solve_milp(inst, 20.0)) {
+        if (auto milp = solve_milp(inst, 5.0, 3000, 200000)) {
             b.milp_value = milp->value;
             if (milp->bound < b.real) {
                 b.real = milp->bound;

@@ -57,6 +57,26 @@ void Ephemeris::state(double t_s, Vec3 &r_km, Vec3 &v_km_s) const
 
 Vec3 Ephemeris::look(double t_s, const Vec3 &p_itrf_km) const
 {
+    const double rel = t_s - m_t0;
+    if (rel >= 0.0 && rel == std::floor(rel) && !m_r.empty()) {
+        const auto sec = static_cast<std::size_t>(rel);
+        const std::size_t block = sec / 64, slot = sec % 64;
+        if (block >= m_frames.size()) {
+            m_frames.resize(block + 1);
+        }
+        if (!m_frames[block]) {
+            auto f = std::make_shared<Frames>();
+            for (std::size_t i = 0; i < 64; ++i) {
+                Vec3 r, v;
+                state(m_t0 + static_cast<double>(block * 64 + i), r, v);
+                f->r[i] = r;
+                f->axes[i] = lvlh_axes(r, v + Vec3(0.0, 0.0, frames::earth_rate_rad_s).cross(r));
+            }
+            m_frames[block] = std::move(f);
+        }
+        const Frames &f = *m_frames[block];
+        return f.axes[slot] * (p_itrf_km - f.r[slot]).normalized();
+    }
     Vec3 r, v;
     state(t_s, r, v);
     const Vec3 v_in = v + Vec3(0.0, 0.0, frames::earth_rate_rad_s).cross(r);
@@ -71,6 +91,12 @@ Vec3 Instance::scan_point(const Opportunity &o, double f) const
     const Task &t = tasks[o.task];
     if (t.a == t.b) {
         return task_a_itrf[o.task];
+    }
+    if (f <= 0.0) {
+        return o.reversed ? task_b_itrf[o.task] : task_a_itrf[o.task];
+    }
+    if (f >= 1.0) {
+        return o.reversed ? task_a_itrf[o.task] : task_b_itrf[o.task];
     }
     const frames::Geodetic &p = o.reversed ? t.b : t.a;
     const frames::Geodetic &q = o.reversed ? t.a : t.b;

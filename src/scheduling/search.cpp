@@ -47,10 +47,7 @@ private:
     std::uint64_t m_s[4]{};
 };
 
-struct Region {
-    std::size_t sat;
-    double a, b;
-};
+using Region = TimeRegion;
 
 struct Score {
     double value = 0.0;   // value - penalties
@@ -406,8 +403,10 @@ public:
         if (!r.ok) {
             return;
         }
+        const std::vector<Slot> before = s.timeline[sat];
         s.timeline[sat] = std::move(tl);
         s.delivered[sat] = std::move(r.delivered);
+        note_change(m_inst, s, sat, before);
         for (std::size_t t : added) {
             mark_scheduled(m_inst, s, t, sat);
         }
@@ -498,11 +497,13 @@ public:
             keyed.emplace_back(-key, j);
         }
         std::sort(keyed.begin(), keyed.end());
-        if (keyed.size() > 120) {
-            keyed.resize(120);
+        if (keyed.size() > 30) {
+            keyed.resize(30);
         }
+        // Removed jobs may go anywhere; the others (unserved jobs near the freed stretches) only into those stretches.
         for (const auto &kj : keyed) {
-            insert_job(m_inst, s, kj.second);
+            const bool was_removed = std::find(removed.begin(), removed.end(), kj.second) != removed.end();
+            insert_job(m_inst, s, kj.second, was_removed ? nullptr : &regions);
         }
     }
 
@@ -516,7 +517,7 @@ public:
             std::size_t i0 = 0;
             while (i0 < s.timeline[sat].size()) {
                 std::size_t i1 = i0 + 1;
-                while (i1 < s.timeline[sat].size() && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < 300.0) {
+                while (i1 < s.timeline[sat].size() && i1 - i0 < 16 && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < 300.0) {
                     ++i1;
                 }
                 resequence(m_inst, s, sat, i0, i1);
@@ -599,6 +600,8 @@ public:
             if (accept) {
                 cur = std::move(cand);
                 cur_sc = sc;
+            } else {
+                cur.fail_memo = std::move(cand.fail_memo); // failures seen on the candidate stay valid (versioned)
             }
             gained[op] += reward;
             ++used[op];

@@ -1,6 +1,7 @@
 // Solutions of the tasking planner: timelines, the storage / downlink simulation, feasible insertion.
 #include <algorithm>
 #include <cmath>
+#include <atomic>
 #include <limits>
 #include <optional>
 
@@ -12,6 +13,7 @@ namespace vantage::scheduling::detail {
 namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
+constexpr double bucket_s = 60.0; // change-tracking granularity
 constexpr double data_eps_gbit = 1e-9; // below a bit's worth of rounding: "nothing left to send"
 constexpr double time_eps_s = 1e-9;
 
@@ -121,7 +123,49 @@ Solution empty_solution(const Instance &inst)
     s.job_done.assign(inst.jobs.size(), 0);
     s.tenant_value.assign(inst.shares.size(), 0.0);
     s.tenant_served.assign(inst.shares.size(), 0);
+    s.sat_version.assign(inst.sats.size(), 0);
+    s.bucket_version.assign(inst.sats.size(), std::vector<std::uint32_t>(static_cast<std::size_t>(inst.horizon_s / bucket_s) + 2, 0));
+    s.fail_memo.assign(inst.tasks.size(), Solution::FailMemo{});
     return s;
+}
+
+void note_change(const Instance &inst, Solution &sol, std::size_t sat, const std::vector<Slot> &before)
+{
+    const auto &after = sol.timeline[sat];
+    auto same = [](const Slot &a, const Slot &b) { return a.opp == b.opp && a.k == b.k; };
+    std::size_t i = 0;
+    while (i < before.size() && i < after.size() && same(before[i], after[i])) {
+        ++i;
+    }
+    if (i == before.size() && i == after.size()) {
+        return;
+    }
+    std::size_t jb = before.size(), ja = after.size();
+    while (jb > i && ja > i && same(before[jb - 1], after[ja - 1])) {
+        --jb;
+        --ja;
+    }
+    double a = 1e300, b = -1e300;
+    for (std::size_t k = i; k < jb; ++k) {
+        a = std::min(a, before[k].start);
+        b = std::max(b, before[k].end);
+    }
+    for (std::size_t k = i; k < ja; ++k) {
+        a = std::min(a, after[k].start);
+        b = std::max(b, after[k].end);
+    }
+    // NOTE: versions come from one process-wide counter, so two solutions (the ALNS candidate and the current one)
+    // share a version only where they share the change that produced it; a memo recorded on either is valid on both.
+    static std::atomic<std::uint32_t> counter{0};
+    const std::uint32_t v = ++counter;
+    sol.sat_version[sat] = v;
+    auto &bv = sol.bucket_version[sat];
+    const auto lo = static_cast<std::size_t>(std::clamp(std::floor(a / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
+    const auto hi = static_cast<std::size_t>(std::clamp(std::floor(b / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
+    for (std::size_t k = lo; k <= hi; ++k) {
+        bv[k] = v;
+    }
+    (void)inst;
 }
 
 namespace {
@@ -179,11 +223,35 @@ namespace {
 
 /// Inserts `o` before timeline[pos] at its earliest start after the previous slot, then pushes the following slots
 /// later (each to its earliest feasible start, within its own opportunity) until one no longer needs to move.
-bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t pos, const Opportunity &o, Candidate &c)
+bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t pos, const Opportunity &o, Candidate &c, bool &passed)
 {
+    passed = false;
     const double step = inst.step_s;
     const double d = inst.tasks[o.task].duration_s;
     const Slot *prev = pos > 0 ? &tl[pos - 1] : nullptr;
+    {
+        // necessary condition with settling only (slews >= 0), no look vectors: cheap rejection
+        const SatInfo &si0 = inst.sats[o.sat];
+        const double gap = si0.pointable ? si0.agility.settle_s : 0.0;
+        double t = std::max(o.k_min * step, prev ? prev->end + gap : -1e300);
+        if (t > o.k_max * step + time_eps_s) {
+            return false;
+        }
+        double e = t + d;
+        for (std::size_t j = pos; j < tl.size(); ++j) {
+            const double need = e + gap;
+            if (tl[j].start >= need - time_eps_s) {
+                break;
+            }
+            const Opportunity &co = inst.opps[tl[j].opp];
+            const double ns = std::ceil(need / step - 1e-9) * step;
+            if (ns > co.k_max * step + time_eps_s) {
+                return false;
+            }
+            e = ns + inst.tasks[co.task].duration_s;
+        }
+    }
+    passed = true;
     Vec3 ls;
     const auto k = earliest_start(inst, o, prev, o.k_min, o.k_max, ls);
     if (!k) {
@@ -254,26 +322,92 @@ bool cap_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl)
 
 } // namespace
 
-PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim)
+namespace {
+
+/// Stamps of the state a placement attempt of `task` depends on: the buckets of its opportunities' windows (plus
+/// five minutes after them, where pushed acquisitions go) and the versions of their satellites.
+std::pair<std::uint64_t, std::uint64_t> stamps(const Instance &inst, const Solution &sol, std::size_t task)
+{
+    std::uint64_t t = 0, s = 0;
+    for (std::size_t oi : inst.task_opps[task]) {
+        const Opportunity &o = inst.opps[oi];
+        const auto &bv = sol.bucket_version[o.sat];
+        const double a = o.k_min * inst.step_s - 60.0;
+        const double b = o.k_max * inst.step_s + inst.tasks[task].duration_s + 300.0;
+        const auto lo = static_cast<std::size_t>(std::clamp(std::floor(a / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
+        const auto hi = static_cast<std::size_t>(std::clamp(std::floor(b / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
+        for (std::size_t k = lo; k <= hi; ++k) {
+            t = (t ^ bv[k]) * 0x100000001b3ULL; // FNV-style mix: equal stamps mean equal versions
+        }
+        s = (s ^ sol.sat_version[o.sat]) * 0x100000001b3ULL;
+    }
+    return {t, s};
+}
+
+PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
+                                    const std::vector<TimeRegion> *focus);
+
+} // namespace
+
+PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
+                           const std::vector<TimeRegion> *focus)
+{
+    // NOTE: a failed attempt is remembered until something it depends on changes (a heuristic shortcut: a push chain
+    // reaching beyond five minutes is not tracked, which can only make the search miss an insertion, never accept an
+    // infeasible one). The memo lives in the solution and is mutable bookkeeping.
+    auto &memo = const_cast<Solution &>(sol).fail_memo[task];
+    const auto [ts, ss] = stamps(inst, sol, task);
+    if (memo.status >= 0) {
+        const auto st = static_cast<PlaceStatus>(memo.status);
+        const bool time_fail = st == PlaceStatus::no_time || st == PlaceStatus::cap;
+        if ((time_fail && memo.time_stamp == ts) || (!time_fail && memo.sat_stamp == ss)) {
+            return st;
+        }
+    }
+    const PlaceStatus st = find_placement_uncached(inst, sol, task, out, sim, focus);
+    if (st == PlaceStatus::ok) {
+        memo.status = -1;
+    } else if (!focus) {
+        memo = Solution::FailMemo{ts, ss, static_cast<int>(st)};
+    }
+    return st;
+}
+
+namespace {
+
+PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
+                                    const std::vector<TimeRegion> *focus)
 {
     std::vector<Candidate> cands;
     const double d = inst.tasks[task].duration_s;
     for (std::size_t oi : inst.task_opps[task]) {
         const Opportunity &o = inst.opps[oi];
+        if (focus) {
+            const double os = o.k_min * inst.step_s, oe = o.k_max * inst.step_s + d;
+            const bool in = std::any_of(focus->begin(), focus->end(),
+                                        [&](const TimeRegion &r) { return r.sat == o.sat && oe >= r.a && os <= r.b; });
+            if (!in) {
+                continue;
+            }
+        }
         const auto &tl = sol.timeline[o.sat];
         const double step = inst.step_s;
         const double lo = o.k_min * step;
         const double hi = o.k_max * step + d;
         // first gap whose next slot starts after lo
         auto it = std::lower_bound(tl.begin(), tl.end(), lo, [](const Slot &s, double t) { return s.start < t; });
-        for (auto pos = static_cast<std::size_t>(it - tl.begin()); pos <= tl.size(); ++pos) {
+        int found = 0, tried = 0;
+        for (auto pos = static_cast<std::size_t>(it - tl.begin()); pos <= tl.size() && found < 3 && tried < 8; ++pos) {
             if (pos > 0 && tl[pos - 1].end > hi) {
                 break;
             }
             Candidate c;
-            if (place_in_gap(inst, tl, pos, o, c)) {
+            bool passed = false;
+            if (place_in_gap(inst, tl, pos, o, c, passed)) {
                 cands.push_back(std::move(c));
+                ++found; // the first few feasible gaps of each opportunity
             }
+            tried += passed ? 1 : 0; // gaps that passed the cheap settle-only test and needed look vectors
         }
     }
     if (cands.empty()) {
@@ -308,6 +442,8 @@ PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_
     }
     return first_fail;
 }
+
+} // namespace
 
 PlaceStatus try_place_at(const Instance &inst, const Solution &sol, std::size_t opp, int k, Placement &out, SimResult *sim)
 {
@@ -378,8 +514,10 @@ bool compact(const Instance &inst, Solution &sol, std::size_t sat)
     if (!r.ok) {
         return false;
     }
+    const std::vector<Slot> before = sol.timeline[sat];
     sol.timeline[sat] = std::move(out);
     sol.delivered[sat] = std::move(r.delivered);
+    note_change(inst, sol, sat, before);
     return true;
 }
 
@@ -438,7 +576,8 @@ bool resequence(const Instance &inst, Solution &sol, std::size_t sat, std::size_
         std::vector<Slot> best_t;
         for (std::size_t len = 1; len <= 3; ++len) {
             for (std::size_t a = i0; a + len <= i1; ++a) {
-                for (std::size_t b = i0; b + len <= i1; ++b) {
+                const std::size_t b_lo = a > i0 + 6 ? a - 6 : i0;
+                for (std::size_t b = b_lo; b + len <= i1 && b <= a + 6; ++b) {
                     if (b == a) {
                         continue;
                     }
@@ -473,8 +612,10 @@ bool resequence(const Instance &inst, Solution &sol, std::size_t sat, std::size_
     if (!r.ok) {
         return false;
     }
+    const std::vector<Slot> before = sol.timeline[sat];
     sol.timeline[sat] = std::move(tl);
     sol.delivered[sat] = std::move(r.delivered);
+    note_change(inst, sol, sat, before);
     return true;
 }
 
@@ -549,6 +690,14 @@ void apply_placement(const Instance &inst, Solution &sol, const Placement &p, Si
 {
     const Opportunity &o = inst.opps[p.opp];
     auto &tl = sol.timeline[o.sat];
+    const std::vector<Slot> before = tl;
+    struct Note {
+        const Instance &i;
+        Solution &s;
+        std::size_t sat;
+        const std::vector<Slot> &b;
+        ~Note() { note_change(i, s, sat, b); }
+    } note{inst, sol, o.sat, before};
     if (!p.timeline.empty()) {
         tl = p.timeline;
     } else {
@@ -582,12 +731,14 @@ void remove_task(const Instance &inst, Solution &sol, std::size_t task)
         return;
     }
     auto &tl = sol.timeline[sat];
+    const std::vector<Slot> before = tl;
     for (std::size_t i = 0; i < tl.size(); ++i) {
         if (inst.opps[tl[i].opp].task == task) {
             tl.erase(tl.begin() + static_cast<std::ptrdiff_t>(i));
             break;
         }
     }
+    note_change(inst, sol, sat, before);
     const std::size_t job = inst.tasks[task].job;
     if (sol.served(inst, job)) {
         job_lost(inst, sol, job);
@@ -597,7 +748,7 @@ void remove_task(const Instance &inst, Solution &sol, std::size_t task)
     sol.delivered[sat] = simulate(inst, sat, tl, false).delivered;
 }
 
-PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job)
+PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job, const std::vector<TimeRegion> *focus)
 {
     const Job &j = inst.jobs[job];
     if (!j.feasible) {
@@ -610,7 +761,7 @@ PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job)
         }
         Placement p;
         SimResult sim;
-        const PlaceStatus st = find_placement(inst, sol, t, p, &sim);
+        const PlaceStatus st = find_placement(inst, sol, t, p, &sim, focus);
         if (st != PlaceStatus::ok) {
             for (std::size_t u : done) {
                 remove_task(inst, sol, u);

@@ -173,7 +173,7 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
     model.messageHandler()->setLogLevel(0);
     CbcMain0(model);
     const std::string sec = std::to_string(time_limit_s);
-    const char *argv[] = {"vantage", "-log", "0", "-sec", sec.c_str(), "-threads", "0", "-solve", "-quit"};
+    const char *argv[] = {"vantage", "-log", "0", "-timeMode", "elapsed", "-sec", sec.c_str(), "-solve", "-quit"};
     CbcMain1(static_cast<int>(sizeof(argv) / sizeof(argv[0])), argv, model);
     MilpResult r;
     r.optimal = model.isProvenOptimal();

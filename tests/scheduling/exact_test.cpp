@@ -91,7 +91,7 @@ TEST(PlannerCrossCheck, CbcBracketsTheOptimum)
     const detail::Instance inst = detail::build_instance(m, m.planning);
     const auto exact = detail::solve_exact_subsets(inst, 18);
     ASSERT_TRUE(exact.has_value());
-    const auto milp = detail::solve_milp(inst, 20.0, 20000, 2000000);
+    const auto milp = detail::solve_milp(inst, 5.0, 20000, 2000000);
     ASSERT_TRUE(milp.has_value());
     EXPECT_GE(milp->bound, *exact - value_tol);
     EXPECT_LE(milp->value, *exact + value_tol);

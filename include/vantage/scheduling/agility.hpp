@@ -41,7 +41,7 @@ Mat3 lvlh_axes(const Vec3 &r_km, const Vec3 &v_km_s);
 /// same frame as r).
 Vec3 look_vector_lvlh(const Vec3 &r_km, const Vec3 &v_km_s, const Vec3 &p_km);
 
-/// Angle between two unit vectors (deg, [0, 180]), robust near 0 and 180 (atan2 of |a × b| and a · b).
+/// Angle between two unit vectors (deg, [0, 180]) as 2 asin(|a - b| / 2): accurate near 0, where slews are short.
 double angle_deg(const Vec3 &a, const Vec3 &b) noexcept;
 
 } // namespace vantage::scheduling

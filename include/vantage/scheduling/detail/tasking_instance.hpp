@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,13 +35,21 @@ public:
     /// ITRF position (km) and velocity relative to the rotating Earth (km/s) at t seconds after epoch0.
     void state(double t_s, Vec3 &r_km, Vec3 &v_km_s) const;
     /// Unit look vector in LVLH (agility.hpp) to an ITRF ground point; the inertial velocity is v + ω_E × r.
+    /// At whole seconds the satellite's position and LVLH axes come from a cache filled in blocks of 64 s on first
+    /// use (identical values: the same computation, stored); the cache makes this object unsafe to share between
+    /// threads.
     Vec3 look(double t_s, const Vec3 &p_itrf_km) const;
     bool empty() const noexcept { return m_r.empty(); }
 
 private:
+    struct Frames {
+        Vec3 r[64];
+        Mat3 axes[64];
+    };
     double m_t0 = 0.0;
     double m_step = 20.0;
     std::vector<Vec3> m_r, m_v;
+    mutable std::vector<std::shared_ptr<Frames>> m_frames; // per 64-s block after m_t0
 };
 
 /// A request occurrence: served (value earned) when all its tasks are acquired and delivered.
@@ -173,6 +182,15 @@ struct Solution {
     double value = 0.0;                        ///< value of complete jobs
     std::vector<double> tenant_value;
     std::vector<int> tenant_served;            ///< served feasible jobs per tenant
+    // Change tracking, so that a task whose insertion failed is not retried until something near its
+    // opportunities changed: versions per satellite and per 60-s bucket of each satellite's timeline.
+    std::vector<std::uint32_t> sat_version;
+    std::vector<std::vector<std::uint32_t>> bucket_version;
+    struct FailMemo {
+        std::uint64_t time_stamp = 0, sat_stamp = 0;
+        int status = -1; // PlaceStatus as int; -1: none
+    };
+    std::vector<FailMemo> fail_memo;           ///< per task
     bool served(const Instance &inst, std::size_t job) const
     {
         return job_done[job] == static_cast<int>(inst.jobs[job].tasks.size());
@@ -180,6 +198,15 @@ struct Solution {
 };
 
 Solution empty_solution(const Instance &inst);
+
+/// Records that timeline[sat] changed from `before` (bumps the versions of the buckets it touched).
+void note_change(const Instance &inst, Solution &sol, std::size_t sat, const std::vector<Slot> &before);
+
+/// A stretch of one satellite's timeline (s after start).
+struct TimeRegion {
+    std::size_t sat = 0;
+    double a = 0.0, b = 0.0;
+};
 
 /// Where and when an opportunity could be inserted.
 struct Placement {
@@ -199,7 +226,9 @@ std::optional<int> earliest_start(const Instance &inst, const Opportunity &o, co
 
 /// Finds a feasible placement of `task` (every opportunity, every gap; earliest end first), checking timing,
 /// slews, per-orbit cap, storage and delivery. On success the simulation of the chosen satellite is in `sim`.
-PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim);
+/// With `focus`, only opportunities overlapping one of its regions (on their satellite) are tried.
+PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
+                           const std::vector<TimeRegion> *focus = nullptr);
 
 /// Checks whether opportunity `opp` can start exactly at grid step k (slews to both neighbours, cap, storage,
 /// delivery); fills `out` and `sim` on success.
@@ -212,7 +241,7 @@ bool compact(const Instance &inst, Solution &sol, std::size_t sat);
 /// Local sequencing of slots [i0, i1) of one satellite: moves single acquisitions to other positions in the block
 /// (Or-opt), re-timing the block left-justified, while the block ends earlier (then the sum of its ends decreases);
 /// kept only if feasible. Returns whether the timeline changed.
-bool resequence(const Instance &inst, Solution &sol, std::size_t sat, std::size_t i0, std::size_t i1, int max_rounds = 50);
+bool resequence(const Instance &inst, Solution &sol, std::size_t sat, std::size_t i0, std::size_t i1, int max_rounds = 10);
 
 /// Inserts a slot without any check (frozen acquisitions of a replan).
 void force_place(const Instance &inst, Solution &sol, std::size_t opp, int k);
@@ -231,7 +260,7 @@ void mark_scheduled(const Instance &inst, Solution &sol, std::size_t task, std::
 void remove_task(const Instance &inst, Solution &sol, std::size_t task);
 
 /// Tries to insert all tasks of a job (all or nothing). Returns ok or the first failure.
-PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job);
+PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job, const std::vector<TimeRegion> *focus = nullptr);
 
 /// Removes every scheduled task of a job.
 void remove_job(const Instance &inst, Solution &sol, std::size_t job);
