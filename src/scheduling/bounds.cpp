@@ -122,18 +122,20 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
     }
     b.real = b.trivial;
     b.method = "trivial";
+    if (incumbent >= b.trivial - 1e-9) {
+        b.optimal = true; // every occurrence with an opportunity is served
+        b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return b;
+    }
     if (inst.options.exact_bound) {
-        if (auto milp = solve_milp(inst, 5.0, 3000, 200000)) {
-            b.milp_value = milp->value;
-            if (milp->bound < b.real) {
-                b.real = milp->bound;
-                b.method = "milp";
-                b.optimal = milp->optimal;
-            }
+        // Small instances: the exact optimum of the discretised relaxation (no storage, downlink, cap or share rule)
+        // by the subset DP - a tight upper bound.
+        if (auto dp = solve_exact_subsets(inst, 14)) {
+            b.real = std::min(b.real, *dp);
+            b.method = "exact_dp";
+            b.optimal = true;
             b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            if (b.optimal) {
-                return b;
-            }
+            return b;
         }
     }
     // Lagrangian relaxation.

@@ -18,6 +18,8 @@
 #include <string>
 
 #include <coin/CbcModel.hpp>
+#include <coin/CglClique.hpp>
+#include <coin/CglProbing.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
 
@@ -168,13 +170,21 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
     for (int c = 0; c < ncols; ++c) {
         solver.setInteger(c);
     }
+    solver.initialSolve();
     CbcModel model(solver);
     model.setLogLevel(0);
     model.messageHandler()->setLogLevel(0);
-    CbcMain0(model);
-    const std::string sec = std::to_string(time_limit_s);
-    const char *argv[] = {"vantage", "-log", "0", "-timeMode", "elapsed", "-sec", sec.c_str(), "-solve", "-quit"};
-    CbcMain1(static_cast<int>(sizeof(argv) / sizeof(argv[0])), argv, model);
+    // Clique cuts (the rows are set-packing constraints) and probing; plain branch and bound otherwise. The time
+    // limit is wall-clock.
+    CglClique clique;
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    model.addCutGenerator(&clique, -1, "clique");
+    CglProbing probing;
+    model.addCutGenerator(&probing, -1, "probing");
+    model.setUseElapsedTime(true);
+    model.setMaximumSeconds(time_limit_s);
+    model.branchAndBound();
     MilpResult r;
     r.optimal = model.isProvenOptimal();
     r.bound = -model.getBestPossibleObjValue();

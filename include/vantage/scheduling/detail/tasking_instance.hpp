@@ -289,15 +289,14 @@ Solution search(const Instance &inst, const Solution *initial, const std::vector
 struct Bounds {
     double trivial = 0.0;
     double real = 0.0;
-    std::string method;
-    bool optimal = false;   ///< MILP solved to optimality (real = optimum of the discretised relaxation)
-    double milp_value = -1; ///< MILP incumbent value (when run)
+    std::string method;     ///< "trivial", "exact_dp" or "lagrangian"
+    bool optimal = false;   ///< real is the optimum of the discretised relaxation (or the incumbent reaches it)
     double seconds = 0.0;
 };
 
-/// Trivial bound and the real one: the exact MILP (CBC) when the instance is small enough, else a Lagrangian
-/// relaxation of "each task at most once" with a per-satellite longest path. `incumbent` is the heuristic's
-/// value (Polyak steps).
+/// Trivial bound and the real one: the exact optimum of the discretised relaxation (subset DP) when at most 14 tasks
+/// have opportunities, else a Lagrangian relaxation of "each task at most once" with a per-satellite longest path.
+/// `incumbent` is the heuristic's value (Polyak steps; equal to the trivial bound: proven optimal at once).
 Bounds compute_bounds(const Instance &inst, double incumbent);
 
 /// Exact MILP of the discretised problem (timing and slews; no storage, downlink, orbit cap or share rule) with
