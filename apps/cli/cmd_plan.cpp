@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
+#include <utility>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -88,8 +91,9 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
     out << fmt::format("  acquisitions   {} ({} polygon strips), {:.0f} Gbit; {} downlinks\n", plan.acquisitions.size(), strips,
                        data, plan.downlinks.size());
     const double pct = mt.value_upper_bound > 0.0 ? 100.0 * mt.value / mt.value_upper_bound : 100.0;
-    out << fmt::format("  value          {:g} of upper bound {:g} ({}{}: {:.1f} %); trivial bound {:g}\n", mt.value,
-                       mt.value_upper_bound, mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct, mt.value_trivial_bound);
+    out << fmt::format("  value          {:g} of upper bound {:g} ({}{}: {:.1f} %, gap {:.1f} %); trivial bound {:g}\n", mt.value,
+                       mt.value_upper_bound, mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct, 100.0 - pct,
+                       mt.value_trivial_bound);
     out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
                        mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
     out << "  nation   value  share  rights  served\n";
@@ -97,6 +101,28 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         out << fmt::format("  {:<6} {:7g} {:5.1f}% {:5.1f}%  {}/{}\n", t.tenant, t.value, 100.0 * t.share, 100.0 * t.rights_share,
                            t.served, t.total);
     }
+    // Served / total occurrences by priority (10 highest): served = occurrences with a valued acquisition.
+    std::map<std::string, int> priority_of;
+    for (const auto &q : m.requests) {
+        priority_of[q.id] = q.priority;
+    }
+    std::map<int, std::pair<int, int>, std::greater<>> by_priority; // priority -> (served, total)
+    std::set<std::pair<std::string, int>> served_occ;
+    for (const auto &a : plan.acquisitions) {
+        if (a.value > 0.0 && served_occ.emplace(a.request_id, a.occurrence).second) {
+            auto &c = by_priority[priority_of[a.request_id]];
+            ++c.first;
+            ++c.second;
+        }
+    }
+    for (const auto &u : plan.unserved) {
+        ++by_priority[priority_of[u.request_id]].second;
+    }
+    std::string pl;
+    for (const auto &[prio, c] : by_priority) {
+        pl += fmt::format("{}P{} {}/{}", pl.empty() ? "" : "  ", prio, c.first, c.second);
+    }
+    out << "  by priority    " << pl << '\n';
     std::map<std::string, int> reasons;
     for (const auto &u : plan.unserved) {
         ++reasons[scheduling::to_string(u.reason)];

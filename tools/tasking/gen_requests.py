@@ -46,7 +46,7 @@ REGIONS = {
 }
 
 PRESETS = {
-    "demo": dict(count=420, seed=2025, tenants="FR:0.35,DE:0.25,IT:0.2,ES:0.1,PL:0.1",
+    "demo": dict(count=650, seed=2025, tenants="FR:0.35,DE:0.25,IT:0.2,ES:0.1,PL:0.1",
                  regions="europe-west:3,europe-centre:3,europe-east:2,mediterranean:2,black-sea:3,caucasus:1",
                  polygon_fraction=0.12, repeat_fraction=0.12, urgent_fraction=0.02, prefix=""),
     "bench": dict(count=2000, seed=1, tenants="FR:0.4,DE:0.3,IT:0.3",
