@@ -192,7 +192,7 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
             lambda[t] = std::max(0.0, lambda[t] + stepsize * (static_cast<double>(count[t]) - 1.0));
         }
     }
-    if (best < b.real) {
+    if (best < b.real - 1e-9 * std::max(1.0, b.real)) { // a real improvement, not rounding of the trivial bound
         b.real = best;
         b.method = "lagrangian";
         b.optimal = false;
