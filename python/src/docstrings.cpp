@@ -189,4 +189,19 @@ Returns:
     as `vantage access` CSV.)";
 }
 
+std::string plan_doc()
+{
+    return R"(Plans a tasking scenario file (YAML, docs/formats.md Tasking scenario) as `vantage plan` does.
+
+Use `vantage.plan`, which wraps this in a `vantage.Plan` dataclass.
+
+Args:
+    scenario: path of the scenario. seed, iterations: ALNS seed and iteration budget (default: the
+    scenario's `planning:`). time_limit_s: wall-clock cap on the search (s).
+
+Returns:
+    dict with acquisitions, downlinks, requests (one status row per occurrence), metrics and seed;
+    keys as in plan.json, times as UTC datetimes, data in Gbit, angles in degrees.)";
+}
+
 } // namespace vantage::python

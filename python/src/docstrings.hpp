@@ -19,4 +19,5 @@ std::string ground_station_doc();
 std::string read_stations_doc();
 std::string passes_doc();
 std::string access_doc();
+std::string plan_doc();
 } // namespace vantage::python

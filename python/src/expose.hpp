@@ -9,4 +9,5 @@ void expose_frames(pybind11::module_ &m);
 void expose_orbits(pybind11::module_ &m);
 void expose_io(pybind11::module_ &m);
 void expose_access(pybind11::module_ &m);
+void expose_scheduling(pybind11::module_ &m);
 } // namespace vantage::python

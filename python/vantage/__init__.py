@@ -10,6 +10,10 @@ positions are km, velocities km/s, angles degrees.
     >>> states, errors = vantage.propagate(sats, t, frame="itrf", eop=vantage.read_eop("examples/eop.csv"))
     >>> lat_lon_alt = vantage.itrf_to_geodetic(states)
 """
+import os as _os
+from dataclasses import dataclass as _dataclass
+from typing import Any as _Any
+
 from ._vantage import (  # noqa: F401
     ERROR_CODES,
     EarthOrientation,
@@ -18,6 +22,7 @@ from ._vantage import (  # noqa: F401
     Error,
     Instant,
     __version__,
+    _plan,
     access,
     convert_states,
     format_tle,
@@ -35,6 +40,7 @@ __all__ = [
     "ERROR_CODES",
     "EarthOrientation",
     "ElementSet",
+    "Plan",
     "GroundStation",
     "Error",
     "Instant",
@@ -43,6 +49,7 @@ __all__ = [
     "format_tle",
     "itrf_to_geodetic",
     "passes",
+    "plan",
     "propagate",
     "read_elements",
     "read_eop",
@@ -83,3 +90,39 @@ def states_to_records(elements, times, states, errors):
                         "z_km": float(s[2]), "vx_km_s": float(s[3]), "vy_km_s": float(s[4]),
                         "vz_km_s": float(s[5])})
     return out
+
+
+@_dataclass(frozen=True)
+class Plan:
+    """A tasking plan, as ``vantage plan`` writes it to plan.json (docs/formats.md § Tasking plan).
+
+    Every list holds plain dicts (``pandas.DataFrame(plan.acquisitions)`` works); times are tz-aware UTC
+    ``datetime`` objects, data in Gbit, angles in degrees.
+
+    - ``acquisitions``: acquisition_id, request_id, occurrence, strip_id, strip_count, tenant, satellite,
+      norad_id, start_utc, end_utc, target_lat_deg, target_lon_deg, off_nadir_deg, incidence_deg,
+      look_side, value, data_gbit, downlinks (list of station, start_utc, end_utc, data_gbit),
+      delivered_utc;
+    - ``downlinks``: satellite, norad_id, station, antenna, start_utc, end_utc, data_gbit;
+    - ``requests``: one row per request occurrence: request_id, occurrence, tenant, priority, status
+      (``served`` | ``unserved``), reason (None, or no_opportunity | outcompeted | storage | downlink |
+      share_limit), acquisition_ids, delivered_utc (None when unserved), covered_fraction;
+    - ``metrics``: value, value_upper_bound, value_trivial_bound, bound_method, requests_served,
+      requests_total, served_value_by_tenant, latency_p50_h, latency_p95_h, time_limit_hit,
+      iterations_done.
+    """
+
+    acquisitions: list[dict[str, _Any]]
+    downlinks: list[dict[str, _Any]]
+    requests: list[dict[str, _Any]]
+    metrics: dict[str, _Any]
+    seed: int
+
+
+def plan(scenario: "str | _os.PathLike[str]", *, seed: int | None = None, iterations: int | None = None,
+         time_limit_s: float | None = None) -> Plan:
+    """Plans a tasking scenario file (YAML) as ``vantage plan --scenario FILE`` does and returns a
+    :class:`Plan`. ``seed`` and ``iterations`` (ALNS) and ``time_limit_s`` (wall-clock cap, s) override
+    the scenario's ``planning:``; with the same values the plan is the CLI's, acquisition for acquisition.
+    Errors are ``vantage.Error`` naming file, line and key path."""
+    return Plan(**_plan(scenario, seed=seed, iterations=iterations, time_limit_s=time_limit_s))

@@ -107,3 +107,9 @@ def passes(
     threads: int = 0,
 ) -> list[dict[str, Any]]: ...
 def access(scenario: PathLike) -> list[dict[str, Any]]: ...
+def _plan(
+    scenario: PathLike,
+    seed: int | None = None,
+    iterations: int | None = None,
+    time_limit_s: float | None = None,
+) -> dict[str, Any]: ...
