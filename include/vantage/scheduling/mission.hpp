@@ -75,7 +75,8 @@ struct PlanningOptions {
     double default_downlink_mbit_s = 465.0; ///< rate of a station whose `downlink_mbit_s` is 0 / absent (Mbit/s, > 0)
     double freeze_h = 1.0;              ///< replanning: acquisitions and downlinks starting before now + freeze are kept
     double change_penalty = 0.5;        ///< replanning: value a change must gain (priority units, >= 0)
-    bool exact_bound = true;            ///< small instances: also solve the MILP with CBC (tight bound) when small enough
+    bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
+                                        ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
 };
 
 /// Everything the planner needs.
