@@ -200,8 +200,8 @@ Args:
     scenario's `planning:`). time_limit_s: wall-clock cap on the search (s).
 
 Returns:
-    dict with acquisitions, downlinks, requests (one status row per occurrence), metrics and seed;
-    keys as in plan.json, times as UTC datetimes, data in Gbit, angles in degrees.)";
+    (plan_json, requests): the text of `vantage plan`'s plan.json and (request_id, tenant, priority)
+    for every request of the scenario.)";
 }
 
 } // namespace vantage::python

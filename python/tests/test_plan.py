@@ -32,6 +32,8 @@ def test_plan_matches_the_cli_plan_file(source_dir, cli_plan):
     with pytest.warns(UserWarning, match="no EOP"):
         p = vantage.plan(source_dir / "tests/data/tasking/tiny.yaml")
     assert isinstance(p, vantage.Plan)
+    # the same document as the CLI's, times aside: the plan is a function of (scenario, seed, iterations)
+    assert p.document == vantage._with_datetimes(cli_plan)
     assert [a["acquisition_id"] for a in p.acquisitions] == [a["acquisition_id"] for a in cli_plan["acquisitions"]]
     for ours, ref in zip(p.acquisitions, cli_plan["acquisitions"]):
         assert ours["start_utc"].tzinfo is not None
