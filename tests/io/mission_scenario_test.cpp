@@ -3,6 +3,7 @@
 // plan.json written and read back (PlanJsonProperty) and its errors (PlanJsonParseErrors).
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "vantage/io/mission_scenario.hpp"
@@ -67,6 +68,12 @@ struct BadCase {
     const char *field;
 };
 
+// ctest shows the parameter: print the file name, not the struct's bytes (which hold pointers).
+void PrintTo(const BadCase &c, std::ostream *os)
+{
+    *os << c.file;
+}
+
 class MissionScenarioParseErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(MissionScenarioParseErrors, NamesFileLineAndKeyPath)
@@ -95,7 +102,11 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"tasking_request_priority.yaml", ErrorCode::out_of_range, 26, "requests[2].priority"},
                       BadCase{"tasking_requests_file_missing.yaml", ErrorCode::file_not_found, 40, "requests_file"},
                       BadCase{"tasking_share.yaml", ErrorCode::out_of_range, 21, "tenants.FR.share"},
-                      BadCase{"tasking_storage.yaml", ErrorCode::out_of_range, 15, "satellites[0].storage_gbit"}));
+                      BadCase{"tasking_storage.yaml", ErrorCode::out_of_range, 15, "satellites[0].storage_gbit"}),
+    [](const ::testing::TestParamInfo<BadCase> &p) { // the file's stem: a stable, readable test name
+        const std::string f = p.param.file;
+        return f.substr(0, f.find('.'));
+    });
 
 TEST(PlanJsonProperty, WrittenPlanReadsBack)
 {
