@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install, build, and propagate real Earth-observation satellites for one orbit
-# (100 minutes at 60 s) to WGS-84 ground tracks with real Earth orientation data.
+# The main job: install, build, propagate real Earth-observation satellites for one orbit (100 minutes
+# at 60 s) to WGS-84 ground tracks with real Earth orientation data, then plan one day of tasking for a
+# European constellation (examples/tasking-demo.yaml: 650 requests of five nations, 17 satellites,
+# 9 ground stations) and replan it at 08:00 with 8 urgent requests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/ci/install_deps.sh
@@ -21,3 +23,10 @@ head -6 out/ground_tracks.csv
 echo "..."
 /usr/bin/python3 -c "import vantage; print('Python: import vantage', vantage.__version__, 'OK')"
 echo "Wrote out/ground_tracks.csv ($(($(wc -l < out/ground_tracks.csv) - 1)) states) and out/eo-satellites.oem (CCSDS OEM 2.0, ITRF)."
+echo
+echo "Tasking: one day of requests from FR, DE, IT, ES and PL (examples/tasking-demo.yaml):"
+./build/apps/cli/vantage plan --scenario examples/tasking-demo.yaml --out out/plan
+echo
+echo "Replan at 08:00 UTC with 8 urgent requests (examples/tasking-urgent.yaml):"
+./build/apps/cli/vantage replan --scenario examples/tasking-demo.yaml --plan out/plan/plan.json \
+  --now 2025-10-03T08:00:00Z --add examples/tasking-urgent.yaml --out out/replan | grep -E '^  (value|served|changes|wrote) '

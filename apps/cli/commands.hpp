@@ -23,5 +23,7 @@ Runner add_design(CLI::App &app);
 Runner add_serve(CLI::App &app);
 Runner add_admin(CLI::App &app);
 #endif
+Runner add_plan(CLI::App &app);
+Runner add_replan(CLI::App &app);
 
 } // namespace vantage::cli

@@ -34,6 +34,8 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_serve);
     reg(&vantage::cli::add_admin);
 #endif
+    reg(&vantage::cli::add_plan);
+    reg(&vantage::cli::add_replan);
 
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();

@@ -273,4 +273,19 @@ Args:
     format: "tle", "omm-kvn", "omm-xml" or "omm-json"; default from the extension (.tle, .kvn/.omm, .xml, .json).)";
 }
 
+std::string plan_doc()
+{
+    return R"(Plans a tasking scenario file (YAML, docs/formats.md Tasking scenario) as `vantage plan` does.
+
+Use `vantage.plan`, which wraps this in a `vantage.Plan` dataclass.
+
+Args:
+    scenario: path of the scenario. seed, iterations: ALNS seed and iteration budget (default: the
+    scenario's `planning:`). time_limit_s: wall-clock cap on the search (s).
+
+Returns:
+    (plan_json, requests): the text of `vantage plan`'s plan.json and (request_id, tenant, priority)
+    for every request of the scenario.)";
+}
+
 } // namespace vantage::python

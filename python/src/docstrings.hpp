@@ -24,4 +24,5 @@ std::string walker_doc();
 std::string sun_synchronous_doc();
 std::string sso_inclination_doc();
 std::string write_elements_doc();
+std::string plan_doc();
 } // namespace vantage::python

@@ -10,4 +10,5 @@ void expose_orbits(pybind11::module_ &m);
 void expose_io(pybind11::module_ &m);
 void expose_access(pybind11::module_ &m);
 void expose_coverage(pybind11::module_ &m);
+void expose_scheduling(pybind11::module_ &m);
 } // namespace vantage::python

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_vantage, m)
     vantage::python::expose_io(m);
     vantage::python::expose_access(m);
     vantage::python::expose_coverage(m);
+    vantage::python::expose_scheduling(m);
 }

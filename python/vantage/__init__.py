@@ -13,6 +13,9 @@ positions are km, velocities km/s, angles degrees.
 import dataclasses as _dataclasses
 import datetime as _datetime
 import json as _json
+import os as _os
+from dataclasses import dataclass as _dataclass
+from typing import Any as _Any
 
 from ._vantage import (  # noqa: F401
     ERROR_CODES,
@@ -22,6 +25,7 @@ from ._vantage import (  # noqa: F401
     Error,
     Instant,
     __version__,
+    _plan,
     access,
     convert_states,
     format_tle,
@@ -46,6 +50,7 @@ __all__ = [
     "ERROR_CODES",
     "EarthOrientation",
     "ElementSet",
+    "Plan",
     "GroundStation",
     "Error",
     "Instant",
@@ -57,6 +62,7 @@ __all__ = [
     "itrf_to_geodetic",
     "mean_local_time_of_node_h",
     "passes",
+    "plan",
     "propagate",
     "read_elements",
     "read_eop",
@@ -155,3 +161,71 @@ def coverage(scenario, aoi=None, grid_km=None, min_accesses=None, threads=-1):
     summary = _json.loads(raw["summary_json"])
     return CoverageResult(start_utc=raw["start_utc"], stop_utc=raw["stop_utc"], grid_km=raw["grid_km"],
                           points=raw["points"], members=raw["members"], regions=summary["regions"], summary=summary)
+
+
+@_dataclass(frozen=True)
+class Plan:
+    """A tasking plan: ``vantage plan``'s plan.json (docs/formats.md § Tasking plan) as Python values.
+
+    Lists hold plain dicts (``pandas.DataFrame(plan.acquisitions)`` works) with the plan.json keys;
+    every ``*_utc`` value is a tz-aware UTC ``datetime``; data in Gbit, angles in degrees.
+
+    - ``acquisitions``: acquisition_id, request_id, occurrence, strip_id, strip_count, tenant, satellite,
+      norad_id, start_utc, end_utc, target_lat_deg, target_lon_deg, off_nadir_deg, incidence_deg,
+      look_side, value, data_gbit, downlinks (station, start_utc, end_utc, data_gbit), delivered_utc, ...;
+    - ``downlinks``: satellite, norad_id, station, antenna, start_utc, end_utc, data_gbit, ...;
+    - ``requests``: one row per request occurrence, sorted by (request_id, occurrence): request_id,
+      occurrence, tenant, priority, status (``served`` | ``unserved``), reason (None, or no_opportunity |
+      outcompeted | storage | downlink | share_limit), acquisition_ids, delivered_utc (None when unserved),
+      covered_fraction (1 when served; polygons: area share of the acquired strips);
+    - ``metrics``: value, value_upper_bound, value_trivial_bound, bound_method, requests_served,
+      requests_total, served_value_by_tenant, latency_p50_h, latency_p95_h, time_limit_hit, ...;
+    - ``document``: the whole plan.json (inputs included), times as datetimes.
+    """
+
+    acquisitions: list[dict[str, _Any]]
+    downlinks: list[dict[str, _Any]]
+    requests: list[dict[str, _Any]]
+    metrics: dict[str, _Any]
+    seed: int
+    document: dict[str, _Any]
+
+
+def _with_datetimes(x):
+    import datetime as _dt
+
+    if isinstance(x, dict):
+        return {k: (_dt.datetime.fromisoformat(v.replace("Z", "+00:00")) if k.endswith("_utc") and isinstance(v, str)
+                    else _with_datetimes(v)) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_with_datetimes(v) for v in x]
+    return x
+
+
+def plan(scenario: "str | _os.PathLike[str]", *, seed: int | None = None, iterations: int | None = None,
+         time_limit_s: float | None = None) -> Plan:
+    """Plans a tasking scenario file (YAML) as ``vantage plan --scenario FILE`` does and returns a
+    :class:`Plan`. ``seed`` and ``iterations`` (ALNS) and ``time_limit_s`` (wall-clock cap, s) override
+    the scenario's ``planning:``; with the same values the plan is the CLI's, acquisition for acquisition.
+    Errors are ``vantage.Error`` naming file, line and key path."""
+    import json as _json
+
+    text, requests = _plan(scenario, seed=seed, iterations=iterations, time_limit_s=time_limit_s)
+    doc = _with_datetimes(_json.loads(text))
+    info = {rid: (tenant, priority) for rid, tenant, priority in requests}
+    status = {}
+    for a in doc["acquisitions"]:
+        if a["value"] > 0:  # a strip of an incomplete polygon earns nothing: its occurrence is unserved
+            s = status.setdefault((a["request_id"], a["occurrence"]), {
+                "status": "served", "reason": None, "acquisition_ids": [], "delivered_utc": a["delivered_utc"],
+                "covered_fraction": 1.0})
+            s["acquisition_ids"].append(a["acquisition_id"])
+            s["delivered_utc"] = max(s["delivered_utc"], a["delivered_utc"])
+    for u in doc["unserved"]:
+        status[(u["request_id"], u["occurrence"])] = {
+            "status": "unserved", "reason": u["reason"], "acquisition_ids": [], "delivered_utc": None,
+            "covered_fraction": u.get("covered_fraction", 0.0)}
+    rows = [{"request_id": rid, "occurrence": occ, "tenant": info[rid][0], "priority": info[rid][1], **s}
+            for (rid, occ), s in sorted(status.items())]
+    return Plan(acquisitions=doc["acquisitions"], downlinks=doc["downlinks"], requests=rows, metrics=doc["metrics"],
+                seed=doc["seed"], document=doc)

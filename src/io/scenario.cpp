@@ -108,9 +108,11 @@ void check_sensor_complete(const Reader &r, const geometry::Sensor &s, const YAM
 
 geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAML::Node &n, const std::string &path)
 {
+    // NOTE: agility, data_rate_mbit_s and imaging_swath_km are tasking keys, read by io/mission_scenario.cpp.
     r.check_map(n, path,
                 {"type", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                 "incidence_min_deg", "incidence_max_deg", "look_side", "pass_direction", "modes"});
+                 "incidence_min_deg", "incidence_max_deg", "look_side", "pass_direction", "modes", "agility",
+                 "data_rate_mbit_s", "imaging_swath_km"});
     using geometry::PassDirection;
     using geometry::SensorType;
     geometry::Sensor s;
@@ -217,7 +219,7 @@ geometry::GroundStation read_inline_station(const Reader &r, const YAML::Node &n
 
 void read_station_file_ref(const Reader &r, const YAML::Node &n, const std::string &path, Scenario &sc)
 {
-    r.check_map(n, path, {"file", "select", "min_elevation_deg"});
+    r.check_map(n, path, {"file", "select", "min_elevation_deg", "downlink_mbit_s", "antennas"});
     const YAML::Node fnode = r.need(n, "file", path);
     const fs::path file = r.file(fnode, Reader::join(path, "file"));
     ParseResult<geometry::GroundStation> rows;
@@ -233,6 +235,18 @@ void read_station_file_ref(const Reader &r, const YAML::Node &n, const std::stri
     std::optional<double> min_el;
     if (n["min_elevation_deg"].IsDefined()) {
         min_el = r.number_in(n["min_elevation_deg"], Reader::join(path, "min_elevation_deg"), -90.0, 90.0);
+    }
+    std::optional<double> rate;
+    std::optional<int> antennas;
+    if (n["downlink_mbit_s"].IsDefined()) {
+        rate = r.number_in(n["downlink_mbit_s"], Reader::join(path, "downlink_mbit_s"), 0.0, 1e9);
+    }
+    if (n["antennas"].IsDefined()) {
+        const double a = r.number_in(n["antennas"], Reader::join(path, "antennas"), 1.0, 1000.0);
+        if (a != std::floor(a)) {
+            r.fail(ErrorCode::invalid_number, "must be a whole number", n["antennas"], Reader::join(path, "antennas"));
+        }
+        antennas = static_cast<int>(a);
     }
     std::vector<geometry::GroundStation> chosen;
     if (const YAML::Node sel = n["select"]; sel.IsDefined()) {
@@ -259,6 +273,12 @@ void read_station_file_ref(const Reader &r, const YAML::Node &n, const std::stri
         if (min_el) {
             s.min_elevation_deg = *min_el;
         }
+        if (rate) {
+            s.downlink_mbit_s = *rate;
+        }
+        if (antennas) {
+            s.antennas = *antennas;
+        }
         sc.stations.push_back(std::move(s));
     }
 }
@@ -274,7 +294,8 @@ void read_satellites(const Reader &r, const YAML::Node &list, const std::map<std
     for (std::size_t i = 0; i < list.size(); ++i) {
         const YAML::Node n = list[i];
         const std::string path = indexed(base, i);
-        r.check_map(n, path, {"tle_file", "omm_file", "norad_ids", "sensor"});
+        // NOTE: storage_gbit and max_imaging_s_per_orbit are tasking keys, read by io/mission_scenario.cpp.
+        r.check_map(n, path, {"tle_file", "omm_file", "norad_ids", "sensor", "storage_gbit", "max_imaging_s_per_orbit"});
         const bool has_tle = n["tle_file"].IsDefined();
         const bool has_omm = n["omm_file"].IsDefined();
         if (has_tle == has_omm) {
@@ -344,6 +365,7 @@ void read_satellites(const Reader &r, const YAML::Node &list, const std::map<std
                 name = fmt::format("NORAD {}", el.norad_id);
             }
             sc.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(el), std::move(name), sit->second});
+            sc.satellite_entries.push_back(i);
         }
     }
 }
@@ -407,6 +429,8 @@ const std::vector<std::string_view> &scenario_top_level_keys()
         "targets",
         // coverage (coverage_scenario.cpp)
         "aoi", "coverage",
+        // tasking (io/mission_scenario.cpp)
+        "tenants", "requests", "requests_file", "planning", "station_outages",
     };
     return keys;
 }

@@ -15,7 +15,7 @@ PKGS=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
   # fast batch propagation (SIMD dispatch, vector math, threads), spatial index for access
   libhwy-dev libsleef-dev libtbb-dev libs2-dev
-  # scheduling: MILP (SPOT5 exact method, planner upper bounds)
+  # scheduling: MILP (SPOT5 exact method, planner upper bounds and exact tasking on small instances)
   coinor-libcbc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev

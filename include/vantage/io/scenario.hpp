@@ -49,6 +49,7 @@ struct Scenario {
     time::Instant stop;                               ///< analysis stop (> start)
     std::vector<geometry::Sensor> sensors;            ///< the `sensors:` entries, in file order
     std::vector<access::Satellite> satellites;        ///< in file order; within an entry, `norad_ids` order (or file order)
+    std::vector<std::size_t> satellite_entries;       ///< for each satellite, the index of its `satellites:` entry
     std::vector<geometry::GroundStation> stations;    ///< in `select` order (or file order), then inline entries
     std::vector<geometry::Target> targets;            ///< in file order
     frames::EarthOrientation eop;                     ///< from `eop_file`, empty when absent

@@ -1,0 +1,262 @@
+// vantage plan / vantage replan: the tasking planner on a scenario (docs/formats.md § Tasking scenario, § Tasking
+// plan). Thin: read the mission, call scheduling::plan / replan, write the files, print a summary.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "cli_util.hpp"
+#include "commands.hpp"
+#include "vantage/io/elements.hpp"
+#include "vantage/io/mission_scenario.hpp"
+#include "vantage/io/plan_io.hpp"
+#include "vantage/scheduling/plan.hpp"
+
+namespace vantage::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PlanCliOptions {
+    std::string scenario;
+    std::string out_dir = ".";
+    std::optional<std::uint64_t> seed;
+    std::optional<int> iterations;
+    std::optional<double> time_limit_s;
+    // replan
+    std::string plan_file;
+    std::string now;
+    std::string add_file;
+    std::vector<std::string> remove_stations;
+    std::string elements_file;
+    std::string failed;
+    std::optional<double> freeze_h;
+};
+
+void write_file(const fs::path &path, const std::string &text)
+{
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+    f.close();
+    if (!f) {
+        throw Error(ErrorCode::file_read, fmt::format("cannot write '{}'", path.string()), ErrorContext{path.string(), 0, "--out", ""});
+    }
+}
+
+scheduling::PlanningOptions options_of(const scheduling::Mission &m, const PlanCliOptions &o)
+{
+    scheduling::PlanningOptions p = m.planning;
+    if (o.seed) {
+        p.seed = *o.seed;
+    }
+    if (o.iterations) {
+        p.iterations = *o.iterations;
+    }
+    if (o.time_limit_s) {
+        p.time_limit_s = *o.time_limit_s;
+    }
+    return p;
+}
+
+void write_plan_files(const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o)
+{
+    fs::create_directories(o.out_dir);
+    const fs::path dir(o.out_dir);
+    write_file(dir / "plan.json", io::plan_to_json(plan, m, fs::path(o.scenario).filename().string()));
+    write_file(dir / "timeline.csv", io::plan_timeline_csv(plan, m));
+    write_file(dir / "plan.czml", io::plan_to_czml(plan, m));
+}
+
+void print_summary(std::ostream &out, const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o)
+{
+    const auto &mt = plan.metrics;
+    std::size_t strips = 0;
+    double data = 0.0;
+    for (const auto &a : plan.acquisitions) {
+        strips += a.strip_count > 1 ? 1 : 0;
+        data += a.data_gbit;
+    }
+    out << fmt::format("Plan of {}: {} .. {}, {} satellites, {} ground stations, {} requests ({} occurrences)\n",
+                       o.scenario, m.start.to_iso8601_utc(0), m.stop.to_iso8601_utc(0), m.satellites.size(), m.stations.size(),
+                       m.requests.size(), mt.requests_total);
+    out << fmt::format("  opportunities  {} (access and strips in {:.1f} s)\n", mt.opportunities, mt.opportunities_seconds);
+    out << fmt::format("  acquisitions   {} ({} polygon strips), {:.0f} Gbit; {} downlinks\n", plan.acquisitions.size(), strips,
+                       data, plan.downlinks.size());
+    const double pct = mt.value_upper_bound > 0.0 ? 100.0 * mt.value / mt.value_upper_bound : 100.0;
+    out << fmt::format("  value          {:g} of upper bound {:g} ({}{}: {:.1f} %, gap {:.1f} %); trivial bound {:g}\n", mt.value,
+                       mt.value_upper_bound, mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct, 100.0 - pct,
+                       mt.value_trivial_bound);
+    out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
+                       mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
+    out << "  nation   value  share  rights  served\n";
+    for (const auto &t : mt.tenants) {
+        out << fmt::format("  {:<6} {:7g} {:5.1f}% {:5.1f}%  {}/{}\n", t.tenant, t.value, 100.0 * t.share, 100.0 * t.rights_share,
+                           t.served, t.total);
+    }
+    // Served / total occurrences by priority (10 highest): served = occurrences with a valued acquisition.
+    std::map<std::string, int> priority_of;
+    for (const auto &q : m.requests) {
+        priority_of[q.id] = q.priority;
+    }
+    std::map<int, std::pair<int, int>, std::greater<>> by_priority; // priority -> (served, total)
+    std::set<std::pair<std::string, int>> served_occ;
+    for (const auto &a : plan.acquisitions) {
+        if (a.value > 0.0 && served_occ.emplace(a.request_id, a.occurrence).second) {
+            auto &c = by_priority[priority_of[a.request_id]];
+            ++c.first;
+            ++c.second;
+        }
+    }
+    for (const auto &u : plan.unserved) {
+        ++by_priority[priority_of[u.request_id]].second;
+    }
+    std::string pl;
+    for (const auto &[prio, c] : by_priority) {
+        pl += fmt::format("{}P{} {}/{}", pl.empty() ? "" : "  ", prio, c.first, c.second);
+    }
+    out << "  by priority    " << pl << '\n';
+    std::map<std::string, int> reasons;
+    for (const auto &u : plan.unserved) {
+        ++reasons[scheduling::to_string(u.reason)];
+    }
+    std::string r;
+    for (const auto &[k, v] : reasons) {
+        r += fmt::format("{}{} {}", r.empty() ? "" : ", ", k, v);
+    }
+    out << "  unserved       " << (r.empty() ? "none" : r) << '\n';
+    out << fmt::format("  search         constructive {:g} -> {:g} after {} ALNS iterations (seed {}) in {:.2f} s{}; bound {:.2f} s\n",
+                       mt.constructive_value, mt.value, mt.iterations_done, plan.seed, mt.plan_seconds,
+                       mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds);
+    const fs::path dir(o.out_dir);
+    out << fmt::format("  wrote          {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
+                       (dir / "plan.czml").string());
+}
+
+int run_plan(const PlanCliOptions &o)
+{
+    const scheduling::Mission m = io::read_mission_file(o.scenario);
+    if (auto warn = m.eop.coverage_warning(m.start, m.stop)) {
+        std::cerr << "warning: " << *warn << '\n';
+    }
+    const scheduling::Plan plan = scheduling::plan(m, options_of(m, o));
+    write_plan_files(plan, m, o);
+    print_summary(std::cout, plan, m, o);
+    return exit_ok;
+}
+
+std::string read_text(const std::string &path, const std::string &option)
+{
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        throw ParseError(ErrorCode::file_not_found, fmt::format("cannot open '{}'", path), ErrorContext{path, 0, option, path});
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+int run_replan(const PlanCliOptions &o)
+{
+    scheduling::Mission m = io::read_mission_file(o.scenario);
+    const scheduling::PreviousPlan prev = io::parse_plan_json(read_text(o.plan_file, "--plan"), o.plan_file);
+    scheduling::ReplanInput in;
+    in.now = parse_time_option(o.now, "--now");
+    in.freeze_h = o.freeze_h;
+    in.removed_stations = o.remove_stations;
+    if (!o.add_file.empty()) {
+        in.added = io::read_requests_file(o.add_file);
+    }
+    if (!o.failed.empty()) {
+        std::stringstream ss(o.failed);
+        std::string id;
+        while (std::getline(ss, id, ',')) {
+            if (!id.empty()) {
+                in.failed.push_back(id);
+            }
+        }
+    }
+    if (!o.elements_file.empty()) {
+        const auto read = io::read_elements_file(o.elements_file);
+        print_diagnostics(std::cerr, read.rejected);
+        print_diagnostics(std::cerr, read.warnings);
+        std::size_t replaced = 0;
+        for (const auto &rec : read.items) {
+            bool used = false;
+            for (auto &s : m.satellites) {
+                if (s.sat.propagator.elements().norad_id == rec.elements.norad_id) {
+                    s.sat.propagator = orbits::Sgp4Propagator(rec.elements);
+                    used = true;
+                    ++replaced;
+                }
+            }
+            if (!used) {
+                std::cerr << fmt::format("warning: --elements: NORAD id {} is not a satellite of the scenario; ignored\n",
+                                         rec.elements.norad_id);
+            }
+        }
+        in.elements_changed = replaced > 0;
+    }
+    scheduling::PlanChanges changes;
+    const scheduling::Plan plan = scheduling::replan(m, prev, in, options_of(m, o), changes);
+    // the mission the plan refers to includes the added requests
+    for (const auto &r : in.added) {
+        m.requests.push_back(r);
+    }
+    for (const auto &name : in.removed_stations) {
+        m.outages.push_back(scheduling::Outage{name, in.now, m.stop + time::Duration::from_hours(m.planning.delivery_margin_h + 24.0)});
+    }
+    write_plan_files(plan, m, o);
+    write_file(fs::path(o.out_dir) / "changes.json", io::changes_to_json(changes));
+    print_summary(std::cout, plan, m, o);
+    std::cout << fmt::format("  changes        kept {}, moved {}, added {}, removed {} (failed {}, frozen {}); {:.1f} % unchanged\n",
+                             changes.kept.size(), changes.moved.size(), changes.added.size(), changes.removed.size(),
+                             changes.failed.size(), changes.frozen.size(), 100.0 * changes.fraction_unchanged);
+    std::cout << fmt::format("  wrote          {}\n", (fs::path(o.out_dir) / "changes.json").string());
+    return exit_ok;
+}
+
+void add_common(CLI::App *cmd, PlanCliOptions &o)
+{
+    cmd->add_option("--scenario", o.scenario, "tasking scenario YAML (docs/formats.md)")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--out", o.out_dir, "output directory (created if needed)")->capture_default_str();
+    cmd->add_option("--seed", o.seed, "ALNS random seed (default: planning.seed)");
+    cmd->add_option("--iterations", o.iterations, "ALNS iterations (default: planning.iterations)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--time-limit-s", o.time_limit_s, "wall-clock cap on the search (s)")->check(CLI::PositiveNumber);
+}
+
+} // namespace
+
+Runner add_plan(CLI::App &app)
+{
+    auto o = std::make_shared<PlanCliOptions>();
+    CLI::App *cmd = app.add_subcommand("plan", "plan acquisitions and downlinks for a tasking scenario's requests");
+    add_common(cmd, *o);
+    return [o]() { return run_plan(*o); };
+}
+
+Runner add_replan(CLI::App &app)
+{
+    auto o = std::make_shared<PlanCliOptions>();
+    CLI::App *cmd = app.add_subcommand("replan", "replan at a time --now: urgent requests, a lost station, new element sets, failures");
+    add_common(cmd, *o);
+    cmd->add_option("--plan", o->plan_file, "the previous plan.json")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--now", o->now, "replanning time, ISO 8601 UTC")->required();
+    cmd->add_option("--add", o->add_file, "requests file to add (YAML/JSON, `requests:`)")->check(CLI::ExistingFile);
+    cmd->add_option("--remove-station", o->remove_stations, "station unusable from --now on (repeatable)");
+    cmd->add_option("--elements", o->elements_file, "new element sets (TLE/OMM) replacing the satellites' of the same NORAD id")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--failed", o->failed, "comma-separated acquisition ids whose images were lost");
+    cmd->add_option("--freeze-h", o->freeze_h, "keep everything starting before now + this (h; default planning.freeze_h)")
+        ->check(CLI::NonNegativeNumber);
+    return [o]() { return run_replan(*o); };
+}
+
+} // namespace vantage::cli

@@ -1,0 +1,103 @@
+#pragma once
+/// @file
+/// The tasking mission model: what the planner (scheduling/plan.hpp) plans for. Plain domain values; the scenario
+/// reader (io/mission_scenario.hpp) builds them from YAML, the HTTP service from its store. Keys, units and
+/// defaults: docs/formats.md § Tasking scenario; the model: docs/architecture/scheduling.md.
+///
+/// Defaults are Pléiades-class: agility 3 deg/s, 1 deg/s², 2 s settle (60 deg in about 25 s); instrument data
+/// rate 1000 Mbit/s (after compression); mass memory 600 Gbit; X-band downlink 465 Mbit/s (3 x 155 Mbit/s).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "vantage/access/access.hpp"
+#include "vantage/frames/earth_orientation.hpp"
+#include "vantage/geometry/site.hpp"
+#include "vantage/mission/request.hpp"
+#include "vantage/time/instant.hpp"
+
+namespace vantage::scheduling {
+
+/// Attitude agility of a satellite (sensor key `agility`): rest-to-rest slews with bounded rate and acceleration,
+/// followed by a settling time. See agility.hpp for the slew law.
+struct Agility {
+    double max_rate_deg_s = 3.0;   ///< ω, maximum slew rate (deg/s, > 0)
+    double max_accel_deg_s2 = 1.0; ///< α, maximum angular acceleration (deg/s², > 0)
+    double settle_s = 2.0;         ///< settling time after every slew (s, >= 0)
+    bool operator==(const Agility &) const = default;
+};
+
+/// A satellite as the planner sees it: the access engine's satellite (propagator, name, sensor) plus its
+/// tasking figures.
+struct TaskingSatellite {
+    explicit TaskingSatellite(access::Satellite s) : sat(std::move(s)) {}
+    access::Satellite sat;               ///< propagator, display name, sensor (geometry limits)
+    Agility agility;                     ///< sensor `agility`
+    double data_rate_mbit_s = 1000.0;    ///< sensor `data_rate_mbit_s`: data recorded per second of imaging (Mbit/s, > 0)
+    double imaging_swath_km = 20.0;      ///< sensor `imaging_swath_km`: ground width of one acquisition (km, > 0);
+                                         ///< default swath_km for a fixed optical sensor, 20 (agile optical), 30 (SAR)
+    double storage_gbit = 600.0;         ///< satellite `storage_gbit`: mass memory (Gbit, > 0)
+    std::optional<double> max_imaging_s_per_orbit; ///< satellite `max_imaging_s_per_orbit` (s, > 0): see docs
+    /// True when the sensor is pointed at each target (agile optical, SAR); false for a fixed push-broom
+    /// (optical with `swath_km` and no `max_off_nadir_deg`), which needs no slew between acquisitions.
+    bool pointable() const;
+};
+
+/// An interval during which a station cannot be used (scenario `station_outages`).
+struct Outage {
+    std::string station;   ///< station name
+    time::Instant start;   ///< outage start
+    time::Instant end;     ///< outage end (> start)
+};
+
+/// A nation with programming rights (scenario `tenants`).
+struct Tenant {
+    std::string name;                          ///< nation code, as in the requests' `tenant`
+    double share = 0.0;                        ///< rights share (fraction, [0, 1]); shares are normalised to sum 1
+    std::vector<std::string> allowed_stations; ///< stations its images may be downlinked through; empty = all
+};
+
+/// Planner controls (scenario `planning:`; CLI options override seed, iterations and the time limit).
+struct PlanningOptions {
+    std::uint64_t seed = 1;             ///< ALNS random seed
+    int iterations = 2000;              ///< ALNS iterations (>= 0); the plan is a function of (mission, seed, iterations)
+    double time_limit_s = 60.0;         ///< wall-clock cap on the ALNS (s, > 0); `time_limit_hit` says if it stopped it
+    double time_step_s = 1.0;           ///< acquisition start times are multiples of this after `start` (s, (0, 60])
+    double strip_overlap = 0.1;         ///< overlap of adjacent polygon strips (fraction of the strip width, [0, 0.5])
+    double max_strip_length_km = 120.0; ///< longer strips are cut into pieces (km, > 0)
+    double strip_scan_speed_km_s = 6.8; ///< ground speed of the scan along a strip: duration = length / speed (km/s, > 0)
+    double delivery_margin_h = 6.0;     ///< downlinks may run this long after `stop` (h, >= 0)
+    double fairness_tolerance = 0.05;   ///< share rule tolerance (fraction, [0, 1]): 0.05 = 5 percentage points
+    double min_contact_s = 30.0;        ///< station contacts shorter than this are not used (s, >= 0)
+    double default_downlink_mbit_s = 465.0; ///< rate of a station whose `downlink_mbit_s` is 0 / absent (Mbit/s, > 0)
+    double freeze_h = 1.0;              ///< replanning: acquisitions and downlinks starting before now + freeze are kept
+    double change_penalty = 0.5;        ///< replanning: value a change must gain (priority units, >= 0)
+    bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
+                                        ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
+};
+
+/// Everything the planner needs.
+struct Mission {
+    std::string source;                          ///< scenario file (for messages)
+    time::Instant start;                         ///< planning horizon start (acquisitions in [start, stop])
+    time::Instant stop;                          ///< planning horizon end (> start)
+    frames::EarthOrientation eop;                ///< Earth orientation (may be empty: UT1 = UTC, no polar motion)
+    access::SearchOptions search;                ///< access search controls
+    std::vector<TaskingSatellite> satellites;    ///< in scenario order
+    std::vector<geometry::GroundStation> stations; ///< downlink stations (`downlink_mbit_s`, `antennas`)
+    std::vector<Outage> outages;                 ///< station outages
+    std::vector<Tenant> tenants;                 ///< empty: no share rule, every station allowed
+    std::vector<mission::Request> requests;      ///< the requests (validated)
+    PlanningOptions planning;                    ///< planner controls
+};
+
+/// Checks the cross-references and ranges of a mission (request tenants known, station names in outages and
+/// allowed_stations, shares, agility, rates, unique request ids, planning ranges).
+/// @throws ConfigError whose field names the offending key (e.g. "requests[4].tenant", "tenants.FR.share",
+///         "station_outages[0].station", "planning.time_step_s"), with code missing_field / out_of_range / duplicate.
+void validate_mission(const Mission &mission);
+
+} // namespace vantage::scheduling

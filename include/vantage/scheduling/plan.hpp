@@ -1,0 +1,231 @@
+#pragma once
+/// @file
+/// The tasking planner: requests of partner nations -> acquisitions (which satellite images what, when) and
+/// downlinks (when each image reaches which station), on the access engine's exact geometry; and replanning.
+///
+/// Model and algorithms: docs/architecture/scheduling.md. Output keys (plan.json, timeline.csv, changes.json):
+/// docs/formats.md § Tasking plan. The plan is a deterministic function of (mission, seed, iterations) unless
+/// the wall-clock cap `time_limit_s` stops the search first (`metrics.time_limit_hit`).
+///
+/// Constraints every plan satisfies (tests/scheduling check them on every plan they produce):
+/// - each acquisition lies inside an access window of its satellite on its target, with every geometry limit of
+///   the sensor tightened by the request's holding over the whole acquisition (points: certified windows of the
+///   access engine; strips: checked at <= 1 s samples with a 0.01 deg margin);
+/// - acquisitions of one satellite do not overlap, and consecutive ones leave at least transition_s(θ) between
+///   them (agility.hpp; none for a fixed push-broom sensor);
+/// - storage stays within [0, storage_gbit]; every image is downlinked completely, after its acquisition, through
+///   stations its nation allows, during station passes (elevation >= mask) outside outages; one satellite per
+///   antenna at a time and one station at a time per satellite;
+/// - imaging time per orbit <= max_imaging_s_per_orbit where set;
+/// - the share rule (fairness_tolerance) for every nation that still has an unserved occurrence with an
+///   opportunity.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vantage/core/math.hpp"
+#include "vantage/geometry/sensor.hpp"
+#include "vantage/scheduling/mission.hpp"
+#include "vantage/time/instant.hpp"
+
+namespace vantage::scheduling {
+
+/// Part of one image sent during one downlink.
+struct DownlinkPart {
+    std::size_t station = 0; ///< index into Mission::stations
+    time::Instant start;     ///< first bit of this part
+    time::Instant end;       ///< last bit of this part
+    double data_gbit = 0.0;  ///< data sent (Gbit)
+};
+
+/// The effective geometry limits of one acquisition (the sensor's, tightened by the request).
+struct AcquisitionLimits {
+    std::optional<double> max_off_nadir_deg;     ///< agile optical
+    std::optional<double> swath_km;              ///< fixed optical: |cross-track| <= half_swath_angle_deg(swath_km, h)
+    std::optional<double> incidence_min_deg;     ///< SAR
+    std::optional<double> incidence_max_deg;     ///< SAR
+    std::optional<double> min_sun_elevation_deg; ///< optical
+    geometry::LookSide look_side = geometry::LookSide::both;
+    geometry::PassDirection pass_direction = geometry::PassDirection::any;
+};
+
+/// One acquisition: a point target, or one strip of a polygon, imaged by one satellite.
+struct Acquisition {
+    std::string acquisition_id;  ///< "<request_id>/<occurrence>/<strip_id>", stable across replans
+    std::string request_id;
+    int occurrence = 0;          ///< 0-based occurrence of the request
+    int strip_id = 0;            ///< 0 for a point; 0..n-1 for the strips of a polygon
+    int strip_count = 1;         ///< 1 for a point
+    std::string tenant;
+    std::size_t satellite = 0;   ///< index into Mission::satellites
+    time::Instant start;
+    time::Instant end;
+    frames::Geodetic target;     ///< point: the target; strip: its centre point
+    frames::Geodetic scan_start; ///< ground point imaged at `start` (= target for a point)
+    frames::Geodetic scan_end;   ///< ground point imaged at `end` (= target for a point)
+    double off_nadir_deg = 0.0;  ///< largest off-nadir angle over the acquisition (deg)
+    double incidence_deg = 0.0;  ///< largest incidence over the acquisition (deg)
+    geometry::LookSide look_side = geometry::LookSide::right; ///< at mid-acquisition
+    Vec3 look_start_lvlh = Vec3::Zero(); ///< unit look vector at start, LVLH components (agility.hpp)
+    Vec3 look_end_lvlh = Vec3::Zero();   ///< unit look vector at end
+    double slew_before_deg = 0.0;  ///< θ from the previous acquisition of this satellite (0 for the first)
+    double slew_before_s = 0.0;    ///< transition_s(θ) (0 for the first or a fixed sensor)
+    double value = 0.0;            ///< priority (point) or priority / strip_count (strip of a complete polygon); 0 for a strip of an incomplete polygon
+    double data_gbit = 0.0;        ///< data recorded (Gbit)
+    std::vector<DownlinkPart> downlinks; ///< in time order; their data sums to data_gbit
+    time::Instant delivered;       ///< end of the last downlink part
+    AcquisitionLimits limits;      ///< the limits this acquisition satisfies
+    double storage_after_gbit = 0.0; ///< satellite memory at `end` (Gbit; see storage_at_gbit)
+};
+
+/// One use of an antenna: a satellite sending data to a station.
+struct Downlink {
+    std::size_t satellite = 0;
+    std::size_t station = 0;
+    int antenna = 0;        ///< 0-based antenna of the station
+    time::Instant start;
+    time::Instant end;
+    double data_gbit = 0.0; ///< data sent (Gbit)
+    double storage_after_gbit = 0.0; ///< satellite memory at `end` (Gbit)
+};
+
+/// Why an occurrence is not served.
+enum class UnservedReason {
+    no_opportunity, ///< some task (the point, or a strip) has no access window in the occurrence's window
+    outcompeted,    ///< opportunities exist but the satellites' time went to other acquisitions
+    storage,        ///< an opportunity fits in time but the mass memory would overflow
+    downlink,       ///< an opportunity fits but the image could not be downlinked within the horizon
+    share_limit,    ///< it fits, but serving it would break the share rule for another nation
+};
+const char *to_string(UnservedReason reason) noexcept;
+
+/// An occurrence that the plan does not serve.
+struct Unserved {
+    std::string request_id;
+    int occurrence = 0;
+    UnservedReason reason = UnservedReason::outcompeted;
+    double covered_fraction = 0.0; ///< polygons: area fraction covered by the acquired strips ([0, 1)); points 0
+};
+
+/// Served value and share of one nation.
+struct TenantMetrics {
+    std::string tenant;
+    double value = 0.0;        ///< served value
+    double share = 0.0;        ///< value / total served value (0 when nothing is served)
+    double rights_share = 0.0; ///< normalised rights share (0 when the mission has no tenants)
+    int served = 0;            ///< occurrences served
+    int total = 0;             ///< occurrences requested
+};
+
+/// Plan figures.
+struct PlanMetrics {
+    double value = 0.0;               ///< served value (sum of priorities of served occurrences)
+    double value_upper_bound = 0.0;   ///< a proven upper bound on the optimal value (the real bound: bound_method)
+    double value_trivial_bound = 0.0; ///< value of every occurrence that has an opportunity for each of its tasks
+    std::string bound_method;         ///< "trivial" (every occurrence with an opportunity served), "exact_dp" (optimum of
+                                      ///< the discretised relaxation, small instances) or "lagrangian"
+    bool bound_is_optimal = false;    ///< value_upper_bound is the optimum of the discretised relaxation
+    int requests_served = 0;          ///< occurrences served
+    int requests_total = 0;           ///< occurrences in the horizon
+    std::vector<TenantMetrics> tenants;
+    double latency_p50_h = 0.0;       ///< median of (delivered - occurrence window start) over served occurrences (h)
+    double latency_p95_h = 0.0;       ///< 95th percentile (nearest rank) (h)
+    bool time_limit_hit = false;      ///< the wall-clock cap stopped the search before its iteration budget
+    int iterations_done = 0;          ///< ALNS iterations run
+    double constructive_value = 0.0;  ///< value after the constructive heuristic, before ALNS
+    double plan_seconds = 0.0;        ///< wall-clock time of the search (s); not part of the determinism guarantee
+    double bound_seconds = 0.0;       ///< wall-clock time of the bound (s)
+    double opportunities_seconds = 0.0; ///< wall-clock time of the access computations (s)
+    std::size_t opportunities = 0;    ///< opportunities found (task x satellite x window)
+};
+
+/// A plan.
+struct Plan {
+    std::vector<Acquisition> acquisitions; ///< sorted by (start, satellite)
+    std::vector<Downlink> downlinks;       ///< sorted by (start, satellite)
+    std::vector<Unserved> unserved;        ///< sorted by (request_id, occurrence)
+    PlanMetrics metrics;
+    std::uint64_t seed = 1;
+    int iterations = 0;
+};
+
+/// Memory of satellite `satellite` at `t` according to the plan itself (Gbit): every acquisition adds its
+/// data linearly over [start, end], every downlink part removes its data linearly over [start, end].
+double storage_at_gbit(const Plan &plan, std::size_t satellite, const time::Instant &t);
+
+/// Plans a mission.
+/// @param mission validated mission (validate_mission)
+/// @param options planner controls (normally mission.planning, with CLI overrides)
+/// @throws ConfigError from validate_mission; DomainError when SGP4 fails inside the horizon.
+Plan plan(const Mission &mission, const PlanningOptions &options);
+
+/// One acquisition of a previous plan, as replanning needs it (read from plan.json).
+struct PreviousAcquisition {
+    std::string acquisition_id;
+    std::string request_id;
+    int occurrence = 0;
+    int strip_id = 0;
+    std::uint32_t norad_id = 0;
+    time::Instant start;
+    time::Instant end;
+};
+
+/// One downlink of a previous plan.
+struct PreviousDownlink {
+    std::uint32_t norad_id = 0;
+    std::string station;
+    int antenna = 0;
+    time::Instant start;
+    time::Instant end;
+};
+
+/// The previous plan.
+struct PreviousPlan {
+    std::vector<PreviousAcquisition> acquisitions;
+    std::vector<PreviousDownlink> downlinks;
+    std::uint64_t seed = 1;
+    int iterations = 0;
+    PlanMetrics metrics; ///< the previous plan's metrics (bounds are reused when nothing changed)
+    std::vector<Unserved> unserved; ///< the previous plan's unserved occurrences and reasons
+};
+
+/// What changed since the previous plan (vantage replan options).
+struct ReplanInput {
+    time::Instant now;                           ///< --now
+    std::optional<double> freeze_h;              ///< --freeze-h (default mission.planning.freeze_h)
+    std::vector<mission::Request> added;         ///< --add: new requests (ids must be new)
+    std::vector<std::string> removed_stations;   ///< --remove-station: unusable from `now` on
+    std::vector<std::string> failed;             ///< --failed: acquisition ids whose images were lost
+    bool elements_changed = false;               ///< --elements: the mission's satellites carry new element sets
+};
+
+/// What a replan did, acquisition by acquisition.
+struct PlanChanges {
+    time::Instant now;
+    double freeze_h = 0.0;
+    std::vector<std::string> kept;    ///< same satellite and start time
+    std::vector<std::string> moved;   ///< same task, other satellite or start time
+    std::vector<std::string> added;   ///< new in this plan
+    std::vector<std::string> removed; ///< in the previous plan, not in this one (failed ones included)
+    std::vector<std::string> failed;  ///< marked failed (their occurrences went back to the queue)
+    std::vector<std::string> frozen;  ///< kept because they start before now + freeze
+    double fraction_unchanged = 1.0;  ///< kept / previous acquisitions (1 when there were none)
+};
+
+/// Replans: keeps every acquisition and downlink that starts before now + freeze, keeps later ones where they
+/// remain feasible, and changes the rest as little as possible (a change must gain `change_penalty` value).
+/// With no change in input the result is the previous plan itself.
+/// @param mission the mission with the changes applied (new element sets; `added` requests are appended here)
+/// @param previous the previous plan
+/// @param input what changed
+/// @param options planner controls
+/// @param[out] changes what changed, acquisition by acquisition
+/// @throws ConfigError(duplicate) for an added request id already in the mission (field "requests[i].id"),
+///         ConfigError(missing_field) for a failed id or removed station that does not exist (field "--failed" /
+///         "--remove-station").
+Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input,
+            const PlanningOptions &options, PlanChanges &changes);
+
+} // namespace vantage::scheduling

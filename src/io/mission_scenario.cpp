@@ -1,0 +1,318 @@
+// Tasking scenario reader: the common sections through parse_scenario_node, then the tasking keys.
+#include "vantage/io/mission_scenario.hpp"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "json_util.hpp"
+#include "request_reader.hpp"
+#include "scenario_node.hpp"
+#include "text_util.hpp"
+#include "yaml_reader.hpp"
+
+namespace vantage::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+using detail::indexed;
+using detail::Reader;
+
+struct SensorTasking {
+    scheduling::Agility agility;
+    std::optional<double> data_rate_mbit_s;
+    std::optional<double> imaging_swath_km;
+};
+
+SensorTasking read_sensor_tasking(const Reader &r, const YAML::Node &n, const std::string &path)
+{
+    SensorTasking t;
+    if (const YAML::Node a = n["agility"]; a.IsDefined()) {
+        const std::string ap = Reader::join(path, "agility");
+        r.check_map(a, ap, {"max_rate_deg_s", "max_accel_deg_s2", "settle_s"});
+        if (a["max_rate_deg_s"].IsDefined()) {
+            t.agility.max_rate_deg_s = r.number_in(a["max_rate_deg_s"], Reader::join(ap, "max_rate_deg_s"), 0.0, 180.0, true);
+        }
+        if (a["max_accel_deg_s2"].IsDefined()) {
+            t.agility.max_accel_deg_s2 =
+                r.number_in(a["max_accel_deg_s2"], Reader::join(ap, "max_accel_deg_s2"), 0.0, 180.0, true);
+        }
+        if (a["settle_s"].IsDefined()) {
+            t.agility.settle_s = r.number_in(a["settle_s"], Reader::join(ap, "settle_s"), 0.0, 600.0);
+        }
+    }
+    if (n["data_rate_mbit_s"].IsDefined()) {
+        t.data_rate_mbit_s = r.number_in(n["data_rate_mbit_s"], Reader::join(path, "data_rate_mbit_s"), 0.0, 1e7, true);
+    }
+    if (n["imaging_swath_km"].IsDefined()) {
+        t.imaging_swath_km = r.number_in(n["imaging_swath_km"], Reader::join(path, "imaging_swath_km"), 0.0, 5000.0, true);
+    }
+    return t;
+}
+
+std::vector<mission::Request> read_request_list(const Reader &r, const YAML::Node &list, const std::string &base)
+{
+    if (!list.IsSequence()) {
+        r.fail(ErrorCode::syntax, "expected a list of requests", list, base);
+    }
+    std::vector<mission::Request> out;
+    std::map<std::string, int> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = indexed(base, i);
+        const int line = Reader::line_of(list[i]);
+        mission::Request q = detail::request_from_json(detail::yaml_to_json(list[i]), detail::JsonWhere{r.source(), line, path});
+        if (auto [it, inserted] = seen.emplace(q.id, line); !inserted) {
+            r.fail(ErrorCode::duplicate, fmt::format("request id already used on line {}", it->second), line,
+                   Reader::join(path, "id"), q.id);
+        }
+        out.push_back(std::move(q));
+    }
+    return out;
+}
+
+std::vector<mission::Request> requests_from_node(const Reader &r, const YAML::Node &root)
+{
+    if (root.IsMap()) {
+        r.check_map(root, "", {"requests"});
+        return read_request_list(r, r.need(root, "requests", ""), "requests");
+    }
+    return read_request_list(r, root, "requests");
+}
+
+void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOptions &p)
+{
+    r.check_map(n, "planning",
+                {"seed", "iterations", "time_limit_s", "time_step_s", "strip_overlap", "max_strip_length_km",
+                 "strip_scan_speed_km_s", "delivery_margin_h", "fairness_tolerance", "min_contact_s",
+                 "default_downlink_mbit_s", "freeze_h", "change_penalty", "exact_bound"});
+    auto num = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open, double &out) {
+        if (n[key].IsDefined()) {
+            out = r.number_in(n[key], Reader::join("planning", key), lo, hi, lo_open, hi_open);
+        }
+    };
+    auto whole = [&](const char *key, double lo, double hi) -> std::optional<double> {
+        if (!n[key].IsDefined()) {
+            return std::nullopt;
+        }
+        const double v = r.number_in(n[key], Reader::join("planning", key), lo, hi);
+        if (v != std::floor(v)) {
+            r.fail(ErrorCode::invalid_number, "must be a whole number", n[key], Reader::join("planning", key));
+        }
+        return v;
+    };
+    if (auto v = whole("seed", 0.0, 9007199254740991.0)) {
+        p.seed = static_cast<std::uint64_t>(*v);
+    }
+    if (auto v = whole("iterations", 0.0, 1e9)) {
+        p.iterations = static_cast<int>(*v);
+    }
+    num("time_limit_s", 0.0, 1e7, true, false, p.time_limit_s);
+    num("time_step_s", 0.0, 60.0, true, false, p.time_step_s);
+    num("strip_overlap", 0.0, 0.5, false, false, p.strip_overlap);
+    num("max_strip_length_km", 0.0, 1e4, true, false, p.max_strip_length_km);
+    num("strip_scan_speed_km_s", 0.0, 100.0, true, false, p.strip_scan_speed_km_s);
+    num("delivery_margin_h", 0.0, 24.0 * 30.0, false, false, p.delivery_margin_h);
+    num("fairness_tolerance", 0.0, 1.0, false, false, p.fairness_tolerance);
+    num("min_contact_s", 0.0, 86400.0, false, false, p.min_contact_s);
+    num("default_downlink_mbit_s", 0.0, 1e7, true, false, p.default_downlink_mbit_s);
+    num("freeze_h", 0.0, 24.0 * 30.0, false, false, p.freeze_h);
+    num("change_penalty", 0.0, 1e6, false, false, p.change_penalty);
+    if (const YAML::Node e = n["exact_bound"]; e.IsDefined()) {
+        p.exact_bound = r.choice<bool>(e, "planning.exact_bound", {{"true", true}, {"false", false}});
+    }
+}
+
+scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
+{
+    Scenario sc = detail::parse_scenario_node(r, root);
+    scheduling::Mission m;
+    m.source = sc.source;
+    m.start = sc.start;
+    m.stop = sc.stop;
+    m.eop = sc.eop;
+    m.search = sc.search;
+    m.stations = sc.stations;
+
+    // ---- sensors' and satellites' tasking keys
+    std::map<std::string, SensorTasking> tasking;
+    if (const YAML::Node s = root["sensors"]; s.IsDefined() && s.IsMap()) {
+        for (auto it = s.begin(); it != s.end(); ++it) {
+            const std::string name = it->first.Scalar();
+            tasking[name] = read_sensor_tasking(r, it->second, "sensors." + name);
+        }
+    }
+    const YAML::Node sats = root["satellites"];
+    for (std::size_t i = 0; i < sc.satellites.size(); ++i) {
+        scheduling::TaskingSatellite ts{sc.satellites[i]};
+        const auto &sensor = ts.sat.sensor;
+        const SensorTasking &st = tasking[sensor.name];
+        ts.agility = st.agility;
+        if (st.data_rate_mbit_s) {
+            ts.data_rate_mbit_s = *st.data_rate_mbit_s;
+        }
+        if (st.imaging_swath_km) {
+            ts.imaging_swath_km = *st.imaging_swath_km;
+        } else if (sensor.type == geometry::SensorType::sar) {
+            ts.imaging_swath_km = 30.0;
+        } else if (!sensor.max_off_nadir_deg && sensor.swath_km) {
+            ts.imaging_swath_km = *sensor.swath_km;
+        } else {
+            ts.imaging_swath_km = 20.0;
+        }
+        const std::size_t e = sc.satellite_entries[i];
+        const YAML::Node n = sats[e];
+        const std::string path = indexed("satellites", e);
+        if (n["storage_gbit"].IsDefined()) {
+            ts.storage_gbit = r.number_in(n["storage_gbit"], Reader::join(path, "storage_gbit"), 0.0, 1e9, true);
+        }
+        if (n["max_imaging_s_per_orbit"].IsDefined()) {
+            ts.max_imaging_s_per_orbit =
+                r.number_in(n["max_imaging_s_per_orbit"], Reader::join(path, "max_imaging_s_per_orbit"), 0.0, 1e6, true);
+        }
+        m.satellites.push_back(std::move(ts));
+    }
+    std::set<std::string> station_names;
+    for (const auto &s : m.stations) {
+        station_names.insert(s.name);
+    }
+
+    // ---- tenants
+    if (const YAML::Node t = root["tenants"]; t.IsDefined() && !t.IsNull()) {
+        if (!t.IsMap()) {
+            r.fail(ErrorCode::syntax, "expected a mapping of nation code to {share, allowed_stations}", t, "tenants");
+        }
+        double sum = 0.0;
+        for (auto it = t.begin(); it != t.end(); ++it) {
+            const std::string name = r.text(it->first, "tenants");
+            const std::string path = "tenants." + name;
+            const YAML::Node n = it->second;
+            r.check_map(n, path, {"share", "allowed_stations"});
+            scheduling::Tenant ten;
+            ten.name = name;
+            ten.share = r.number_in(r.need(n, "share", path), Reader::join(path, "share"), 0.0, 1.0);
+            sum += ten.share;
+            if (const YAML::Node al = n["allowed_stations"]; al.IsDefined()) {
+                const std::string ap = Reader::join(path, "allowed_stations");
+                if (!al.IsSequence()) {
+                    r.fail(ErrorCode::syntax, "expected a list of station names", al, ap);
+                }
+                for (std::size_t k = 0; k < al.size(); ++k) {
+                    const std::string s = r.text(al[k], indexed(ap, k));
+                    if (!station_names.count(s)) {
+                        r.fail(ErrorCode::missing_field, "not one of the scenario's ground_stations", al[k], indexed(ap, k));
+                    }
+                    ten.allowed_stations.push_back(s);
+                }
+            }
+            m.tenants.push_back(std::move(ten));
+        }
+        if (!(sum > 0.0)) {
+            r.fail(ErrorCode::out_of_range, "the rights shares must not all be zero", t, "tenants");
+        }
+    }
+
+    // ---- requests (inline, then requests_file)
+    std::vector<int> request_lines;
+    if (const YAML::Node q = root["requests"]; q.IsDefined() && !q.IsNull()) {
+        m.requests = read_request_list(r, q, "requests");
+        for (std::size_t i = 0; i < q.size(); ++i) {
+            request_lines.push_back(Reader::line_of(q[i]));
+        }
+    }
+    std::string req_source = r.source();
+    if (const YAML::Node f = root["requests_file"]; f.IsDefined()) {
+        const fs::path file = r.file(f, "requests_file");
+        const auto more = read_requests_file(file);
+        std::set<std::string> ids;
+        for (const auto &q : m.requests) {
+            ids.insert(q.id);
+        }
+        for (const auto &q : more) {
+            if (!ids.insert(q.id).second) {
+                r.fail(ErrorCode::duplicate, fmt::format("request id '{}' of '{}' is also in the scenario", q.id, file.string()),
+                       f, "requests_file");
+            }
+            m.requests.push_back(q);
+            request_lines.push_back(Reader::line_of(f));
+        }
+    }
+    if (!m.tenants.empty()) {
+        std::set<std::string> known;
+        for (const auto &t : m.tenants) {
+            known.insert(t.name);
+        }
+        for (std::size_t i = 0; i < m.requests.size(); ++i) {
+            if (!known.count(m.requests[i].tenant)) {
+                r.fail(ErrorCode::missing_field, "tenant not listed under 'tenants'", request_lines[i],
+                       fmt::format("requests[{}].tenant", i), m.requests[i].tenant);
+            }
+        }
+    }
+
+    // ---- station outages
+    if (const YAML::Node o = root["station_outages"]; o.IsDefined() && !o.IsNull()) {
+        if (!o.IsSequence()) {
+            r.fail(ErrorCode::syntax, "expected a list of {station, start_utc, end_utc}", o, "station_outages");
+        }
+        for (std::size_t i = 0; i < o.size(); ++i) {
+            const std::string path = indexed("station_outages", i);
+            r.check_map(o[i], path, {"station", "start_utc", "end_utc"});
+            scheduling::Outage out;
+            const YAML::Node sn = r.need(o[i], "station", path);
+            out.station = r.text(sn, Reader::join(path, "station"));
+            if (!station_names.count(out.station)) {
+                r.fail(ErrorCode::missing_field, "not one of the scenario's ground_stations", sn, Reader::join(path, "station"));
+            }
+            out.start = r.instant(r.need(o[i], "start_utc", path), Reader::join(path, "start_utc"));
+            const YAML::Node en = r.need(o[i], "end_utc", path);
+            out.end = r.instant(en, Reader::join(path, "end_utc"));
+            if (!(out.end > out.start)) {
+                r.fail(ErrorCode::out_of_range, "end_utc must be after start_utc", en, Reader::join(path, "end_utc"));
+            }
+            m.outages.push_back(out);
+        }
+    }
+
+    // ---- planning
+    if (const YAML::Node p = root["planning"]; p.IsDefined() && !p.IsNull()) {
+        read_planning(r, p, m.planning);
+    }
+    try {
+        scheduling::validate_mission(m);
+    } catch (const ConfigError &e) {
+        r.fail(e.code(), e.message(), 0, e.context().field, e.context().value);
+    }
+    return m;
+}
+
+} // namespace
+
+scheduling::Mission read_mission_file(const std::filesystem::path &path)
+{
+    const std::string text = detail::read_text_file(path);
+    return parse_mission_text(text, path.string(), path.parent_path());
+}
+
+scheduling::Mission parse_mission_text(std::string_view text, const std::string &source_name,
+                                       const std::filesystem::path &base_dir)
+{
+    const Reader r(source_name, base_dir.empty() ? fs::path(".") : base_dir);
+    return parse_mission_node(r, detail::load_yaml(text, source_name));
+}
+
+std::vector<mission::Request> read_requests_file(const std::filesystem::path &path)
+{
+    const std::string text = detail::read_text_file(path);
+    const Reader r(path.string(), path.parent_path().empty() ? fs::path(".") : path.parent_path());
+    const YAML::Node root = detail::load_yaml(text, path.string());
+    if (!root.IsDefined() || root.IsNull()) {
+        return {};
+    }
+    return requests_from_node(r, root);
+}
+
+} // namespace vantage::io

@@ -1,0 +1,468 @@
+// Tasking plan files: plan.json, timeline.csv, plan.czml, changes.json; plan.json read back for replanning.
+#include "vantage/io/plan_io.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "json_util.hpp"
+#include "vantage/frames/transforms.hpp"
+
+namespace vantage::io {
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+std::string iso(const time::Instant &t)
+{
+    return t.to_iso8601_utc(6);
+}
+
+const char *side(geometry::LookSide s)
+{
+    return s == geometry::LookSide::left ? "left" : s == geometry::LookSide::right ? "right" : "both";
+}
+
+const char *direction(geometry::PassDirection d)
+{
+    return d == geometry::PassDirection::ascending ? "ascending" : d == geometry::PassDirection::descending ? "descending" : "any";
+}
+
+std::uint32_t norad(const scheduling::Mission &m, std::size_t sat)
+{
+    return m.satellites[sat].sat.propagator.elements().norad_id;
+}
+
+ojson limits_json(const scheduling::AcquisitionLimits &l)
+{
+    ojson j = ojson::object();
+    auto opt = [&](const char *k, const std::optional<double> &v) {
+        if (v) {
+            j[k] = *v;
+        }
+    };
+    opt("max_off_nadir_deg", l.max_off_nadir_deg);
+    opt("swath_km", l.swath_km);
+    opt("incidence_min_deg", l.incidence_min_deg);
+    opt("incidence_max_deg", l.incidence_max_deg);
+    opt("min_sun_elevation_deg", l.min_sun_elevation_deg);
+    j["look_side"] = side(l.look_side);
+    j["pass_direction"] = direction(l.pass_direction);
+    return j;
+}
+
+ojson vec(const Vec3 &v)
+{
+    return ojson::array({v.x(), v.y(), v.z()});
+}
+
+} // namespace
+
+std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission &m, const std::string &scenario_name)
+{
+    ojson j;
+    j["plan_format"] = "vantage-plan/1";
+    j["scenario"] = scenario_name;
+    j["start_utc"] = iso(m.start);
+    j["stop_utc"] = iso(m.stop);
+    j["seed"] = plan.seed;
+    j["iterations"] = plan.iterations;
+    j["time_step_s"] = m.planning.time_step_s;
+    j["acquisitions"] = ojson::array();
+    for (const auto &a : plan.acquisitions) {
+        ojson x;
+        x["acquisition_id"] = a.acquisition_id;
+        x["request_id"] = a.request_id;
+        x["occurrence"] = a.occurrence;
+        x["strip_id"] = a.strip_id;
+        x["strip_count"] = a.strip_count;
+        x["tenant"] = a.tenant;
+        x["satellite"] = m.satellites[a.satellite].sat.name;
+        x["norad_id"] = norad(m, a.satellite);
+        x["start_utc"] = iso(a.start);
+        x["end_utc"] = iso(a.end);
+        x["target_lat_deg"] = a.target.lat_deg;
+        x["target_lon_deg"] = a.target.lon_deg;
+        x["scan_start_lat_deg"] = a.scan_start.lat_deg;
+        x["scan_start_lon_deg"] = a.scan_start.lon_deg;
+        x["scan_end_lat_deg"] = a.scan_end.lat_deg;
+        x["scan_end_lon_deg"] = a.scan_end.lon_deg;
+        x["target_alt_m"] = a.target.h_km * 1000.0;
+        x["off_nadir_deg"] = a.off_nadir_deg;
+        x["incidence_deg"] = a.incidence_deg;
+        x["look_side"] = side(a.look_side);
+        x["look_start_lvlh"] = vec(a.look_start_lvlh);
+        x["look_end_lvlh"] = vec(a.look_end_lvlh);
+        x["slew_before_deg"] = a.slew_before_deg;
+        x["slew_before_s"] = a.slew_before_s;
+        x["value"] = a.value;
+        x["data_gbit"] = a.data_gbit;
+        x["storage_gbit_after"] = a.storage_after_gbit;
+        x["downlinks"] = ojson::array();
+        for (const auto &p : a.downlinks) {
+            x["downlinks"].push_back(ojson{{"station", m.stations[p.station].name},
+                                           {"start_utc", iso(p.start)},
+                                           {"end_utc", iso(p.end)},
+                                           {"data_gbit", p.data_gbit}});
+        }
+        x["delivered_utc"] = iso(a.delivered);
+        x["limits"] = limits_json(a.limits);
+        j["acquisitions"].push_back(std::move(x));
+    }
+    j["downlinks"] = ojson::array();
+    for (const auto &d : plan.downlinks) {
+        j["downlinks"].push_back(ojson{{"satellite", m.satellites[d.satellite].sat.name},
+                                       {"norad_id", norad(m, d.satellite)},
+                                       {"station", m.stations[d.station].name},
+                                       {"antenna", d.antenna},
+                                       {"start_utc", iso(d.start)},
+                                       {"end_utc", iso(d.end)},
+                                       {"data_gbit", d.data_gbit},
+                                       {"storage_gbit_after", d.storage_after_gbit}});
+    }
+    j["unserved"] = ojson::array();
+    for (const auto &u : plan.unserved) {
+        ojson x{{"request_id", u.request_id}, {"occurrence", u.occurrence}, {"reason", scheduling::to_string(u.reason)}};
+        const auto it = std::find_if(m.requests.begin(), m.requests.end(), [&](const auto &r) { return r.id == u.request_id; });
+        if (it != m.requests.end() && it->polygon) {
+            x["covered_fraction"] = u.covered_fraction;
+        }
+        j["unserved"].push_back(std::move(x));
+    }
+    const auto &mt = plan.metrics;
+    ojson met;
+    met["value"] = mt.value;
+    met["value_upper_bound"] = mt.value_upper_bound;
+    met["value_trivial_bound"] = mt.value_trivial_bound;
+    met["bound_method"] = mt.bound_method;
+    met["bound_is_optimal"] = mt.bound_is_optimal;
+    met["requests_served"] = mt.requests_served;
+    met["requests_total"] = mt.requests_total;
+    ojson by_value = ojson::object(), by_share = ojson::object(), by_rights = ojson::object(), by_count = ojson::object();
+    for (const auto &t : mt.tenants) {
+        by_value[t.tenant] = t.value;
+        by_share[t.tenant] = t.share;
+        by_rights[t.tenant] = t.rights_share;
+        by_count[t.tenant] = ojson{{"served", t.served}, {"total", t.total}};
+    }
+    met["served_value_by_tenant"] = by_value;
+    met["served_share_by_tenant"] = by_share;
+    met["rights_share_by_tenant"] = by_rights;
+    met["requests_by_tenant"] = by_count;
+    met["latency_p50_h"] = mt.latency_p50_h;
+    met["latency_p95_h"] = mt.latency_p95_h;
+    met["time_limit_hit"] = mt.time_limit_hit;
+    met["iterations_done"] = mt.iterations_done;
+    met["constructive_value"] = mt.constructive_value;
+    met["opportunities"] = mt.opportunities;
+    j["metrics"] = met;
+    // The satellites and stations the plan refers to, with the figures its constraints use.
+    j["satellites"] = ojson::array();
+    for (const auto &s : m.satellites) {
+        ojson x;
+        x["name"] = s.sat.name;
+        x["norad_id"] = s.sat.propagator.elements().norad_id;
+        x["sensor"] = s.sat.sensor.name;
+        x["pointable"] = s.pointable();
+        x["agility"] = ojson{{"max_rate_deg_s", s.agility.max_rate_deg_s},
+                             {"max_accel_deg_s2", s.agility.max_accel_deg_s2},
+                             {"settle_s", s.agility.settle_s}};
+        x["data_rate_mbit_s"] = s.data_rate_mbit_s;
+        x["imaging_swath_km"] = s.imaging_swath_km;
+        x["storage_gbit"] = s.storage_gbit;
+        if (s.max_imaging_s_per_orbit) {
+            x["max_imaging_s_per_orbit"] = *s.max_imaging_s_per_orbit;
+            x["orbit_period_s"] = 86400.0 / s.sat.propagator.elements().mean_motion_rev_day;
+        }
+        j["satellites"].push_back(std::move(x));
+    }
+    j["stations"] = ojson::array();
+    for (const auto &s : m.stations) {
+        j["stations"].push_back(ojson{{"name", s.name},
+                                      {"lat_deg", s.location.lat_deg},
+                                      {"lon_deg", s.location.lon_deg},
+                                      {"alt_m", s.location.h_km * 1000.0},
+                                      {"min_elevation_deg", s.min_elevation_deg},
+                                      {"downlink_mbit_s", s.downlink_mbit_s > 0.0 ? s.downlink_mbit_s : m.planning.default_downlink_mbit_s},
+                                      {"antennas", s.antennas}});
+    }
+    j["station_outages"] = ojson::array();
+    for (const auto &o : m.outages) {
+        j["station_outages"].push_back(ojson{{"station", o.station}, {"start_utc", iso(o.start)}, {"end_utc", iso(o.end)}});
+    }
+    j["tenants"] = ojson::object();
+    for (const auto &t : m.tenants) {
+        j["tenants"][t.name] = ojson{{"share", t.share}, {"allowed_stations", t.allowed_stations}};
+    }
+    j["planning"] = ojson{{"fairness_tolerance", m.planning.fairness_tolerance},
+                          {"delivery_margin_h", m.planning.delivery_margin_h},
+                          {"min_contact_s", m.planning.min_contact_s}};
+    return j.dump(1) + "\n";
+}
+
+std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mission &m)
+{
+    struct Row {
+        std::size_t sat;
+        time::Instant start;
+        int kind_order;
+        std::string text;
+    };
+    std::vector<Row> rows;
+    auto q = [](const std::string &s) {
+        if (s.find_first_of(",\"\n\r") == std::string::npos) {
+            return s;
+        }
+        std::string out = "\"";
+        for (char c : s) {
+            out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        }
+        return out + "\"";
+    };
+    for (const auto &a : plan.acquisitions) {
+        const std::string sat = q(m.satellites[a.satellite].sat.name);
+        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{}", sat, iso(a.start), iso(a.end),
+                                                                q(a.acquisition_id), a.storage_after_gbit)});
+        for (const auto &p : a.downlinks) {
+            rows.push_back(Row{a.satellite, p.start, 2,
+                               fmt::format("{},downlink,{},{},{},{},{}", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
+                                           q(m.stations[p.station].name), scheduling::storage_at_gbit(plan, a.satellite, p.end))});
+        }
+    }
+    // slews: from the end of the previous acquisition of the same satellite, lasting slew_before_s
+    std::map<std::size_t, const scheduling::Acquisition *> last;
+    std::vector<const scheduling::Acquisition *> ordered;
+    for (const auto &a : plan.acquisitions) {
+        ordered.push_back(&a);
+    }
+    std::stable_sort(ordered.begin(), ordered.end(), [](auto *a, auto *b) { return std::tie(a->satellite, a->start) < std::tie(b->satellite, b->start); });
+    for (const auto *a : ordered) {
+        auto it = last.find(a->satellite);
+        if (it != last.end() && a->slew_before_s > 0.0) {
+            const time::Instant s = it->second->end;
+            const time::Instant e = s + time::Duration::from_seconds(a->slew_before_s);
+            rows.push_back(Row{a->satellite, s, 0,
+                               fmt::format("{},slew,{},{},{},,{}", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
+                                           q(a->acquisition_id), scheduling::storage_at_gbit(plan, a->satellite, e))});
+        }
+        last[a->satellite] = a;
+    }
+    std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+        return std::tie(a.sat, a.start, a.kind_order) < std::tie(b.sat, b.start, b.kind_order);
+    });
+    std::string out = "satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after\n";
+    for (const auto &r : rows) {
+        out += r.text;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission &m)
+{
+    ojson doc = ojson::array();
+    const std::string interval = iso(m.start) + "/" + iso(m.stop);
+    doc.push_back(ojson{{"id", "document"},
+                        {"name", "Vantage tasking plan"},
+                        {"version", "1.0"},
+                        {"clock", ojson{{"interval", interval}, {"currentTime", iso(m.start)}, {"multiplier", 60}}}});
+    const double span_s = (m.stop - m.start).seconds();
+    for (const auto &s : m.satellites) {
+        ojson cart = ojson::array();
+        if (s.sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+            for (double t = 0.0; t <= span_s + 1e-9; t += 60.0) {
+                const time::Instant ti = m.start + time::Duration::from_seconds(t);
+                const orbits::Sgp4State st = s.sat.propagator.propagate_minutes(s.sat.propagator.minutes_since_epoch(ti));
+                if (st.status != orbits::Sgp4Status::ok) {
+                    break;
+                }
+                const auto itrf = frames::teme_to_itrf(frames::StateVector<frames::Teme>{ti, st.r_km, st.v_km_s}, m.eop);
+                cart.push_back(t);
+                cart.push_back(itrf.r_km.x() * 1000.0);
+                cart.push_back(itrf.r_km.y() * 1000.0);
+                cart.push_back(itrf.r_km.z() * 1000.0);
+            }
+        }
+        const std::string id = fmt::format("sat/{}", s.sat.propagator.elements().norad_id);
+        doc.push_back(ojson{{"id", id},
+                            {"name", s.sat.name},
+                            {"availability", interval},
+                            {"position", ojson{{"referenceFrame", "FIXED"},
+                                               {"interpolationAlgorithm", "LAGRANGE"},
+                                               {"interpolationDegree", 5},
+                                               {"epoch", iso(m.start)},
+                                               {"cartesian", cart}}},
+                            {"point", ojson{{"pixelSize", 6}, {"color", ojson{{"rgba", {255, 220, 0, 255}}}}}},
+                            {"label", ojson{{"text", s.sat.name}, {"font", "11pt sans-serif"}, {"pixelOffset", ojson{{"cartesian2", {8, 0}}}}}},
+                            {"path", ojson{{"leadTime", 0}, {"trailTime", 1800}, {"width", 1}}}});
+    }
+    for (const auto &s : m.stations) {
+        doc.push_back(ojson{{"id", "station/" + s.name},
+                            {"name", s.name},
+                            {"position", ojson{{"cartographicDegrees", {s.location.lon_deg, s.location.lat_deg, s.location.h_km * 1000.0}}}},
+                            {"point", ojson{{"pixelSize", 8}, {"color", ojson{{"rgba", {0, 200, 255, 255}}}}}},
+                            {"label", ojson{{"text", s.name}, {"font", "10pt sans-serif"}}}});
+    }
+    static const int palette[][3] = {{230, 60, 60}, {60, 160, 230}, {80, 200, 80}, {240, 160, 40}, {180, 90, 220}, {200, 200, 200}};
+    std::map<std::string, int> colour;
+    for (const auto &a : plan.acquisitions) {
+        const int c = colour.emplace(a.tenant, static_cast<int>(colour.size()) % 6).first->second;
+        const std::string id = "acq/" + a.acquisition_id;
+        const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
+        doc.push_back(ojson{{"id", id},
+                            {"name", a.acquisition_id},
+                            {"description", fmt::format("{} ({}), {} on {}", a.request_id, a.tenant, iso(a.start), m.satellites[a.satellite].sat.name)},
+                            {"availability", iso(a.start) + "/" + iso(a.end)},
+                            {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
+                            {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},
+                            {"polyline", ojson{{"positions", ojson{{"references", {sat + "#position", id + "#position"}}}},
+                                               {"width", 2},
+                                               {"material", ojson{{"solidColor", ojson{{"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}}}}}}});
+    }
+    for (std::size_t k = 0; k < plan.downlinks.size(); ++k) {
+        const auto &d = plan.downlinks[k];
+        doc.push_back(ojson{{"id", fmt::format("downlink/{}", k)},
+                            {"name", fmt::format("{} -> {}", m.satellites[d.satellite].sat.name, m.stations[d.station].name)},
+                            {"availability", iso(d.start) + "/" + iso(d.end)},
+                            {"polyline", ojson{{"positions", ojson{{"references", {fmt::format("sat/{}#position", norad(m, d.satellite)),
+                                                                                   "station/" + m.stations[d.station].name + "#position"}}}},
+                                               {"width", 2},
+                                               {"material", ojson{{"solidColor", ojson{{"color", ojson{{"rgba", {0, 200, 255, 200}}}}}}}}}}});
+    }
+    return doc.dump() + "\n";
+}
+
+std::string changes_to_json(const scheduling::PlanChanges &c)
+{
+    ojson j;
+    j["now_utc"] = iso(c.now);
+    j["freeze_h"] = c.freeze_h;
+    j["kept"] = c.kept.size();
+    j["moved"] = c.moved.size();
+    j["added"] = c.added.size();
+    j["removed"] = c.removed.size();
+    j["failed"] = c.failed.size();
+    j["frozen"] = c.frozen.size();
+    j["fraction_unchanged"] = c.fraction_unchanged;
+    j["kept_ids"] = c.kept;
+    j["moved_ids"] = c.moved;
+    j["added_ids"] = c.added;
+    j["removed_ids"] = c.removed;
+    j["failed_ids"] = c.failed;
+    j["frozen_ids"] = c.frozen;
+    return j.dump(1) + "\n";
+}
+
+scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::string &source_name)
+{
+    using detail::JsonWhere;
+    const nlohmann::json j = detail::parse_json(text, source_name);
+    const JsonWhere root{source_name, 0, ""};
+    if (!j.is_object()) {
+        root.fail(ErrorCode::syntax, "expected a plan.json object");
+    }
+    auto need = [&](const nlohmann::json &o, const JsonWhere &at, const char *k) -> const nlohmann::json & {
+        if (!o.contains(k) || o[k].is_null()) {
+            at.child(k).fail(ErrorCode::missing_field, fmt::format("required key '{}' is missing", k));
+        }
+        return o[k];
+    };
+    scheduling::PreviousPlan p;
+    if (j.contains("seed")) {
+        p.seed = static_cast<std::uint64_t>(detail::json_number_in(j["seed"], root.child("seed"), 0.0, 9007199254740991.0));
+    }
+    if (j.contains("iterations")) {
+        p.iterations = detail::json_int_in(j["iterations"], root.child("iterations"), 0, 1000000000);
+    }
+    const auto &acqs = need(j, root, "acquisitions");
+    if (!acqs.is_array()) {
+        root.child("acquisitions").fail(ErrorCode::syntax, "expected an array");
+    }
+    for (std::size_t i = 0; i < acqs.size(); ++i) {
+        const JsonWhere at = root.child("acquisitions").index(i);
+        const auto &a = acqs[i];
+        if (!a.is_object()) {
+            at.fail(ErrorCode::syntax, "expected an object");
+        }
+        scheduling::PreviousAcquisition x;
+        x.acquisition_id = detail::json_string(need(a, at, "acquisition_id"), at.child("acquisition_id"));
+        x.request_id = detail::json_string(need(a, at, "request_id"), at.child("request_id"));
+        x.occurrence = detail::json_int_in(need(a, at, "occurrence"), at.child("occurrence"), 0, 10000);
+        x.strip_id = detail::json_int_in(need(a, at, "strip_id"), at.child("strip_id"), 0, 1000000);
+        x.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(a, at, "norad_id"), at.child("norad_id"), 0, 339999));
+        x.start = detail::json_instant(need(a, at, "start_utc"), at.child("start_utc"));
+        x.end = detail::json_instant(need(a, at, "end_utc"), at.child("end_utc"));
+        p.acquisitions.push_back(std::move(x));
+    }
+    if (j.contains("downlinks") && j["downlinks"].is_array()) {
+        for (std::size_t i = 0; i < j["downlinks"].size(); ++i) {
+            const JsonWhere at = root.child("downlinks").index(i);
+            const auto &d = j["downlinks"][i];
+            scheduling::PreviousDownlink x;
+            x.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(d, at, "norad_id"), at.child("norad_id"), 0, 339999));
+            x.station = detail::json_string(need(d, at, "station"), at.child("station"));
+            x.antenna = detail::json_int_in(need(d, at, "antenna"), at.child("antenna"), 0, 1000);
+            x.start = detail::json_instant(need(d, at, "start_utc"), at.child("start_utc"));
+            x.end = detail::json_instant(need(d, at, "end_utc"), at.child("end_utc"));
+            p.downlinks.push_back(std::move(x));
+        }
+    }
+    if (j.contains("unserved") && j["unserved"].is_array()) {
+        for (std::size_t i = 0; i < j["unserved"].size(); ++i) {
+            const JsonWhere at = root.child("unserved").index(i);
+            const auto &u = j["unserved"][i];
+            scheduling::Unserved x;
+            x.request_id = detail::json_string(need(u, at, "request_id"), at.child("request_id"));
+            x.occurrence = detail::json_int_in(need(u, at, "occurrence"), at.child("occurrence"), 0, 10000);
+            const std::string reason = detail::json_string(need(u, at, "reason"), at.child("reason"));
+            bool known = false;
+            for (auto r : {scheduling::UnservedReason::no_opportunity, scheduling::UnservedReason::outcompeted,
+                           scheduling::UnservedReason::storage, scheduling::UnservedReason::downlink,
+                           scheduling::UnservedReason::share_limit}) {
+                if (reason == scheduling::to_string(r)) {
+                    x.reason = r;
+                    known = true;
+                }
+            }
+            if (!known) {
+                at.child("reason").fail(ErrorCode::out_of_range, "unknown reason", reason);
+            }
+            if (u.contains("covered_fraction")) {
+                x.covered_fraction = detail::json_number(u["covered_fraction"], at.child("covered_fraction"));
+            }
+            p.unserved.push_back(std::move(x));
+        }
+    }
+    if (j.contains("metrics") && j["metrics"].is_object()) {
+        const auto &mt = j["metrics"];
+        const JsonWhere at = root.child("metrics");
+        auto num = [&](const char *k, double &out) {
+            if (mt.contains(k)) {
+                out = detail::json_number(mt[k], at.child(k));
+            }
+        };
+        num("value", p.metrics.value);
+        num("value_upper_bound", p.metrics.value_upper_bound);
+        num("value_trivial_bound", p.metrics.value_trivial_bound);
+        num("constructive_value", p.metrics.constructive_value);
+        if (mt.contains("bound_method")) {
+            p.metrics.bound_method = detail::json_string(mt["bound_method"], at.child("bound_method"));
+        }
+        if (mt.contains("bound_is_optimal")) {
+            p.metrics.bound_is_optimal = detail::json_bool(mt["bound_is_optimal"], at.child("bound_is_optimal"));
+        }
+        if (mt.contains("opportunities")) {
+            p.metrics.opportunities = static_cast<std::size_t>(detail::json_number_in(mt["opportunities"], at.child("opportunities"), 0.0, 1e15));
+        }
+        if (mt.contains("iterations_done")) {
+            p.metrics.iterations_done = detail::json_int_in(mt["iterations_done"], at.child("iterations_done"), 0, 1000000000);
+        }
+    }
+    return p;
+}
+
+} // namespace vantage::io

@@ -1,0 +1,63 @@
+#include "geometry_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "vantage/core/constants.hpp"
+#include "vantage/frames/transforms.hpp"
+#include "vantage/geometry/look.hpp"
+
+namespace vantage::scheduling::detail {
+
+LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const Vec3 &v_km_s, const Vec3 &p_km,
+                          const frames::Geodetic &g, const Vec3 &sun_itrf_km)
+{
+    // The definitions of docs/formats.md § Geometry definitions (geometry/look.hpp), evaluated from the ITRF
+    // point already at hand.
+    LimitEval e;
+    const Vec3 los = (p_km - r_km).normalized(); // satellite -> ground point
+    const Vec3 up = geometry::ellipsoid_up_itrf(g);
+    const Vec3 u = -los;                          // ground point -> satellite
+    const double elevation_deg = std::atan2(u.dot(up), u.cross(up).norm()) * rad_to_deg;
+    e.incidence_deg = 90.0 - elevation_deg;
+    const frames::Geodetic foot = frames::itrf_to_geodetic(r_km);
+    const Vec3 nadir = -geometry::ellipsoid_up_itrf(foot);
+    e.off_nadir_deg = std::atan2(los.cross(nadir).norm(), los.dot(nadir)) * rad_to_deg;
+    const Vec3 right = nadir.cross(v_km_s).normalized();
+    const double c = los.dot(right);
+    const double cross_deg = std::atan2(c, los.dot(nadir)) * rad_to_deg;
+    e.side = c >= 0.0 ? geometry::LookSide::right : geometry::LookSide::left;
+    const double phi = foot.lat_deg * deg_to_rad;
+    const double lam = foot.lon_deg * deg_to_rad;
+    const Vec3 north(-std::sin(phi) * std::cos(lam), -std::sin(phi) * std::sin(lam), std::cos(phi));
+    e.pass = v_km_s.dot(north) >= 0.0 ? geometry::PassDirection::ascending : geometry::PassDirection::descending;
+
+    double m = elevation_deg; // every target must see the satellite
+    if (lim.max_off_nadir_deg) {
+        m = std::min(m, *lim.max_off_nadir_deg - e.off_nadir_deg);
+    }
+    if (lim.swath_km) {
+        const double hs = geometry::half_swath_angle_deg(*lim.swath_km, std::max(foot.h_km, 1.0));
+        m = std::min(m, hs - std::abs(cross_deg));
+    }
+    if (lim.incidence_min_deg) {
+        m = std::min(m, e.incidence_deg - *lim.incidence_min_deg);
+    }
+    if (lim.incidence_max_deg) {
+        m = std::min(m, *lim.incidence_max_deg - e.incidence_deg);
+    }
+    if (lim.look_side == geometry::LookSide::right) {
+        m = std::min(m, cross_deg);
+    } else if (lim.look_side == geometry::LookSide::left) {
+        m = std::min(m, -cross_deg);
+    }
+    if (lim.min_sun_elevation_deg) {
+        const Vec3 s = (sun_itrf_km - p_km).normalized();
+        const double sun_el = std::atan2(s.dot(up), s.cross(up).norm()) * rad_to_deg;
+        m = std::min(m, sun_el - *lim.min_sun_elevation_deg);
+    }
+    e.margin_deg = m;
+    return e;
+}
+
+} // namespace vantage::scheduling::detail

@@ -1,0 +1,716 @@
+// The planning instance: occurrences -> jobs, polygons -> strips, access windows -> opportunities (with the
+// request's limits applied over the whole acquisition), station passes -> contacts with reserved antennas.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "geometry_check.hpp"
+#include "strips.hpp"
+#include "vantage/core/constants.hpp"
+#include "vantage/core/error.hpp"
+#include "vantage/frames/transforms.hpp"
+#include "vantage/geometry/detail/sun_table.hpp"
+#include "vantage/scheduling/agility.hpp"
+#include "vantage/scheduling/detail/tasking_instance.hpp"
+
+namespace vantage::scheduling::detail {
+
+// ---------------------------------------------------------------------------------------------------------
+// Ephemeris
+
+Ephemeris::Ephemeris(const orbits::Sgp4Propagator &prop, const frames::EarthOrientation &eop, const time::Instant &epoch0,
+                     double t0_s, double t1_s, double step_s)
+    : m_t0(t0_s - step_s), m_step(step_s)
+{
+    const auto n = static_cast<std::size_t>(std::ceil((t1_s - m_t0) / step_s)) + 2;
+    m_r.resize(n);
+    m_v.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const time::Instant t = epoch0 + time::Duration::from_seconds(m_t0 + static_cast<double>(i) * step_s);
+        const auto teme = prop.propagate(t);
+        const auto itrf = frames::teme_to_itrf(teme, eop);
+        m_r[i] = itrf.r_km;
+        m_v[i] = itrf.v_km_s;
+    }
+}
+
+void Ephemeris::state(double t_s, Vec3 &r_km, Vec3 &v_km_s) const
+{
+    // Cubic Hermite on positions and velocities (the velocity is the derivative of the position polynomial).
+    const double x = (t_s - m_t0) / m_step;
+    auto i = static_cast<std::ptrdiff_t>(std::floor(x));
+    i = std::clamp<std::ptrdiff_t>(i, 0, static_cast<std::ptrdiff_t>(m_r.size()) - 2);
+    const double s = x - static_cast<double>(i);
+    const auto k = static_cast<std::size_t>(i);
+    const Vec3 &p0 = m_r[k], &p1 = m_r[k + 1];
+    const Vec3 m0 = m_v[k] * m_step, m1 = m_v[k + 1] * m_step;
+    const double s2 = s * s, s3 = s2 * s;
+    r_km = (2 * s3 - 3 * s2 + 1) * p0 + (s3 - 2 * s2 + s) * m0 + (-2 * s3 + 3 * s2) * p1 + (s3 - s2) * m1;
+    v_km_s = ((6 * s2 - 6 * s) * p0 + (3 * s2 - 4 * s + 1) * m0 + (-6 * s2 + 6 * s) * p1 + (3 * s2 - 2 * s) * m1) / m_step;
+}
+
+Vec3 Ephemeris::look(double t_s, const Vec3 &p_itrf_km) const
+{
+    const double rel = t_s - m_t0;
+    if (rel >= 0.0 && rel == std::floor(rel) && !m_r.empty()) {
+        const auto sec = static_cast<std::size_t>(rel);
+        const std::size_t block = sec / 64, slot = sec % 64;
+        if (block >= m_frames.size()) {
+            m_frames.resize(block + 1);
+        }
+        if (!m_frames[block]) {
+            auto f = std::make_shared<Frames>();
+            for (std::size_t i = 0; i < 64; ++i) {
+                Vec3 r, v;
+                state(m_t0 + static_cast<double>(block * 64 + i), r, v);
+                f->r[i] = r;
+                f->axes[i] = lvlh_axes(r, v + Vec3(0.0, 0.0, frames::earth_rate_rad_s).cross(r));
+            }
+            m_frames[block] = std::move(f);
+        }
+        const Frames &f = *m_frames[block];
+        return f.axes[slot] * (p_itrf_km - f.r[slot]).normalized();
+    }
+    Vec3 r, v;
+    state(t_s, r, v);
+    const Vec3 v_in = v + Vec3(0.0, 0.0, frames::earth_rate_rad_s).cross(r);
+    return look_vector_lvlh(r, v_in, p_itrf_km);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Instance helpers
+
+Vec3 Instance::scan_point(const Opportunity &o, double f) const
+{
+    const Task &t = tasks[o.task];
+    if (t.a == t.b) {
+        return task_a_itrf[o.task];
+    }
+    if (f <= 0.0) {
+        return o.reversed ? task_b_itrf[o.task] : task_a_itrf[o.task];
+    }
+    if (f >= 1.0) {
+        return o.reversed ? task_a_itrf[o.task] : task_b_itrf[o.task];
+    }
+    const frames::Geodetic &p = o.reversed ? t.b : t.a;
+    const frames::Geodetic &q = o.reversed ? t.a : t.b;
+    double dlon = q.lon_deg - p.lon_deg;
+    if (dlon > 180.0) {
+        dlon -= 360.0;
+    } else if (dlon < -180.0) {
+        dlon += 360.0;
+    }
+    return frames::geodetic_to_itrf(frames::Geodetic{p.lat_deg + f * (q.lat_deg - p.lat_deg), p.lon_deg + f * dlon, 0.0});
+}
+
+void Instance::looks(const Opportunity &o, int k, Vec3 &start, Vec3 &end) const
+{
+    const double t0 = k * step_s;
+    const double d = tasks[o.task].duration_s;
+    start = eph[o.sat].look(t0, scan_point(o, 0.0));
+    end = eph[o.sat].look(t0 + d, scan_point(o, 1.0));
+}
+
+namespace {
+
+using geometry::LookSide;
+using geometry::PassDirection;
+using geometry::SensorType;
+
+bool compatible(const mission::Request &r, const geometry::Sensor &s)
+{
+    if (r.sensor == mission::SensorKind::optical && s.type != SensorType::optical) {
+        return false;
+    }
+    if (r.sensor == mission::SensorKind::sar && s.type != SensorType::sar) {
+        return false;
+    }
+    return true;
+}
+
+/// The sensor's limits tightened by the request's; `tight` says whether anything was tightened (the access
+/// engine's windows then need re-checking); nullopt when the two exclude each other.
+std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &s, const mission::Request &r, bool &tight)
+{
+    AcquisitionLimits l;
+    tight = false;
+    if (s.type == SensorType::optical) {
+        l.max_off_nadir_deg = s.max_off_nadir_deg;
+        if (!s.max_off_nadir_deg) {
+            l.swath_km = s.swath_km;
+        }
+        l.min_sun_elevation_deg = s.min_sun_elevation_deg;
+        if (r.min_sun_elevation_deg && (!l.min_sun_elevation_deg || *r.min_sun_elevation_deg > *l.min_sun_elevation_deg)) {
+            l.min_sun_elevation_deg = r.min_sun_elevation_deg;
+            tight = true;
+        }
+    } else {
+        l.incidence_min_deg = s.incidence_min_deg;
+        l.incidence_max_deg = s.incidence_max_deg;
+        if (r.incidence_min_deg && *r.incidence_min_deg > *l.incidence_min_deg) {
+            l.incidence_min_deg = r.incidence_min_deg;
+            tight = true;
+        }
+        if (r.incidence_max_deg && *r.incidence_max_deg < *l.incidence_max_deg) {
+            l.incidence_max_deg = r.incidence_max_deg;
+            tight = true;
+        }
+        if (!(*l.incidence_min_deg < *l.incidence_max_deg)) {
+            return std::nullopt;
+        }
+    }
+    if (r.max_off_nadir_deg && (!l.max_off_nadir_deg || *r.max_off_nadir_deg < *l.max_off_nadir_deg)) {
+        l.max_off_nadir_deg = r.max_off_nadir_deg;
+        tight = true;
+    }
+    l.look_side = s.look_side;
+    if (r.look_side != LookSide::both) {
+        if (l.look_side != LookSide::both && l.look_side != r.look_side) {
+            return std::nullopt;
+        }
+        if (l.look_side == LookSide::both) {
+            tight = true;
+        }
+        l.look_side = r.look_side;
+    }
+    l.pass_direction = s.pass_direction;
+    if (r.pass_direction != PassDirection::any) {
+        if (l.pass_direction != PassDirection::any && l.pass_direction != r.pass_direction) {
+            return std::nullopt;
+        }
+        l.pass_direction = r.pass_direction;
+    }
+    return l;
+}
+
+/// Intervals of [t0, t1] where f >= 0, from samples every `h` (plus `extra` times), edges refined by bisection
+/// to `tol`. Runs shorter than the sampling are found only when a sample falls inside them.
+template <class F>
+std::vector<std::pair<double, double>> positive_intervals(F &&f, double t0, double t1, double h, double extra, double tol)
+{
+    std::vector<double> ts;
+    for (double t = t0; t < t1; t += h) {
+        ts.push_back(t);
+    }
+    ts.push_back(t1);
+    if (extra > t0 && extra < t1) {
+        ts.push_back(extra);
+    }
+    std::sort(ts.begin(), ts.end());
+    std::vector<double> fs(ts.size());
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+        fs[i] = f(ts[i]);
+    }
+    auto edge = [&](double a, double b, bool rising) {
+        // f(a) < 0 <= f(b) when rising, f(a) >= 0 > f(b) otherwise; returns a point on the >= 0 side.
+        while (b - a > tol) {
+            const double m = 0.5 * (a + b);
+            const bool ok = f(m) >= 0.0;
+            if (ok == rising) {
+                b = m;
+            } else {
+                a = m;
+            }
+        }
+        return rising ? b : a;
+    };
+    std::vector<std::pair<double, double>> out;
+    std::size_t i = 0;
+    while (i < ts.size()) {
+        if (fs[i] < 0.0) {
+            ++i;
+            continue;
+        }
+        const double s = i == 0 ? ts[0] : edge(ts[i - 1], ts[i], true);
+        std::size_t j = i;
+        while (j + 1 < ts.size() && fs[j + 1] >= 0.0) {
+            ++j;
+        }
+        const double e = j + 1 == ts.size() ? ts[j] : edge(ts[j], ts[j + 1], false);
+        out.emplace_back(s, e);
+        i = j + 1;
+    }
+    return out;
+}
+
+std::vector<std::pair<double, double>> intersect(const std::vector<std::pair<double, double>> &a,
+                                                 const std::vector<std::pair<double, double>> &b)
+{
+    std::vector<std::pair<double, double>> out;
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const double s = std::max(a[i].first, b[j].first);
+        const double e = std::min(a[i].second, b[j].second);
+        if (s < e) {
+            out.emplace_back(s, e);
+        }
+        if (a[i].second < b[j].second) {
+            ++i;
+        } else {
+            ++j;
+        }
+    }
+    return out;
+}
+
+// Margins demanded of sampled checks (deg): strips are sampled every <= 2 s of scan; between samples the
+// constraint functions deviate from linear by < f'' h^2 / 8 ~ 1e-4 rad/s^2 * 4 s^2 / 8 = 0.003 deg.
+constexpr double strip_margin_deg = 0.01;
+// Point windows re-checked for a tightened limit: same functions, sampled every 4 s with the window's best time,
+// edges bisected; the small margin absorbs the ephemeris interpolation (~cm, ~1e-6 deg).
+constexpr double point_margin_deg = 0.001;
+constexpr double sample_step_s = 4.0;
+constexpr double edge_tol_s = 0.02;
+constexpr double edge_shrink_s = 0.005; // keep grid starts strictly inside refined edges
+
+struct WorkItem {
+    std::size_t sat;    // mission satellite index
+    std::size_t task;
+    access::Window window;
+    AcquisitionLimits limits;
+    bool tight;
+};
+
+} // namespace
+
+Instance build_instance(const Mission &m, const PlanningOptions &opt)
+{
+    const auto clock0 = std::chrono::steady_clock::now();
+    Instance inst;
+    inst.mission = &m;
+    inst.options = opt;
+    inst.horizon_s = (m.stop - m.start).seconds();
+    inst.step_s = opt.time_step_s;
+    const double H = inst.horizon_s;
+
+    // ---- satellites
+    for (const auto &s : m.satellites) {
+        SatInfo si;
+        si.pointable = s.pointable();
+        si.agility = s.agility;
+        si.data_rate_gbit_s = s.data_rate_mbit_s / 1000.0;
+        si.storage_gbit = s.storage_gbit;
+        si.orbit_period_s = 86400.0 / std::max(1e-6, s.sat.propagator.elements().mean_motion_rev_day);
+        si.cap_s = s.max_imaging_s_per_orbit;
+        inst.sats.push_back(si);
+    }
+    const std::size_t ns = m.satellites.size();
+
+    // ---- tenants
+    std::map<std::string, std::size_t> tenant_index;
+    double share_sum = 0.0;
+    for (std::size_t i = 0; i < m.tenants.size(); ++i) {
+        tenant_index[m.tenants[i].name] = i;
+        share_sum += m.tenants[i].share;
+    }
+    for (const auto &t : m.tenants) {
+        inst.shares.push_back(share_sum > 0.0 ? t.share / share_sum : 0.0);
+        std::vector<char> al(m.stations.size(), t.allowed_stations.empty() ? 1 : 0);
+        for (const auto &name : t.allowed_stations) {
+            for (std::size_t s = 0; s < m.stations.size(); ++s) {
+                if (m.stations[s].name == name) {
+                    al[s] = 1;
+                }
+            }
+        }
+        inst.allowed.push_back(std::move(al));
+    }
+
+    // ---- ephemerides (parallel over satellites)
+    inst.eph.resize(ns);
+    const int nthreads = m.search.threads > 0 ? m.search.threads : tbb::task_arena::automatic;
+    tbb::task_arena arena(nthreads);
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t i) {
+            if (m.satellites[i].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+                inst.eph[i] = Ephemeris(m.satellites[i].sat.propagator, m.eop, m.start, -60.0, H + 60.0);
+            }
+        });
+    });
+
+    // ---- jobs and tasks
+    std::vector<std::vector<std::size_t>> request_tasks(m.requests.size()); // tasks of every occurrence
+    std::vector<std::vector<StripGeometry>> request_strips(m.requests.size());
+    for (std::size_t ri = 0; ri < m.requests.size(); ++ri) {
+        const auto &r = m.requests[ri];
+        std::vector<std::size_t> compat;
+        for (std::size_t s = 0; s < ns; ++s) {
+            if (compatible(r, m.satellites[s].sat.sensor)) {
+                compat.push_back(s);
+            }
+        }
+        if (r.polygon) {
+            // Strip width: the narrowest imaging swath among the satellites that may serve the request; strip
+            // direction: the descending ground track of that satellite at the polygon's centre latitude (from its
+            // inclination rounded to 0.01 deg and semi-major axis, so strips stay the same across element updates).
+            double width = 0.0;
+            std::size_t ref = npos;
+            for (std::size_t s : compat) {
+                if (ref == npos || m.satellites[s].imaging_swath_km < width) {
+                    width = m.satellites[s].imaging_swath_km;
+                    ref = s;
+                }
+            }
+            if (ref != npos) {
+                const auto &el = m.satellites[ref].sat.propagator.elements();
+                const double n_rad_s = el.mean_motion_rev_day * two_pi / 86400.0;
+                const double a_km = std::cbrt(398600.4418 / (n_rad_s * n_rad_s));
+                const double inc = std::round(el.inclination_deg * 100.0) / 100.0;
+                const auto box = geometry::bounding_box(*r.polygon);
+                const double heading =
+                    ground_track_heading_deg(inc, std::round(a_km), 0.5 * (box.lat_min_deg + box.lat_max_deg), true);
+                request_strips[ri] = decompose_polygon(*r.polygon, heading, width, opt.strip_overlap, opt.max_strip_length_km);
+            }
+        }
+        for (const auto &occ : mission::occurrences(r)) {
+            const double ws = std::max(0.0, (occ.start - m.start).seconds());
+            const double we = std::min(H, (occ.end - m.start).seconds());
+            if (!(we > ws)) {
+                continue; // outside the horizon
+            }
+            Job j;
+            j.request = ri;
+            j.occurrence = occ.index;
+            j.value = r.priority;
+            j.window_start_s = ws;
+            j.window_end_s = we;
+            j.polygon = r.polygon.has_value();
+            if (auto it = tenant_index.find(r.tenant); it != tenant_index.end()) {
+                j.tenant = it->second;
+            }
+            const std::size_t ji = inst.jobs.size();
+            auto add_task = [&](Task t) {
+                t.job = ji;
+                j.tasks.push_back(inst.tasks.size());
+                request_tasks[ri].push_back(inst.tasks.size());
+                inst.task_a_itrf.push_back(frames::geodetic_to_itrf(t.a));
+                inst.task_b_itrf.push_back(frames::geodetic_to_itrf(t.b));
+                inst.tasks.push_back(t);
+            };
+            if (r.point) {
+                Task t;
+                t.duration_s = r.duration_s;
+                t.a = t.b = t.centre = r.point->location;
+                add_task(t);
+            } else if (request_strips[ri].empty()) {
+                // No satellite may serve it (or a degenerate polygon): one task without opportunities.
+                Task t;
+                const auto box = geometry::bounding_box(*r.polygon);
+                t.a = t.b = t.centre = frames::Geodetic{0.5 * (box.lat_min_deg + box.lat_max_deg),
+                                                        0.5 * (box.lon_min_deg + box.lon_max_deg), 0.0};
+                t.duration_s = 1.0;
+                add_task(t);
+            } else {
+                int sid = 0;
+                for (const auto &sg : request_strips[ri]) {
+                    Task t;
+                    t.strip = sid++;
+                    t.a = sg.a;
+                    t.b = sg.b;
+                    t.centre = sg.centre;
+                    t.area_fraction = sg.area_fraction;
+                    t.duration_s = std::max(opt.time_step_s, sg.length_km / opt.strip_scan_speed_km_s);
+                    add_task(t);
+                }
+            }
+            inst.jobs.push_back(std::move(j));
+        }
+    }
+    inst.task_opps.resize(inst.tasks.size());
+    inst.sat_opps.resize(ns);
+
+    // ---- access windows, one engine call per sensor (its satellites, the targets of the compatible requests)
+    std::map<std::string, std::vector<std::size_t>> by_sensor;
+    for (std::size_t s = 0; s < ns; ++s) {
+        if (m.satellites[s].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+            by_sensor[m.satellites[s].sat.sensor.name].push_back(s);
+        }
+    }
+    std::vector<WorkItem> work;
+    for (const auto &[sensor_name, group] : by_sensor) {
+        const geometry::Sensor &sensor = m.satellites[group.front()].sat.sensor;
+        std::vector<access::Satellite> sats;
+        for (std::size_t s : group) {
+            sats.push_back(m.satellites[s].sat);
+        }
+        // Targets: one per point request, one per strip (centre point) of a polygon request.
+        std::vector<geometry::Target> targets;
+        std::vector<std::pair<std::size_t, int>> target_of; // (request, strip or -1)
+        for (std::size_t ri = 0; ri < m.requests.size(); ++ri) {
+            const auto &r = m.requests[ri];
+            if (!compatible(r, sensor) || request_tasks[ri].empty()) {
+                continue;
+            }
+            if (r.point) {
+                targets.push_back(geometry::Target{r.id, r.point->location});
+                target_of.emplace_back(ri, -1);
+            } else {
+                for (std::size_t k = 0; k < request_strips[ri].size(); ++k) {
+                    targets.push_back(geometry::Target{fmt::format("{}#{}", r.id, k), request_strips[ri][k].centre});
+                    target_of.emplace_back(ri, static_cast<int>(k));
+                }
+            }
+        }
+        if (targets.empty()) {
+            continue;
+        }
+        const auto windows = access::find_target_access(sats, targets, m.start, m.stop, m.eop, m.search);
+        for (const auto &w : windows) {
+            const std::size_t sat = group[w.satellite];
+            const auto [ri, strip] = target_of[w.target];
+            const auto &r = m.requests[ri];
+            bool tight = false;
+            const auto lim = effective_limits(sensor, r, tight);
+            if (!lim) {
+                continue;
+            }
+            if (lim->pass_direction != PassDirection::any && w.window.pass_direction != lim->pass_direction) {
+                continue;
+            }
+            for (std::size_t ti : request_tasks[ri]) {
+                const Task &t = inst.tasks[ti];
+                if (t.strip != std::max(strip, 0)) {
+                    continue;
+                }
+                const Job &j = inst.jobs[t.job];
+                const double ws = (w.window.start - m.start).seconds();
+                const double we = (w.window.end - m.start).seconds();
+                const double slack = r.polygon ? t.duration_s + 60.0 : 0.0;
+                if (we + slack < j.window_start_s || ws - slack > j.window_end_s) {
+                    continue;
+                }
+                work.push_back(WorkItem{sat, ti, w.window, *lim, tight || r.polygon.has_value()});
+            }
+        }
+    }
+
+    // ---- opportunities from the windows (parallel; each item independent, results merged in order)
+    const geometry::detail::SunTable sun(m.start - time::Duration::from_seconds(600.0),
+                                         m.stop + time::Duration::from_seconds(600.0), m.eop);
+    const double sun_t0 = -600.0;
+    std::vector<std::vector<Opportunity>> found(work.size());
+    arena.execute([&] {
+        tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t wi) {
+            const WorkItem &it = work[wi];
+            const Task &t = inst.tasks[it.task];
+            const Job &j = inst.jobs[t.job];
+            const double d = t.duration_s;
+            const double ws = (it.window.start - m.start).seconds();
+            const double we = (it.window.end - m.start).seconds();
+            const double best = (it.window.best - m.start).seconds();
+            const Ephemeris &eph = inst.eph[it.sat];
+            auto margin_at = [&](double tau, const Vec3 &p, const frames::Geodetic &g) {
+                Vec3 r, v;
+                eph.state(tau, r, v);
+                const Vec3 sun_p = it.limits.min_sun_elevation_deg ? sun.position_itrf_km(tau - sun_t0) : Vec3::Zero();
+                return evaluate_limits(it.limits, r, v, p, g, sun_p).margin_deg;
+            };
+            std::vector<std::pair<double, double>> starts; // feasible start times
+            bool reversed = false;
+            if (t.a == t.b) {
+                if (!it.tight) {
+                    starts.emplace_back(ws + edge_shrink_s, we - d - edge_shrink_s);
+                } else {
+                    const Vec3 &p = inst.task_a_itrf[it.task];
+                    auto f = [&](double tau) { return margin_at(tau, p, t.a) - point_margin_deg; };
+                    for (auto [s, e] : positive_intervals(f, ws, we, sample_step_s, best, edge_tol_s)) {
+                        starts.emplace_back(s + edge_shrink_s, e - d - edge_shrink_s);
+                    }
+                }
+            } else {
+                // Scan direction: along the satellite's ground motion at the window's best time.
+                Vec3 r, v;
+                eph.state(best, r, v);
+                reversed = (inst.task_b_itrf[it.task] - inst.task_a_itrf[it.task]).dot(v) < 0.0;
+                Opportunity probe;
+                probe.task = it.task;
+                probe.reversed = reversed;
+                const int nsamp = std::max(2, static_cast<int>(std::ceil(d / 2.0)) + 1);
+                const double lo = ws - d - 30.0;
+                const double hi = we + 30.0;
+                std::vector<std::pair<double, double>> acc{{lo, hi - d}};
+                for (int q = 0; q < nsamp && !acc.empty(); ++q) {
+                    const double f = static_cast<double>(q) / (nsamp - 1);
+                    const Vec3 p = inst.scan_point(probe, f);
+                    const frames::Geodetic g = frames::itrf_to_geodetic(p);
+                    auto fn = [&](double tau) { return margin_at(tau, p, g) - strip_margin_deg; };
+                    auto iv = positive_intervals(fn, lo, hi, sample_step_s, best, edge_tol_s);
+                    for (auto &x : iv) { // point sampled at fraction f: start = tau - f d
+                        x.first = x.first - f * d + edge_shrink_s;
+                        x.second = x.second - f * d - edge_shrink_s;
+                    }
+                    acc = intersect(acc, iv);
+                }
+                starts = acc;
+            }
+            for (auto [s, e] : starts) {
+                s = std::max({s, j.window_start_s, 0.0});
+                e = std::min({e, j.window_end_s - d, H - d});
+                const int k0 = static_cast<int>(std::ceil(s / inst.step_s - 1e-9));
+                const int k1 = static_cast<int>(std::floor(e / inst.step_s + 1e-9));
+                if (k1 < k0) {
+                    continue;
+                }
+                if (it.limits.pass_direction != PassDirection::any) {
+                    // pass direction at the mid time of the earliest and latest acquisitions
+                    bool ok = true;
+                    for (int kk : {k0, k1}) {
+                        Vec3 r, v;
+                        eph.state(kk * inst.step_s + 0.5 * d, r, v);
+                        const frames::Geodetic foot = frames::itrf_to_geodetic(r);
+                        const double phi = foot.lat_deg * deg_to_rad, lam = foot.lon_deg * deg_to_rad;
+                        const Vec3 north(-std::sin(phi) * std::cos(lam), -std::sin(phi) * std::sin(lam), std::cos(phi));
+                        const auto pd = v.dot(north) >= 0.0 ? PassDirection::ascending : PassDirection::descending;
+                        ok = ok && pd == it.limits.pass_direction;
+                    }
+                    if (!ok) {
+                        continue;
+                    }
+                }
+                Opportunity o;
+                o.task = it.task;
+                o.sat = it.sat;
+                o.k_min = k0;
+                o.k_max = k1;
+                o.reversed = reversed;
+                o.limits = it.limits;
+                found[wi].push_back(o);
+            }
+        });
+    });
+    for (auto &v : found) {
+        for (auto &o : v) {
+            inst.opps.push_back(o);
+        }
+    }
+    std::sort(inst.opps.begin(), inst.opps.end(), [](const Opportunity &a, const Opportunity &b) {
+        return std::tie(a.sat, a.k_min, a.task, a.k_max) < std::tie(b.sat, b.k_min, b.task, b.k_max);
+    });
+    for (std::size_t i = 0; i < inst.opps.size(); ++i) {
+        inst.task_opps[inst.opps[i].task].push_back(i);
+        inst.sat_opps[inst.opps[i].sat].push_back(i);
+    }
+    for (auto &j : inst.jobs) {
+        j.feasible = std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return !inst.task_opps[t].empty(); });
+    }
+    inst.tenant_feasible.assign(m.tenants.size(), 0);
+    for (const auto &j : inst.jobs) {
+        if (j.feasible && j.tenant != npos) {
+            ++inst.tenant_feasible[j.tenant];
+        }
+    }
+
+    // ---- contacts: passes over [start, stop + margin], minus outages, antennas reserved greedily in time order
+    inst.contacts.resize(ns);
+    if (!m.stations.empty()) {
+        std::vector<access::Satellite> sats;
+        std::vector<std::size_t> sat_index;
+        for (std::size_t s = 0; s < ns; ++s) {
+            if (m.satellites[s].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+                sats.push_back(m.satellites[s].sat);
+                sat_index.push_back(s);
+            }
+        }
+        const time::Instant dl_stop = m.stop + time::Duration::from_hours(opt.delivery_margin_h);
+        const auto passes = access::find_station_passes(sats, m.stations, m.start, dl_stop, m.eop, m.search);
+        struct Cand {
+            double s, e;
+            std::size_t sat, station;
+        };
+        std::vector<Cand> cands;
+        for (const auto &p : passes) {
+            const std::size_t st = p.station;
+            std::vector<std::pair<double, double>> pieces{{(p.window.start - m.start).seconds(), (p.window.end - m.start).seconds()}};
+            for (const auto &o : m.outages) {
+                if (o.station != m.stations[st].name) {
+                    continue;
+                }
+                const double os = (o.start - m.start).seconds(), oe = (o.end - m.start).seconds();
+                std::vector<std::pair<double, double>> next;
+                for (auto [a, b] : pieces) {
+                    if (oe <= a || os >= b) {
+                        next.emplace_back(a, b);
+                        continue;
+                    }
+                    if (os > a) {
+                        next.emplace_back(a, os);
+                    }
+                    if (oe < b) {
+                        next.emplace_back(oe, b);
+                    }
+                }
+                pieces = std::move(next);
+            }
+            for (auto [a, b] : pieces) {
+                if (b - a >= opt.min_contact_s && b - a > 0.0) {
+                    cands.push_back(Cand{a, b, sat_index[p.satellite], st});
+                }
+            }
+        }
+        std::sort(cands.begin(), cands.end(),
+                  [](const Cand &a, const Cand &b) { return std::tie(a.s, a.sat, a.station) < std::tie(b.s, b.sat, b.station); });
+        // busy intervals per satellite and per (station, antenna)
+        std::vector<std::vector<std::pair<double, double>>> sat_busy(ns);
+        std::vector<std::vector<std::vector<std::pair<double, double>>>> ant_busy(m.stations.size());
+        for (std::size_t st = 0; st < m.stations.size(); ++st) {
+            ant_busy[st].resize(static_cast<std::size_t>(std::max(1, m.stations[st].antennas)));
+        }
+        auto free_pieces = [](double a, double b, const std::vector<std::pair<double, double>> &busy) {
+            std::vector<std::pair<double, double>> out;
+            double cur = a;
+            std::vector<std::pair<double, double>> sorted = busy;
+            std::sort(sorted.begin(), sorted.end());
+            for (auto [s, e] : sorted) {
+                if (e <= cur || s >= b) {
+                    continue;
+                }
+                if (s > cur) {
+                    out.emplace_back(cur, s);
+                }
+                cur = std::max(cur, e);
+            }
+            if (cur < b) {
+                out.emplace_back(cur, b);
+            }
+            return out;
+        };
+        for (const Cand &c : cands) {
+            const auto sat_free = free_pieces(c.s, c.e, sat_busy[c.sat]);
+            double best_len = 0.0, bs = 0.0, be = 0.0;
+            int best_ant = -1;
+            for (std::size_t a = 0; a < ant_busy[c.station].size(); ++a) {
+                for (auto [s0, e0] : sat_free) {
+                    for (auto [s1, e1] : free_pieces(s0, e0, ant_busy[c.station][a])) {
+                        if (e1 - s1 > best_len + 1e-9) {
+                            best_len = e1 - s1;
+                            bs = s1;
+                            be = e1;
+                            best_ant = static_cast<int>(a);
+                        }
+                    }
+                }
+            }
+            if (best_ant < 0 || best_len < opt.min_contact_s || best_len <= 0.0) {
+                continue;
+            }
+            sat_busy[c.sat].emplace_back(bs, be);
+            ant_busy[c.station][static_cast<std::size_t>(best_ant)].emplace_back(bs, be);
+            const double rate = m.stations[c.station].downlink_mbit_s > 0.0 ? m.stations[c.station].downlink_mbit_s
+                                                                               : opt.default_downlink_mbit_s;
+            inst.contacts[c.sat].push_back(Contact{c.sat, c.station, best_ant, bs, be, rate / 1000.0});
+        }
+        for (auto &v : inst.contacts) {
+            std::sort(v.begin(), v.end(), [](const Contact &a, const Contact &b) { return a.start_s < b.start_s; });
+        }
+    }
+    inst.opportunities_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock0).count();
+    return inst;
+}
+
+} // namespace vantage::scheduling::detail

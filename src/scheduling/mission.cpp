@@ -1,0 +1,112 @@
+#include "vantage/scheduling/mission.hpp"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "vantage/core/error.hpp"
+
+namespace vantage::scheduling {
+
+bool TaskingSatellite::pointable() const
+{
+    return sat.sensor.type == geometry::SensorType::sar || sat.sensor.max_off_nadir_deg.has_value();
+}
+
+namespace {
+
+[[noreturn]] void fail(ErrorCode code, const Mission &m, const std::string &field, const std::string &value,
+                       const std::string &message)
+{
+    throw ConfigError(code, message, ErrorContext{m.source, 0, field, value});
+}
+
+void check(bool ok, const Mission &m, const std::string &field, double value, const char *range)
+{
+    if (!ok || !std::isfinite(value)) {
+        fail(ErrorCode::out_of_range, m, field, fmt::format("{}", value), fmt::format("must be {}", range));
+    }
+}
+
+} // namespace
+
+void validate_mission(const Mission &m)
+{
+    if (!(m.stop > m.start)) {
+        fail(ErrorCode::out_of_range, m, "stop_utc", m.stop.to_iso8601_utc(6), "stop must be after start");
+    }
+    for (std::size_t i = 0; i < m.satellites.size(); ++i) {
+        const auto &s = m.satellites[i];
+        const std::string p = fmt::format("satellites[{}]", i);
+        check(s.agility.max_rate_deg_s > 0.0, m, p + ".agility.max_rate_deg_s", s.agility.max_rate_deg_s, "> 0");
+        check(s.agility.max_accel_deg_s2 > 0.0, m, p + ".agility.max_accel_deg_s2", s.agility.max_accel_deg_s2, "> 0");
+        check(s.agility.settle_s >= 0.0, m, p + ".agility.settle_s", s.agility.settle_s, ">= 0");
+        check(s.data_rate_mbit_s > 0.0, m, p + ".data_rate_mbit_s", s.data_rate_mbit_s, "> 0");
+        check(s.imaging_swath_km > 0.0, m, p + ".imaging_swath_km", s.imaging_swath_km, "> 0");
+        check(s.storage_gbit > 0.0, m, p + ".storage_gbit", s.storage_gbit, "> 0");
+        if (s.max_imaging_s_per_orbit) {
+            check(*s.max_imaging_s_per_orbit > 0.0, m, p + ".max_imaging_s_per_orbit", *s.max_imaging_s_per_orbit, "> 0");
+        }
+    }
+    std::set<std::string> stations;
+    for (const auto &s : m.stations) {
+        stations.insert(s.name);
+    }
+    for (std::size_t i = 0; i < m.outages.size(); ++i) {
+        const auto &o = m.outages[i];
+        if (!stations.count(o.station)) {
+            fail(ErrorCode::missing_field, m, fmt::format("station_outages[{}].station", i), o.station, "no such ground station");
+        }
+        if (!(o.end > o.start)) {
+            fail(ErrorCode::out_of_range, m, fmt::format("station_outages[{}].end_utc", i), o.end.to_iso8601_utc(6),
+                 "end must be after start");
+        }
+    }
+    std::set<std::string> tenants;
+    double sum = 0.0;
+    for (const auto &t : m.tenants) {
+        if (!tenants.insert(t.name).second) {
+            fail(ErrorCode::duplicate, m, "tenants." + t.name, t.name, "tenant given twice");
+        }
+        check(t.share >= 0.0 && t.share <= 1.0, m, "tenants." + t.name + ".share", t.share, "in [0, 1]");
+        sum += t.share;
+        for (std::size_t k = 0; k < t.allowed_stations.size(); ++k) {
+            if (!stations.count(t.allowed_stations[k])) {
+                fail(ErrorCode::missing_field, m, fmt::format("tenants.{}.allowed_stations[{}]", t.name, k),
+                     t.allowed_stations[k], "no such ground station");
+            }
+        }
+    }
+    if (!m.tenants.empty() && !(sum > 0.0)) {
+        fail(ErrorCode::out_of_range, m, "tenants", "0", "the rights shares must not all be zero");
+    }
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < m.requests.size(); ++i) {
+        const auto &r = m.requests[i];
+        if (!ids.insert(r.id).second) {
+            fail(ErrorCode::duplicate, m, fmt::format("requests[{}].id", i), r.id, "request id given twice");
+        }
+        if (!m.tenants.empty() && !tenants.count(r.tenant)) {
+            fail(ErrorCode::missing_field, m, fmt::format("requests[{}].tenant", i), r.tenant,
+                 "tenant not listed under 'tenants'");
+        }
+        mission::validate_request(r);
+    }
+    const auto &p = m.planning;
+    check(p.iterations >= 0, m, "planning.iterations", p.iterations, ">= 0");
+    check(p.time_limit_s > 0.0, m, "planning.time_limit_s", p.time_limit_s, "> 0");
+    check(p.time_step_s > 0.0 && p.time_step_s <= 60.0, m, "planning.time_step_s", p.time_step_s, "in (0, 60]");
+    check(p.strip_overlap >= 0.0 && p.strip_overlap <= 0.5, m, "planning.strip_overlap", p.strip_overlap, "in [0, 0.5]");
+    check(p.max_strip_length_km > 0.0, m, "planning.max_strip_length_km", p.max_strip_length_km, "> 0");
+    check(p.strip_scan_speed_km_s > 0.0, m, "planning.strip_scan_speed_km_s", p.strip_scan_speed_km_s, "> 0");
+    check(p.delivery_margin_h >= 0.0, m, "planning.delivery_margin_h", p.delivery_margin_h, ">= 0");
+    check(p.fairness_tolerance >= 0.0 && p.fairness_tolerance <= 1.0, m, "planning.fairness_tolerance",
+          p.fairness_tolerance, "in [0, 1]");
+    check(p.min_contact_s >= 0.0, m, "planning.min_contact_s", p.min_contact_s, ">= 0");
+    check(p.default_downlink_mbit_s > 0.0, m, "planning.default_downlink_mbit_s", p.default_downlink_mbit_s, "> 0");
+    check(p.freeze_h >= 0.0, m, "planning.freeze_h", p.freeze_h, ">= 0");
+    check(p.change_penalty >= 0.0, m, "planning.change_penalty", p.change_penalty, ">= 0");
+}
+
+} // namespace vantage::scheduling

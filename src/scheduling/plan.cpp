@@ -1,0 +1,414 @@
+// plan(): instance -> search -> bounds -> the Plan document; invariant checks used by the tests.
+#include "vantage/scheduling/plan.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "geometry_check.hpp"
+#include "vantage/core/error.hpp"
+#include "vantage/frames/transforms.hpp"
+#include "vantage/geometry/detail/sun_table.hpp"
+#include "vantage/scheduling/agility.hpp"
+#include "vantage/scheduling/detail/tasking_instance.hpp"
+
+namespace vantage::scheduling {
+
+const char *to_string(UnservedReason reason) noexcept
+{
+    switch (reason) {
+    case UnservedReason::no_opportunity:
+        return "no_opportunity";
+    case UnservedReason::outcompeted:
+        return "outcompeted";
+    case UnservedReason::storage:
+        return "storage";
+    case UnservedReason::downlink:
+        return "downlink";
+    case UnservedReason::share_limit:
+        return "share_limit";
+    }
+    return "outcompeted";
+}
+
+namespace detail {
+
+namespace {
+
+time::Instant at(const Instance &inst, double t_s)
+{
+    return inst.mission->start + time::Duration::from_seconds(t_s);
+}
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty()) {
+        return 0.0;
+    }
+    std::sort(v.begin(), v.end());
+    const auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(v.size())));
+    return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+} // namespace
+
+std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solution &sol_in)
+{
+    Solution sol = sol_in;
+    std::vector<UnservedReason> out(inst.jobs.size(), UnservedReason::outcompeted);
+    for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+        if (sol.served(inst, j)) {
+            continue;
+        }
+        if (!inst.jobs[j].feasible) {
+            out[j] = UnservedReason::no_opportunity;
+            continue;
+        }
+        std::vector<std::size_t> fresh;
+        for (std::size_t t : inst.jobs[j].tasks) {
+            if (sol.task_sat[t] == npos) {
+                fresh.push_back(t);
+            }
+        }
+        const PlaceStatus st = insert_job(inst, sol, j);
+        switch (st) {
+        case PlaceStatus::ok:
+            out[j] = UnservedReason::share_limit; // it fits: only the share rule kept it out
+            for (std::size_t t : fresh) {
+                remove_task(inst, sol, t);
+            }
+            break;
+        case PlaceStatus::storage:
+            out[j] = UnservedReason::storage;
+            break;
+        case PlaceStatus::downlink:
+            out[j] = UnservedReason::downlink;
+            break;
+        default:
+            out[j] = UnservedReason::outcompeted;
+            break;
+        }
+    }
+    return out;
+}
+
+Plan make_plan(const Instance &inst, const Solution &sol)
+{
+    const Mission &m = *inst.mission;
+    Plan plan;
+    plan.seed = inst.options.seed;
+    plan.iterations = inst.options.iterations;
+    const geometry::detail::SunTable sun(m.start - time::Duration::from_seconds(600.0), m.stop + time::Duration::from_seconds(600.0), m.eop);
+    std::vector<double> job_delivered(inst.jobs.size(), 0.0);
+    for (std::size_t s = 0; s < sol.timeline.size(); ++s) {
+        const auto &tl = sol.timeline[s];
+        const SimResult sim = simulate(inst, s, tl, true);
+        const SatInfo &si = inst.sats[s];
+        for (std::size_t i = 0; i < tl.size(); ++i) {
+            const Slot &sl = tl[i];
+            const Opportunity &o = inst.opps[sl.opp];
+            const Task &t = inst.tasks[o.task];
+            const Job &j = inst.jobs[t.job];
+            const auto &r = m.requests[j.request];
+            Acquisition a;
+            a.request_id = r.id;
+            a.occurrence = j.occurrence;
+            a.strip_id = t.strip;
+            a.strip_count = static_cast<int>(j.tasks.size());
+            a.acquisition_id = fmt::format("{}/{}/{}", r.id, j.occurrence, t.strip);
+            a.tenant = r.tenant;
+            a.satellite = s;
+            a.start = at(inst, sl.start);
+            a.end = at(inst, sl.end);
+            a.target = t.centre;
+            a.scan_start = o.reversed ? t.b : t.a;
+            a.scan_end = o.reversed ? t.a : t.b;
+            a.look_start_lvlh = sl.look_start;
+            a.look_end_lvlh = sl.look_end;
+            if (i > 0 && si.pointable) {
+                a.slew_before_deg = angle_deg(tl[i - 1].look_end, sl.look_start);
+                a.slew_before_s = transition_s(a.slew_before_deg, si.agility);
+            }
+            const bool served = sol.served(inst, t.job);
+            a.value = served ? j.value / static_cast<double>(j.tasks.size()) : 0.0;
+            a.data_gbit = inst.data_gbit(o.task, s);
+            a.limits = o.limits;
+            // off-nadir / incidence: largest over the acquisition, sampled every <= 1 s and at both ends
+            const int nsamp = std::max(2, static_cast<int>(std::ceil(t.duration_s)) + 1);
+            for (int q = 0; q < nsamp; ++q) {
+                const double f = static_cast<double>(q) / (nsamp - 1);
+                Vec3 rr, vv;
+                inst.eph[s].state(sl.start + f * t.duration_s, rr, vv);
+                const Vec3 p = inst.scan_point(o, f);
+                const auto e = evaluate_limits(o.limits, rr, vv, p, frames::itrf_to_geodetic(p), Vec3::Zero());
+                a.off_nadir_deg = std::max(a.off_nadir_deg, e.off_nadir_deg);
+                a.incidence_deg = std::max(a.incidence_deg, e.incidence_deg);
+                if (2 * q == nsamp - 1 || (q == nsamp / 2)) {
+                    a.look_side = e.side;
+                }
+            }
+            for (const auto &p : sim.parts) {
+                if (p.slot == i) {
+                    a.downlinks.push_back(DownlinkPart{inst.contacts[s][p.contact].station, at(inst, p.start), at(inst, p.end), p.data_gbit});
+                }
+            }
+            a.delivered = at(inst, sim.delivered[i]);
+            if (served) {
+                job_delivered[t.job] = std::max(job_delivered[t.job], sim.delivered[i]);
+            }
+            plan.acquisitions.push_back(std::move(a));
+        }
+        // downlinks: contiguous parts in one contact make one antenna use
+        for (std::size_t k = 0; k < sim.parts.size(); ++k) {
+            const auto &p = sim.parts[k];
+            const Contact &c = inst.contacts[s][p.contact];
+            if (!plan.downlinks.empty() && k > 0 && sim.parts[k - 1].contact == p.contact
+                && std::abs(sim.parts[k - 1].end - p.start) < 1e-9 && plan.downlinks.back().satellite == s) {
+                plan.downlinks.back().end = at(inst, p.end);
+                plan.downlinks.back().data_gbit += p.data_gbit;
+                continue;
+            }
+            plan.downlinks.push_back(Downlink{s, c.station, c.antenna, at(inst, p.start), at(inst, p.end), p.data_gbit});
+        }
+    }
+    std::sort(plan.acquisitions.begin(), plan.acquisitions.end(), [](const Acquisition &a, const Acquisition &b) {
+        return std::tie(a.start, a.satellite) < std::tie(b.start, b.satellite);
+    });
+    for (auto &a : plan.acquisitions) {
+        a.storage_after_gbit = storage_at_gbit(plan, a.satellite, a.end);
+    }
+    for (auto &d : plan.downlinks) {
+        d.storage_after_gbit = storage_at_gbit(plan, d.satellite, d.end);
+    }
+    std::sort(plan.downlinks.begin(), plan.downlinks.end(), [](const Downlink &a, const Downlink &b) {
+        return std::tie(a.start, a.satellite) < std::tie(b.start, b.satellite);
+    });
+    // unserved and metrics
+    const auto reasons = unserved_reasons(inst, sol);
+    std::vector<double> latencies;
+    PlanMetrics &mt = plan.metrics;
+    std::map<std::string, TenantMetrics> by_tenant;
+    for (std::size_t n = 0; n < m.tenants.size(); ++n) {
+        by_tenant[m.tenants[n].name] = TenantMetrics{m.tenants[n].name, 0.0, 0.0, inst.shares[n], 0, 0};
+    }
+    for (std::size_t ji = 0; ji < inst.jobs.size(); ++ji) {
+        const Job &j = inst.jobs[ji];
+        const auto &r = m.requests[j.request];
+        auto &tm = by_tenant[r.tenant];
+        tm.tenant = r.tenant;
+        ++tm.total;
+        ++mt.requests_total;
+        if (sol.served(inst, ji)) {
+            ++mt.requests_served;
+            ++tm.served;
+            tm.value += j.value;
+            mt.value += j.value;
+            latencies.push_back((job_delivered[ji] - j.window_start_s) / 3600.0);
+            continue;
+        }
+        Unserved u;
+        u.request_id = r.id;
+        u.occurrence = j.occurrence;
+        u.reason = reasons[ji];
+        if (j.polygon) {
+            for (std::size_t t : j.tasks) {
+                if (sol.task_sat[t] != npos) {
+                    u.covered_fraction += inst.tasks[t].area_fraction;
+                }
+            }
+            u.covered_fraction = std::min(u.covered_fraction, 1.0);
+        }
+        plan.unserved.push_back(u);
+    }
+    std::sort(plan.unserved.begin(), plan.unserved.end(), [](const Unserved &a, const Unserved &b) {
+        return std::tie(a.request_id, a.occurrence) < std::tie(b.request_id, b.occurrence);
+    });
+    for (auto &[name, tm] : by_tenant) {
+        tm.share = mt.value > 0.0 ? tm.value / mt.value : 0.0;
+        mt.tenants.push_back(tm);
+    }
+    mt.latency_p50_h = percentile(latencies, 0.5);
+    mt.latency_p95_h = percentile(latencies, 0.95);
+    mt.opportunities = inst.opps.size();
+    mt.opportunities_seconds = inst.opportunities_seconds;
+    return plan;
+}
+
+std::vector<std::string> check_solution(const Instance &inst, const Solution &sol)
+{
+    std::vector<std::string> bad;
+    const Mission &m = *inst.mission;
+    const geometry::detail::SunTable sun(m.start - time::Duration::from_seconds(600.0), m.stop + time::Duration::from_seconds(600.0), m.eop);
+    // value bookkeeping
+    double value = 0.0;
+    for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+        int n = 0;
+        for (std::size_t t : inst.jobs[j].tasks) {
+            n += sol.task_sat[t] != npos ? 1 : 0;
+        }
+        if (n != sol.job_done[j]) {
+            bad.push_back(fmt::format("job {}: job_done {} but {} tasks scheduled", j, sol.job_done[j], n));
+        }
+        if (sol.served(inst, j)) {
+            value += inst.jobs[j].value;
+        }
+    }
+    if (std::abs(value - sol.value) > 1e-6) {
+        bad.push_back(fmt::format("value {} but served jobs sum to {}", sol.value, value));
+    }
+    for (std::size_t s = 0; s < sol.timeline.size(); ++s) {
+        const auto &tl = sol.timeline[s];
+        const SatInfo &si = inst.sats[s];
+        for (std::size_t i = 0; i < tl.size(); ++i) {
+            const Slot &sl = tl[i];
+            const Opportunity &o = inst.opps[sl.opp];
+            const Task &t = inst.tasks[o.task];
+            const Job &j = inst.jobs[t.job];
+            if (o.sat != s) {
+                bad.push_back(fmt::format("sat {} slot {}: opportunity of satellite {}", s, i, o.sat));
+            }
+            if (sl.k < o.k_min || sl.k > o.k_max) {
+                bad.push_back(fmt::format("sat {} slot {}: start step {} outside [{}, {}]", s, i, sl.k, o.k_min, o.k_max));
+            }
+            if (sl.start < j.window_start_s - 1e-6 || sl.end > j.window_end_s + 1e-6) {
+                bad.push_back(fmt::format("sat {} slot {}: outside the occurrence window", s, i));
+            }
+            // geometry at 1-s samples (the access window certifies points; strips were sampled at <= 2 s)
+            const int nsamp = std::max(2, static_cast<int>(std::ceil(t.duration_s)) + 1);
+            for (int q = 0; q < nsamp; ++q) {
+                const double f = static_cast<double>(q) / (nsamp - 1);
+                const double tau = sl.start + f * t.duration_s;
+                Vec3 r, v;
+                inst.eph[s].state(tau, r, v);
+                const Vec3 p = inst.scan_point(o, f);
+                const auto e = evaluate_limits(o.limits, r, v, p, frames::itrf_to_geodetic(p), sun.position_itrf_km(tau + 600.0));
+                // 1e-3 deg: access-window edges are refined to 1 ms (< 1e-3 deg of motion) and starts lie inside
+                if (e.margin_deg < -1e-3) {
+                    bad.push_back(fmt::format("sat {} slot {}: geometry limit violated by {} deg at fraction {}", s, i, -e.margin_deg, f));
+                    break;
+                }
+            }
+            // look vectors are those of the slot's times
+            Vec3 ls, le;
+            inst.looks(o, sl.k, ls, le);
+            if (angle_deg(ls, sl.look_start) > 1e-9 || angle_deg(le, sl.look_end) > 1e-9) {
+                bad.push_back(fmt::format("sat {} slot {}: stale look vectors", s, i));
+            }
+            if (i > 0) {
+                const Slot &p = tl[i - 1];
+                const double need = si.pointable ? transition_s(angle_deg(p.look_end, sl.look_start), si.agility) : 0.0;
+                if (sl.start < p.end + need - 1e-6) {
+                    bad.push_back(fmt::format("sat {} slot {}: {} s after the previous one, needs {} s", s, i, sl.start - p.end, need));
+                }
+            }
+        }
+        const SimResult sim = simulate(inst, s, tl, true);
+        if (!sim.ok) {
+            bad.push_back(fmt::format("sat {}: storage/downlink simulation fails ({})", s, to_string(sim.failure)));
+        }
+        for (std::size_t i = 0; i < tl.size(); ++i) {
+            if (sim.storage_after[i] < -1e-9 || sim.storage_after[i] > si.storage_gbit + 1e-9) {
+                bad.push_back(fmt::format("sat {} slot {}: storage {} Gbit outside [0, {}]", s, i, sim.storage_after[i], si.storage_gbit));
+            }
+            if (std::abs(sol.delivered[s][i] - sim.delivered[i]) > 1e-6) {
+                bad.push_back(fmt::format("sat {} slot {}: cached delivery differs from the simulation", s, i));
+            }
+        }
+        for (const auto &p : sim.parts) {
+            const Contact &c = inst.contacts[s][p.contact];
+            if (p.start < c.start_s - 1e-9 || p.end > c.end_s + 1e-9 || p.start < tl[p.slot].end - 1e-9) {
+                bad.push_back(fmt::format("sat {}: downlink part outside its contact or before its acquisition ends", s));
+            }
+            const std::size_t tenant = inst.jobs[inst.tasks[inst.opps[tl[p.slot].opp].task].job].tenant;
+            if (!inst.station_allowed(tenant, c.station)) {
+                bad.push_back(fmt::format("sat {}: image sent through a station its nation does not allow", s));
+            }
+        }
+        if (si.cap_s) {
+            for (std::size_t i = 0; i < tl.size(); ++i) {
+                double sum = 0.0;
+                for (std::size_t k = i; k < tl.size() && tl[k].start < tl[i].start + si.orbit_period_s; ++k) {
+                    sum += tl[k].end - tl[k].start;
+                }
+                if (sum > *si.cap_s + 1e-6) {
+                    bad.push_back(fmt::format("sat {}: {} s of imaging within one orbit after slot {}", s, sum, i));
+                }
+            }
+        }
+    }
+    // antennas: contacts of one station antenna never overlap, nor contacts of one satellite
+    std::map<std::pair<std::size_t, int>, std::vector<std::pair<double, double>>> ant;
+    for (std::size_t s = 0; s < inst.contacts.size(); ++s) {
+        for (std::size_t i = 0; i < inst.contacts[s].size(); ++i) {
+            const auto &c = inst.contacts[s][i];
+            ant[{c.station, c.antenna}].emplace_back(c.start_s, c.end_s);
+            if (i > 0 && c.start_s < inst.contacts[s][i - 1].end_s - 1e-9) {
+                bad.push_back(fmt::format("sat {}: two contacts at once", s));
+            }
+        }
+    }
+    for (auto &[k, v] : ant) {
+        std::sort(v.begin(), v.end());
+        for (std::size_t i = 1; i < v.size(); ++i) {
+            if (v[i].first < v[i - 1].second - 1e-9) {
+                bad.push_back(fmt::format("station {} antenna {}: two satellites at once", k.first, k.second));
+            }
+        }
+    }
+    if (share_deficit(inst, sol) > 1e-6) {
+        bad.push_back(fmt::format("share rule violated by {}", share_deficit(inst, sol)));
+    }
+    return bad;
+}
+
+} // namespace detail
+
+double storage_at_gbit(const Plan &plan, std::size_t satellite, const time::Instant &t)
+{
+    auto frac = [&](const time::Instant &a, const time::Instant &b) {
+        if (!(t > a)) {
+            return 0.0;
+        }
+        if (!(t < b)) {
+            return 1.0;
+        }
+        return (t - a).seconds() / (b - a).seconds();
+    };
+    double level = 0.0;
+    for (const auto &a : plan.acquisitions) {
+        if (a.satellite != satellite) {
+            continue;
+        }
+        level += a.data_gbit * frac(a.start, a.end);
+        for (const auto &p : a.downlinks) {
+            level -= p.data_gbit * frac(p.start, p.end);
+        }
+    }
+    return std::abs(level) < 1e-9 ? 0.0 : level;
+}
+
+Plan plan(const Mission &mission, const PlanningOptions &options)
+{
+    validate_mission(mission);
+    const detail::Instance inst = detail::build_instance(mission, options);
+    detail::SearchStats stats;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
+    const detail::Bounds b = detail::compute_bounds(inst, sol.value);
+    Plan p = detail::make_plan(inst, sol);
+    p.metrics.value_trivial_bound = b.trivial;
+    p.metrics.value_upper_bound = b.real;
+    p.metrics.bound_method = b.method;
+    p.metrics.bound_is_optimal = b.optimal;
+    p.metrics.time_limit_hit = stats.time_limit_hit;
+    p.metrics.iterations_done = stats.iterations_done;
+    p.metrics.constructive_value = stats.constructive_value;
+    p.metrics.plan_seconds = stats.seconds;
+    p.metrics.bound_seconds = b.seconds;
+    return p;
+}
+
+} // namespace vantage::scheduling

@@ -1,0 +1,750 @@
+// Constructive heuristic + adaptive large-neighbourhood search (Ropke & Pisinger 2006, "An adaptive large
+// neighborhood search heuristic for the pickup and delivery problem with time windows", Transp. Sci. 40(4)) with a
+// simulated-annealing acceptance, then the share-rule repair and a final fill.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <set>
+
+#include "vantage/scheduling/agility.hpp"
+#include "vantage/scheduling/detail/tasking_instance.hpp"
+
+namespace vantage::scheduling::detail {
+
+namespace {
+
+/// xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64: the same stream on every platform.
+class Rng {
+public:
+    explicit Rng(std::uint64_t seed)
+    {
+        for (auto &s : m_s) {
+            seed += 0x9e3779b97f4a7c15ULL;
+            std::uint64_t z = seed;
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+            s = z ^ (z >> 31);
+        }
+    }
+    std::uint64_t next()
+    {
+        const std::uint64_t r = rotl(m_s[1] * 5, 7) * 9;
+        const std::uint64_t t = m_s[1] << 17;
+        m_s[2] ^= m_s[0];
+        m_s[3] ^= m_s[1];
+        m_s[1] ^= m_s[2];
+        m_s[0] ^= m_s[3];
+        m_s[2] ^= t;
+        m_s[3] = rotl(m_s[3], 45);
+        return r;
+    }
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
+
+private:
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t m_s[4]{};
+};
+
+using Region = TimeRegion;
+
+struct Score {
+    double value = 0.0;   // value - penalties
+    double latency = 0.0; // s
+    bool better_than(const Score &o) const
+    {
+        if (value > o.value + 1e-9) {
+            return true;
+        }
+        return value > o.value - 1e-9 && latency < o.latency - 1e-6;
+    }
+};
+
+constexpr double share_penalty = 2.0; // value units per unit of share-rule deficit inside the search
+
+class Search {
+public:
+    Search(const Instance &inst, const std::vector<char> *locked, const std::vector<std::size_t> *prev_sat,
+           const std::vector<int> *prev_k)
+        : m_inst(inst), m_locked(locked), m_prev_sat(prev_sat), m_prev_k(prev_k), m_rng(inst.options.seed)
+    {
+        m_opp_count.assign(inst.jobs.size(), 0);
+        for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+            for (std::size_t t : inst.jobs[j].tasks) {
+                m_opp_count[j] += inst.task_opps[t].size();
+            }
+        }
+        if (prev_sat) {
+            for (std::size_t t = 0; t < prev_sat->size(); ++t) {
+                m_prev_total += (*prev_sat)[t] != npos ? 1 : 0;
+            }
+        }
+    }
+
+    bool locked_slot(const Slot &sl) const
+    {
+        return m_locked && (*m_locked)[m_inst.opps[sl.opp].task];
+    }
+
+    bool locked_job(std::size_t job) const
+    {
+        if (!m_locked) {
+            return false;
+        }
+        for (std::size_t t : m_inst.jobs[job].tasks) {
+            if ((*m_locked)[t]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    int changes(const Solution &s) const
+    {
+        if (!m_prev_sat) {
+            return 0;
+        }
+        int same = 0;
+        for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
+            for (const Slot &sl : s.timeline[sat]) {
+                const std::size_t t = m_inst.opps[sl.opp].task;
+                if ((*m_prev_sat)[t] == sat && (*m_prev_k)[t] == sl.k) {
+                    ++same;
+                }
+            }
+        }
+        return m_prev_total - same;
+    }
+
+    Score score(const Solution &s) const
+    {
+        Score sc;
+        sc.value = s.value - share_penalty * share_deficit(m_inst, s) - m_inst.options.change_penalty * changes(s);
+        sc.latency = total_latency_s(m_inst, s);
+        return sc;
+    }
+
+    void constructive(Solution &sol)
+    {
+        std::vector<std::size_t> order;
+        for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+            if (m_inst.jobs[j].feasible && !sol.served(m_inst, j)) {
+                order.push_back(j);
+            }
+        }
+        // Highest value first; among equal values the scarcest (fewest opportunities per task) first.
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            const auto &ja = m_inst.jobs[a], &jb = m_inst.jobs[b];
+            if (ja.value != jb.value) {
+                return ja.value > jb.value;
+            }
+            const double ra = static_cast<double>(m_opp_count[a]) / static_cast<double>(ja.tasks.size());
+            const double rb = static_cast<double>(m_opp_count[b]) / static_cast<double>(jb.tasks.size());
+            if (ra != rb) {
+                return ra < rb;
+            }
+            return a < b;
+        });
+        for (std::size_t j : order) {
+            insert_job(m_inst, sol, j);
+        }
+    }
+
+    std::vector<std::size_t> served_jobs(const Solution &s) const
+    {
+        std::vector<std::size_t> out;
+        for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+            if (s.job_done[j] > 0 && !locked_job(j)) {
+                out.push_back(j);
+            }
+        }
+        return out;
+    }
+
+    void add_regions_of_job(const Solution &s, std::size_t job, std::vector<Region> &regions) const
+    {
+        for (std::size_t t : m_inst.jobs[job].tasks) {
+            const std::size_t sat = s.task_sat[t];
+            if (sat == npos) {
+                continue;
+            }
+            for (const Slot &sl : s.timeline[sat]) {
+                if (m_inst.opps[sl.opp].task == t) {
+                    regions.push_back(Region{sat, sl.start - 60.0, sl.end + 60.0});
+                }
+            }
+        }
+    }
+
+    // ---- destroy operators; each returns the removed jobs and fills the regions it freed
+    std::vector<std::size_t> destroy(int op, Solution &s, std::vector<Region> &regions, std::size_t &target)
+    {
+        target = npos;
+        std::vector<std::size_t> served = served_jobs(s);
+        std::vector<std::size_t> removed;
+        if (served.empty() && op != 3) {
+            return removed;
+        }
+        if (op == 3) {
+            op = 5; // targeted (default branch)
+        }
+        const std::size_t qmax = std::min<std::size_t>(25, 4 + served.size() / 25);
+        const std::size_t q = 2 + m_rng.below(qmax - 1);
+        auto take = [&](std::size_t job) {
+            if (std::find(removed.begin(), removed.end(), job) != removed.end() || locked_job(job)) {
+                return;
+            }
+            add_regions_of_job(s, job, regions);
+            remove_job(m_inst, s, job);
+            removed.push_back(job);
+        };
+        switch (op) {
+        case 0: { // random
+            for (std::size_t i = 0; i < q && !served.empty(); ++i) {
+                const std::size_t k = m_rng.below(served.size());
+                take(served[k]);
+                served.erase(served.begin() + static_cast<std::ptrdiff_t>(k));
+            }
+            break;
+        }
+        case 1: { // a time window of one satellite
+            std::vector<std::pair<std::size_t, std::size_t>> slots;
+            for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
+                for (std::size_t i = 0; i < s.timeline[sat].size(); ++i) {
+                    slots.emplace_back(sat, i);
+                }
+            }
+            if (slots.empty()) {
+                break;
+            }
+            const auto [sat, i] = slots[m_rng.below(slots.size())];
+            const double w = 60.0 + 340.0 * m_rng.uniform();
+            const double c = s.timeline[sat][i].start;
+            std::vector<std::size_t> jobs;
+            for (const Slot &sl : s.timeline[sat]) {
+                if (sl.start >= c - w / 2 && sl.start <= c + w / 2) {
+                    jobs.push_back(m_inst.tasks[m_inst.opps[sl.opp].task].job);
+                }
+            }
+            for (std::size_t j : jobs) {
+                take(j);
+            }
+            regions.push_back(Region{sat, c - w / 2 - 60.0, c + w / 2 + 60.0});
+            break;
+        }
+        case 2: { // worst: lowest value per second of satellite time
+            std::vector<std::pair<double, std::size_t>> ranked;
+            for (std::size_t j : served) {
+                double used = 0.0;
+                for (std::size_t t : m_inst.jobs[j].tasks) {
+                    used += m_inst.tasks[t].duration_s + 5.0;
+                }
+                ranked.emplace_back(m_inst.jobs[j].value / used, j);
+            }
+            std::sort(ranked.begin(), ranked.end());
+            for (std::size_t i = 0; i < q && !ranked.empty(); ++i) {
+                const double u = m_rng.uniform();
+                const auto k = static_cast<std::size_t>(std::floor(static_cast<double>(ranked.size()) * u * u * u));
+                take(ranked[k].second);
+                ranked.erase(ranked.begin() + static_cast<std::ptrdiff_t>(k));
+            }
+            break;
+        }
+        case 4: { // rebuild a block of one satellite: earliest-start-first sweep over its jobs and the unserved ones
+            std::vector<std::pair<std::size_t, std::size_t>> slots;
+            for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
+                for (std::size_t i = 0; i < s.timeline[sat].size(); ++i) {
+                    slots.emplace_back(sat, i);
+                }
+            }
+            if (slots.empty()) {
+                break;
+            }
+            const auto [sat, i] = slots[m_rng.below(slots.size())];
+            const double c = s.timeline[sat][i].start;
+            const double w = 120.0 + 300.0 * m_rng.uniform();
+            m_bonus = 4.0 * m_rng.uniform();
+            rebuild_block(s, sat, c - w / 2, c + w / 2, removed, regions);
+            break;
+        }
+        default: { // targeted: make room for an unserved job in one of its opportunities
+            std::vector<std::size_t> cands;
+            double total = 0.0;
+            for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+                if (m_inst.jobs[j].feasible && !s.served(m_inst, j)) {
+                    cands.push_back(j);
+                    total += m_inst.jobs[j].value;
+                }
+            }
+            if (cands.empty()) {
+                break;
+            }
+            double x = m_rng.uniform() * total;
+            std::size_t job = cands.back();
+            for (std::size_t j : cands) {
+                x -= m_inst.jobs[j].value;
+                if (x < 0.0) {
+                    job = j;
+                    break;
+                }
+            }
+            target = job;
+            const double jv = m_inst.jobs[job].value;
+            for (std::size_t t : m_inst.jobs[job].tasks) {
+                if (s.task_sat[t] != npos || m_inst.task_opps[t].empty()) {
+                    continue;
+                }
+                const auto &ops = m_inst.task_opps[t];
+                const Opportunity &o = m_inst.opps[ops[m_rng.below(ops.size())]];
+                const double a = o.k_min * m_inst.step_s - 30.0;
+                const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + 30.0;
+                std::vector<std::size_t> jobs;
+                for (const Slot &sl : s.timeline[o.sat]) {
+                    if (sl.end >= a && sl.start <= b) {
+                        const std::size_t oj = m_inst.tasks[m_inst.opps[sl.opp].task].job;
+                        if (m_inst.jobs[oj].value <= jv && oj != job) {
+                            jobs.push_back(oj);
+                        }
+                    }
+                }
+                // remove a random subset (at most q) of them
+                for (std::size_t i = 0; i < q && !jobs.empty(); ++i) {
+                    const std::size_t k = m_rng.below(jobs.size());
+                    take(jobs[k]);
+                    jobs.erase(jobs.begin() + static_cast<std::ptrdiff_t>(k));
+                }
+                regions.push_back(Region{o.sat, a, b});
+            }
+            break;
+        }
+        }
+        return removed;
+    }
+
+    /// Removes the jobs with acquisitions of `sat` starting in [a, b], then refills that stretch in time order: each
+    /// step appends the candidate task (removed or unserved, with an opportunity of `sat` there) that can start
+    /// earliest after the last one (a small random bonus for value), as long as it fits before the next kept slot.
+    void rebuild_block(Solution &s, std::size_t sat, double a, double b, std::vector<std::size_t> &removed,
+                       std::vector<Region> &regions)
+    {
+        std::vector<std::size_t> jobs;
+        for (const Slot &sl : s.timeline[sat]) {
+            if (sl.start >= a && sl.start <= b) {
+                const std::size_t j = m_inst.tasks[m_inst.opps[sl.opp].task].job;
+                if (!locked_job(j) && std::find(jobs.begin(), jobs.end(), j) == jobs.end()) {
+                    jobs.push_back(j);
+                }
+            }
+        }
+        for (std::size_t j : jobs) {
+            remove_job(m_inst, s, j);
+            removed.push_back(j);
+        }
+        regions.push_back(Region{sat, a - 60.0, b + 60.0});
+        // candidate (task, opportunity) pairs on this satellite overlapping the stretch
+        std::vector<std::pair<std::size_t, std::size_t>> cand;
+        for (std::size_t oi : m_inst.sat_opps[sat]) {
+            const Opportunity &o = m_inst.opps[oi];
+            const double os = o.k_min * m_inst.step_s, oe = o.k_max * m_inst.step_s;
+            if (oe < a || os > b || s.task_sat[o.task] != npos || !m_inst.jobs[m_inst.tasks[o.task].job].feasible
+                || s.served(m_inst, m_inst.tasks[o.task].job)) {
+                continue;
+            }
+            cand.emplace_back(o.task, oi);
+        }
+        std::vector<Slot> tl = s.timeline[sat];
+        auto pos = static_cast<std::size_t>(std::lower_bound(tl.begin(), tl.end(), a, [](const Slot &x, double t) { return x.start < t; }) - tl.begin());
+        const SatInfo &si = m_inst.sats[sat];
+        std::vector<std::size_t> added;
+        while (!cand.empty()) {
+            const Slot *prev = pos > 0 ? &tl[pos - 1] : nullptr;
+            const Slot *next = pos < tl.size() ? &tl[pos] : nullptr;
+            double best_score = 1e300;
+            std::size_t best = npos;
+            Slot best_slot;
+            for (std::size_t ci = 0; ci < cand.size(); ++ci) {
+                const Opportunity &o = m_inst.opps[cand[ci].second];
+                Vec3 ls;
+                const auto k = earliest_start(m_inst, o, prev, o.k_min, o.k_max, ls);
+                if (!k) {
+                    continue;
+                }
+                const double d = m_inst.tasks[o.task].duration_s;
+                const Vec3 le = m_inst.eph[sat].look(*k * m_inst.step_s + d, m_inst.scan_point(o, 1.0));
+                if (next) {
+                    const double need = *k * m_inst.step_s + d + (si.pointable ? transition_s(angle_deg(le, next->look_start), si.agility) : 0.0);
+                    if (need > next->start + 1e-9) {
+                        continue;
+                    }
+                }
+                const Job &j = m_inst.jobs[m_inst.tasks[o.task].job];
+                // earliest finish first, with a random bonus for value (GRASP-like)
+                const double score = *k * m_inst.step_s + 0.5 * d - m_bonus * m_rng.uniform() * j.value / static_cast<double>(j.tasks.size());
+                if (score < best_score) {
+                    best_score = score;
+                    best = ci;
+                    best_slot = Slot{cand[ci].second, *k, *k * m_inst.step_s, *k * m_inst.step_s + d, ls, le};
+                }
+            }
+            if (best == npos) {
+                break;
+            }
+            tl.insert(tl.begin() + static_cast<std::ptrdiff_t>(pos), best_slot);
+            ++pos;
+            const std::size_t task = cand[best].first;
+            added.push_back(task);
+            cand.erase(std::remove_if(cand.begin(), cand.end(), [&](const auto &x) { return x.first == task; }), cand.end());
+        }
+        if (added.empty() || !cap_ok_public(sat, tl)) {
+            return;
+        }
+        SimResult r = simulate(m_inst, sat, tl, false);
+        if (!r.ok) {
+            return;
+        }
+        const std::vector<Slot> before = s.timeline[sat];
+        s.timeline[sat] = std::move(tl);
+        s.delivered[sat] = std::move(r.delivered);
+        note_change(m_inst, s, sat, before);
+        for (std::size_t t : added) {
+            mark_scheduled(m_inst, s, t, sat);
+        }
+        // strips of polygons left incomplete by this sweep only cost time: take them out again
+        for (std::size_t t : added) {
+            const std::size_t j = m_inst.tasks[t].job;
+            if (m_inst.jobs[j].tasks.size() > 1 && !s.served(m_inst, j) && s.task_sat[t] != npos) {
+                remove_task(m_inst, s, t);
+            }
+        }
+    }
+
+    bool cap_ok_public(std::size_t sat, const std::vector<Slot> &tl) const
+    {
+        const SatInfo &si = m_inst.sats[sat];
+        if (!si.cap_s) {
+            return true;
+        }
+        for (std::size_t i = 0; i < tl.size(); ++i) {
+            double sum = 0.0;
+            for (std::size_t k = i; k < tl.size() && tl[k].start < tl[i].start + si.orbit_period_s; ++k) {
+                sum += tl[k].end - tl[k].start;
+            }
+            if (sum > *si.cap_s + 1e-9) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void repair(Solution &s, const std::vector<std::size_t> &removed, const std::vector<Region> &regions, std::size_t target,
+                bool noise)
+    {
+        std::vector<char> seen(m_inst.jobs.size(), 0);
+        std::vector<std::size_t> cands;
+        auto add = [&](std::size_t j) {
+            if (!seen[j] && m_inst.jobs[j].feasible && !s.served(m_inst, j)) {
+                seen[j] = 1;
+                cands.push_back(j);
+            }
+        };
+        for (std::size_t j : removed) {
+            add(j);
+        }
+        for (const Region &r : regions) {
+            const auto &ops = m_inst.sat_opps[r.sat];
+            const double lo = r.a - 1800.0;
+            auto it = std::lower_bound(ops.begin(), ops.end(), lo,
+                                       [&](std::size_t oi, double t) { return m_inst.opps[oi].k_min * m_inst.step_s < t; });
+            for (; it != ops.end(); ++it) {
+                const Opportunity &o = m_inst.opps[*it];
+                if (o.k_min * m_inst.step_s > r.b) {
+                    break;
+                }
+                if (o.k_max * m_inst.step_s + m_inst.tasks[o.task].duration_s < r.a) {
+                    continue;
+                }
+                add(m_inst.tasks[o.task].job);
+            }
+        }
+        std::vector<double> deficits;
+        share_deficit(m_inst, s, &deficits);
+        std::vector<std::pair<double, std::size_t>> keyed;
+        // Two insertion orders: by value (with noise), or a sweep in time (earliest opportunity first), which packs a
+        // pass tightly; chosen at random per repair.
+        const bool by_time = noise && m_rng.uniform() < 0.4;
+        for (std::size_t j : cands) {
+            double key = m_inst.jobs[j].value;
+            if (noise) {
+                key *= 0.85 + 0.3 * m_rng.uniform();
+            }
+            if (by_time) {
+                double first = 1e300;
+                for (std::size_t t : m_inst.jobs[j].tasks) {
+                    for (std::size_t oi : m_inst.task_opps[t]) {
+                        first = std::min(first, m_inst.opps[oi].k_min * m_inst.step_s);
+                    }
+                }
+                key = 1e12 - first;
+            }
+            const std::size_t n = m_inst.jobs[j].tenant;
+            if (n != npos && !deficits.empty() && deficits[n] > 0.0) {
+                key *= 2.0;
+            }
+            if (j == target) {
+                key = 1e9;
+            }
+            keyed.emplace_back(-key, j);
+        }
+        std::sort(keyed.begin(), keyed.end());
+        if (keyed.size() > 30) {
+            keyed.resize(30);
+        }
+        // Removed jobs may go anywhere; the others (unserved jobs near the freed stretches) only into those stretches.
+        for (const auto &kj : keyed) {
+            const bool was_removed = std::find(removed.begin(), removed.end(), kj.second) != removed.end();
+            insert_job(m_inst, s, kj.second, was_removed ? nullptr : &regions);
+        }
+    }
+
+    /// Resequences every block of consecutive acquisitions (gaps < 5 min) of every satellite, then inserts what fits.
+    void polish(Solution &s)
+    {
+        if (m_prev_sat) {
+            return; // replanning: moving kept acquisitions is a change
+        }
+        for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
+            std::size_t i0 = 0;
+            while (i0 < s.timeline[sat].size()) {
+                std::size_t i1 = i0 + 1;
+                while (i1 < s.timeline[sat].size() && i1 - i0 < 16 && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < 300.0) {
+                    ++i1;
+                }
+                resequence(m_inst, s, sat, i0, i1);
+                i0 = i1;
+            }
+        }
+        constructive(s);
+    }
+
+    Solution run(Solution sol, SearchStats &stats)
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+        constructive(sol);
+        stats.constructive_value = sol.value;
+        polish(sol);
+        Solution cur = sol, best = sol;
+        Score cur_sc = score(cur), best_sc = cur_sc;
+        constexpr int n_ops = 5;
+        double weight[n_ops] = {1, 1, 1, 1, 1};
+        double gained[n_ops] = {0, 0, 0, 0, 0};
+        int used[n_ops] = {0, 0, 0, 0, 0};
+        const int iters = m_inst.options.iterations;
+        const double t_start = 1.5, t_end = 0.01; // annealing temperature (value units)
+        int it = 0;
+        for (; it < iters; ++it) {
+            if ((it & 7) == 0 && elapsed() > m_inst.options.time_limit_s) {
+                stats.time_limit_hit = true;
+                break;
+            }
+            double wsum = 0.0;
+            for (double w : weight) {
+                wsum += w;
+            }
+            double x = m_rng.uniform() * wsum;
+            int op = n_ops - 1;
+            for (int k = 0; k < n_ops; ++k) {
+                x -= weight[k];
+                if (x < 0.0) {
+                    op = k;
+                    break;
+                }
+            }
+            Solution cand = cur;
+            std::vector<Region> regions;
+            std::size_t target = npos;
+            const auto removed = destroy(op, cand, regions, target);
+            if (!m_prev_sat) {
+                // pull the remaining acquisitions of the touched satellites back to their earliest starts
+                std::vector<char> touched(m_inst.sats.size(), 0);
+                for (const Region &r : regions) {
+                    if (!touched[r.sat]) {
+                        touched[r.sat] = 1;
+                        compact(m_inst, cand, r.sat);
+                    }
+                }
+            }
+            repair(cand, removed, regions, target, true);
+            const Score sc = score(cand);
+            const double temp = t_start * std::pow(t_end / t_start, static_cast<double>(it) / std::max(1, iters));
+            double reward = 0.0;
+            bool accept = false;
+            if (sc.better_than(best_sc)) {
+                best = cand;
+                best_sc = sc;
+                reward = 10.0;
+                accept = true;
+            } else if (sc.better_than(cur_sc)) {
+                reward = 4.0;
+                accept = true;
+            } else {
+                const double delta = sc.value - cur_sc.value;
+                if (delta > -1e-9) {
+                    accept = sc.latency <= cur_sc.latency + 1e-6 || m_rng.uniform() < 0.05;
+                } else {
+                    accept = m_rng.uniform() < std::exp(delta / temp);
+                }
+                reward = accept ? 1.0 : 0.0;
+            }
+            if (accept) {
+                cur = std::move(cand);
+                cur_sc = sc;
+            } else {
+                cur.fail_memo = std::move(cand.fail_memo); // failures seen on the candidate stay valid (versioned)
+            }
+            gained[op] += reward;
+            ++used[op];
+            if ((it + 1) % 50 == 0) {
+                for (int k = 0; k < n_ops; ++k) {
+                    if (used[k] > 0) {
+                        weight[k] = std::max(0.05, 0.8 * weight[k] + 0.2 * gained[k] / used[k]);
+                    }
+                    gained[k] = 0.0;
+                    used[k] = 0;
+                }
+            }
+        }
+        stats.iterations_done = it;
+        polish(best);
+        enforce_share_rule(best);
+        fill(best);
+        stats.seconds = elapsed();
+        return best;
+    }
+
+    /// Hard share rule: insert jobs of nations below their share - tolerance; when that is impossible, remove the
+    /// lowest-value jobs of the nation with the largest surplus until the rule holds.
+    void enforce_share_rule(Solution &s)
+    {
+        if (m_inst.shares.empty()) {
+            return;
+        }
+        const double tol = m_inst.options.fairness_tolerance;
+        for (std::size_t guard = 0; guard < 4 * m_inst.jobs.size() + 10; ++guard) {
+            std::vector<double> deficits;
+            if (share_deficit(m_inst, s, &deficits) <= 0.0) {
+                return;
+            }
+            const auto n = static_cast<std::size_t>(std::max_element(deficits.begin(), deficits.end()) - deficits.begin());
+            std::vector<std::size_t> mine;
+            for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+                if (m_inst.jobs[j].tenant == n && m_inst.jobs[j].feasible && !s.served(m_inst, j)) {
+                    mine.push_back(j);
+                }
+            }
+            std::stable_sort(mine.begin(), mine.end(),
+                             [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].value > m_inst.jobs[b].value; });
+            bool inserted = false;
+            for (std::size_t j : mine) {
+                if (insert_job(m_inst, s, j) == PlaceStatus::ok) {
+                    inserted = true;
+                    break;
+                }
+            }
+            if (inserted) {
+                continue;
+            }
+            // the nation with the largest surplus over its share loses its cheapest job
+            std::size_t donor = npos;
+            double surplus = 0.0;
+            for (std::size_t m = 0; m < m_inst.shares.size(); ++m) {
+                const double sp = s.tenant_value[m] - (m_inst.shares[m] - tol) * s.value;
+                if (m != n && s.tenant_value[m] > 0.0 && sp > surplus) {
+                    surplus = sp;
+                    donor = m;
+                }
+            }
+            if (donor == npos) {
+                return;
+            }
+            std::size_t victim = npos;
+            for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+                if (m_inst.jobs[j].tenant == donor && s.served(m_inst, j) && !locked_job(j)
+                    && (victim == npos || m_inst.jobs[j].value < m_inst.jobs[victim].value)) {
+                    victim = j;
+                }
+            }
+            if (victim == npos) {
+                return;
+            }
+            remove_job(m_inst, s, victim);
+        }
+    }
+
+    /// Inserts whatever still fits without removing anything and without breaking the share rule, then the strips
+    /// of incomplete polygons (no value, but coverage).
+    void fill(Solution &s)
+    {
+        std::vector<std::size_t> order;
+        for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+            if (m_inst.jobs[j].feasible && !s.served(m_inst, j)) {
+                order.push_back(j);
+            }
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].value > m_inst.jobs[b].value; });
+        for (std::size_t j : order) {
+            std::vector<std::size_t> fresh; // tasks this call may add (undone if the share rule breaks)
+            for (std::size_t t : m_inst.jobs[j].tasks) {
+                if (s.task_sat[t] == npos) {
+                    fresh.push_back(t);
+                }
+            }
+            if (insert_job(m_inst, s, j) == PlaceStatus::ok && share_deficit(m_inst, s) > 0.0) {
+                for (std::size_t t : fresh) {
+                    remove_task(m_inst, s, t);
+                }
+            }
+        }
+        for (std::size_t j : order) {
+            if (!m_inst.jobs[j].polygon || s.served(m_inst, j)) {
+                continue;
+            }
+            for (std::size_t t : m_inst.jobs[j].tasks) {
+                if (s.task_sat[t] != npos) {
+                    continue;
+                }
+                Placement p;
+                SimResult sim;
+                if (find_placement(m_inst, s, t, p, &sim) == PlaceStatus::ok) {
+                    apply_placement(m_inst, s, p, std::move(sim));
+                    if (s.served(m_inst, j) && share_deficit(m_inst, s) > 0.0) {
+                        remove_task(m_inst, s, t);
+                    }
+                }
+            }
+        }
+    }
+
+private:
+    const Instance &m_inst;
+    const std::vector<char> *m_locked;
+    const std::vector<std::size_t> *m_prev_sat;
+    const std::vector<int> *m_prev_k;
+    Rng m_rng;
+    std::vector<std::size_t> m_opp_count;
+    int m_prev_total = 0;
+    double m_bonus = 2.0;
+};
+
+} // namespace
+
+Solution search(const Instance &inst, const Solution *initial, const std::vector<char> *locked, SearchStats &stats,
+                const std::vector<std::size_t> *previous_sat, const std::vector<int> *previous_k)
+{
+    Search s(inst, locked, previous_sat, previous_k);
+    return s.run(initial ? *initial : empty_solution(inst), stats);
+}
+
+} // namespace vantage::scheduling::detail

@@ -1,0 +1,307 @@
+// PlannerCrossCheck: on small oversubscribed instances the heuristic (constructive + ALNS) reaches the optimum that
+// COIN-OR CBC proves for the same discretised problem (an independent exact method).
+// PlannerProperty: every plan satisfies every constraint (check_solution: windows and geometry limits, slews,
+// storage in [0, capacity], downlinks inside contacts after acquisition through allowed stations, antennas, orbit
+// cap, share rule), bounds bracket the value, the plan is a function of the seed.
+// ReplanProperty: frozen acquisitions kept, nothing new before now + freeze, no change -> identical plan, failed
+// acquisitions go back to the queue, a removed station carries nothing after now.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "scheduling/tasking_fixture.hpp"
+#include "vantage/scheduling/agility.hpp"
+#include "vantage/scheduling/detail/tasking_instance.hpp"
+#include "vantage/scheduling/plan.hpp"
+
+using namespace vantage;
+using namespace vantage::scheduling;
+using vantage::test::base_mission;
+using vantage::test::point_cluster;
+
+namespace {
+
+// Plan values are sums of integer priorities (and priority / strip count): equal to round-off.
+constexpr double value_tol = 1e-9;
+
+std::string violations(const std::vector<std::string> &v)
+{
+    std::string s;
+    for (const auto &x : v) {
+        s += x + "\n";
+    }
+    return s;
+}
+
+/// Solves an instance exactly (exhaustive subset DP) and with the heuristic: both must agree.
+void expect_heuristic_reaches_optimum(const Mission &m, int iterations)
+{
+    PlanningOptions opt = m.planning;
+    opt.iterations = iterations;
+    opt.exact_bound = false;
+    const detail::Instance inst = detail::build_instance(m, opt);
+    const auto exact = detail::solve_exact_subsets(inst, 18);
+    ASSERT_TRUE(exact.has_value()) << "instance too large for the exact subset DP";
+    detail::SearchStats stats;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
+    EXPECT_TRUE(detail::check_solution(inst, sol).empty()) << violations(detail::check_solution(inst, sol));
+    // the instance must be oversubscribed, or the test proves nothing
+    double trivial = 0.0;
+    for (const auto &j : inst.jobs) {
+        trivial += j.feasible ? j.value : 0.0;
+    }
+    EXPECT_LT(*exact, trivial - 1.0) << "not oversubscribed";
+    EXPECT_NEAR(sol.value, *exact, value_tol) << "heuristic " << sol.value << " vs optimum " << *exact << " (constructive "
+                                              << stats.constructive_value << ", " << inst.opps.size() << " opportunities)";
+}
+
+TEST(PlannerCrossCheck, HeuristicReachesTheOptimumOnePass)
+{
+    // One satellite, one pass (09:05 UTC over 45N 10E), 13 point requests within 70 km: 76 of 79 fit.
+    Mission m = base_mission("2025-10-03T09:00:00Z", 0.25, 2);
+    m.satellites.erase(m.satellites.begin()); // keep 90002
+    m.requests = point_cluster(13, 45.0, 10.0, 0.65, m.start, m.stop, 8);
+    expect_heuristic_reaches_optimum(m, 600);
+}
+
+/// A day over Europe with binding storage, one antenna per station, an orbit cap, two nations with a share rule.
+Mission constrained_mission()
+{
+    Mission m = base_mission("2025-10-03T06:00:00Z", 12.0, 4);
+    for (auto &s : m.satellites) {
+        s.storage_gbit = 60.0; // a few acquisitions' worth: storage binds
+    }
+    m.satellites[0].max_imaging_s_per_orbit = 60.0;
+    m.stations = {vantage::test::station("Svalbard", 78.23, 15.41, 1, 150.0),
+                  vantage::test::station("Matera", 40.649, 16.704, 1, 150.0)};
+    m.tenants = {Tenant{"FR", 0.6, {}}, Tenant{"DE", 0.4, {"Svalbard"}}};
+    auto a = point_cluster(40, 46.0, 8.0, 3.0, m.start, m.stop, 3, {"FR"}, "F");
+    auto b = point_cluster(25, 48.0, 11.0, 2.0, m.start, m.stop, 4, {"DE"}, "D");
+    m.requests = a;
+    m.requests.insert(m.requests.end(), b.begin(), b.end());
+    m.requests.push_back(vantage::test::square_request("FP", 45.0, 7.0, 30.0, m.start, m.stop, 9, "FR"));
+    m.outages = {Outage{"Matera", m.start + time::Duration::from_hours(3), m.start + time::Duration::from_hours(5)}};
+    m.planning.iterations = 300;
+    return m;
+}
+
+TEST(PlannerProperty, PlansSatisfyEveryConstraint)
+{
+    const Mission m = constrained_mission();
+    const detail::Instance inst = detail::build_instance(m, m.planning);
+    detail::SearchStats stats;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
+    const auto bad = detail::check_solution(inst, sol);
+    EXPECT_TRUE(bad.empty()) << violations(bad);
+    EXPECT_GT(sol.value, 0.0);
+    // storage binds somewhere: an unserved job is refused for storage or downlink, or memory peaks at capacity
+    const Plan p = detail::make_plan(inst, sol);
+    bool binding = false;
+    for (const auto &u : p.unserved) {
+        binding = binding || u.reason == UnservedReason::storage || u.reason == UnservedReason::downlink;
+    }
+    double peak = 0.0;
+    for (const auto &a : p.acquisitions) {
+        peak = std::max(peak, a.storage_after_gbit);
+        // DE images only through Svalbard
+        if (a.tenant == "DE") {
+            for (const auto &d : a.downlinks) {
+                EXPECT_EQ(m.stations[d.station].name, "Svalbard");
+            }
+        }
+        double sent = 0.0;
+        for (const auto &d : a.downlinks) {
+            sent += d.data_gbit;
+            EXPECT_GE(d.start, a.end);
+        }
+        // every image completely downlinked (1e-9 Gbit: the simulation's "nothing left" threshold)
+        EXPECT_NEAR(sent, a.data_gbit, 1e-9);
+    }
+    EXPECT_TRUE(binding || peak > 0.9 * 60.0) << "storage never binds: the test would prove nothing";
+}
+
+TEST(PlannerProperty, BoundsBracketTheValue)
+{
+    const Mission m = constrained_mission();
+    const Plan p = plan(m, m.planning);
+    EXPECT_LE(p.metrics.value, p.metrics.value_upper_bound + value_tol);
+    EXPECT_LE(p.metrics.value_upper_bound, p.metrics.value_trivial_bound + value_tol);
+    EXPECT_FALSE(p.metrics.bound_method.empty());
+    // shares reported and the rule holds (checked again on the document)
+    double sum = 0.0;
+    for (const auto &t : p.metrics.tenants) {
+        sum += t.share;
+    }
+    EXPECT_NEAR(sum, 1.0, 1e-9);
+}
+
+void expect_same_plan(const Plan &a, const Plan &b)
+{
+    ASSERT_EQ(a.acquisitions.size(), b.acquisitions.size());
+    for (std::size_t i = 0; i < a.acquisitions.size(); ++i) {
+        EXPECT_EQ(a.acquisitions[i].acquisition_id, b.acquisitions[i].acquisition_id);
+        EXPECT_EQ(a.acquisitions[i].satellite, b.acquisitions[i].satellite);
+        EXPECT_EQ(a.acquisitions[i].start, b.acquisitions[i].start);
+        EXPECT_EQ(a.acquisitions[i].delivered, b.acquisitions[i].delivered);
+    }
+    ASSERT_EQ(a.downlinks.size(), b.downlinks.size());
+    for (std::size_t i = 0; i < a.downlinks.size(); ++i) {
+        EXPECT_EQ(a.downlinks[i].start, b.downlinks[i].start);
+        EXPECT_EQ(a.downlinks[i].end, b.downlinks[i].end);
+        EXPECT_EQ(a.downlinks[i].antenna, b.downlinks[i].antenna);
+    }
+    ASSERT_EQ(a.unserved.size(), b.unserved.size());
+    for (std::size_t i = 0; i < a.unserved.size(); ++i) {
+        EXPECT_EQ(a.unserved[i].request_id, b.unserved[i].request_id);
+        EXPECT_EQ(a.unserved[i].reason, b.unserved[i].reason);
+    }
+    EXPECT_EQ(a.metrics.value, b.metrics.value);
+}
+
+TEST(PlannerProperty, DeterministicForASeed)
+{
+    const Mission m = constrained_mission();
+    const Plan a = plan(m, m.planning);
+    const Plan b = plan(m, m.planning);
+    expect_same_plan(a, b);
+    EXPECT_FALSE(a.metrics.time_limit_hit);
+}
+
+TEST(PlannerProperty, ShareRuleProtectsASmallNation)
+{
+    // DE requests far fewer-value than FR and in the same cluster: without the rule FR would take the pass.
+    Mission m = base_mission("2025-10-03T09:00:00Z", 0.25, 2);
+    m.satellites.erase(m.satellites.begin());
+    m.tenants = {Tenant{"FR", 0.5, {}}, Tenant{"DE", 0.5, {}}};
+    auto fr = point_cluster(20, 45.0, 10.0, 1.0, m.start, m.stop, 8, {"FR"}, "F");
+    auto de = point_cluster(20, 45.0, 10.0, 1.0, m.start, m.stop, 9, {"DE"}, "D");
+    for (auto &r : fr) {
+        r.priority = 10;
+    }
+    for (auto &r : de) {
+        r.priority = 2;
+    }
+    m.requests = fr;
+    m.requests.insert(m.requests.end(), de.begin(), de.end());
+    const detail::Instance inst = detail::build_instance(m, m.planning);
+    detail::SearchStats stats;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
+    EXPECT_TRUE(detail::check_solution(inst, sol).empty()) << violations(detail::check_solution(inst, sol));
+    const double de_share = sol.tenant_value[1] / sol.value;
+    // DE keeps >= 45 % of the value while it still has feasible unserved requests
+    EXPECT_GE(de_share, 0.45 - 1e-9);
+    const Plan p = detail::make_plan(inst, sol);
+    bool share_limited = false;
+    for (const auto &u : p.unserved) {
+        share_limited = share_limited || u.reason == UnservedReason::share_limit;
+    }
+    EXPECT_TRUE(share_limited) << "some FR request should be refused by the share rule";
+}
+
+PreviousPlan previous_of(const Plan &p, const Mission &m)
+{
+    PreviousPlan prev;
+    for (const auto &a : p.acquisitions) {
+        prev.acquisitions.push_back(PreviousAcquisition{a.acquisition_id, a.request_id, a.occurrence, a.strip_id,
+                                                        m.satellites[a.satellite].sat.propagator.elements().norad_id,
+                                                        a.start, a.end});
+    }
+    prev.seed = p.seed;
+    prev.iterations = p.iterations;
+    prev.metrics = p.metrics;
+    prev.unserved = p.unserved;
+    return prev;
+}
+
+TEST(ReplanProperty, NoChangeReturnsTheIdenticalPlan)
+{
+    const Mission m = constrained_mission();
+    const Plan first = plan(m, m.planning);
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(4.0);
+    PlanChanges ch;
+    const Plan again = replan(m, previous_of(first, m), in, m.planning, ch);
+    expect_same_plan(first, again);
+    EXPECT_EQ(ch.kept.size(), first.acquisitions.size());
+    EXPECT_TRUE(ch.moved.empty() && ch.added.empty() && ch.removed.empty());
+    EXPECT_EQ(ch.fraction_unchanged, 1.0);
+    EXPECT_EQ(again.metrics.value_upper_bound, first.metrics.value_upper_bound);
+}
+
+TEST(ReplanProperty, UrgentRequestsKeepTheFrozenPartAndChangeLittle)
+{
+    const Mission m = constrained_mission();
+    const Plan first = plan(m, m.planning);
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(4.0);
+    in.freeze_h = 0.5;
+    in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
+    for (auto &r : in.added) {
+        r.priority = 10;
+        r.urgent = true;
+    }
+    PlanChanges ch;
+    Mission m2 = m;
+    const Plan next = replan(m2, previous_of(first, m), in, m.planning, ch);
+    const time::Instant t_freeze = in.now + time::Duration::from_hours(0.5);
+    std::set<std::string> before_freeze;
+    for (const auto &a : first.acquisitions) {
+        if (a.start < t_freeze) {
+            before_freeze.insert(a.acquisition_id);
+        }
+    }
+    std::set<std::string> kept(ch.kept.begin(), ch.kept.end());
+    for (const auto &id : before_freeze) {
+        EXPECT_TRUE(kept.count(id)) << id << " starts before now + freeze but was not kept";
+    }
+    for (const auto &a : next.acquisitions) {
+        if (a.start < t_freeze) {
+            EXPECT_TRUE(before_freeze.count(a.acquisition_id)) << a.acquisition_id << " is new before now + freeze";
+        }
+    }
+    int urgent_served = 0;
+    for (const auto &a : next.acquisitions) {
+        urgent_served += a.request_id[0] == 'U' ? 1 : 0;
+    }
+    EXPECT_GT(urgent_served, 0);
+    EXPECT_GT(ch.fraction_unchanged, 0.5);
+    EXPECT_EQ(ch.kept.size() + ch.moved.size() + ch.removed.size(), first.acquisitions.size());
+    EXPECT_GE(next.metrics.value, first.metrics.value); // urgent value 10 each, a change costs 0.5
+}
+
+TEST(ReplanProperty, FailedAcquisitionGoesBackAndRemovedStationIsUnused)
+{
+    const Mission m = constrained_mission();
+    const Plan first = plan(m, m.planning);
+    ASSERT_FALSE(first.acquisitions.empty());
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(3.0);
+    in.freeze_h = 0.25;
+    // fail the first acquisition that ends before now
+    std::string failed;
+    for (const auto &a : first.acquisitions) {
+        if (a.end < in.now) {
+            failed = a.acquisition_id;
+        }
+    }
+    ASSERT_FALSE(failed.empty());
+    in.failed = {failed};
+    in.removed_stations = {"Matera"};
+    PlanChanges ch;
+    const Plan next = replan(m, previous_of(first, m), in, m.planning, ch);
+    EXPECT_EQ(ch.failed, std::vector<std::string>{failed});
+    EXPECT_TRUE(std::count(ch.removed.begin(), ch.removed.end(), failed) == 1);
+    for (const auto &a : next.acquisitions) {
+        if (a.acquisition_id == failed) {
+            EXPECT_GE(a.start, in.now + time::Duration::from_hours(0.25)) << "re-acquired, after the freeze";
+        }
+        for (const auto &d : a.downlinks) {
+            if (m.stations[d.station].name == "Matera") {
+                EXPECT_LT(d.start, in.now);
+            }
+        }
+    }
+}
+
+} // namespace
