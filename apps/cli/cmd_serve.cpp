@@ -17,6 +17,7 @@
 #include "vantage/api/auth.hpp"
 #include "vantage/api/server.hpp"
 #include "vantage/api/service.hpp"
+#include "vantage/io/mission_scenario.hpp"
 #include "vantage/io/scenario.hpp"
 #include "vantage/store/store.hpp"
 
@@ -80,6 +81,8 @@ int run_serve(const ServeOptions &o)
         fleet.sensors = std::move(sc.sensors);
         fleet.eop = std::move(sc.eop);
         fleet.search = sc.search;
+        // The scenario's tasking keys (agility, storage, data rates, shares, outages, planning), when it has them.
+        fleet.tasking = std::make_shared<const scheduling::Mission>(io::read_mission_file(o.scenario));
     }
     api::ServiceOptions so;
     so.simulate = o.simulate;

@@ -1,12 +1,11 @@
-// The planner the service uses. BINDING POINT for the tasking planner (issue 6): return an api::Planner that
-// calls scheduling::plan / scheduling::replan here (see include/vantage/api/planner.hpp).
+// The planner the service uses: the tasking planner (scheduling_planner.cpp).
 #include "vantage/api/planner.hpp"
 
 namespace vantage::api {
 
 std::unique_ptr<Planner> make_default_planner()
 {
-    return make_greedy_access_planner();
+    return make_scheduling_planner();
 }
 
 } // namespace vantage::api

@@ -34,6 +34,13 @@ using ApiRequestsParseErrors = ServiceTest;
 using ApiFeasibilityCrossCheck = ServiceTest;
 using ApiStatusProperty = ServiceTest;
 using ApiSimulationProperty = SimulatedServiceTest;
+/// The service with the tasking planner (the default of `vantage serve`), on a simulation clock.
+class SchedulingServiceTest : public ServiceFixture {
+protected:
+    bool simulate() const override { return true; }
+    std::unique_ptr<Planner> planner() const override { return make_scheduling_planner(); }
+};
+using ApiSchedulingPlannerProperty = SchedulingServiceTest;
 using ApiElementsProperty = ServiceTest;
 using ApiIdempotencyProperty = ServiceTest;
 using ApiTokensProperty = ServiceTest;
@@ -509,6 +516,63 @@ TEST_F(ApiSimulationProperty, ReplanKeepsAcquisitionsInProgressAndNeverRepeatsSe
         EXPECT_NE(acq["occurrence"], 0) << acq.dump();
     }
     EXPECT_EQ(status_of(fr_requester, a), "SCHEDULED"); // occurrence 1 still planned
+}
+
+TEST_F(ApiSchedulingPlannerProperty, PlansAcquisitionsAndDownlinksAndTheSimulationDeliversThem)
+{
+    const std::string a = submit(fr_requester, toulouse());
+    const std::string b = submit(de_requester, toulouse(R"(, "priority": 9)"));
+    m_service->plan(who(fr_operator), "", std::nullopt);
+    const json plan = body_of(m_service->get_plan(who(fr_operator)));
+    EXPECT_EQ(plan["planner"], "scheduling");
+    ASSERT_EQ(plan["acquisitions"].size(), 2u) << plan.dump(1);
+    EXPECT_FALSE(plan["downlinks"].empty()); // the images go down through the example stations
+    std::set<std::string> requests;
+    time::Instant last_delivery = time::Instant::parse_iso8601("2025-10-03T00:00:00Z");
+    for (const auto &acq : plan["acquisitions"]) {
+        requests.insert(acq["request_id"].get<std::string>());
+        // ids are unique across plans: prefixed with the plan id
+        EXPECT_EQ(acq["acquisition_id"].get<std::string>().rfind(plan["plan_id"].get<std::string>() + "/", 0), 0u);
+        ASSERT_TRUE(acq["delivered_utc"].is_string()) << acq.dump();
+        const auto d = time::Instant::parse_iso8601(acq["delivered_utc"].get<std::string>());
+        EXPECT_GT(d, time::Instant::parse_iso8601(acq["end_utc"].get<std::string>()));
+        last_delivery = std::max(last_delivery, d);
+    }
+    EXPECT_EQ(requests, (std::set<std::string>{a, b}));
+    EXPECT_EQ(plan["metrics"]["value"].get<double>(), 15.0); // priorities 6 + 9
+    EXPECT_LE(plan["metrics"]["value"].get<double>(), plan["metrics"]["value_upper_bound"].get<double>());
+    EXPECT_EQ(status_of(fr_requester, a), "SCHEDULED");
+    // Simulation: each acquisition succeeds when it ends and is delivered at its planned delivery.
+    m_clock.set(last_delivery + time::Duration::from_seconds(1));
+    m_service->simulate_tick();
+    m_service->simulate_tick();
+    EXPECT_EQ(status_of(fr_requester, a), "DELIVERED");
+    EXPECT_EQ(status_of(de_requester, b), "DELIVERED");
+    // A new plan never plans a served occurrence again.
+    m_service->plan(who(fr_operator), "", std::nullopt);
+    EXPECT_TRUE(body_of(m_service->get_plan(who(fr_operator)))["acquisitions"].empty());
+}
+
+TEST_F(ApiSchedulingPlannerProperty, AnAcquisitionInProgressIsKeptUnchanged)
+{
+    const std::string a = submit(fr_requester, toulouse(R"(, "repeat": {"every_h": 8, "count": 3, "window_h": 8})"));
+    m_service->plan(who(fr_operator), "", std::nullopt);
+    const json plan = body_of(m_service->get_plan(who(fr_operator)));
+    ASSERT_GE(plan["acquisitions"].size(), 2u) << plan.dump(1);
+    const json first = plan["acquisitions"][0];
+    const auto s0 = time::Instant::parse_iso8601(first["start_utc"].get<std::string>());
+    const auto e0 = time::Instant::parse_iso8601(first["end_utc"].get<std::string>());
+    m_clock.set(s0 + (e0 - s0) * 0.5);
+    m_service->plan(who(fr_operator), "", std::nullopt);
+    const json plan2 = body_of(m_service->get_plan(who(fr_operator)));
+    ASSERT_FALSE(plan2["acquisitions"].empty());
+    EXPECT_EQ(plan2["acquisitions"][0]["acquisition_id"], first["acquisition_id"]);
+    EXPECT_EQ(plan2["acquisitions"][0]["start_utc"], first["start_utc"]);
+    for (std::size_t i = 1; i < plan2["acquisitions"].size(); ++i) {
+        const auto &acq = plan2["acquisitions"][i];
+        EXPECT_NE(acq["occurrence"], first["occurrence"]) << acq.dump(); // never the in-progress occurrence again
+        EXPECT_GE(time::Instant::parse_iso8601(acq["start_utc"].get<std::string>()), e0) << acq.dump();
+    }
 }
 
 TEST_F(ApiStatusProperty, APlannerDocumentThatBreaksTheContractIsRefusedAndNothingIsStored)

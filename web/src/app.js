@@ -85,6 +85,8 @@ async function login(token) {
 function logout() {
   // Another token may sign in on the same page: the globe stays, everything of this token goes.
   sessionStorage.removeItem('vantage.token');
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = null;
   state.token = null;
   state.who = null;
   state.plan = null;
@@ -267,7 +269,9 @@ async function submitRequest(ev) {
     const r = await api('/api/v1/requests', { method: 'POST', body, headers: { 'Idempotency-Key': crypto.randomUUID() } });
     setMessage('request-message', `submitted ${r.id} (${r.status})`);
     await refreshRequests();
-    setTimeout(refreshRequests, 1500); // feasibility runs in the background
+    // Feasibility runs in the background; the timer is cancelled if this token signs out first.
+    clearTimeout(state.refreshTimer);
+    state.refreshTimer = setTimeout(refreshRequests, 1500);
     if (body.target) { // its target on the map at once (the next plan load brings it with the rest)
       state.viewer.entities.add({
         id: `new/${r.id}`,
@@ -296,6 +300,7 @@ async function checkFeasibility() {
 }
 
 async function refreshRequests() {
+  if (!state.token) return; // signed out meanwhile
   let page;
   try {
     page = await api('/api/v1/requests?limit=200');

@@ -16,6 +16,7 @@
 #include "vantage/geometry/sensor.hpp"
 #include "vantage/geometry/site.hpp"
 #include "vantage/mission/request.hpp"
+#include "vantage/scheduling/mission.hpp"
 #include "vantage/time/instant.hpp"
 
 namespace vantage::api {
@@ -27,6 +28,10 @@ struct Fleet {
     std::vector<geometry::Sensor> sensors;         ///< known sensors, by name (for element uploads)
     frames::EarthOrientation eop;                  ///< empty: UT1-UTC and polar motion taken as zero
     access::SearchOptions search;
+    /// Tasking figures from the scenario's tasking keys (docs/formats.md § Tasking scenario): agility, data rate,
+    /// imaging swath and storage per satellite (matched by NORAD id), tenants' rights shares and allowed
+    /// stations, station outages, planner controls. Null: the defaults (scheduling/mission.hpp).
+    std::shared_ptr<const scheduling::Mission> tasking;
 };
 
 /// One imaging opportunity of a request.

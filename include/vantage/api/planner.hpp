@@ -4,13 +4,9 @@
 /// FEASIBLE and SCHEDULED requests of every nation, what was already acquired, what is in progress) and the
 /// fleet, and stores the plan document the planner returns (docs/design/tasking-model.md § Plan document).
 ///
-/// Binding the tasking planner (issue 6, `scheduling::plan` / `scheduling::replan`): implement this interface in
-/// src/api/ (e.g. `scheduling_planner.cpp`: build a `scheduling::Mission` from PlanInput, call plan() or, when
-/// `previous_plan` is set, replan(), and write the `Plan` with io's plan-JSON writer) and return it from
-/// `make_default_planner()` in src/api/planner.cpp. Nothing else in the service changes.
-///
-/// Until then make_default_planner() returns the built-in greedy planner (make_greedy_access_planner), which is
-/// honest but simple: it is labelled `"planner": "greedy-access"` in its documents.
+/// Two planners: the tasking planner (`make_scheduling_planner`, the default: scheduling::plan with agility,
+/// storage, downlinks, shares and an upper bound) and a built-in greedy one (`make_greedy_access_planner`,
+/// labelled "greedy-access", kept as a simple baseline).
 
 #include <memory>
 #include <optional>
@@ -60,7 +56,16 @@ public:
 /// `value_upper_bound` is the trivial bound (the value of every occurrence that has an opportunity).
 std::unique_ptr<Planner> make_greedy_access_planner();
 
-/// The planner the service uses (today: the greedy one; the binding point for issue 6's planner).
+/// The tasking planner (name "scheduling"): builds a scheduling::Mission from the input and the fleet (the
+/// fleet's `tasking` figures when set) over [now, horizon_end], calls scheduling::plan and returns io's
+/// plan.json document (docs/formats.md § Tasking plan). Acquisitions in progress (`locked`) are copied
+/// unchanged and their satellite time is kept: the new plan's acquisitions start after the last of them ends.
+/// Served occurrences, and those of acquisitions in progress, are not planned again. Acquisition ids are prefixed with the plan id ("<plan_id>/<request>/
+/// <occurrence>/<strip>") so that the acquisitions of successive plans never share an id. Every POST /plan plans
+/// the remaining horizon afresh (no change penalty against the previous plan; `vantage replan` has one).
+std::unique_ptr<Planner> make_scheduling_planner();
+
+/// The planner the service uses: the tasking planner.
 std::unique_ptr<Planner> make_default_planner();
 
 } // namespace vantage::api
