@@ -153,18 +153,13 @@ def geodetic_to_ecef_km(lat_deg, lon_deg, h_km):
                      (n * (1.0 - EARTH_E2) + h_km) * np.sin(lat)], axis=-1)
 
 
-def ecef_to_geodetic(r):
-    """r: (..., 3) km -> lat_deg, lon_deg, h_km (iterative, converges to < 1 mm in 5 steps for LEO)."""
-    x, y, z = r[..., 0], r[..., 1], r[..., 2]
-    p = np.hypot(x, y)
-    lat = np.arctan2(z, p * (1.0 - EARTH_E2))
-    for _ in range(6):
-        n = EARTH_A_KM / np.sqrt(1.0 - EARTH_E2 * np.sin(lat) ** 2)
-        h = p / np.cos(lat) - n
-        lat = np.arctan2(z, p * (1.0 - EARTH_E2 * n / (n + h)))
-    n = EARTH_A_KM / np.sqrt(1.0 - EARTH_E2 * np.sin(lat) ** 2)
-    h = p / np.cos(lat) - n
-    return np.degrees(lat), np.degrees(np.arctan2(y, x)), h
+def surface_to_geodetic(u):
+    """Directions u (..., 3) from the Earth's centre -> geodetic lat_deg, lon_deg of the ellipsoid point along them
+    (exact on the surface: tan(lat) = z / (p (1 - e^2)))."""
+    u = unit(u)
+    k = EARTH_A_KM / np.sqrt(u[..., 0] ** 2 + u[..., 1] ** 2 + u[..., 2] ** 2 / (1.0 - EARTH_E2))
+    x, y, z = (k * u[..., i] for i in range(3))
+    return np.degrees(np.arctan2(z, np.hypot(x, y) * (1.0 - EARTH_E2))), np.degrees(np.arctan2(y, x))
 
 
 def up_vector(lat_deg, lon_deg):
@@ -198,8 +193,7 @@ def great_circle_points(lat0, lon0, lat1, lon1, f):
         pts = np.repeat(a[None, :], len(f), axis=0)
     else:
         pts = (np.sin((1 - f) * om)[:, None] * a + np.sin(f * om)[:, None] * b) / math.sin(om)
-    lat, lon, _ = ecef_to_geodetic(pts * EARTH_A_KM)
-    return lat, lon
+    return surface_to_geodetic(pts)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -396,13 +390,17 @@ class Checker:
         return self.ts.utc(t0.year, t0.month, t0.day, t0.hour, t0.minute, t0.second + t0.microsecond * 1e-6 + np.asarray(secs))
 
     def states(self, sat_name, secs):
-        """ITRS r (km), Earth-fixed v (km/s), GCRS r, v and the GCRS->ITRS rotations at seconds after start."""
+        """ITRS r (km), Earth-fixed v (km/s), GCRS r, v, the GCRS->ITRS rotations and the sub-satellite geodetic
+        (lat_deg, lon_deg, h_km) at seconds after start (Skyfield)."""
+        from skyfield.api import wgs84
         from skyfield.framelib import itrs
         t = self.times(secs)
         p = self.sats[sat_name].at(t)
         r, v = p.frame_xyz_and_velocity(itrs)
         rot = itrs.rotation_at(t)
-        return r.km.T, v.km_per_s.T, p.position.km.T, p.velocity.km_per_s.T, np.moveaxis(rot, -1, 0)
+        g = wgs84.geographic_position_of(p)
+        geo = (g.latitude.degrees, g.longitude.degrees, g.elevation.km)
+        return r.km.T, v.km_per_s.T, p.position.km.T, p.velocity.km_per_s.T, np.moveaxis(rot, -1, 0), geo
 
     @staticmethod
     def samples(a, b):
@@ -505,14 +503,15 @@ class Checker:
                 alt_km = float(a.get("target_alt_m", 0.0)) / 1000.0 if a.get("strip_count", 1) == 1 else 0.0
                 segs.append((i, aid, lim, a, ts, lat, lon, alt_km))
             all_t = np.concatenate([g[4] for g in segs])
-            r, v, rg, vg, rot = self.states(sat_name, all_t)
+            r, v, rg, vg, rot, geo = self.states(sat_name, all_t)
             off = 0
             sat = sc.satellites[sat_name]
             for (i, aid, lim, a, ts, lat, lon, alt_km) in segs:
                 n = len(ts)
                 sl = slice(off, off + n)
                 off += n
-                self._geometry(aid, lim, sat, ts, lat, lon, alt_km, r[sl], v[sl], rg[sl], vg[sl], rot[sl], a)
+                self._geometry(aid, lim, sat, ts, lat, lon, alt_km, r[sl], v[sl], rg[sl], vg[sl], rot[sl],
+                               tuple(x[sl] for x in geo), a)
                 if "min_sun_elevation_deg" in lim:
                     sun_jobs.append((aid, ts, lat, lon, alt_km, lim["min_sun_elevation_deg"]))
         if sun_jobs:
@@ -528,13 +527,13 @@ class Checker:
                 if e[j] < mn - SUN_TOL_DEG:
                     self.fail("sun_elevation", aid, f"Sun elevation {e[j]:.3f} deg < {mn} deg at +{ts[j] - ts[0]:.1f} s")
 
-    def _geometry(self, aid, lim, sat, ts, lat, lon, alt_km, r, v, rg, vg, rot, a):
+    def _geometry(self, aid, lim, sat, ts, lat, lon, alt_km, r, v, rg, vg, rot, geo, a):
         p = geodetic_to_ecef_km(lat, lon, alt_km)
         los = unit(p - r)
         up = up_vector(lat, lon)
         elev = np.degrees(np.arcsin(np.clip(np.sum(-los * up, axis=-1), -1, 1)))
         inc = 90.0 - elev
-        slat, slon, sh = ecef_to_geodetic(r)
+        slat, slon, sh = geo
         nadir = -up_vector(slat, slon)
         off_nadir = angle_between_deg(los, nadir)
         right = unit(np.cross(nadir, v))
