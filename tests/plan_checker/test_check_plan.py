@@ -1,0 +1,418 @@
+"""PlanCheckerCrossCheck: Vantage's plans checked by tools/plan_checker/check_plan.py, which shares no code with the
+planner (Skyfield SGP4 + ITRS, astropy Sun, Shapely), and planted faults of every kind caught by their rule name.
+
+The plans are made once per session by the `vantage` CLI (env VANTAGE_CLI, set by ctest; else build/apps/cli/vantage
+of this checkout) on tests/plan_checker/data/tiny.yaml (copy of tests/data/tasking/tiny.yaml: 2 agile optical
+satellites, 3 stations with an outage, a polygon, a repeat, two nations with allowed_stations) and two variants
+written here: the same satellites as agile right-looking SAR, and as a fixed 290-km push-broom.
+"""
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tools", "plan_checker"))
+import check_plan  # noqa: E402
+
+DATA = os.path.join(HERE, "data")
+
+
+def _cli():
+    cli = os.environ.get("VANTAGE_CLI") or os.path.join(ROOT, "build", "apps", "cli", "vantage")
+    if not os.path.exists(cli):
+        pytest.skip(f"vantage CLI not found at {cli} (set VANTAGE_CLI)")
+    return cli
+
+
+SAR_SENSOR = {"type": "sar", "incidence_min_deg": 20, "incidence_max_deg": 50, "look_side": "right",
+              "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
+              "agility": {"max_rate_deg_s": 1.5, "max_accel_deg_s2": 0.5, "settle_s": 3}}
+FIXED_SENSOR = {"type": "optical", "swath_km": 290, "min_sun_elevation_deg": 10, "data_rate_mbit_s": 450}
+
+
+class Case:
+    def __init__(self, tmp, name, doc):
+        self.dir = os.path.join(tmp, name)
+        os.makedirs(self.dir)
+        shutil.copy(os.path.join(DATA, "two_sats.tle"), self.dir)
+        self.doc = doc
+        self.scenario = self.write_scenario(doc, "scenario.yaml")
+        out = os.path.join(self.dir, "out")
+        r = subprocess.run([_cli(), "plan", "--scenario", self.scenario, "--out", out], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
+            self.plan = json.load(f)
+
+    def write_scenario(self, doc, name):
+        path = os.path.join(self.dir, name)
+        with open(path, "w", encoding="utf-8") as f:
+            yaml.safe_dump(doc, f, sort_keys=False)
+        return path
+
+    def rules(self, plan=None, doc=None):
+        sc = self.scenario if doc is None else self.write_scenario(doc, "planted.yaml")
+        return {r for r, _, _ in check_plan.check(sc, plan if plan is not None else self.plan)}
+
+
+@pytest.fixture(scope="session")
+def cases(tmp_path_factory):
+    tmp = str(tmp_path_factory.mktemp("plans"))
+    with open(os.path.join(DATA, "tiny.yaml"), encoding="utf-8") as f:
+        base = yaml.safe_load(f)
+    out = {"optical": Case(tmp, "optical", base)}
+    for name, sensor in (("sar", SAR_SENSOR), ("fixed", FIXED_SENSOR)):
+        d = copy.deepcopy(base)
+        d["sensors"] = {"opt": sensor}
+        d["requests"] = [r for r in d["requests"] if r.get("sensor") != "optical"]
+        out[name] = Case(tmp, name, d)
+    return out
+
+
+def test_real_plans_pass(cases):
+    for name in ("optical", "sar"):
+        c = cases[name]
+        assert len(c.plan["acquisitions"]) >= 5 and c.plan["downlinks"], name
+        assert check_plan.check(c.scenario, c.plan) == [], name
+
+
+def test_cli_exit_codes_and_json(cases):
+    c = cases["optical"]
+    tool = os.path.join(ROOT, "tools", "plan_checker", "check_plan.py")
+    plan_path = os.path.join(c.dir, "out", "plan.json")
+    r = subprocess.run([sys.executable, tool, "--scenario", c.scenario, "--plan", plan_path], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    bad = copy.deepcopy(c.plan)
+    bad["metrics"]["value"] += 1
+    bad_path = os.path.join(c.dir, "bad_plan.json")
+    with open(bad_path, "w", encoding="utf-8") as f:
+        json.dump(bad, f)
+    r = subprocess.run([sys.executable, tool, "--scenario", c.scenario, "--plan", bad_path, "--json"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    v = json.loads(r.stdout)
+    # metrics.value is wrong, so the tenants' values no longer add up to it either
+    assert {x["rule"] for x in v} == {"metrics_value", "metrics_tenant"}
+    assert v[0]["rule"] == "metrics_value" and v[0]["id"] == "metrics.value"
+
+
+@pytest.mark.xfail(strict=True, reason="Vantage bug (reported): a fixed push-broom's access window only bounds the "
+                                       "cross-track angle, so acquisitions are placed with the target ~65 deg "
+                                       "along-track, at the horizon, never under the instrument")
+def test_fixed_pushbroom_plan_passes(cases):
+    c = cases["fixed"]
+    assert c.plan["acquisitions"]
+    assert check_plan.check(c.scenario, c.plan) == []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Planted faults: each mutates a copy of a real plan (or of its scenario) to break one rule.
+
+def acq(plan, aid):
+    return next(a for a in plan["acquisitions"] if a["acquisition_id"] == aid)
+
+
+def first_point(plan, sat=None):
+    return next(a for a in plan["acquisitions"] if a["strip_count"] == 1 and (sat is None or a["satellite"] == sat))
+
+
+def consecutive_pair(plan):
+    by = {}
+    for a in sorted(plan["acquisitions"], key=lambda a: a["start_utc"]):
+        if a["satellite"] in by:
+            return by[a["satellite"]], a
+        by[a["satellite"]] = a
+    raise AssertionError("no two acquisitions on one satellite")
+
+
+def shift_iso(iso, s):
+    t = check_plan.parse_utc(iso) + check_plan.dt.timedelta(seconds=s)
+    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def shift_acq(a, s):
+    a["start_utc"], a["end_utc"] = shift_iso(a["start_utc"], s), shift_iso(a["end_utc"], s)
+
+
+def req(doc, rid):
+    return next(r for r in doc["requests"] if r["id"] == rid)
+
+
+def p_request(p, d):
+    first_point(p)["request_id"] = "NO-SUCH"
+
+
+def p_window(p, d):
+    a = first_point(p)
+    req(d, a["request_id"])["window_end_utc"] = shift_iso(a["end_utc"], -1.0)
+
+
+def p_time_grid(p, d):
+    shift_acq(first_point(p), 0.5)
+
+
+def p_data_volume(p, d):
+    first_point(p)["data_gbit"] *= 1.5
+
+
+def p_limits_echo(p, d):
+    first_point(p)["limits"]["max_off_nadir_deg"] = 50.0
+
+
+def p_visibility(p, d):
+    shift_acq(first_point(p), 2400.0)  # 40 min later: the satellite is over the other side of the Earth
+
+
+def p_off_nadir(p, d):
+    a = acq(p, "IT-3/0/0")  # 44.9 deg of 45 at its start: 20 s earlier it is beyond the field of regard
+    shift_acq(a, -20.0)
+
+
+def p_sun_elevation(p, d):
+    a = first_point(p)
+    req(d, a["request_id"])["min_sun_elevation_deg"] = 80.0
+    a["limits"]["min_sun_elevation_deg"] = 80.0
+
+
+def p_pass_direction(p, d):
+    a = first_point(p)
+    req(d, a["request_id"])["pass_direction"] = "descending"  # the morning passes of tiny.yaml ascend
+    a["limits"]["pass_direction"] = "descending"
+
+
+def p_look_side(p, d):
+    a = first_point(p)
+    side = "left" if a["look_side"] == "right" else "right"
+    req(d, a["request_id"])["look_side"] = side
+    a["limits"]["look_side"] = side
+
+
+def p_look_side_report(p, d):
+    a = first_point(p)
+    a["look_side"] = "left" if a["look_side"] == "right" else "right"
+
+
+def p_strip_polygon(p, d):
+    a = next(a for a in p["acquisitions"] if a["strip_count"] > 1)
+    for k in ("scan_start_lon_deg", "scan_end_lon_deg", "target_lon_deg"):
+        a[k] += 1.0
+
+
+def p_strip_coverage(p, d):
+    a = next(a for a in p["acquisitions"] if a["strip_count"] > 1)
+    # move one strip half a degree north along its own line: the band still meets the polygon, a hole opens
+    for k in ("scan_start_lat_deg", "scan_end_lat_deg", "target_lat_deg"):
+        a[k] += 0.12
+
+
+def p_look_vector(p, d):
+    first_point(p)["look_start_lvlh"] = [0.0, 0.0, 1.0]
+
+
+def p_overlap(p, d):
+    a0, a1 = consecutive_pair(p)
+    shift_acq(a1, (check_plan.parse_utc(a0["start_utc"]) - check_plan.parse_utc(a1["start_utc"])).total_seconds() + 2.0)
+
+
+def p_slew(p, d):
+    a0, a1 = consecutive_pair(p)
+    gap = (check_plan.parse_utc(a1["start_utc"]) - check_plan.parse_utc(a0["end_utc"])).total_seconds()
+    shift_acq(a1, -(gap - 1.0))  # 1 s between them, less than the 2-3 s settle alone
+
+
+def p_imaging_cap(p, d):
+    d["satellites"][0]["max_imaging_s_per_orbit"] = 15
+
+
+def p_station_elevation(p, d):
+    q = p["downlinks"][0]
+    s = -1200.0  # 20 min earlier: out of the pass
+    old = (q["start_utc"], q["end_utc"])
+    q["start_utc"], q["end_utc"] = shift_iso(q["start_utc"], s), shift_iso(q["end_utc"], s)
+    for a in p["acquisitions"]:
+        for part in a["downlinks"]:
+            if part["station"] == q["station"] and a["satellite"] == q["satellite"] and old[0] <= part["start_utc"] <= old[1]:
+                part["start_utc"], part["end_utc"] = shift_iso(part["start_utc"], s), shift_iso(part["end_utc"], s)
+
+
+def p_antennas(p, d):
+    q = copy.deepcopy(p["downlinks"][0])
+    q["satellite"] = next(s["name"] for s in d["satellites"] and p["satellites"] if s["name"] != q["satellite"])
+    q["data_gbit"] = 0.0
+    st = next(s for s in p["stations"] if s["name"] == q["station"])
+    q["antenna"] = 0 if st["antennas"] == 1 else 1
+    if st["antennas"] > 1:  # fill every antenna
+        for k in range(1, st["antennas"] + 1):
+            x = copy.deepcopy(q)
+            x["antenna"] = k % st["antennas"]
+            p["downlinks"].append(x)
+    else:
+        p["downlinks"].append(q)
+
+
+def p_antenna_index(p, d):
+    p["downlinks"][0]["antenna"] = 7
+
+
+def p_outage(p, d):
+    q = p["downlinks"][0]
+    d["station_outages"].append({"station": q["station"], "start_utc": q["start_utc"], "end_utc": q["end_utc"]})
+
+
+def p_allowed_stations(p, d):
+    a = next(a for a in p["acquisitions"] if a["tenant"] == "IT" and a["downlinks"])
+    others = [s["name"] for s in p["stations"] if s["name"] != a["downlinks"][0]["station"]]
+    d["tenants"]["IT"]["allowed_stations"] = others
+
+
+def p_downlink_order(p, d):
+    a = next(a for a in p["acquisitions"] if a["downlinks"])
+    a["downlinks"][0]["start_utc"] = shift_iso(a["start_utc"], 1.0)
+
+
+def p_downlink_volume(p, d):
+    p["downlinks"][0]["data_gbit"] *= 10.0
+
+
+def p_delivery(p, d):
+    a = next(a for a in p["acquisitions"] if a["downlinks"])
+    a["downlinks"][0]["data_gbit"] *= 0.5
+
+
+def p_storage(p, d):
+    for s in d["satellites"]:
+        s["storage_gbit"] = 15
+
+
+def p_served_twice(p, d):
+    a = copy.deepcopy(first_point(p))
+    a["acquisition_id"] += "-dup"
+    p["acquisitions"].append(a)
+
+
+def p_served_and_unserved(p, d):
+    a = first_point(p)
+    p["unserved"].append({"request_id": a["request_id"], "occurrence": a["occurrence"], "reason": "outcompeted"})
+
+
+def p_unserved_list(p, d):
+    p["unserved"].pop()
+
+
+def p_acquisition_value(p, d):
+    first_point(p)["value"] += 1.0
+
+
+def p_metrics_value(p, d):
+    p["metrics"]["value"] -= 1.0
+
+
+def p_metrics_bound(p, d):
+    p["metrics"]["value_upper_bound"] = p["metrics"]["value"] - 1.0
+
+
+def p_metrics_tenant(p, d):
+    p["metrics"]["served_value_by_tenant"]["FR"] += 2.0
+
+
+def p_metrics_counts(p, d):
+    p["metrics"]["requests_served"] += 1
+
+
+def p_metrics_latency(p, d):
+    p["metrics"]["latency_p95_h"] += 0.1
+
+
+def p_share_rule(p, d):
+    d["tenants"]["FR"]["share"] = 0.9
+    d["tenants"]["IT"]["share"] = 0.1
+    d["requests"].append({"id": "FR-late", "tenant": "FR", "priority": 5, "target": {"lat_deg": 45.0, "lon_deg": 8.0},
+                          "window_start_utc": "2025-10-03T08:30:00Z", "window_end_utc": "2025-10-03T10:00:00Z"})
+    p["unserved"].append({"request_id": "FR-late", "occurrence": 0, "reason": "outcompeted"})
+
+
+def p_incidence(p, d):
+    a = first_point(p)
+    lo = a["incidence_deg"] + 5.0  # the worst sample is a["incidence_deg"]: ask for more than that everywhere
+    d["sensors"]["opt"]["incidence_min_deg"] = min(lo, 89.0)
+    d["sensors"]["opt"]["incidence_max_deg"] = 89.5
+    a["limits"]["incidence_min_deg"] = d["sensors"]["opt"]["incidence_min_deg"]
+    a["limits"]["incidence_max_deg"] = 89.5
+    for b in p["acquisitions"]:  # keep the other echoes consistent
+        if b is not a:
+            b["limits"].update({"incidence_min_deg": a["limits"]["incidence_min_deg"], "incidence_max_deg": 89.5})
+
+
+def p_swath(p, d):
+    d["sensors"]["opt"]["swath_km"] = 2  # 1 km each side: no target stays inside
+
+
+# (case, planted fault, rule that must catch it, rules allowed besides it (side effects of the same edit))
+PLANTS = [
+    ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts", "metrics_latency"}),  # the occurrence is no longer served
+    ("optical", p_window, "window", set()),
+    ("optical", p_time_grid, "time_grid", {"look_vector", "downlink_order", "slew", "overlap", "off_nadir"}),
+    ("optical", p_data_volume, "data_volume", None),  # the parts no longer carry the image: not delivered, metrics
+    ("optical", p_limits_echo, "limits_echo", set()),
+    ("optical", p_visibility, "visibility", None),
+    ("optical", p_off_nadir, "off_nadir", {"look_vector", "slew", "overlap"}),
+    ("optical", p_sun_elevation, "sun_elevation", set()),
+    ("optical", p_pass_direction, "pass_direction", set()),
+    ("optical", p_look_side, "look_side", set()),
+    ("optical", p_look_side_report, "look_side_report", set()),
+    ("optical", p_strip_polygon, "strip_polygon", {"look_vector", "off_nadir", "visibility", "slew"}),
+    ("optical", p_strip_coverage, "strip_polygon", {"look_vector", "off_nadir"}),
+    ("optical", p_look_vector, "look_vector", set()),
+    ("optical", p_overlap, "overlap", None),
+    ("optical", p_slew, "slew", {"look_vector", "off_nadir"}),
+    ("optical", p_imaging_cap, "imaging_cap", set()),
+    ("optical", p_station_elevation, "station_elevation", None),
+    ("optical", p_antennas, "antennas", {"station_elevation"}),  # the added downlink's satellite is elsewhere
+    ("optical", p_antenna_index, "antennas", set()),
+    ("optical", p_outage, "outage", set()),
+    ("optical", p_allowed_stations, "allowed_stations", set()),
+    ("optical", p_downlink_order, "downlink_order", {"downlink_volume"}),
+    ("optical", p_downlink_volume, "downlink_volume", set()),
+    ("optical", p_delivery, "delivery", None),  # an undelivered image: its occurrence is not served (metrics)
+    ("optical", p_storage, "storage", set()),
+    ("optical", p_served_twice, "served_twice", {"overlap", "metrics_value", "downlink_volume"}),
+    ("optical", p_served_and_unserved, "served_twice", set()),
+    ("optical", p_unserved_list, "unserved_list", set()),
+    ("optical", p_acquisition_value, "acquisition_value", {"metrics_value"}),
+    ("optical", p_metrics_value, "metrics_value", {"metrics_tenant"}),
+    ("optical", p_metrics_bound, "metrics_bound", set()),
+    ("optical", p_metrics_tenant, "metrics_tenant", set()),
+    ("optical", p_metrics_counts, "metrics_counts", set()),
+    ("optical", p_metrics_latency, "metrics_latency", set()),
+    ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
+    ("sar", p_incidence, "incidence", set()),
+    ("sar", p_look_side_report, "look_side_report", set()),
+    ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km
+]
+
+
+@pytest.mark.parametrize("case,plant,rule,allowed", PLANTS, ids=[f"{c}-{p.__name__[2:]}" for c, p, _, _ in PLANTS])
+def test_planted_fault_is_caught(cases, case, plant, rule, allowed):
+    c = cases[case]
+    plan = copy.deepcopy(c.plan)
+    doc = copy.deepcopy(c.doc)
+    doc.setdefault("station_outages", [])
+    if not hasattr(c, "baseline"):  # the unmodified plan, checked once per case
+        c.baseline = c.rules(plan, doc)
+    baseline = set(c.baseline)
+    if case == "fixed":  # the fixed push-broom plan carries the reported push_broom violations already
+        baseline -= {"push_broom"}
+    assert baseline == set(), baseline
+    plant(plan, doc)
+    got = c.rules(plan, doc)
+    if case == "fixed":
+        got -= {"push_broom"}
+    assert rule in got, got
+    if allowed is not None:
+        assert got - {rule} <= allowed, got

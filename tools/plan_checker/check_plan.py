@@ -1,0 +1,1001 @@
+#!/usr/bin/python3
+"""Independent checker of Vantage tasking plans (issue 6, "a plan checker that shares no code with the planner").
+
+    /usr/bin/python3 tools/plan_checker/check_plan.py --scenario S.yaml --plan plan.json [--json]
+
+Exit 0 when every rule holds, 1 with one line per violation (``RULE id: numbers``), 2 on unusable input.
+
+Nothing here comes from Vantage: the scenario is read with PyYAML, satellites are propagated with Skyfield's SGP4
+(python-sgp4) and placed in ITRS/GCRS by Skyfield, the Sun comes from astropy, polygons from Shapely. The rules are
+re-implemented from their documented definitions (docs/formats.md § Geometry definitions, § Tasking scenario,
+§ Tasking plan; docs/architecture/scheduling.md § Constraints of a plan; issue 6's slew law). Inputs that a plan
+echoes (satellites, stations, tenants) are taken from the scenario, not from the plan.
+
+Rules (the name printed with each violation):
+  request            the acquisition's request/occurrence/strip exist; tenant, target and sensor kind match
+  limits_echo        the plan's `limits` of an acquisition are the sensor's limits tightened by the request's
+  window             [start, end] inside the occurrence's window and the planning horizon
+  time_grid          the start is a multiple of planning.time_step_s after start_utc
+  data_volume        data_gbit = data_rate x duration
+  visibility         target sees the satellite (elevation >= 0) at every sample (<= 1 s, both ends)
+  off_nadir          off-nadir angle <= max_off_nadir_deg at every sample
+  swath              fixed push-broom: |cross-track look angle| <= half-swath angle at every sample
+  push_broom         fixed push-broom (not pointable): the imaged point passes under the instrument, i.e. its
+                     along-track look angle comes within PUSH_BROOM_TOL_DEG of 0 during the acquisition. This goes
+                     beyond docs/formats.md (which bounds only the cross-track angle) and is what a push-broom does.
+  incidence          incidence in [incidence_min_deg, incidence_max_deg] at every sample
+  look_side          cross-track look angle on the allowed side at every sample
+  sun_elevation      Sun elevation at the imaged point >= min_sun_elevation_deg at every sample (astropy)
+  look_side_report   the plan's look_side of an acquisition holds at every sample (cross-track sign)
+  pass_direction     sub-satellite point moving north (ascending) / south (descending) at every sample
+  strip_polygon      a strip's swath-wide band around its scan line meets the polygon, its scan ends lie within
+                     half a swath of it, and the strips of a complete polygon cover it
+  look_vector        the plan's look_start_lvlh / look_end_lvlh agree with the recomputed LVLH look vectors
+  overlap            acquisitions of one satellite do not overlap
+  slew               gap between consecutive acquisitions >= rest-to-rest slew t(theta) + settle
+  imaging_cap        imaging time in any window of one orbit period <= max_imaging_s_per_orbit
+  station_elevation  station elevation >= its mask over every downlink (samples <= 1 s, both ends)
+  antennas           per station, simultaneous downlinks <= antennas; antenna index valid and not double-booked
+  outage             no downlink overlaps one of the station's outages
+  allowed_stations   an image goes down only through the stations its nation allows
+  downlink_order     an image's data goes down only after its acquisition ended, inside a downlink of its satellite
+  downlink_volume    a downlink carries <= rate x duration, and exactly the sum of its image parts
+  delivery           every part of a served image is down (sum = data_gbit), delivered_utc = end of the last part,
+                     before the horizon + delivery_margin_h
+  storage            onboard memory in [0, storage_gbit] at all times (linear fill / drain)
+  served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
+  unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
+  acquisition_value  value = priority (points), priority / strip_count (complete polygons), 0 (incomplete)
+  metrics_value      metrics.value = sum of priorities of the served occurrences
+  metrics_bound      value <= value_upper_bound <= value_trivial_bound <= value of all occurrences
+  metrics_tenant     served_value_by_tenant / share / requests_by_tenant recomputed and summing to the totals
+  metrics_counts     requests_served, requests_total
+  metrics_latency    latency_p50_h / latency_p95_h (nearest rank, occurrence window start -> delivered_utc)
+  share_rule         a nation with an unserved occurrence that had an opportunity is not more than
+                     fairness_tolerance below its (normalised) rights share
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import os
+import sys
+import warnings
+from collections import defaultdict
+
+import numpy as np
+import yaml
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tolerances (each: unit, and why)
+
+# Angle limits (off-nadir, swath, incidence, look side, visibility), deg. The planner demands a 0.001-0.01 deg
+# margin; our positions differ from its by polar motion (ignored by Skyfield here, <= 15 m at the ground) and the
+# scan-line interpolation (we use the great circle; the docs do not fix it; <= 0.3 km over a 120 km strip at >= 600 km
+# slant range is 0.03 deg). 0.05 deg is 2x that and still far below any limit a user would notice.
+ANGLE_TOL_DEG = 0.05
+# Sun elevation, deg: astropy's apparent Sun vs any low-precision solar series (~0.01 deg) plus the same position
+# errors as above (seen from the ground they are arc-seconds).
+SUN_TOL_DEG = 0.05
+# Station elevation against its mask, deg: contact edges are root-found to ~ms; LEO elevation rate near the horizon is
+# <= 0.1 deg/s, so 0.01 deg is a 0.1 s edge error, and the station position differs by the same metres as above.
+STATION_ELEV_TOL_DEG = 0.01
+# Look vectors: recomputed vs reported LVLH components, deg of angle: same error budget as ANGLE_TOL_DEG at the
+# scan ends (exact points, so only ephemeris/frame differences: ~0.001 deg); 0.02 leaves room for GCRS vs TEME axes.
+LOOK_TOL_DEG = 0.02
+# Times: plan.json prints 6 decimals (1 us); 1e-3 s absorbs rounding and the planner's own time epsilons.
+TIME_TOL_S = 1e-3
+# Slew gap, s: theta from our look vectors differs by <= LOOK_TOL_DEG, which changes t(theta) by
+# <= 2*sqrt(0.02/0.5) - 0 = 0.4 s only near theta = 0 (sqrt law); elsewhere < 0.05 s. We allow 0.05 s plus a
+# sqrt-law term below (see slew_time_tol_s).
+SLEW_TOL_S = 0.05
+# Data volumes, Gbit: printed with ~15 digits; 1e-6 Gbit (1 kbit) is far above rounding, far below any image.
+DATA_TOL_GBIT = 1e-6
+# Relative tolerance of rates (data_gbit vs rate x duration): 1 us time rounding over >= 1 s.
+RATE_RTOL = 1e-5
+# Value / share arithmetic: priorities are integers, shares fractions; 1e-6 is rounding only.
+VALUE_TOL = 1e-6
+# Polygon coverage by the union of its strips: uncovered area fraction. Strips are built in a gnomonic projection,
+# we rebuild them in a local tangent plane (scale differences < 0.1 % within 100 km) and strips overlap by 10 % of
+# their width, so a correct decomposition leaves no hole; 0.5 % only absorbs the projection difference at edges.
+COVERAGE_TOL = 0.005
+# Fixed push-broom along-track look angle, deg: at >= 600 km the along-track angle of a ground point moves by
+# <= 0.65 deg/s, so with 1-s samples the smallest sampled |angle| of a point crossed during the acquisition is
+# <= 0.33 deg; 1 deg also absorbs a strip scan speed that differs from the ground speed by a few percent.
+PUSH_BROOM_TOL_DEG = 1.0
+# Sampling step of every "over the whole interval" check, s (the brief: <= 1 s, both ends included).
+SAMPLE_STEP_S = 1.0
+
+EARTH_A_KM = 6378.137
+EARTH_F = 1.0 / 298.257223563
+EARTH_E2 = EARTH_F * (2.0 - EARTH_F)
+MEAN_R_KM = 6371.0088  # docs/formats.md § Geometry definitions (half-swath angle)
+
+VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit"}
+
+
+class InputError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Time helpers
+
+def parse_utc(s: str) -> dt.datetime:
+    if not isinstance(s, str):
+        s = s.isoformat()
+    s = s.strip()
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    t = dt.datetime.fromisoformat(s)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return t.astimezone(dt.timezone.utc)
+
+
+def yaml_time(v) -> dt.datetime:
+    if isinstance(v, dt.datetime):
+        return v if v.tzinfo else v.replace(tzinfo=dt.timezone.utc)
+    return parse_utc(str(v))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Geodesy (WGS-84, from the definitions)
+
+def geodetic_to_ecef_km(lat_deg, lon_deg, h_km):
+    lat = np.radians(lat_deg)
+    lon = np.radians(lon_deg)
+    n = EARTH_A_KM / np.sqrt(1.0 - EARTH_E2 * np.sin(lat) ** 2)
+    return np.stack([(n + h_km) * np.cos(lat) * np.cos(lon), (n + h_km) * np.cos(lat) * np.sin(lon),
+                     (n * (1.0 - EARTH_E2) + h_km) * np.sin(lat)], axis=-1)
+
+
+def surface_to_geodetic(u):
+    """Directions u (..., 3) from the Earth's centre -> geodetic lat_deg, lon_deg of the ellipsoid point along them
+    (exact on the surface: tan(lat) = z / (p (1 - e^2)))."""
+    u = unit(u)
+    k = EARTH_A_KM / np.sqrt(u[..., 0] ** 2 + u[..., 1] ** 2 + u[..., 2] ** 2 / (1.0 - EARTH_E2))
+    x, y, z = (k * u[..., i] for i in range(3))
+    return np.degrees(np.arctan2(z, np.hypot(x, y) * (1.0 - EARTH_E2))), np.degrees(np.arctan2(y, x))
+
+
+def up_vector(lat_deg, lon_deg):
+    lat = np.radians(lat_deg)
+    lon = np.radians(lon_deg)
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=-1)
+
+
+def north_vector(lat_deg, lon_deg):
+    lat = np.radians(lat_deg)
+    lon = np.radians(lon_deg)
+    return np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1)
+
+
+def unit(v):
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def angle_between_deg(a, b):
+    a = unit(a)
+    b = unit(b)
+    return np.degrees(np.arctan2(np.linalg.norm(np.cross(a, b), axis=-1), np.sum(a * b, axis=-1)))
+
+
+def great_circle_points(lat0, lon0, lat1, lon1, f):
+    """Points at fractions f of the great circle between two ground points (geodetic lat/lon in, lat/lon out)."""
+    a = unit(geodetic_to_ecef_km(lat0, lon0, 0.0))
+    b = unit(geodetic_to_ecef_km(lat1, lon1, 0.0))
+    om = math.atan2(np.linalg.norm(np.cross(a, b)), float(np.dot(a, b)))
+    if om < 1e-12:
+        pts = np.repeat(a[None, :], len(f), axis=0)
+    else:
+        pts = (np.sin((1 - f) * om)[:, None] * a + np.sin(f * om)[:, None] * b) / math.sin(om)
+    return surface_to_geodetic(pts)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scenario (only what the checker needs; docs/formats.md § Scenario YAML, § Tasking scenario)
+
+SENSOR_DEFAULTS = {"data_rate_mbit_s": 1000.0}
+AGILITY_DEFAULT = {"max_rate_deg_s": 3.0, "max_accel_deg_s2": 1.0, "settle_s": 2.0}
+PLANNING_DEFAULTS = {"time_step_s": 1.0, "delivery_margin_h": 6.0, "fairness_tolerance": 0.05,
+                     "default_downlink_mbit_s": 465.0}
+
+
+def read_tle_file(path):
+    out = {}
+    lines = [ln.rstrip() for ln in open(path, encoding="utf-8") if ln.strip() and not ln.startswith("#")]
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("1 ") and i + 1 < len(lines) and lines[i + 1].startswith("2 "):
+            name, l1, l2 = "", lines[i], lines[i + 1]
+            i += 2
+        elif i + 2 < len(lines) and lines[i + 1].startswith("1 ") and lines[i + 2].startswith("2 "):
+            name, l1, l2 = lines[i].removeprefix("0 ").strip(), lines[i + 1], lines[i + 2]
+            i += 3
+        else:
+            raise InputError(f"{path}: line {i + 1}: not a TLE record")
+        out[int(l1[2:7])] = (name, l1, l2)
+    return out
+
+
+def read_eop_dut1(path, when: dt.datetime):
+    """UT1-UTC (s) for the day of `when` from a CelesTrak EOP-All.csv (the format the demo ships)."""
+    day = when.strftime("%Y-%m-%d")
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row.get("DATE") == day:
+                return float(row["UT1-UTC"])
+    raise InputError(f"{path}: no UT1-UTC for {day}")
+
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        base = os.path.dirname(os.path.abspath(path))
+        doc = yaml.safe_load(open(path, encoding="utf-8"))
+        self.start = yaml_time(doc["start_utc"])
+        if "stop_utc" in doc:
+            self.stop = yaml_time(doc["stop_utc"])
+        else:
+            self.stop = self.start + dt.timedelta(hours=float(doc["duration_h"]))
+        self.dut1_s = 0.0  # the planner's assumption without EOP (its warning says so)
+        if doc.get("eop_file"):
+            self.dut1_s = read_eop_dut1(os.path.join(base, doc["eop_file"]), self.start + (self.stop - self.start) / 2)
+        self.planning = dict(PLANNING_DEFAULTS)
+        self.planning.update(doc.get("planning") or {})
+        sensors = doc.get("sensors") or {}
+        self.satellites = {}  # name -> dict
+        for entry in doc.get("satellites") or []:
+            if "tle_file" not in entry:
+                raise InputError(f"{path}: satellites: only tle_file entries are supported by the checker")
+            tles = read_tle_file(os.path.join(base, entry["tle_file"]))
+            ids = entry.get("norad_ids", list(tles))
+            ids = [ids] if isinstance(ids, int) else ids
+            sn = entry["sensor"]
+            s = sensors[sn]
+            for nid in ids:
+                name, l1, l2 = tles[int(nid)]
+                kind = s["type"]
+                fixed = kind == "optical" and "swath_km" in s and "max_off_nadir_deg" not in s
+                self.satellites[name or str(nid)] = {
+                    "name": name or str(nid), "norad_id": int(nid), "l1": l1, "l2": l2, "sensor_name": sn,
+                    "sensor": s, "kind": kind, "pointable": not fixed,
+                    "agility": {**AGILITY_DEFAULT, **(s.get("agility") or {})},
+                    "data_rate_mbit_s": float(s.get("data_rate_mbit_s", SENSOR_DEFAULTS["data_rate_mbit_s"])),
+                    "imaging_swath_km": float(s.get("imaging_swath_km", s.get("swath_km", 20.0 if kind == "optical" else 30.0))),
+                    "storage_gbit": float(entry.get("storage_gbit", 600.0)),
+                    "max_imaging_s_per_orbit": entry.get("max_imaging_s_per_orbit"),
+                }
+        self.stations = {}
+        gs = doc.get("ground_stations") or []
+        if isinstance(gs, dict):
+            gs = [gs]
+        for entry in gs:
+            if "file" in entry:
+                rows = list(csv.DictReader(l for l in open(os.path.join(base, entry["file"]), encoding="utf-8-sig")
+                                           if not l.startswith("#")))
+                sel = entry.get("select")
+                for row in rows:
+                    if sel is not None and row["name"] not in sel:
+                        continue
+                    st = {"name": row["name"], "lat_deg": float(row["lat_deg"]), "lon_deg": float(row["lon_deg"]),
+                          "alt_m": float(row["alt_m"]),
+                          "min_elevation_deg": float(row.get("min_elevation_deg") or 5.0),
+                          "downlink_mbit_s": float(row.get("downlink_mbit_s") or 0.0),
+                          "antennas": int(row.get("antennas") or 1)}
+                    for k in ("min_elevation_deg", "downlink_mbit_s", "antennas"):
+                        if k in entry:
+                            st[k] = type(st[k])(entry[k])
+                    self.stations[st["name"]] = st
+            else:
+                if "mask" in entry:
+                    raise InputError(f"{path}: ground_stations: azimuth masks are not supported by the checker")
+                self.stations[entry["name"]] = {
+                    "name": entry["name"], "lat_deg": float(entry["lat_deg"]), "lon_deg": float(entry["lon_deg"]),
+                    "alt_m": float(entry.get("alt_m", 0.0)),
+                    "min_elevation_deg": float(entry.get("min_elevation_deg", 5.0)),
+                    "downlink_mbit_s": float(entry.get("downlink_mbit_s", 0.0)),
+                    "antennas": int(entry.get("antennas", 1))}
+        for st in self.stations.values():
+            if st["downlink_mbit_s"] <= 0.0:
+                st["downlink_mbit_s"] = float(self.planning["default_downlink_mbit_s"])
+        self.outages = [(o["station"], yaml_time(o["start_utc"]), yaml_time(o["end_utc"]))
+                        for o in doc.get("station_outages") or []]
+        self.tenants = {}
+        tenants = doc.get("tenants") or {}
+        total = sum(float(t.get("share", 0.0)) for t in tenants.values())
+        for k, t in tenants.items():
+            self.tenants[k] = {"share": float(t.get("share", 0.0)) / total if total > 0 else 0.0,
+                               "allowed_stations": list(t.get("allowed_stations") or [])}
+        reqs = list(doc.get("requests") or [])
+        if doc.get("requests_file"):
+            rf = yaml.safe_load(open(os.path.join(base, doc["requests_file"]), encoding="utf-8"))
+            reqs += rf["requests"] if isinstance(rf, dict) else rf
+        self.requests = {}
+        for r in reqs:
+            self.requests[r["id"]] = self._request(r)
+
+    @staticmethod
+    def _request(r):
+        ws = yaml_time(r["window_start_utc"])
+        we = yaml_time(r["window_end_utc"])
+        rep = r.get("repeat")
+        occ = []
+        if rep:
+            wh = float(rep.get("window_h", (we - ws).total_seconds() / 3600.0))
+            for k in range(int(rep["count"])):
+                s = ws + dt.timedelta(hours=k * float(rep["every_h"]))
+                occ.append((s, s + dt.timedelta(hours=wh)))
+        else:
+            occ.append((ws, we))
+        out = dict(r)
+        out["priority"] = int(r.get("priority", 5))
+        out["occurrences"] = occ
+        out["duration_s"] = float(r.get("duration_s", 10.0))
+        return out
+
+    def limits(self, sat, req):
+        """Sensor limits tightened by the request's (docs/design/tasking-model.md)."""
+        s = sat["sensor"]
+        lim = {}
+        mon = [v for v in (s.get("max_off_nadir_deg"), req.get("max_off_nadir_deg")) if v is not None]
+        if mon:
+            lim["max_off_nadir_deg"] = float(min(mon))
+        if not sat["pointable"]:
+            lim["swath_km"] = float(s["swath_km"])
+        if sat["kind"] == "sar":
+            lo = [v for v in (s.get("incidence_min_deg"), req.get("incidence_min_deg")) if v is not None]
+            hi = [v for v in (s.get("incidence_max_deg"), req.get("incidence_max_deg")) if v is not None]
+            if lo:
+                lim["incidence_min_deg"] = float(max(lo))
+            if hi:
+                lim["incidence_max_deg"] = float(min(hi))
+        else:
+            se = [v for v in (s.get("min_sun_elevation_deg"), req.get("min_sun_elevation_deg")) if v is not None]
+            if se:
+                lim["min_sun_elevation_deg"] = float(max(se))
+        for key in ("look_side", "pass_direction"):
+            vals = {v for v in (s.get(key), req.get(key)) if v not in (None, "both", "any")}
+            lim[key] = vals.pop() if len(vals) == 1 else ("conflict" if vals else ("both" if key == "look_side" else "any"))
+        return lim
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The checker
+
+class Checker:
+    def __init__(self, scenario: Scenario, plan: dict):
+        from skyfield.api import EarthSatellite, load
+        self.sc = scenario
+        self.plan = plan
+        self.violations = []  # (rule, id, message)
+        # Skyfield's built-in UT1 table is stale; ΔT = TAI-UTC + 32.184 - (UT1-UTC) (../shared/PITFALLS.md).
+        tai_utc = 37.0
+        self.ts = load.timescale(delta_t=tai_utc + 32.184 - scenario.dut1_s)
+        self.sats = {name: EarthSatellite(s["l1"], s["l2"], name, self.ts) for name, s in scenario.satellites.items()}
+        self.t0 = scenario.start
+
+    def fail(self, rule, ident, msg):
+        self.violations.append((rule, ident, msg))
+
+    def sec(self, iso):
+        return (parse_utc(iso) - self.t0).total_seconds()
+
+    def times(self, secs):
+        t0 = self.t0
+        return self.ts.utc(t0.year, t0.month, t0.day, t0.hour, t0.minute, t0.second + t0.microsecond * 1e-6 + np.asarray(secs))
+
+    def states(self, sat_name, secs):
+        """ITRS r (km), Earth-fixed v (km/s), GCRS r, v, the GCRS->ITRS rotations and the sub-satellite geodetic
+        (lat_deg, lon_deg, h_km) at seconds after start (Skyfield)."""
+        from skyfield.api import wgs84
+        from skyfield.framelib import itrs
+        t = self.times(secs)
+        p = self.sats[sat_name].at(t)
+        r, v = p.frame_xyz_and_velocity(itrs)
+        rot = itrs.rotation_at(t)
+        g = wgs84.geographic_position_of(p)
+        geo = (g.latitude.degrees, g.longitude.degrees, g.elevation.km)
+        return r.km.T, v.km_per_s.T, p.position.km.T, p.velocity.km_per_s.T, np.moveaxis(rot, -1, 0), geo
+
+    @staticmethod
+    def samples(a, b):
+        n = max(2, int(math.ceil((b - a) / SAMPLE_STEP_S - 1e-9)) + 1)
+        return np.linspace(a, b, n)
+
+    def sun_elevation_deg(self, secs, lat, lon, alt_km):
+        from astropy import units as u
+        from astropy.coordinates import AltAz, EarthLocation, get_sun
+        from astropy.time import Time
+        from astropy.utils import iers
+        iers.conf.auto_download = False
+        iers.conf.iers_degraded_accuracy = "ignore"
+        iers.conf.auto_max_age = None
+        import logging
+        logging.getLogger("astropy").setLevel(logging.ERROR)
+        t = Time(self.t0.strftime("%Y-%m-%dT%H:%M:%S.%f"), scale="utc") + np.asarray(secs) * u.s
+        loc = EarthLocation.from_geodetic(lon * u.deg, lat * u.deg, alt_km * 1000.0 * u.m)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            aa = get_sun(t).transform_to(AltAz(obstime=t, location=loc, pressure=0 * u.hPa))
+        return aa.alt.deg
+
+    # ---- rule 1: acquisitions against their requests and geometry
+    def check_acquisitions(self):
+        sc = self.sc
+        acqs = self.plan.get("acquisitions", [])
+        self.acq_secs = []
+        sun_jobs = []  # (acq index, secs, lat, lon, alt, min_sun)
+        self.looks = {}
+        step = float(self.plan.get("time_step_s", sc.planning["time_step_s"]))
+        horizon = (sc.stop - sc.start).total_seconds()
+        by_sat_geo = defaultdict(list)
+        for i, a in enumerate(acqs):
+            aid = a.get("acquisition_id", f"acquisitions[{i}]")
+            s, e = self.sec(a["start_utc"]), self.sec(a["end_utc"])
+            self.acq_secs.append((s, e))
+            req = sc.requests.get(a["request_id"])
+            sat = sc.satellites.get(a["satellite"])
+            if req is None:
+                self.fail("request", aid, f"request_id {a['request_id']!r} is not in the scenario")
+                continue
+            if sat is None:
+                self.fail("request", aid, f"satellite {a['satellite']!r} is not in the scenario")
+                continue
+            k = a["occurrence"]
+            if not (isinstance(k, int) and 0 <= k < len(req["occurrences"])):
+                self.fail("request", aid, f"occurrence {k} not in [0, {len(req['occurrences'])})")
+                continue
+            if a.get("tenant") != req["tenant"]:
+                self.fail("request", aid, f"tenant {a.get('tenant')!r} != request's {req['tenant']!r}")
+            if sat["norad_id"] != a.get("norad_id"):
+                self.fail("request", aid, f"norad_id {a.get('norad_id')} != satellite's {sat['norad_id']}")
+            rs = req.get("sensor", "any")
+            if rs != "any" and rs != sat["kind"]:
+                self.fail("request", aid, f"request wants a {rs} sensor, {a['satellite']} carries {sat['kind']}")
+            is_poly = "aoi" in req
+            if not is_poly:
+                if a.get("strip_count", 1) != 1 or a.get("strip_id", 0) != 0:
+                    self.fail("request", aid, "a point request has one strip")
+                tg = req["target"]
+                for key, want in (("target_lat_deg", tg["lat_deg"]), ("target_lon_deg", tg["lon_deg"]),
+                                  ("scan_start_lat_deg", tg["lat_deg"]), ("scan_start_lon_deg", tg["lon_deg"]),
+                                  ("scan_end_lat_deg", tg["lat_deg"]), ("scan_end_lon_deg", tg["lon_deg"])):
+                    if abs(float(a.get(key, want)) - float(want)) > 1e-9:
+                        self.fail("request", aid, f"{key} {a.get(key)} != request target {want}")
+                if abs((e - s) - req["duration_s"]) > TIME_TOL_S:
+                    self.fail("request", aid, f"duration {e - s:.6f} s != request duration_s {req['duration_s']}")
+            # occurrence window and horizon
+            ws, we = ((x - sc.start).total_seconds() for x in req["occurrences"][k])
+            if s < ws - TIME_TOL_S or e > we + TIME_TOL_S or s < -TIME_TOL_S or e > horizon + TIME_TOL_S or e < s:
+                self.fail("window", aid, f"[{s:.3f}, {e:.3f}] s not inside occurrence window [{ws:.3f}, {we:.3f}] s "
+                                         f"and horizon [0, {horizon:.3f}] s (seconds after start_utc)")
+            if abs(s / step - round(s / step)) * step > TIME_TOL_S:
+                self.fail("time_grid", aid, f"start {s:.6f} s is not a multiple of time_step_s {step}")
+            want_gbit = sat["data_rate_mbit_s"] / 1000.0 * (e - s)
+            if abs(float(a.get("data_gbit", 0.0)) - want_gbit) > DATA_TOL_GBIT + RATE_RTOL * want_gbit:
+                self.fail("data_volume", aid, f"data_gbit {a.get('data_gbit')} != rate x duration {want_gbit:.6f}")
+            lim = sc.limits(sat, req)
+            echo = a.get("limits")
+            if echo is not None:
+                for key, v in lim.items():
+                    ev = echo.get(key)
+                    if key == "swath_km" and ev is None:
+                        continue  # documented "where set"
+                    same = (ev == v) if isinstance(v, str) else (ev is not None and abs(float(ev) - v) < 1e-9)
+                    if not same:
+                        self.fail("limits_echo", aid, f"limits.{key} = {ev!r}, scenario gives {v!r}")
+            if "conflict" in (lim["look_side"], lim["pass_direction"]):
+                self.fail("look_side", aid, "the sensor's and the request's look side / pass direction conflict")
+            by_sat_geo[a["satellite"]].append((i, aid, s, e, lim, a))
+        # geometry, batched per satellite
+        for sat_name, items in by_sat_geo.items():
+            segs = []
+            for (i, aid, s, e, lim, a) in items:
+                ts = self.samples(s, e)
+                f = (ts - s) / max(e - s, 1e-12)
+                lat, lon = great_circle_points(a["scan_start_lat_deg"], a["scan_start_lon_deg"],
+                                               a["scan_end_lat_deg"], a["scan_end_lon_deg"], f)
+                alt_km = float(a.get("target_alt_m", 0.0)) / 1000.0 if a.get("strip_count", 1) == 1 else 0.0
+                segs.append((i, aid, lim, a, ts, lat, lon, alt_km))
+            all_t = np.concatenate([g[4] for g in segs])
+            r, v, rg, vg, rot, geo = self.states(sat_name, all_t)
+            off = 0
+            sat = sc.satellites[sat_name]
+            for (i, aid, lim, a, ts, lat, lon, alt_km) in segs:
+                n = len(ts)
+                sl = slice(off, off + n)
+                off += n
+                self._geometry(aid, lim, sat, ts, lat, lon, alt_km, r[sl], v[sl], rg[sl], vg[sl], rot[sl],
+                               tuple(x[sl] for x in geo), a)
+                if "min_sun_elevation_deg" in lim:
+                    sun_jobs.append((aid, ts, lat, lon, alt_km, lim["min_sun_elevation_deg"]))
+        if sun_jobs:
+            secs = np.concatenate([j[1] for j in sun_jobs])
+            el = self.sun_elevation_deg(secs, np.concatenate([j[2] for j in sun_jobs]),
+                                        np.concatenate([j[3] for j in sun_jobs]),
+                                        np.concatenate([np.full(len(j[1]), j[4]) for j in sun_jobs]))
+            off = 0
+            for (aid, ts, lat, lon, alt_km, mn) in sun_jobs:
+                e = el[off:off + len(ts)]
+                off += len(ts)
+                j = int(np.argmin(e))
+                if e[j] < mn - SUN_TOL_DEG:
+                    self.fail("sun_elevation", aid, f"Sun elevation {e[j]:.3f} deg < {mn} deg at +{ts[j] - ts[0]:.1f} s")
+
+    def _geometry(self, aid, lim, sat, ts, lat, lon, alt_km, r, v, rg, vg, rot, geo, a):
+        p = geodetic_to_ecef_km(lat, lon, alt_km)
+        los = unit(p - r)
+        up = up_vector(lat, lon)
+        elev = np.degrees(np.arcsin(np.clip(np.sum(-los * up, axis=-1), -1, 1)))
+        inc = 90.0 - elev
+        slat, slon, sh = geo
+        nadir = -up_vector(slat, slon)
+        off_nadir = angle_between_deg(los, nadir)
+        right = unit(np.cross(nadir, v))
+        cross = np.degrees(np.arctan2(np.sum(los * right, -1), np.sum(los * nadir, -1)))
+
+        def worst(x, bad_msg, rule, limit_ok):
+            j = int(np.argmin(limit_ok))
+            if limit_ok[j] < 0:
+                self.fail(rule, aid, bad_msg(j))
+
+        rel = lambda j: f"at +{ts[j] - ts[0]:.1f} s"  # noqa: E731
+        worst(elev, lambda j: f"target elevation of the satellite {elev[j]:.3f} deg < 0 {rel(j)}", "visibility",
+              elev + ANGLE_TOL_DEG)
+        if "max_off_nadir_deg" in lim:
+            m = lim["max_off_nadir_deg"]
+            worst(off_nadir, lambda j: f"off-nadir {off_nadir[j]:.3f} deg > {m} deg {rel(j)}", "off_nadir",
+                  m + ANGLE_TOL_DEG - off_nadir)
+        if not sat["pointable"]:
+            lam = float(sat["sensor"]["swath_km"]) / (2.0 * MEAN_R_KM)
+            eta = np.degrees(np.arctan2(MEAN_R_KM * math.sin(lam), MEAN_R_KM + sh - MEAN_R_KM * math.cos(lam)))
+            worst(cross, lambda j: f"cross-track {cross[j]:.3f} deg outside half-swath {eta[j]:.3f} deg {rel(j)}", "swath",
+                  eta + ANGLE_TOL_DEG - np.abs(cross))
+        if not sat["pointable"]:
+            fwd = unit(np.cross(right, nadir))
+            along = np.degrees(np.arctan2(np.sum(los * fwd, -1), np.sum(los * nadir, -1)))
+            crossed = along.min() <= 0.0 <= along.max()
+            j = int(np.argmin(np.abs(along)))
+            if not crossed and abs(along[j]) > PUSH_BROOM_TOL_DEG:
+                self.fail("push_broom", aid, f"fixed push-broom: the target stays {abs(along[j]):.2f} deg "
+                                             f"{'ahead of' if along[j] > 0 else 'behind'} the instrument's line "
+                                             f"(along-track look angle, > {PUSH_BROOM_TOL_DEG} deg); off-nadir "
+                                             f"{off_nadir[j]:.2f} deg")
+        if "incidence_min_deg" in lim:
+            m = lim["incidence_min_deg"]
+            worst(inc, lambda j: f"incidence {inc[j]:.3f} deg < {m} deg {rel(j)}", "incidence", inc - m + ANGLE_TOL_DEG)
+        if "incidence_max_deg" in lim:
+            m = lim["incidence_max_deg"]
+            worst(inc, lambda j: f"incidence {inc[j]:.3f} deg > {m} deg {rel(j)}", "incidence", m - inc + ANGLE_TOL_DEG)
+        side = lim["look_side"]
+        if side in ("left", "right"):
+            sgn = 1.0 if side == "right" else -1.0
+            worst(cross, lambda j: f"cross-track look {cross[j]:.3f} deg is not on the {side} {rel(j)}", "look_side",
+                  sgn * cross + ANGLE_TOL_DEG)
+        reported = a.get("look_side")
+        if reported in ("left", "right"):
+            sgn = 1.0 if reported == "right" else -1.0
+            worst(cross, lambda j: f"reported look_side {reported} but cross-track look is {cross[j]:.3f} deg {rel(j)}",
+                  "look_side_report", sgn * cross + ANGLE_TOL_DEG)
+        pdir = lim["pass_direction"]
+        if pdir in ("ascending", "descending"):
+            vn = np.sum(v * north_vector(slat, slon), -1)
+            sgn = 1.0 if pdir == "ascending" else -1.0
+            worst(vn, lambda j: f"pass is not {pdir} (v.north = {vn[j]:.3f} km/s) {rel(j)}", "pass_direction", sgn * vn)
+        # LVLH look vectors at the scan ends, from GCRS r, v (CCSDS LVLH: z = -r, y = -(r x v), x = y x z)
+        pg = np.einsum("nji,nj->ni", rot, p)  # ITRS -> GCRS (transpose of GCRS -> ITRS)
+        looks = []
+        for j in (0, len(ts) - 1):
+            z = -unit(rg[j])
+            y = -unit(np.cross(rg[j], vg[j]))
+            x = np.cross(y, z)
+            lv = unit(pg[j] - rg[j])
+            looks.append(np.array([lv @ x, lv @ y, lv @ z]))
+        self.looks[aid] = looks
+        for key, mine in (("look_start_lvlh", looks[0]), ("look_end_lvlh", looks[1])):
+            if key in a:
+                d = float(angle_between_deg(np.asarray(a[key], float), mine))
+                if d > LOOK_TOL_DEG:
+                    self.fail("look_vector", aid, f"{key} is {d:.4f} deg from the recomputed LVLH look vector")
+
+    # ---- polygons
+    def check_strips(self):
+        from shapely.geometry import LineString, Polygon
+        from shapely.ops import unary_union
+        groups = defaultdict(list)
+        for a in self.plan.get("acquisitions", []):
+            req = self.sc.requests.get(a["request_id"])
+            if req is not None and "aoi" in req and a["satellite"] in self.sc.satellites:
+                groups[(a["request_id"], a["occurrence"])].append(a)
+        for (rid, k), strips in groups.items():
+            aoi = self.sc.requests[rid]["aoi"]
+            rings = [aoi["coordinates"]] if aoi["type"] == "Polygon" else aoi["coordinates"]
+            allpts = np.array([pt[:2] for poly in rings for ring in poly for pt in ring], float)
+            c_lon, c_lat = allpts[:, 0].mean(), allpts[:, 1].mean()
+            c = geodetic_to_ecef_km(c_lat, c_lon, 0.0)
+            e_ax = unit(np.cross([0.0, 0.0, 1.0], c))
+            n_ax = unit(np.cross(unit(c), e_ax))
+
+            def proj(lon, lat):  # local tangent plane at the polygon's centre, km (gnomonic-like)
+                q = geodetic_to_ecef_km(np.asarray(lat, float), np.asarray(lon, float), 0.0)
+                q = q / np.sum(q * unit(c), -1, keepdims=True) * np.linalg.norm(c)
+                return np.stack([np.sum((q - c) * e_ax, -1), np.sum((q - c) * n_ax, -1)], -1)
+
+            polys = []
+            for poly in rings:
+                shell = proj([p[0] for p in poly[0]], [p[1] for p in poly[0]])
+                holes = [proj([p[0] for p in h], [p[1] for p in h]) for h in poly[1:]]
+                polys.append(Polygon(shell, holes))
+            area = unary_union(polys)
+            bands = []
+            for a in strips:
+                aid = a["acquisition_id"]
+                w = self.sc.satellites[a["satellite"]]["imaging_swath_km"]
+                ends = proj([a["scan_start_lon_deg"], a["scan_end_lon_deg"]], [a["scan_start_lat_deg"], a["scan_end_lat_deg"]])
+                line = LineString(ends)
+                band = line.buffer(w / 2.0, cap_style=2) if line.length > 0 else line.buffer(w / 2.0)
+                bands.append(band)
+                inter = band.intersection(area).area
+                if inter <= 0.0:
+                    self.fail("strip_polygon", aid, f"strip band (scan line +- {w / 2:.1f} km) misses the polygon of {rid}")
+                for name, pt in (("scan start", ends[0]), ("scan end", ends[1])):
+                    from shapely.geometry import Point
+                    d = area.distance(Point(pt))
+                    if d > w / 2.0 + 0.5:  # 0.5 km: projection differences (< 0.1 % of 100 km)
+                        self.fail("strip_polygon", aid, f"{name} is {d:.2f} km outside the polygon of {rid} "
+                                                        f"(more than half a swath, {w / 2:.1f} km)")
+            count = strips[0].get("strip_count", 1)
+            if len({a["strip_id"] for a in strips}) == count:
+                left = area.difference(unary_union(bands)).area / area.area
+                if left > COVERAGE_TOL:
+                    self.fail("strip_polygon", f"{rid}/{k}",
+                              f"the {count} strips leave {100 * left:.2f} % of the polygon uncovered (> {100 * COVERAGE_TOL} %)")
+
+    # ---- rule 2: per-satellite timelines
+    def check_timelines(self):
+        acqs = self.plan.get("acquisitions", [])
+        by_sat = defaultdict(list)
+        for i, a in enumerate(acqs):
+            if a["satellite"] in self.sc.satellites:
+                by_sat[a["satellite"]].append(i)
+        for sat_name, idx in by_sat.items():
+            sat = self.sc.satellites[sat_name]
+            idx.sort(key=lambda i: self.acq_secs[i])
+            ag = sat["agility"]
+            w, al, settle = float(ag["max_rate_deg_s"]), float(ag["max_accel_deg_s2"]), float(ag["settle_s"])
+            for i0, i1 in zip(idx, idx[1:]):
+                a0, a1 = acqs[i0], acqs[i1]
+                gap = self.acq_secs[i1][0] - self.acq_secs[i0][1]
+                if gap < -TIME_TOL_S:
+                    self.fail("overlap", a1["acquisition_id"], f"starts {-gap:.3f} s before {a0['acquisition_id']} "
+                                                               f"ends on {sat_name}")
+                    continue
+                if not sat["pointable"]:
+                    continue
+                l0 = self.looks.get(a0["acquisition_id"])
+                l1 = self.looks.get(a1["acquisition_id"])
+                if l0 is None or l1 is None:
+                    continue
+                th = float(angle_between_deg(l0[1], l1[0]))
+                need = rest_to_rest_s(th, w, al) + settle
+                # the slack of the sqrt law near 0: theta known to LOOK_TOL_DEG
+                tol = SLEW_TOL_S + (rest_to_rest_s(th + LOOK_TOL_DEG, w, al) - rest_to_rest_s(th, w, al))
+                if gap < need - tol:
+                    self.fail("slew", a1["acquisition_id"],
+                              f"gap {gap:.3f} s after {a0['acquisition_id']} on {sat_name} < slew {need - settle:.3f} s "
+                              f"+ settle {settle} s for theta {th:.3f} deg")
+            cap = sat["max_imaging_s_per_orbit"]
+            if cap is not None:
+                period = 86400.0 / float(sat["l2"][52:63])
+                iv = [self.acq_secs[i] for i in idx]
+                for s0, _ in iv:
+                    used = sum(max(0.0, min(e, s0 + period) - max(s, s0)) for s, e in iv)
+                    if used > float(cap) + TIME_TOL_S * len(iv):
+                        self.fail("imaging_cap", sat_name, f"{used:.3f} s of imaging in the orbit period after +{s0:.1f} s "
+                                                           f"> max_imaging_s_per_orbit {cap}")
+                        break
+
+    # ---- rule 3 + 4: downlinks and storage
+    def check_downlinks(self):
+        from skyfield.api import wgs84
+        sc = self.sc
+        dls = self.plan.get("downlinks", [])
+        acqs = self.plan.get("acquisitions", [])
+        horizon = (sc.stop - sc.start).total_seconds()
+        dsecs = []
+        by_station = defaultdict(list)
+        for q, d in enumerate(dls):
+            did = f"downlinks[{q}] ({d.get('satellite')}->{d.get('station')})"
+            s, e = self.sec(d["start_utc"]), self.sec(d["end_utc"])
+            dsecs.append((s, e))
+            st = sc.stations.get(d["station"])
+            if st is None:
+                self.fail("station_elevation", did, f"station {d['station']!r} is not in the scenario")
+                continue
+            if d["satellite"] not in sc.satellites:
+                self.fail("station_elevation", did, f"satellite {d['satellite']!r} is not in the scenario")
+                continue
+            by_station[d["station"]].append(q)
+            cap = st["downlink_mbit_s"] / 1000.0 * (e - s)
+            if float(d["data_gbit"]) > cap * (1 + RATE_RTOL) + DATA_TOL_GBIT:
+                self.fail("downlink_volume", did, f"{d['data_gbit']:.6f} Gbit > rate {st['downlink_mbit_s']} Mbit/s x "
+                                                  f"{e - s:.3f} s = {cap:.6f} Gbit")
+            for (name, os_, oe) in sc.outages:
+                if name == d["station"]:
+                    a_, b_ = (os_ - sc.start).total_seconds(), (oe - sc.start).total_seconds()
+                    if s < b_ - TIME_TOL_S and e > a_ + TIME_TOL_S:
+                        self.fail("outage", did, f"[{s:.3f}, {e:.3f}] s overlaps the outage [{a_:.3f}, {b_:.3f}] s")
+            ant = d.get("antenna", 0)
+            if not (isinstance(ant, int) and 0 <= ant < st["antennas"]):
+                self.fail("antennas", did, f"antenna {ant} not in [0, {st['antennas']})")
+        # station elevation, batched per satellite
+        by_sat = defaultdict(list)
+        for q, d in enumerate(dls):
+            if d["station"] in sc.stations and d["satellite"] in sc.satellites:
+                by_sat[d["satellite"]].append(q)
+        for sat_name, qs in by_sat.items():
+            segs = [(q, self.samples(*dsecs[q])) for q in qs]
+            all_t = np.concatenate([x[1] for x in segs])
+            r = self.states(sat_name, all_t)[0]
+            off = 0
+            for q, ts in segs:
+                d = dls[q]
+                st = sc.stations[d["station"]]
+                rr = r[off:off + len(ts)]
+                off += len(ts)
+                g = geodetic_to_ecef_km(st["lat_deg"], st["lon_deg"], st["alt_m"] / 1000.0)
+                el = np.degrees(np.arcsin(np.sum(unit(rr - g) * up_vector(st["lat_deg"], st["lon_deg"]), -1)))
+                j = int(np.argmin(el))
+                if el[j] < st["min_elevation_deg"] - STATION_ELEV_TOL_DEG:
+                    self.fail("station_elevation", f"downlinks[{q}] ({sat_name}->{d['station']})",
+                              f"elevation {el[j]:.3f} deg < mask {st['min_elevation_deg']} deg at {d['start_utc']} "
+                              f"+{ts[j] - ts[0]:.1f} s")
+        # antennas: simultaneous downlinks per station, and one satellite per antenna at a time
+        for name, qs in by_station.items():
+            ants = sc.stations[name]["antennas"]
+            ev = sorted([(dsecs[q][0] + TIME_TOL_S, 1, q) for q in qs] + [(dsecs[q][1] - TIME_TOL_S, -1, q) for q in qs],
+                        key=lambda x: (x[0], x[1]))
+            cur = 0
+            reported = False
+            for t, dlt, q in ev:
+                cur += dlt
+                if cur > ants and not reported:
+                    self.fail("antennas", f"downlinks[{q}] ({dls[q]['satellite']}->{name})",
+                              f"{cur} simultaneous downlinks at +{t:.3f} s > {ants} antennas of {name}")
+                    reported = True
+            per_ant = defaultdict(list)
+            for q in qs:
+                per_ant[dls[q].get("antenna", 0)].append(q)
+            for ant, aq in per_ant.items():
+                aq.sort(key=lambda q: dsecs[q])
+                for x, y in zip(aq, aq[1:]):
+                    if dsecs[y][0] < dsecs[x][1] - TIME_TOL_S:
+                        self.fail("antennas", f"downlinks[{y}] ({dls[y]['satellite']}->{name})",
+                                  f"antenna {ant} already serves {dls[x]['satellite']} until +{dsecs[x][1]:.3f} s")
+        # image parts: order, allowed stations, containment in downlinks, sums
+        dl_by_key = defaultdict(list)
+        for q, d in enumerate(dls):
+            dl_by_key[(d["satellite"], d["station"])].append(q)
+        carried = defaultdict(float)
+        margin_s = float(sc.planning["delivery_margin_h"]) * 3600.0
+        self.delivered = {}
+        for i, a in enumerate(acqs):
+            aid = a["acquisition_id"]
+            s, e = self.acq_secs[i]
+            tenant = sc.tenants.get(a.get("tenant"))
+            total = 0.0
+            last = None
+            for part in a.get("downlinks", []):
+                ps, pe = self.sec(part["start_utc"]), self.sec(part["end_utc"])
+                total += float(part["data_gbit"])
+                last = pe if last is None else max(last, pe)
+                if ps < e - TIME_TOL_S:
+                    self.fail("downlink_order", aid, f"a part via {part['station']} starts {e - ps:.3f} s before the "
+                                                     f"acquisition ends")
+                if tenant and tenant["allowed_stations"] and part["station"] not in tenant["allowed_stations"]:
+                    self.fail("allowed_stations", aid, f"downlinked via {part['station']}, {a['tenant']} allows only "
+                                                       f"{tenant['allowed_stations']}")
+                host = [q for q in dl_by_key.get((a["satellite"], part["station"]), [])
+                        if dsecs[q][0] - TIME_TOL_S <= ps and pe <= dsecs[q][1] + TIME_TOL_S]
+                if not host:
+                    self.fail("downlink_order", aid, f"part via {part['station']} [{ps:.3f}, {pe:.3f}] s lies in no "
+                                                     f"downlink of {a['satellite']}")
+                else:
+                    carried[host[0]] += float(part["data_gbit"])
+            if abs(total - float(a.get("data_gbit", 0.0))) > DATA_TOL_GBIT * max(1, len(a.get("downlinks", []))):
+                self.fail("delivery", aid, f"parts carry {total:.6f} Gbit of {a.get('data_gbit')} Gbit")
+            else:
+                self.delivered[aid] = last
+            if last is not None:
+                du = a.get("delivered_utc")
+                if du is None or abs(self.sec(du) - last) > TIME_TOL_S:
+                    self.fail("delivery", aid, f"delivered_utc {du} != end of the last part (+{last:.6f} s)")
+                if last > horizon + margin_s + TIME_TOL_S:
+                    self.fail("delivery", aid, f"delivered {(last - horizon) / 3600:.3f} h after the horizon > "
+                                               f"delivery_margin_h {sc.planning['delivery_margin_h']}")
+        for q, d in enumerate(dls):
+            if abs(carried[q] - float(d["data_gbit"])) > DATA_TOL_GBIT * 10:
+                self.fail("downlink_volume", f"downlinks[{q}] ({d['satellite']}->{d['station']})",
+                          f"data_gbit {d['data_gbit']:.6f} != sum of the image parts it carries {carried[q]:.6f}")
+        # storage: piecewise-linear memory per satellite (fill while imaging, drain during parts)
+        rates = defaultdict(list)  # sat -> (t0, t1, +-rate)
+        for i, a in enumerate(acqs):
+            s, e = self.acq_secs[i]
+            if e > s:
+                rates[a["satellite"]].append((s, e, float(a.get("data_gbit", 0.0)) / (e - s)))
+            for part in a.get("downlinks", []):
+                ps, pe = self.sec(part["start_utc"]), self.sec(part["end_utc"])
+                if pe > ps:
+                    rates[a["satellite"]].append((ps, pe, -float(part["data_gbit"]) / (pe - ps)))
+        for sat_name, segs in rates.items():
+            sat = sc.satellites.get(sat_name)
+            if sat is None:
+                continue
+            ts = np.unique(np.array([x for s_ in segs for x in s_[:2]]))
+            level = np.zeros_like(ts)
+            for (s, e, rate) in segs:
+                level += rate * (np.clip(ts, s, e) - s)
+            j, m = int(np.argmax(level)), int(np.argmin(level))
+            tol = DATA_TOL_GBIT * 10 * len(segs)
+            if level[j] > sat["storage_gbit"] + tol:
+                self.fail("storage", sat_name, f"memory {level[j]:.6f} Gbit > storage_gbit {sat['storage_gbit']} "
+                                               f"at +{ts[j]:.3f} s")
+            if level[m] < -tol:
+                self.fail("storage", sat_name, f"memory {level[m]:.6f} Gbit < 0 at +{ts[m]:.3f} s")
+
+    # ---- rule 5: occurrences, values, metrics
+    def check_values(self):
+        sc = self.sc
+        acqs = self.plan.get("acquisitions", [])
+        seen = {}
+        occ_strips = defaultdict(dict)
+        for a in acqs:
+            key = (a["request_id"], a["occurrence"], a.get("strip_id", 0))
+            if key in seen:
+                self.fail("served_twice", a["acquisition_id"], f"{key[0]} occurrence {key[1]} strip {key[2]} is "
+                                                               f"already acquired by {seen[key]}")
+            seen[key] = a["acquisition_id"]
+            occ_strips[(a["request_id"], a["occurrence"])][a.get("strip_id", 0)] = a
+        served = {}
+        for (rid, k), strips in occ_strips.items():
+            req = sc.requests.get(rid)
+            if req is None:
+                continue
+            count = next(iter(strips.values())).get("strip_count", 1)
+            complete = len(strips) == count and all(0 <= sid < count for sid in strips) and all(
+                self.delivered.get(a["acquisition_id"]) is not None for a in strips.values())
+            for a in strips.values():
+                want = req["priority"] / count if complete else 0.0
+                if abs(float(a.get("value", 0.0)) - want) > VALUE_TOL:
+                    self.fail("acquisition_value", a["acquisition_id"], f"value {a.get('value')} != {want:.6f} "
+                                                                        f"(priority {req['priority']}, {len(strips)}/{count} "
+                                                                        f"strips{'' if complete else ', incomplete'})")
+            if complete:
+                ws = (req["occurrences"][k][0] - sc.start).total_seconds()
+                served[(rid, k)] = (req, (max(self.delivered[a["acquisition_id"]] for a in strips.values()) - ws) / 3600.0)
+        unserved = {}
+        for u in self.plan.get("unserved", []):
+            key = (u["request_id"], u["occurrence"])
+            if key in served:
+                self.fail("served_twice", f"{key[0]}/{key[1]}", "occurrence is both served and listed as unserved")
+            if key in unserved:
+                self.fail("unserved_list", f"{key[0]}/{key[1]}", "listed twice in unserved[]")
+            if u.get("reason") not in VALID_REASONS:
+                self.fail("unserved_list", f"{key[0]}/{key[1]}", f"unknown reason {u.get('reason')!r}")
+            unserved[key] = u.get("reason")
+        # Occurrences whose window does not meet the horizon are not part of the plan (the planner skips them;
+        # docs/formats.md does not say so: reported).
+        all_occ = [(rid, k) for rid, r in sc.requests.items() for k, (ws, we) in enumerate(r["occurrences"])
+                   if min(we, sc.stop) > max(ws, sc.start)]
+        for key in all_occ:
+            if key not in served and key not in unserved:
+                self.fail("unserved_list", f"{key[0]}/{key[1]}", "occurrence is neither served nor in unserved[]")
+        m = self.plan.get("metrics", {})
+        value = sum(r["priority"] for (r, _) in served.values())
+        if abs(float(m.get("value", -1)) - value) > VALUE_TOL:
+            self.fail("metrics_value", "metrics.value", f"{m.get('value')} != sum of served priorities {value}")
+        acq_sum = sum(float(a.get("value", 0.0)) for a in acqs)
+        if abs(acq_sum - value) > VALUE_TOL * max(1, len(acqs)):
+            self.fail("metrics_value", "acquisitions[].value", f"sum {acq_sum:.6f} != served value {value}")
+        total_all = sum(sc.requests[rid]["priority"] for (rid, _) in all_occ)
+        ub, tb = float(m.get("value_upper_bound", math.inf)), float(m.get("value_trivial_bound", math.inf))
+        if not (value <= ub + VALUE_TOL and ub <= tb + VALUE_TOL and tb <= total_all + VALUE_TOL):
+            self.fail("metrics_bound", "metrics", f"need value {value} <= value_upper_bound {ub} <= value_trivial_bound "
+                                                  f"{tb} <= all occurrences {total_all}")
+        if m.get("requests_served") != len(served) or m.get("requests_total") != len(all_occ):
+            self.fail("metrics_counts", "metrics", f"requests_served {m.get('requests_served')} / requests_total "
+                                                   f"{m.get('requests_total')} != {len(served)} / {len(all_occ)}")
+        by_t = defaultdict(float)
+        cnt = defaultdict(lambda: [0, 0])
+        for (r, _) in served.values():
+            by_t[r["tenant"]] += r["priority"]
+        for (rid, k) in all_occ:
+            t = sc.requests[rid]["tenant"]
+            cnt[t][1] += 1
+            cnt[t][0] += (rid, k) in served
+        rep = m.get("served_value_by_tenant", {})
+        tenants = set(by_t) | set(rep) | set(sc.tenants)
+        for t in sorted(tenants):
+            if abs(float(rep.get(t, 0.0)) - by_t.get(t, 0.0)) > VALUE_TOL:
+                self.fail("metrics_tenant", f"metrics.served_value_by_tenant.{t}", f"{rep.get(t)} != {by_t.get(t, 0.0)}")
+        if abs(sum(float(x) for x in rep.values()) - float(m.get("value", 0))) > VALUE_TOL * max(1, len(rep)):
+            self.fail("metrics_tenant", "metrics.served_value_by_tenant", f"sum {sum(rep.values())} != value {m.get('value')}")
+        shares = m.get("served_share_by_tenant", {})
+        for t, x in shares.items():
+            want = by_t.get(t, 0.0) / value if value > 0 else 0.0
+            if abs(float(x) - want) > VALUE_TOL:
+                self.fail("metrics_tenant", f"metrics.served_share_by_tenant.{t}", f"{x} != {want:.6f}")
+        for t, x in m.get("requests_by_tenant", {}).items():
+            if [x.get("served"), x.get("total")] != cnt[t]:
+                self.fail("metrics_tenant", f"metrics.requests_by_tenant.{t}", f"{x} != served {cnt[t][0]}, total {cnt[t][1]}")
+        lat = sorted(l for (_, l) in served.values())
+        for key, pct in (("latency_p50_h", 0.50), ("latency_p95_h", 0.95)):
+            if not lat or key not in m:
+                continue
+            want = lat[max(0, math.ceil(pct * len(lat)) - 1)]
+            if abs(float(m[key]) - want) > TIME_TOL_S / 3600.0:
+                self.fail("metrics_latency", f"metrics.{key}", f"{m[key]} h != nearest-rank {want:.6f} h")
+        # share rule
+        tol = float(sc.planning["fairness_tolerance"])
+        if sc.tenants and value > 0:
+            for t, info in sc.tenants.items():
+                waiting = [key for key, reason in unserved.items()
+                           if sc.requests.get(key[0], {}).get("tenant") == t and reason != "no_opportunity"]
+                got = by_t.get(t, 0.0) / value
+                if waiting and got < info["share"] - tol - VALUE_TOL:
+                    self.fail("share_rule", t, f"served share {100 * got:.2f} % < rights {100 * info['share']:.2f} % - "
+                                               f"{100 * tol:.1f} points while {len(waiting)} occurrence(s) wait "
+                                               f"(e.g. {waiting[0][0]}/{waiting[0][1]})")
+
+    def run(self):
+        self.check_acquisitions()
+        self.check_strips()
+        self.check_timelines()
+        self.check_downlinks()
+        self.check_values()
+        return self.violations
+
+
+def rest_to_rest_s(theta_deg, w_deg_s, a_deg_s2):
+    """Issue 6: t = 2 sqrt(theta/alpha) if theta <= omega^2/alpha, else theta/omega + omega/alpha."""
+    th = max(0.0, theta_deg)
+    if th <= w_deg_s * w_deg_s / a_deg_s2:
+        return 2.0 * math.sqrt(th / a_deg_s2)
+    return th / w_deg_s + w_deg_s / a_deg_s2
+
+
+def check(scenario_path, plan_path_or_dict):
+    plan = plan_path_or_dict
+    if not isinstance(plan, dict):
+        plan = json.load(open(plan_path_or_dict, encoding="utf-8"))
+    return Checker(Scenario(scenario_path), plan).run()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--plan", required=True)
+    ap.add_argument("--json", action="store_true", help="print the violations as a JSON list")
+    args = ap.parse_args(argv)
+    try:
+        v = check(args.scenario, args.plan)
+    except (InputError, OSError, KeyError, ValueError, yaml.YAMLError) as e:
+        print(f"check_plan: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps([{"rule": r, "id": i, "message": m} for r, i, m in v], indent=1))
+    else:
+        for r, i, m in v:
+            print(f"{r} {i}: {m}")
+        if not v:
+            print("check_plan: ok")
+    return 1 if v else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
