@@ -47,6 +47,7 @@ ojson limits_json(const scheduling::AcquisitionLimits &l)
     };
     opt("max_off_nadir_deg", l.max_off_nadir_deg);
     opt("swath_km", l.swath_km);
+    opt("along_track_half_angle_deg", l.along_track_half_angle_deg);
     opt("incidence_min_deg", l.incidence_min_deg);
     opt("incidence_max_deg", l.incidence_max_deg);
     opt("min_sun_elevation_deg", l.min_sun_elevation_deg);

@@ -40,6 +40,11 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
         const double hs = geometry::half_swath_angle_deg(*lim.swath_km, std::max(foot.h_km, 1.0));
         m = std::min(m, hs - std::abs(cross_deg));
     }
+    if (lim.along_track_half_angle_deg) { // push-broom: the point is on the instrument's line, not ahead or behind
+        const Vec3 along = right.cross(nadir);
+        const double along_deg = std::atan2(los.dot(along), los.dot(nadir)) * rad_to_deg;
+        m = std::min(m, *lim.along_track_half_angle_deg - std::abs(along_deg));
+    }
     if (lim.incidence_min_deg) {
         m = std::min(m, e.incidence_deg - *lim.incidence_min_deg);
     }

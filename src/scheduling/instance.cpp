@@ -134,16 +134,70 @@ bool compatible(const mission::Request &r, const geometry::Sensor &s)
     return true;
 }
 
+/// A sensor with modes (OR) as one set of limits, when that is exact: SAR modes whose incidence bands join into
+/// one band with the same look side, or agile optical cones with the same Sun limit (the widest cone).
+/// @throws ConfigError(unsupported) naming `sensors.<name>.modes` otherwise.
+geometry::Sensor planning_sensor(const geometry::Sensor &s)
+{
+    if (s.modes.empty()) {
+        return s;
+    }
+    geometry::Sensor out = s;
+    out.modes.clear();
+    auto unsupported = [&](const std::string &why) {
+        throw ConfigError(ErrorCode::unsupported,
+                          fmt::format("the tasking planner needs one set of limits per sensor: {}", why),
+                          ErrorContext{"", 0, fmt::format("sensors.{}.modes", s.name), s.name});
+    };
+    if (s.type == SensorType::sar) {
+        std::vector<std::pair<double, double>> bands;
+        for (const auto &m : s.modes) {
+            if (m.look_side != s.modes[0].look_side) {
+                unsupported("the modes look to different sides");
+            }
+            bands.push_back({m.incidence_min_deg.value_or(0.0), m.incidence_max_deg.value_or(90.0)});
+        }
+        std::sort(bands.begin(), bands.end());
+        double lo = bands[0].first, hi = bands[0].second;
+        for (const auto &[a, b] : bands) {
+            if (a > hi) {
+                unsupported(fmt::format("the incidence bands leave a gap ({} to {} deg)", hi, a));
+            }
+            hi = std::max(hi, b);
+        }
+        out.incidence_min_deg = lo;
+        out.incidence_max_deg = hi;
+        out.look_side = s.modes[0].look_side;
+        return out;
+    }
+    double widest = 0.0;
+    for (const auto &m : s.modes) {
+        if (!m.max_off_nadir_deg || m.min_sun_elevation_deg != s.modes[0].min_sun_elevation_deg
+            || m.look_side != s.modes[0].look_side) {
+            unsupported("optical modes must be agile cones with the same Sun limit and look side");
+        }
+        widest = std::max(widest, *m.max_off_nadir_deg);
+    }
+    out.max_off_nadir_deg = widest;
+    out.swath_km.reset();
+    out.min_sun_elevation_deg = s.modes[0].min_sun_elevation_deg;
+    out.look_side = s.modes[0].look_side;
+    return out;
+}
+
 /// The sensor's limits tightened by the request's; `tight` says whether anything was tightened (the access
 /// engine's windows then need re-checking); nullopt when the two exclude each other.
-std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &s, const mission::Request &r, bool &tight)
+std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight)
 {
+    const geometry::Sensor s = planning_sensor(with_modes);
     AcquisitionLimits l;
     tight = false;
     if (s.type == SensorType::optical) {
         l.max_off_nadir_deg = s.max_off_nadir_deg;
         if (!s.max_off_nadir_deg) {
             l.swath_km = s.swath_km;
+            l.along_track_half_angle_deg =
+                s.along_track_half_angle_deg.value_or(geometry::default_along_track_half_angle_deg);
         }
         l.min_sun_elevation_deg = s.min_sun_elevation_deg;
         if (r.min_sun_elevation_deg && (!l.min_sun_elevation_deg || *r.min_sun_elevation_deg > *l.min_sun_elevation_deg)) {
@@ -514,13 +568,25 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             std::vector<std::pair<double, double>> starts; // feasible start times
             bool reversed = false;
             if (t.a == t.b) {
+                // The starts of acquisitions [s, s + d] inside a window [a, b]. A fixed push-broom sees a point
+                // only while it crosses the instrument's line (the window is the +-along_track_half_angle
+                // crossing, a few seconds): its acquisition is the scene of d seconds around that crossing, so
+                // the window must lie inside the acquisition instead.
+                const bool crossing = !inst.sats[it.sat].pointable;
+                auto add = [&](double a, double b) {
+                    if (crossing && b - a < d) {
+                        starts.emplace_back(b - d + edge_shrink_s, a - edge_shrink_s);
+                    } else {
+                        starts.emplace_back(a + edge_shrink_s, b - d - edge_shrink_s);
+                    }
+                };
                 if (!it.tight) {
-                    starts.emplace_back(ws + edge_shrink_s, we - d - edge_shrink_s);
+                    add(ws, we);
                 } else {
                     const Vec3 &p = inst.task_a_itrf[it.task];
                     auto f = [&](double tau) { return margin_at(tau, p, t.a) - point_margin_deg; };
                     for (auto [s, e] : positive_intervals(f, ws, we, sample_step_s, best, edge_tol_s)) {
-                        starts.emplace_back(s + edge_shrink_s, e - d - edge_shrink_s);
+                        add(s, e);
                     }
                 }
             } else {

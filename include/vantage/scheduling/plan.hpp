@@ -44,6 +44,7 @@ struct DownlinkPart {
 struct AcquisitionLimits {
     std::optional<double> max_off_nadir_deg;     ///< agile optical
     std::optional<double> swath_km;              ///< fixed optical: |cross-track| <= half_swath_angle_deg(swath_km, h)
+    std::optional<double> along_track_half_angle_deg; ///< fixed optical: |along-track look angle| <= this (the push-broom line)
     std::optional<double> incidence_min_deg;     ///< SAR
     std::optional<double> incidence_max_deg;     ///< SAR
     std::optional<double> min_sun_elevation_deg; ///< optical
