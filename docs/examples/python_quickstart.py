@@ -79,6 +79,18 @@ sso = vantage.sun_synchronous(700.0, [10.5], "2025-10-03T00:00:00Z", node="desce
 print("SSO 700 km inclination", sso[0].inclination_deg, "deg")
 
 # %% [markdown]
+# ## Tasking: requests of two nations turned into acquisitions and downlinks (tests/data/tasking/tiny.yaml)
+# The plan of `vantage plan`, as records; every `*_utc` is a tz-aware datetime.
+
+# %%
+plan = vantage.plan("tests/data/tasking/tiny.yaml")
+m = plan.metrics
+print(f"plan: value {m['value']:g} of upper bound {m['value_upper_bound']:g}, "
+      f"{len(plan.acquisitions)} acquisitions, {len(plan.downlinks)} downlinks")
+served = [r for r in plan.requests if r["status"] == "served"]
+print("first delivery", min(r["delivered_utc"] for r in served).isoformat())
+
+# %% [markdown]
 # ## Errors are exceptions with a code and a location
 
 # %%

@@ -13,4 +13,5 @@ def test_python_quickstart_runs(source_dir, capsys):
     out = capsys.readouterr().out
     assert "(11, 100, 6) errors: 0" in out
     assert "invalid_time times[0]" in out
+    assert "plan: value 63 of upper bound 63" in out and "first delivery 2025-10-03T" in out
     assert "europe: " in out and "24 satellites; plane 2 RAAN 120.0 deg; mean altitude 550.000 km" in out
