@@ -285,7 +285,7 @@ def bench_c(vantage, tles, threads, tmp, grid_km):
     gap_b = np.array([b["max_gap_h"] for b in bf])
     print(f"C  coverage: {len(tles)} satellites x {len(rows)} points ({grid_km} km grid) x 1 day, 30 deg cone")
     print(f"   vantage coverage : {v_wall:8.3f} s end to end, {v_compute:8.3f} s compute ({run['per_rank'][0]['threads']} "
-          f"threads), {sum(int(r['satellite_passes']) for r in rows)} windows (edges to 1 ms), engine as of this commit")
+          f"threads), {sum(int(r['satellite_passes']) for r in rows)} windows (edges to 1 ms), engine edges only")
     print(f"   numpy {np.__version__} 30 s  : {ref:8.3f} s ({prop_s:.3f} s Skyfield positions + {sweep_s:.3f} s sweep + "
           f"figures), {sum(b['passes'] for b in bf)} windows (edges quantised to 30 s)")
     print(f"   agreement: accesses equal at {np.mean(acc_v == acc_b) * 100:.1f}% of points; max gap |diff| median "
@@ -360,7 +360,7 @@ def main():
             bench_c(o.vantage, tles, o.threads, tmp, o.grid_km)
         if o.only in (None, "M"):
             bench_mpi(o.vantage, tles, tmp, o.grid_km)
-        if o.only == "D":  # an hour on 2 busy cores with the engine as of this commit: only on request
+        if o.only == "D":  # ~6 min on 2 idle cores: only on request
             bench_d(o.vantage, o.threads, tmp)
 
 

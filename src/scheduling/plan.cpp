@@ -139,6 +139,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             a.limits = o.limits;
             // off-nadir / incidence: largest over the acquisition, sampled every <= 1 s and at both ends
             const int nsamp = std::max(2, static_cast<int>(std::ceil(t.duration_s)) + 1);
+            bool seen_left = false, seen_right = false;
             for (int q = 0; q < nsamp; ++q) {
                 const double f = static_cast<double>(q) / (nsamp - 1);
                 Vec3 rr, vv;
@@ -147,10 +148,12 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                 const auto e = evaluate_limits(o.limits, rr, vv, p, frames::itrf_to_geodetic(p), Vec3::Zero());
                 a.off_nadir_deg = std::max(a.off_nadir_deg, e.off_nadir_deg);
                 a.incidence_deg = std::max(a.incidence_deg, e.incidence_deg);
-                if (2 * q == nsamp - 1 || (q == nsamp / 2)) {
-                    a.look_side = e.side;
-                }
+                (e.side == geometry::LookSide::left ? seen_left : seen_right) = true;
             }
+            // One side throughout, or `both` for an acquisition that crosses the ground track (found by the
+            // independent plan checker: a strip reported `left` looked right for part of it).
+            a.look_side = seen_left && seen_right ? geometry::LookSide::both
+                                                  : (seen_left ? geometry::LookSide::left : geometry::LookSide::right);
             for (const auto &p : sim.parts) {
                 if (p.slot == i) {
                     a.downlinks.push_back(DownlinkPart{inst.contacts[s][p.contact].station, at(inst, p.start), at(inst, p.end), p.data_gbit});

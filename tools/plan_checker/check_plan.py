@@ -233,7 +233,7 @@ def read_eop_dut1(path, when: dt.datetime):
 
 
 class Scenario:
-    def __init__(self, path):
+    def __init__(self, path, extra_requests=()):
         self.path = path
         base = os.path.dirname(os.path.abspath(path))
         doc = yaml.safe_load(open(path, encoding="utf-8"))
@@ -314,6 +314,9 @@ class Scenario:
         reqs = list(doc.get("requests") or [])
         if doc.get("requests_file"):
             rf = yaml.safe_load(open(os.path.join(base, doc["requests_file"]), encoding="utf-8"))
+            reqs += rf["requests"] if isinstance(rf, dict) else rf
+        for extra in extra_requests:  # requests added by a replan (`vantage replan --add FILE`)
+            rf = yaml.safe_load(open(extra, encoding="utf-8"))
             reqs += rf["requests"] if isinstance(rf, dict) else rf
         self.requests = {}
         for r in reqs:
@@ -969,21 +972,23 @@ def rest_to_rest_s(theta_deg, w_deg_s, a_deg_s2):
     return th / w_deg_s + w_deg_s / a_deg_s2
 
 
-def check(scenario_path, plan_path_or_dict):
+def check(scenario_path, plan_path_or_dict, extra_requests=()):
     plan = plan_path_or_dict
     if not isinstance(plan, dict):
         plan = json.load(open(plan_path_or_dict, encoding="utf-8"))
-    return Checker(Scenario(scenario_path), plan).run()
+    return Checker(Scenario(scenario_path, extra_requests), plan).run()
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--scenario", required=True)
     ap.add_argument("--plan", required=True)
+    ap.add_argument("--add", action="append", default=[], metavar="REQUESTS.yaml",
+                    help="requests added by `vantage replan --add` (repeatable)")
     ap.add_argument("--json", action="store_true", help="print the violations as a JSON list")
     args = ap.parse_args(argv)
     try:
-        v = check(args.scenario, args.plan)
+        v = check(args.scenario, args.plan, args.add)
     except (InputError, OSError, KeyError, ValueError, yaml.YAMLError) as e:
         print(f"check_plan: error: {type(e).__name__}: {e}", file=sys.stderr)
         return 2

@@ -68,7 +68,7 @@ struct Acquisition {
     frames::Geodetic scan_end;   ///< ground point imaged at `end` (= target for a point)
     double off_nadir_deg = 0.0;  ///< largest off-nadir angle over the acquisition (deg)
     double incidence_deg = 0.0;  ///< largest incidence over the acquisition (deg)
-    geometry::LookSide look_side = geometry::LookSide::right; ///< at mid-acquisition
+    geometry::LookSide look_side = geometry::LookSide::right; ///< side throughout; `both` when it crosses the ground track
     Vec3 look_start_lvlh = Vec3::Zero(); ///< unit look vector at start, LVLH components (agility.hpp)
     Vec3 look_end_lvlh = Vec3::Zero();   ///< unit look vector at end
     double slew_before_deg = 0.0;  ///< θ from the previous acquisition of this satellite (0 for the first)
