@@ -1,5 +1,6 @@
 // replan(): keep what is frozen, keep what still fits, repair the rest with the least change.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -11,6 +12,48 @@
 #include "vantage/scheduling/plan.hpp"
 
 namespace vantage::scheduling {
+
+namespace {
+
+/// The bound of a replan without solving a relaxation again, when that is valid: the previous bound still holds
+/// for the old requests (the frozen part, removed stations and failed images only restrict them; a failed image
+/// frees nothing the old problem could not also have left unused), so UB_new <= UB_old + the value of the added
+/// occurrences, and <= the trivial bound. Not with new element sets. False (solve the relaxation) otherwise, or
+/// if the plan's value exceeds it (it never should; then the bound is computed afresh).
+bool reuse_bound(const detail::Instance &inst, const Mission &m, const PreviousPlan &previous, const ReplanInput &input,
+                 double value, PlanMetrics &metrics)
+{
+    if (input.elements_changed || !(previous.metrics.value_upper_bound > 0.0)) {
+        return false;
+    }
+    const auto t0 = std::chrono::steady_clock::now();
+    std::set<std::string> added_ids;
+    for (const auto &r : input.added) {
+        added_ids.insert(r.id);
+    }
+    double trivial = 0.0, added_value = 0.0;
+    for (const auto &j : inst.jobs) {
+        if (j.feasible) {
+            trivial += j.value;
+            if (added_ids.count(m.requests[j.request].id)) {
+                added_value += j.value;
+            }
+        }
+    }
+    const double reused = previous.metrics.value_upper_bound + added_value;
+    const double bound = std::min(trivial, reused);
+    if (value > bound + 1e-9 * std::max(1.0, bound)) {
+        return false;
+    }
+    metrics.value_trivial_bound = trivial;
+    metrics.value_upper_bound = bound;
+    metrics.bound_method = reused < trivial ? "previous_plus_added" : "trivial";
+    metrics.bound_is_optimal = value >= bound - 1e-9 * std::max(1.0, bound);
+    metrics.bound_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return true;
+}
+
+} // namespace
 
 Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input, const PlanningOptions &options,
             PlanChanges &changes)
@@ -175,6 +218,9 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
         if (same_set) {
             p.unserved = previous.unserved;
         }
+    } else if (reuse_bound(inst, m, previous, input, out.value, p.metrics)) {
+        p.metrics.constructive_value = stats.constructive_value;
+        p.metrics.iterations_done = stats.iterations_done;
     } else {
         const Bounds b = compute_bounds(inst, out.value);
         p.metrics.value_upper_bound = b.real;

@@ -268,6 +268,17 @@ TEST(ReplanProperty, UrgentRequestsKeepTheFrozenPartAndChangeLittle)
     EXPECT_GT(ch.fraction_unchanged, 0.5);
     EXPECT_EQ(ch.kept.size() + ch.moved.size() + ch.removed.size(), first.acquisitions.size());
     EXPECT_GE(next.metrics.value, first.metrics.value); // urgent value 10 each, a change costs 0.5
+    // The bound is reused: previous bound + the added occurrences' value, capped by the trivial bound, and it
+    // bounds the replan's value.
+    double added_value = 0.0;
+    for (const auto &r : in.added) {
+        added_value += r.priority;
+    }
+    EXPECT_LE(next.metrics.value, next.metrics.value_upper_bound);
+    EXPECT_LE(next.metrics.value_upper_bound, next.metrics.value_trivial_bound);
+    EXPECT_LE(next.metrics.value_upper_bound, first.metrics.value_upper_bound + added_value);
+    EXPECT_TRUE(next.metrics.bound_method == "previous_plus_added" || next.metrics.bound_method == "trivial")
+        << next.metrics.bound_method;
 }
 
 TEST(ReplanProperty, FailedAcquisitionGoesBackAndRemovedStationIsUnused)

@@ -125,8 +125,9 @@ struct PlanMetrics {
     double value = 0.0;               ///< served value (sum of priorities of served occurrences)
     double value_upper_bound = 0.0;   ///< a proven upper bound on the optimal value (the real bound: bound_method)
     double value_trivial_bound = 0.0; ///< value of every occurrence that has an opportunity for each of its tasks
-    std::string bound_method;         ///< "trivial" (every occurrence with an opportunity served), "exact_dp" (optimum of
-                                      ///< the discretised relaxation, small instances) or "lagrangian"
+    std::string bound_method;         ///< "trivial" (the trivial bound), "exact_dp" (optimum of the discretised
+                                      ///< relaxation, small instances), "lagrangian", or for a replan
+                                      ///< "previous_plus_added" (previous bound + value of the added occurrences)
     bool bound_is_optimal = false;    ///< value_upper_bound is the optimum of the discretised relaxation
     int requests_served = 0;          ///< occurrences served
     int requests_total = 0;           ///< occurrences in the horizon
