@@ -139,8 +139,10 @@ try {
   check(kinds('station/') === 5, `5 ground stations (${kinds('station/')})`);
   check(onMap.includes(`target/${submitted}`), 'the submitted request\'s target is on the map');
   check(kinds('acq/') >= 1, `planned acquisitions on the map: ${kinds('acq/')}`);
+  // The tasking planner models storage and downlinks: the image goes down through a station, on the map too.
+  check(kinds('downlink/') >= 1, `planned downlinks on the map: ${kinds('downlink/')}`);
   const timelineMarks = await page.evaluate(() => window.vantage.highlights.length);
-  check(timelineMarks >= 1, `acquisitions marked on the timeline: ${timelineMarks}`);
+  check(timelineMarks >= kinds('acq/') + kinds('downlink/'), `acquisitions and downlinks marked on the timeline: ${timelineMarks}`);
   const acqRows = await page.$$eval('#acquisition-table tbody tr', (rows) => rows.length);
   check(acqRows === kinds('acq/'), `acquisition list rows: ${acqRows}`);
 
