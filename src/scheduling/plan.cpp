@@ -402,15 +402,11 @@ Plan plan(const Mission &mission, const PlanningOptions &options)
     const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
     const detail::Bounds b = detail::compute_bounds(inst, sol.value);
     Plan p = detail::make_plan(inst, sol);
-    p.metrics.value_trivial_bound = b.trivial;
-    p.metrics.value_upper_bound = b.real;
-    p.metrics.bound_method = b.method;
-    p.metrics.bound_is_optimal = b.optimal;
+    detail::set_bound_metrics(p.metrics, b);
     p.metrics.time_limit_hit = stats.time_limit_hit;
     p.metrics.iterations_done = stats.iterations_done;
     p.metrics.constructive_value = stats.constructive_value;
     p.metrics.plan_seconds = stats.seconds;
-    p.metrics.bound_seconds = b.seconds;
     return p;
 }
 

@@ -218,16 +218,10 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
         if (same_set) {
             p.unserved = previous.unserved;
         }
-    } else if (reuse_bound(inst, m, previous, input, out.value, p.metrics)) {
-        p.metrics.constructive_value = stats.constructive_value;
-        p.metrics.iterations_done = stats.iterations_done;
     } else {
-        const Bounds b = compute_bounds(inst, out.value);
-        p.metrics.value_upper_bound = b.real;
-        p.metrics.value_trivial_bound = b.trivial;
-        p.metrics.bound_method = b.method;
-        p.metrics.bound_is_optimal = b.optimal;
-        p.metrics.bound_seconds = b.seconds;
+        if (!reuse_bound(inst, m, previous, input, out.value, p.metrics)) {
+            set_bound_metrics(p.metrics, compute_bounds(inst, out.value));
+        }
         p.metrics.constructive_value = stats.constructive_value;
         p.metrics.iterations_done = stats.iterations_done;
     }

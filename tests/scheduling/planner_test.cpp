@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <set>
 
+#include "scheduling/exact_check.hpp"
 #include "scheduling/tasking_fixture.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
@@ -19,42 +20,12 @@ using namespace vantage;
 using namespace vantage::scheduling;
 using vantage::test::base_mission;
 using vantage::test::point_cluster;
+using vantage::test::expect_heuristic_reaches_optimum;
+using vantage::test::value_tol;
+using vantage::test::violations;
 
 namespace {
 
-// Plan values are sums of integer priorities (and priority / strip count): equal to round-off.
-constexpr double value_tol = 1e-9;
-
-std::string violations(const std::vector<std::string> &v)
-{
-    std::string s;
-    for (const auto &x : v) {
-        s += x + "\n";
-    }
-    return s;
-}
-
-/// Solves an instance exactly (exhaustive subset DP) and with the heuristic: both must agree.
-void expect_heuristic_reaches_optimum(const Mission &m, int iterations)
-{
-    PlanningOptions opt = m.planning;
-    opt.iterations = iterations;
-    opt.exact_bound = false;
-    const detail::Instance inst = detail::build_instance(m, opt);
-    const auto exact = detail::solve_exact_subsets(inst, 18);
-    ASSERT_TRUE(exact.has_value()) << "instance too large for the exact subset DP";
-    detail::SearchStats stats;
-    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
-    EXPECT_TRUE(detail::check_solution(inst, sol).empty()) << violations(detail::check_solution(inst, sol));
-    // the instance must be oversubscribed, or the test proves nothing
-    double trivial = 0.0;
-    for (const auto &j : inst.jobs) {
-        trivial += j.feasible ? j.value : 0.0;
-    }
-    EXPECT_LT(*exact, trivial - 1.0) << "not oversubscribed";
-    EXPECT_NEAR(sol.value, *exact, value_tol) << "heuristic " << sol.value << " vs optimum " << *exact << " (constructive "
-                                              << stats.constructive_value << ", " << inst.opps.size() << " opportunities)";
-}
 
 TEST(PlannerCrossCheck, HeuristicReachesTheOptimumOnePass)
 {

@@ -294,6 +294,17 @@ struct Bounds {
     double seconds = 0.0;
 };
 
+/// Writes a bound into a plan's metrics (value_upper_bound, value_trivial_bound, bound_method, bound_is_optimal,
+/// bound_seconds).
+inline void set_bound_metrics(PlanMetrics &m, const Bounds &b)
+{
+    m.value_upper_bound = b.real;
+    m.value_trivial_bound = b.trivial;
+    m.bound_method = b.method;
+    m.bound_is_optimal = b.optimal;
+    m.bound_seconds = b.seconds;
+}
+
 /// Trivial bound and the real one: the exact optimum of the discretised relaxation (subset DP) when at most 14 tasks
 /// have opportunities, else a Lagrangian relaxation of "each task at most once" with a per-satellite longest path.
 /// `incumbent` is the heuristic's value (Polyak steps; equal to the trivial bound: proven optimal at once).
