@@ -31,6 +31,7 @@ std::string_view to_string(ErrorCode code) noexcept
     case ErrorCode::storage: return "storage";
     case ErrorCode::not_found: return "not_found";
     case ErrorCode::conflict: return "conflict";
+    case ErrorCode::cancelled: return "cancelled";
     }
     return "unknown";
 }

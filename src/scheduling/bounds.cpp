@@ -160,6 +160,7 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
     int since_improve = 0;
     const int max_iter = 150;
     for (int it = 0; it < max_iter; ++it) {
+        throw_if_cancelled(inst.options);
         double L = 0.0;
         for (std::size_t t = 0; t < nt; ++t) {
             w[t] = value[t] - lambda[t];

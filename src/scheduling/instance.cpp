@@ -388,6 +388,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         });
     });
 
+    throw_if_cancelled(opt);
     // ---- jobs and tasks
     std::vector<std::vector<std::size_t>> request_tasks(m.requests.size()); // tasks of every occurrence
     std::vector<std::vector<StripGeometry>> request_strips(m.requests.size());
@@ -479,6 +480,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
     inst.task_opps.resize(inst.tasks.size());
     inst.sat_opps.resize(ns);
 
+    throw_if_cancelled(opt);
     // ---- access windows, one engine call per sensor (its satellites, the targets of the compatible requests)
     std::map<std::string, std::vector<std::size_t>> by_sensor;
     for (std::size_t s = 0; s < ns; ++s) {
@@ -544,6 +546,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         }
     }
 
+    throw_if_cancelled(opt);
     // ---- opportunities from the windows (parallel; each item independent, results merged in order)
     const geometry::detail::SunTable sun(m.start - time::Duration::from_seconds(600.0),
                                          m.stop + time::Duration::from_seconds(600.0), m.eop);
@@ -672,6 +675,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         }
     }
 
+    throw_if_cancelled(opt);
     // ---- contacts: passes over [start, stop + margin], minus outages, antennas reserved greedily in time order
     inst.contacts.resize(ns);
     if (!m.stations.empty()) {

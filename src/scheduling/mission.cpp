@@ -109,4 +109,11 @@ void validate_mission(const Mission &m)
     check(p.change_penalty >= 0.0, m, "planning.change_penalty", p.change_penalty, ">= 0");
 }
 
+void throw_if_cancelled(const PlanningOptions &options)
+{
+    if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+        throw Error(ErrorCode::cancelled, "planning cancelled by the caller", ErrorContext{"", 0, "planning", ""});
+    }
+}
+
 } // namespace vantage::scheduling

@@ -544,6 +544,9 @@ public:
         const double t_start = 1.5, t_end = 0.01; // annealing temperature (value units)
         int it = 0;
         for (; it < iters; ++it) {
+            if ((it & 7) == 0) {
+                throw_if_cancelled(m_inst.options);
+            }
             if ((it & 7) == 0 && elapsed() > m_inst.options.time_limit_s) {
                 stats.time_limit_hit = true;
                 break;

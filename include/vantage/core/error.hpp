@@ -41,6 +41,7 @@ enum class ErrorCode {
     storage,             ///< the database could not be opened, read or written (disk, lock, server down)
     not_found,           ///< a stored object (request, acquisition, token) with that id does not exist
     conflict,            ///< the object's current state forbids the operation (cancel after acquisition, reused key)
+    cancelled,           ///< a long computation (plan, feasibility search) was stopped by its caller (shutdown)
 };
 
 /// Stable lower-case name of a code (e.g. "checksum"), used in JSON and on the CLI.

@@ -7,6 +7,7 @@
 /// Defaults are Pléiades-class: agility 3 deg/s, 1 deg/s², 2 s settle (60 deg in about 25 s); instrument data
 /// rate 1000 Mbit/s (after compression); mass memory 600 Gbit; X-band downlink 465 Mbit/s (3 x 155 Mbit/s).
 
+#include <atomic>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -77,7 +78,14 @@ struct PlanningOptions {
     double change_penalty = 0.5;        ///< replanning: value a change must gain (priority units, >= 0)
     bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
                                         ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
+    /// Not owned, may be null. When it becomes true, plan() / replan() stop at their next check (between
+    /// instance-building stages, every few search iterations, every bound iteration) and throw
+    /// Error(ErrorCode::cancelled). Used by the service to drain on SIGTERM.
+    const std::atomic<bool> *cancel = nullptr;
 };
+
+/// Throws Error(ErrorCode::cancelled) when `options.cancel` is set and true.
+void throw_if_cancelled(const PlanningOptions &options);
 
 /// Everything the planner needs.
 struct Mission {
