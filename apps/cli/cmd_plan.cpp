@@ -123,6 +123,12 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         pl += fmt::format("{}P{} {}/{}", pl.empty() ? "" : "  ", prio, c.first, c.second);
     }
     out << "  by priority    " << pl << '\n';
+    std::string tl;
+    for (const auto &t : mt.tiers) {
+        tl += fmt::format("{}{} {}/{} ({} with an opportunity)", tl.empty() ? "" : "  ", mission::to_string(t.tier),
+                          t.served, t.total, t.with_opportunity);
+    }
+    out << "  by tier        " << tl << '\n';
     std::map<std::string, int> reasons;
     for (const auto &u : plan.unserved) {
         ++reasons[scheduling::to_string(u.reason)];

@@ -34,6 +34,6 @@ tenants:
   DE: {share: 0.3}
   IT: {share: 0.3}
 requests_file: requests.yaml
-planning: {seed: 1, iterations: 2000, time_limit_s: 60, time_step_s: 1, freeze_h: 0.5}
+planning: {seed: 1, iterations: 2000, time_limit_s: 60, time_step_s: 1, freeze_h: 0.5, urgent_share_exempt: true}
 YAML
 echo "$dir/bench20.yaml"

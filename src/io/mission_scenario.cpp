@@ -88,7 +88,7 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
     r.check_map(n, "planning",
                 {"seed", "iterations", "time_limit_s", "time_step_s", "strip_overlap", "max_strip_length_km",
                  "strip_scan_speed_km_s", "delivery_margin_h", "fairness_tolerance", "min_contact_s",
-                 "default_downlink_mbit_s", "freeze_h", "change_penalty", "exact_bound"});
+                 "default_downlink_mbit_s", "freeze_h", "change_penalty", "exact_bound", "urgent_share_exempt", "bound_time_limit_s"});
     auto num = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open, double &out) {
         if (n[key].IsDefined()) {
             out = r.number_in(n[key], Reader::join("planning", key), lo, hi, lo_open, hi_open);
@@ -111,6 +111,7 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
         p.iterations = static_cast<int>(*v);
     }
     num("time_limit_s", 0.0, 1e7, true, false, p.time_limit_s);
+    num("bound_time_limit_s", 0.0, 1e7, true, false, p.bound_time_limit_s);
     num("time_step_s", 0.0, 60.0, true, false, p.time_step_s);
     num("strip_overlap", 0.0, 0.5, false, false, p.strip_overlap);
     num("max_strip_length_km", 0.0, 1e4, true, false, p.max_strip_length_km);
@@ -123,6 +124,9 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
     num("change_penalty", 0.0, 1e6, false, false, p.change_penalty);
     if (const YAML::Node e = n["exact_bound"]; e.IsDefined()) {
         p.exact_bound = r.choice<bool>(e, "planning.exact_bound", {{"true", true}, {"false", false}});
+    }
+    if (const YAML::Node e = n["urgent_share_exempt"]; e.IsDefined()) {
+        p.urgent_share_exempt = r.choice<bool>(e, "planning.urgent_share_exempt", {{"true", true}, {"false", false}});
     }
 }
 

@@ -132,6 +132,15 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         if (it != m.requests.end() && it->polygon) {
             x["covered_fraction"] = u.covered_fraction;
         }
+        if (!u.blocked_by.empty()) {
+            ojson bl = ojson::array();
+            for (const auto &b : u.blocked_by) {
+                bl.push_back(ojson{{"acquisition_id", b.acquisition_id}, {"request_id", b.request_id}, {"tenant", b.tenant},
+                                   {"tier", mission::to_string(b.tier)}, {"satellite", m.satellites[b.satellite].sat.name},
+                                   {"norad_id", norad(m, b.satellite)}, {"start_utc", iso(b.start)}, {"end_utc", iso(b.end)}});
+            }
+            x["blocked_by"] = std::move(bl);
+        }
         j["unserved"].push_back(std::move(x));
     }
     const auto &mt = plan.metrics;
@@ -154,6 +163,12 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     met["served_share_by_tenant"] = by_share;
     met["rights_share_by_tenant"] = by_rights;
     met["requests_by_tenant"] = by_count;
+    ojson tiers = ojson::object();
+    for (const auto &t : mt.tiers) {
+        tiers[mission::to_string(t.tier)] = ojson{{"served", t.served}, {"with_opportunity", t.with_opportunity},
+                                                  {"total", t.total}, {"value", t.value}};
+    }
+    met["requests_by_tier"] = tiers;
     met["latency_p50_h"] = mt.latency_p50_h;
     met["latency_p95_h"] = mt.latency_p95_h;
     met["time_limit_hit"] = mt.time_limit_hit;

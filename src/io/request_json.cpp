@@ -67,7 +67,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     check_object(v, at,
                  {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
                   "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
-                  "pass_direction", "duration_s", "repeat", "urgent"});
+                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward"});
     auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
     auto need = [&](const char *k) -> const nlohmann::json & {
         if (!has(k)) {
@@ -150,8 +150,28 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
                           : (r.window_end - r.window_start).seconds() / 3600.0;
         r.repeat = rr;
     }
+    if (has("tier")) {
+        const std::string name = json_string(v["tier"], at.child("tier"));
+        const auto tier = mission::tier_from_string(name);
+        if (!tier) {
+            at.child("tier").fail(ErrorCode::out_of_range, "must be one of urgent, priority, standard, flexible", name);
+        }
+        r.tier = *tier;
+    }
     if (has("urgent")) {
-        r.urgent = json_bool(v["urgent"], at.child("urgent"));
+        const bool urgent = json_bool(v["urgent"], at.child("urgent"));
+        if (has("tier") && urgent != (r.tier == mission::Tier::urgent)) {
+            at.child("urgent").fail(ErrorCode::mismatch,
+                                    fmt::format("contradicts tier '{}' (urgent: true means tier 'urgent')",
+                                                mission::to_string(r.tier)),
+                                    urgent ? "true" : "false");
+        }
+        if (urgent) {
+            r.tier = mission::Tier::urgent;
+        }
+    }
+    if (has("reward")) {
+        r.reward = json_number_in(v["reward"], at.child("reward"), 0.0, 1e6, true, false);
     }
     // The model's own rules, reported under this request's path.
     try {
@@ -194,7 +214,11 @@ nlohmann::json request_to_json_value(const mission::Request &r)
     if (r.repeat) {
         o["repeat"] = {{"every_h", r.repeat->every_h}, {"count", r.repeat->count}, {"window_h", r.repeat->window_h}};
     }
-    o["urgent"] = r.urgent;
+    o["tier"] = mission::to_string(r.tier);
+    o["urgent"] = r.tier == mission::Tier::urgent;
+    if (r.reward) {
+        o["reward"] = *r.reward;
+    }
     return o;
 }
 

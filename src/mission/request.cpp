@@ -66,12 +66,40 @@ const char *to_string(SensorKind kind) noexcept
     return "any";
 }
 
+const char *to_string(Tier tier) noexcept
+{
+    switch (tier) {
+    case Tier::urgent:
+        return "urgent";
+    case Tier::priority:
+        return "priority";
+    case Tier::standard:
+        return "standard";
+    case Tier::flexible:
+        return "flexible";
+    }
+    return "standard";
+}
+
+std::optional<Tier> tier_from_string(std::string_view name) noexcept
+{
+    for (Tier t : {Tier::urgent, Tier::priority, Tier::standard, Tier::flexible}) {
+        if (name == to_string(t)) {
+            return t;
+        }
+    }
+    return std::nullopt;
+}
+
 void validate_request(const Request &r)
 {
     check_name(r.id, 64, true, "id");
     check_name(r.tenant, 16, false, "tenant");
     if (r.priority < 1 || r.priority > 10) {
         fail(ErrorCode::out_of_range, "must be a whole number in [1, 10]", "priority", fmt::format("{}", r.priority));
+    }
+    if (r.reward && !(*r.reward > 0.0 && *r.reward <= 1e6)) {
+        fail(ErrorCode::out_of_range, "must be in (0, 1e6]", "reward", fmt::format("{}", *r.reward));
     }
     if (r.point && r.polygon) {
         fail(ErrorCode::syntax, "give either 'target' (a point) or 'aoi' (a polygon), not both", "aoi", "");

@@ -1,21 +1,33 @@
-// Upper bounds on the optimal plan value: the trivial one, a Lagrangian relaxation, and (small instances) the
-// exact MILP of tasking_milp.cpp.
+// Upper bounds on the optimal plan value: the trivial one, a slew-aware Lagrangian relaxation, and (small
+// instances) the exact subset DP.
 //
 // The relaxation (everything dropped or weakened only loosens, so its optimum bounds the real one):
 // - storage, downlinks, the per-orbit cap and the share rule are dropped;
 // - a polygon worth v with n strips is worth v/n per acquired strip (v [all strips] <= (v/n) sum_j [strip j]);
-// - between consecutive acquisitions of a pointable satellite only the settling time is required (slews >= 0);
-// - start times are relaxed to 5-s cells: a node (opportunity, cell) may start anywhere in its cell;
+// - start times are relaxed to cells of a few grid steps: a node (opportunity, cell) may start anywhere in its
+//   cell, so an arc a -> b needs earliest end of a + transition <= latest start of b;
+// - the transition between two consecutive acquisitions of a pointable satellite is settle_s + the rest-to-rest
+//   time of a LOWER BOUND of the slew angle over the two cells: with the look vectors of each node at the middle
+//   of its cell (e_a at a's end, s_b at b's start) and the largest angle any start step of the cell moves them
+//   (dev, computed at every grid step of the cell), every real pair of looks is at least
+//   angle(e_a, s_b) - dev_e(a) - dev_s(b) apart (triangle inequality on the sphere); the slew law is monotone
+//   in the angle, so the arc relaxes the real transition (never a time-discretised exact value, which would
+//   restrict);
 // - "each task at most once" is moved into the objective with multipliers λ >= 0 (Lagrange), which leaves one
 //   longest-path problem per satellite over its nodes ordered in time.
-// L(λ) = sum_t λ_t + sum_s max_path_s(w - λ) >= optimum for every λ >= 0; λ by subgradient steps (Polyak, with the
-// heuristic's value as the target; Held, Wolfe & Crowder 1974).
+// L(λ) = sum_t λ_t + sum_s max_path_s(w - λ) >= optimum for every λ >= 0, so the best L over the iterations is a
+// bound whatever the step rule; λ by subgradient steps (Polyak, with the heuristic's value as the target; Held,
+// Wolfe & Crowder 1974). docs/architecture/scheduling.md § Upper bounds.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
 
+#include <tbb/parallel_for.h>
+
+#include "vantage/core/constants.hpp"
+#include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
 namespace vantage::scheduling::detail {
@@ -24,14 +36,87 @@ namespace {
 
 struct Node {
     std::size_t task;
-    double ls;  // latest start in the cell (s)
-    double key; // earliest end + minimum gap (s): the node may precede nodes whose ls >= key
+    double ls;      // latest start in the cell (s)
+    double key;     // earliest end + settle (s): the node may precede nodes whose ls >= key (+ the slew)
+    Vec3 e;         // look at the end, for a start in the middle of the cell (LVLH)
+    Vec3 s;         // look at the start, same
+    double dev_e;   // largest angle between e and the end look of any start step of the cell (deg)
+    double dev_s;   // same for the start look
 };
 
 struct SatGraph {
-    std::vector<Node> nodes;            // by ls
-    std::vector<std::size_t> by_key;    // node indices by key
+    std::vector<Node> nodes;         // by ls
+    std::vector<std::size_t> by_key; // node indices by key
+    bool slews = false;              // pointable: arcs closer than `reach` need the slew check
+    Agility agility;
+    double reach = 0.0;              // rest-to-rest time of the largest possible slew (s)
 };
+
+/// The largest angle a rest-to-rest slew of duration t can turn (deg): the inverse of rest_to_rest_s.
+double reachable_angle_deg(double t, const Agility &ag)
+{
+    if (t <= 0.0) {
+        return 0.0;
+    }
+    const double w = ag.max_rate_deg_s, a = ag.max_accel_deg_s2;
+    if (t <= 2.0 * w / a) {
+        return 0.25 * a * t * t;
+    }
+    return w * (t - w / a);
+}
+
+SatGraph build_graph(const Instance &inst, std::size_t sat, double cell_steps)
+{
+    SatGraph g;
+    const SatInfo &si = inst.sats[sat];
+    g.slews = si.pointable;
+    g.agility = si.agility;
+    const double step = inst.step_s;
+    const int cs = static_cast<int>(cell_steps);
+    const double gap = si.pointable ? si.agility.settle_s : 0.0;
+    double max_nadir = 0.0; // largest angle of any look from the LVLH nadir axis (deg)
+    const Vec3 nadir(0.0, 0.0, 1.0);
+    std::vector<Vec3> ss, ee;
+    for (std::size_t oi : inst.sat_opps[sat]) {
+        const Opportunity &o = inst.opps[oi];
+        const double d = inst.tasks[o.task].duration_s;
+        for (int c0 = (o.k_min / cs) * cs; c0 <= o.k_max; c0 += cs) {
+            const int k0 = std::max(o.k_min, c0), k1 = std::min(o.k_max, c0 + cs - 1);
+            if (k1 < k0) {
+                continue;
+            }
+            Node n{o.task, k1 * step, k0 * step + d + gap, Vec3::Zero(), Vec3::Zero(), 0.0, 0.0};
+            if (g.slews) {
+                ss.resize(static_cast<std::size_t>(k1 - k0 + 1));
+                ee.resize(ss.size());
+                for (int k = k0; k <= k1; ++k) {
+                    inst.looks(o, k, ss[static_cast<std::size_t>(k - k0)], ee[static_cast<std::size_t>(k - k0)]);
+                }
+                const std::size_t mid = ss.size() / 2;
+                n.s = ss[mid];
+                n.e = ee[mid];
+                for (std::size_t i = 0; i < ss.size(); ++i) {
+                    n.dev_s = std::max(n.dev_s, angle_deg(ss[i], n.s));
+                    n.dev_e = std::max(n.dev_e, angle_deg(ee[i], n.e));
+                    max_nadir = std::max({max_nadir, angle_deg(ss[i], nadir), angle_deg(ee[i], nadir)});
+                }
+            }
+            g.nodes.push_back(n);
+        }
+    }
+    if (g.slews) {
+        g.reach = rest_to_rest_s(std::min(180.0, 2.0 * max_nadir), g.agility);
+    }
+    std::sort(g.nodes.begin(), g.nodes.end(), [](const Node &a, const Node &b) {
+        return std::tie(a.ls, a.task) < std::tie(b.ls, b.task);
+    });
+    g.by_key.resize(g.nodes.size());
+    std::iota(g.by_key.begin(), g.by_key.end(), std::size_t{0});
+    std::sort(g.by_key.begin(), g.by_key.end(), [&](std::size_t a, std::size_t b) {
+        return std::tie(g.nodes[a].key, a) < std::tie(g.nodes[b].key, b);
+    });
+    return g;
+}
 
 std::vector<SatGraph> build_graphs(const Instance &inst)
 {
@@ -42,71 +127,164 @@ std::vector<SatGraph> build_graphs(const Instance &inst)
     // Cell length: at most 5 s, and below (shortest duration + one step) so that a node can only precede nodes
     // with a strictly later latest start (the sweep below relies on it).
     const double step = inst.step_s;
-    const double cell = step * std::max(1.0, std::floor(std::min(5.0, min_d) / step));
+    const double cell_steps = std::max(1.0, std::floor(std::min(5.0, min_d) / step));
     std::vector<SatGraph> g(inst.sats.size());
-    for (const auto &o : inst.opps) {
-        const double d = inst.tasks[o.task].duration_s;
-        const double gap = inst.sats[o.sat].pointable ? inst.sats[o.sat].agility.settle_s : 0.0;
-        const double s0 = o.k_min * step, s1 = o.k_max * step;
-        for (double c = std::floor(s0 / cell) * cell; c <= s1; c += cell) {
-            const double es = std::max(s0, c);
-            const double ls = std::min(s1, c + cell - step);
-            if (ls < es - 1e-9) {
-                continue;
-            }
-            g[o.sat].nodes.push_back(Node{o.task, ls, es + d + gap});
-        }
-    }
-    for (auto &sg : g) {
-        std::sort(sg.nodes.begin(), sg.nodes.end(), [](const Node &a, const Node &b) {
-            return std::tie(a.ls, a.task) < std::tie(b.ls, b.task);
-        });
-        sg.by_key.resize(sg.nodes.size());
-        std::iota(sg.by_key.begin(), sg.by_key.end(), std::size_t{0});
-        std::sort(sg.by_key.begin(), sg.by_key.end(), [&](std::size_t a, std::size_t b) {
-            return std::tie(sg.nodes[a].key, a) < std::tie(sg.nodes[b].key, b);
-        });
-    }
+    // One satellite per thread: each has its own ephemeris (whose frame cache is not shared).
+    tbb::parallel_for(std::size_t{0}, g.size(), [&](std::size_t s) { g[s] = build_graph(inst, s, cell_steps); });
     return g;
 }
 
-/// Longest path over one satellite's nodes with node weights w[task]; adds 1 to count[task] for each node on it.
-double longest_path(const SatGraph &g, const std::vector<double> &w, std::vector<int> &count, std::vector<double> &dp,
-                    std::vector<std::size_t> &pred)
+/// Can node a precede node b? Time (settle included in key) and, within a slew's reach, the slew lower bound.
+bool arc_ok(const SatGraph &g, const Node &a, const Node &b)
+{
+    const double slack = b.ls - a.key; // time left for the rest-to-rest slew (s)
+    if (slack < -1e-9) {
+        return false;
+    }
+    if (!g.slews || slack >= g.reach) {
+        return true;
+    }
+    const double allowed = reachable_angle_deg(slack, g.agility) + a.dev_e + b.dev_s + 1e-9;
+    return allowed >= 180.0 || angle_deg(a.e, b.s) <= allowed;
+}
+
+/// Scratch space of one satellite's longest path (reused across iterations).
+struct PathWork {
+    std::vector<std::size_t> act, act_key; // nodes with positive weight, by ls and by key
+    std::vector<std::size_t> pos;          // node -> position in act_key
+    std::vector<double> dp;                // per node: best path value ending there (-1: none)
+    std::vector<std::size_t> pred;
+    std::vector<double> tree;              // max-segment tree over act_key positions (dp)
+    std::vector<std::pair<double, std::size_t>> heap;
+    std::vector<int> on_path;              // tasks on the longest path
+    double best = 0.0;
+};
+
+/// Longest path over one satellite's nodes with node weights w[task] (only nodes of positive weight can be on it).
+/// Predecessors further back than the largest slew's reach are summed up in a running maximum; within reach, the
+/// candidates are taken in decreasing path value (best-first over a max-segment tree) until one passes arc_ok, so
+/// the result is the exact longest path of the relaxed graph.
+void longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw)
 {
     const std::size_t n = g.nodes.size();
-    dp.assign(n, -1.0);
-    pred.assign(n, npos);
-    double m = 0.0;
-    std::size_t m_node = npos;
-    std::size_t ins = 0;
-    double best = 0.0;
-    std::size_t best_node = npos;
+    pw.act.clear();
     for (std::size_t i = 0; i < n; ++i) {
+        if (w[g.nodes[i].task] > 0.0) {
+            pw.act.push_back(i);
+        }
+    }
+    pw.act_key.clear();
+    for (std::size_t i : g.by_key) {
+        if (w[g.nodes[i].task] > 0.0) {
+            pw.act_key.push_back(i);
+        }
+    }
+    const std::size_t na = pw.act.size();
+    pw.dp.assign(n, -1.0);
+    pw.pred.assign(n, npos);
+    pw.pos.resize(n);
+    for (std::size_t q = 0; q < na; ++q) {
+        pw.pos[pw.act_key[q]] = q;
+    }
+    std::size_t size = 1;
+    while (size < std::max<std::size_t>(na, 1)) {
+        size <<= 1;
+    }
+    pw.tree.assign(2 * size, -1.0);
+    auto set = [&](std::size_t q, double v) {
+        std::size_t x = q + size;
+        pw.tree[x] = v;
+        for (x >>= 1; x >= 1; x >>= 1) {
+            pw.tree[x] = std::max(pw.tree[2 * x], pw.tree[2 * x + 1]);
+        }
+    };
+    // Best path values among nodes beyond reach: the best, and the best of another task (a real sequence never
+    // images one task twice in a row, so the arc from a node of the same task is left out - which only tightens).
+    double m = 0.0, m2 = 0.0;
+    std::size_t m_node = npos, m2_node = npos;
+    std::size_t far = 0, ins = 0; // act_key[far, ins): predecessors within reach
+    pw.best = 0.0;
+    std::size_t best_node = npos;
+    auto cmp = [](const std::pair<double, std::size_t> &x, const std::pair<double, std::size_t> &y) { return x.first < y.first; };
+    for (std::size_t i : pw.act) {
         const Node &b = g.nodes[i];
-        while (ins < n && g.nodes[g.by_key[ins]].key <= b.ls + 1e-9) {
-            const std::size_t a = g.by_key[ins];
-            if (dp[a] > m) {
-                m = dp[a];
-                m_node = a;
-            }
+        while (ins < na && g.nodes[pw.act_key[ins]].key <= b.ls + 1e-9) {
             ++ins;
         }
-        const double wb = w[b.task];
-        if (wb <= 0.0) {
-            continue;
+        while (far < ins && g.nodes[pw.act_key[far]].key + g.reach <= b.ls) {
+            const std::size_t a = pw.act_key[far];
+            const double v = pw.dp[a];
+            if (v > m) {
+                if (m_node == npos || g.nodes[m_node].task != g.nodes[a].task) {
+                    m2 = m;
+                    m2_node = m_node;
+                }
+                m = v;
+                m_node = a;
+            } else if (v > m2 && g.nodes[a].task != g.nodes[m_node].task) {
+                m2 = v;
+                m2_node = a;
+            }
+            ++far;
         }
-        dp[i] = wb + m;
-        pred[i] = m > 0.0 ? m_node : npos;
-        if (dp[i] > best) {
-            best = dp[i];
+        const bool same = m_node != npos && g.nodes[m_node].task == b.task;
+        double p = same ? m2 : m;
+        std::size_t p_node = same ? m2_node : m_node;
+        if (far < ins) {
+            // best-first over the canonical tree nodes of [far, ins)
+            pw.heap.clear();
+            for (std::size_t lo = far + size, hi = ins + size; lo < hi; lo >>= 1, hi >>= 1) {
+                if (lo & 1) {
+                    if (pw.tree[lo] > p) {
+                        pw.heap.emplace_back(pw.tree[lo], lo);
+                    }
+                    ++lo;
+                }
+                if (hi & 1) {
+                    --hi;
+                    if (pw.tree[hi] > p) {
+                        pw.heap.emplace_back(pw.tree[hi], hi);
+                    }
+                }
+            }
+            std::make_heap(pw.heap.begin(), pw.heap.end(), cmp);
+            while (!pw.heap.empty()) {
+                std::pop_heap(pw.heap.begin(), pw.heap.end(), cmp);
+                const auto [v, x] = pw.heap.back();
+                pw.heap.pop_back();
+                if (v <= p) {
+                    break;
+                }
+                if (x >= size) {
+                    const std::size_t a = pw.act_key[x - size];
+                    if (g.nodes[a].task != b.task && arc_ok(g, g.nodes[a], b)) {
+                        p = v;
+                        p_node = a;
+                        break; // the largest remaining value that is a valid predecessor
+                    }
+                    continue;
+                }
+                for (std::size_t c : {2 * x, 2 * x + 1}) {
+                    if (pw.tree[c] > p) {
+                        pw.heap.emplace_back(pw.tree[c], c);
+                        std::push_heap(pw.heap.begin(), pw.heap.end(), cmp);
+                    }
+                }
+            }
+        }
+        const double v = w[b.task] + p;
+        pw.dp[i] = v;
+        pw.pred[i] = p > 0.0 ? p_node : npos;
+        set(pw.pos[i], v);
+        if (v > pw.best) {
+            pw.best = v;
             best_node = i;
         }
     }
-    for (std::size_t k = best_node; k != npos; k = pred[k]) {
-        ++count[g.nodes[k].task];
+    pw.on_path.clear();
+    for (std::size_t k = best_node; k != npos; k = pw.pred[k]) {
+        pw.on_path.push_back(static_cast<int>(g.nodes[k].task));
     }
-    return best;
 }
 
 } // namespace
@@ -148,13 +326,14 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
         }
     }
     const auto graphs = build_graphs(inst);
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     std::vector<double> lambda(nt);
     for (std::size_t t = 0; t < nt; ++t) {
         lambda[t] = value[t]; // L(λ = w) is the trivial bound: start there and go down
     }
-    std::vector<double> w(nt), dp;
-    std::vector<std::size_t> pred;
+    std::vector<double> w(nt);
     std::vector<int> count(nt);
+    std::vector<PathWork> work(graphs.size());
     double mu = 1.0;
     double best = std::numeric_limits<double>::infinity();
     int since_improve = 0;
@@ -167,9 +346,14 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
             L += lambda[t];
         }
         std::fill(count.begin(), count.end(), 0);
-        for (const auto &g : graphs) {
-            L += longest_path(g, w, count, dp, pred);
+        tbb::parallel_for(std::size_t{0}, graphs.size(), [&](std::size_t s) { longest_path(graphs[s], w, work[s]); });
+        for (const auto &pw : work) {
+            L += pw.best;
+            for (int t : pw.on_path) {
+                ++count[static_cast<std::size_t>(t)];
+            }
         }
+        b.iterations = it + 1;
         if (L < best - 1e-9) {
             best = L;
             since_improve = 0;
@@ -186,6 +370,10 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
             }
         }
         if (norm2 <= 0.0 || best - incumbent < 1e-6 * std::max(1.0, incumbent) || mu < 1e-4) {
+            break;
+        }
+        if (elapsed() > inst.options.bound_time_limit_s) {
+            b.time_limit_hit = true;
             break;
         }
         const double stepsize = mu * std::max(L - incumbent, 1e-3 * std::max(1.0, L)) / norm2;

@@ -432,7 +432,9 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             Job j;
             j.request = ri;
             j.occurrence = occ.index;
-            j.value = r.priority;
+            j.value = r.value();
+            j.tier = r.tier;
+            j.share_exempt = r.tier == mission::Tier::urgent && opt.urgent_share_exempt;
             j.window_start_s = ws;
             j.window_end_s = we;
             j.polygon = r.polygon.has_value();
@@ -665,15 +667,9 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         inst.task_opps[inst.opps[i].task].push_back(i);
         inst.sat_opps[inst.opps[i].sat].push_back(i);
     }
-    for (auto &j : inst.jobs) {
-        j.feasible = std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return !inst.task_opps[t].empty(); });
-    }
     inst.tenant_feasible.assign(m.tenants.size(), 0);
-    for (const auto &j : inst.jobs) {
-        if (j.feasible && j.tenant != npos) {
-            ++inst.tenant_feasible[j.tenant];
-        }
-    }
+    refresh_feasibility(inst);
+    assign_scores(inst);
 
     throw_if_cancelled(opt);
     // ---- contacts: passes over [start, stop + margin], minus outages, antennas reserved greedily in time order

@@ -35,6 +35,11 @@ const char *to_string(UnservedReason reason) noexcept
     return "outcompeted";
 }
 
+std::string acquisition_id(const std::string &request_id, int occurrence, int strip_id)
+{
+    return fmt::format("{}/{}/{}", request_id, occurrence, strip_id);
+}
+
 namespace detail {
 
 namespace {
@@ -96,6 +101,48 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
     return out;
 }
 
+std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::size_t job)
+{
+    const Mission &m = *inst.mission;
+    std::vector<Blocker> out;
+    for (std::size_t t : inst.jobs[job].tasks) {
+        if (sol.task_sat[t] != npos) {
+            continue;
+        }
+        Placement p;
+        if (find_placement(inst, sol, t, p, nullptr) == PlaceStatus::ok) {
+            continue; // this one fits: another task of the job is the one that does not
+        }
+        std::vector<std::pair<std::size_t, std::size_t>> seen; // (satellite, slot)
+        for (std::size_t oi : inst.task_opps[t]) {
+            const Opportunity &o = inst.opps[oi];
+            const SatInfo &si = inst.sats[o.sat];
+            const double reach = si.pointable ? transition_s(180.0, si.agility) : 0.0;
+            const double a = o.k_min * inst.step_s - reach;
+            const double b = o.k_max * inst.step_s + inst.tasks[t].duration_s + reach;
+            const auto &tl = sol.timeline[o.sat];
+            for (std::size_t i = 0; i < tl.size(); ++i) {
+                if (tl[i].end >= a && tl[i].start <= b && std::find(seen.begin(), seen.end(), std::pair{o.sat, i}) == seen.end()) {
+                    seen.emplace_back(o.sat, i);
+                }
+            }
+        }
+        std::sort(seen.begin(), seen.end(), [&](const auto &x, const auto &y) {
+            return std::tie(sol.timeline[x.first][x.second].start, x.first) < std::tie(sol.timeline[y.first][y.second].start, y.first);
+        });
+        for (const auto &[sat, i] : seen) {
+            const Slot &sl = sol.timeline[sat][i];
+            const Task &bt = inst.tasks[inst.opps[sl.opp].task];
+            const Job &bj = inst.jobs[bt.job];
+            const auto &r = m.requests[bj.request];
+            out.push_back(Blocker{acquisition_id(r.id, bj.occurrence, bt.strip), r.id, r.tenant, bj.tier, sat,
+                                  at(inst, sl.start), at(inst, sl.end)});
+        }
+        break; // the first task that does not fit
+    }
+    return out;
+}
+
 Plan make_plan(const Instance &inst, const Solution &sol)
 {
     const Mission &m = *inst.mission;
@@ -119,7 +166,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             a.occurrence = j.occurrence;
             a.strip_id = t.strip;
             a.strip_count = static_cast<int>(j.tasks.size());
-            a.acquisition_id = fmt::format("{}/{}/{}", r.id, j.occurrence, t.strip);
+            a.acquisition_id = acquisition_id(r.id, j.occurrence, t.strip);
             a.tenant = r.tenant;
             a.satellite = s;
             a.start = at(inst, sl.start);
@@ -198,6 +245,10 @@ Plan make_plan(const Instance &inst, const Solution &sol)
     for (std::size_t n = 0; n < m.tenants.size(); ++n) {
         by_tenant[m.tenants[n].name] = TenantMetrics{m.tenants[n].name, 0.0, 0.0, inst.shares[n], 0, 0};
     }
+    std::vector<TierMetrics> by_tier(mission::tier_count);
+    for (int t = 0; t < mission::tier_count; ++t) {
+        by_tier[static_cast<std::size_t>(t)].tier = static_cast<mission::Tier>(t);
+    }
     for (std::size_t ji = 0; ji < inst.jobs.size(); ++ji) {
         const Job &j = inst.jobs[ji];
         const auto &r = m.requests[j.request];
@@ -205,7 +256,12 @@ Plan make_plan(const Instance &inst, const Solution &sol)
         tm.tenant = r.tenant;
         ++tm.total;
         ++mt.requests_total;
+        TierMetrics &tier = by_tier[static_cast<std::size_t>(j.tier)];
+        ++tier.total;
+        tier.with_opportunity += j.feasible ? 1 : 0;
         if (sol.served(inst, ji)) {
+            ++tier.served;
+            tier.value += j.value;
             ++mt.requests_served;
             ++tm.served;
             tm.value += j.value;
@@ -217,6 +273,9 @@ Plan make_plan(const Instance &inst, const Solution &sol)
         u.request_id = r.id;
         u.occurrence = j.occurrence;
         u.reason = reasons[ji];
+        if (u.reason == UnservedReason::outcompeted) {
+            u.blocked_by = blockers(inst, sol, ji);
+        }
         if (j.polygon) {
             for (std::size_t t : j.tasks) {
                 if (sol.task_sat[t] != npos) {
@@ -233,6 +292,11 @@ Plan make_plan(const Instance &inst, const Solution &sol)
     for (auto &[name, tm] : by_tenant) {
         tm.share = mt.value > 0.0 ? tm.value / mt.value : 0.0;
         mt.tenants.push_back(tm);
+    }
+    for (const auto &tier : by_tier) {
+        if (tier.total > 0) {
+            mt.tiers.push_back(tier);
+        }
     }
     mt.latency_p50_h = percentile(latencies, 0.5);
     mt.latency_p95_h = percentile(latencies, 0.95);

@@ -182,12 +182,7 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
             }
         }
     }
-    std::fill(inst.tenant_feasible.begin(), inst.tenant_feasible.end(), 0);
-    for (const auto &j : inst.jobs) {
-        if (j.feasible && j.tenant != npos) {
-            ++inst.tenant_feasible[j.tenant];
-        }
-    }
+    count_share_feasible(inst);
 
     // ---- repair: insert what fits; search (only when something changed) with a price on every change
     PlanningOptions opt = options;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
@@ -120,7 +121,7 @@ public:
     Score score(const Solution &s) const
     {
         Score sc;
-        sc.value = s.value - share_penalty * share_deficit(m_inst, s) - m_inst.options.change_penalty * changes(s);
+        sc.value = s.score - share_penalty * share_deficit(m_inst, s) - m_inst.options.change_penalty * changes(s);
         sc.latency = total_latency_s(m_inst, s);
         return sc;
     }
@@ -136,8 +137,8 @@ public:
         // Highest value first; among equal values the scarcest (fewest opportunities per task) first.
         std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
             const auto &ja = m_inst.jobs[a], &jb = m_inst.jobs[b];
-            if (ja.value != jb.value) {
-                return ja.value > jb.value;
+            if (ja.score != jb.score) {
+                return ja.score > jb.score;
             }
             const double ra = static_cast<double>(m_opp_count[a]) / static_cast<double>(ja.tasks.size());
             const double rb = static_cast<double>(m_opp_count[b]) / static_cast<double>(jb.tasks.size());
@@ -240,7 +241,7 @@ public:
                 for (std::size_t t : m_inst.jobs[j].tasks) {
                     used += m_inst.tasks[t].duration_s + 5.0;
                 }
-                ranked.emplace_back(m_inst.jobs[j].value / used, j);
+                ranked.emplace_back(m_inst.jobs[j].score / used, j);
             }
             std::sort(ranked.begin(), ranked.end());
             for (std::size_t i = 0; i < q && !ranked.empty(); ++i) {
@@ -274,7 +275,7 @@ public:
             for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
                 if (m_inst.jobs[j].feasible && !s.served(m_inst, j)) {
                     cands.push_back(j);
-                    total += m_inst.jobs[j].value;
+                    total += target_weight(j);
                 }
             }
             if (cands.empty()) {
@@ -283,14 +284,14 @@ public:
             double x = m_rng.uniform() * total;
             std::size_t job = cands.back();
             for (std::size_t j : cands) {
-                x -= m_inst.jobs[j].value;
+                x -= target_weight(j);
                 if (x < 0.0) {
                     job = j;
                     break;
                 }
             }
             target = job;
-            const double jv = m_inst.jobs[job].value;
+            const double jv = m_inst.jobs[job].score;
             for (std::size_t t : m_inst.jobs[job].tasks) {
                 if (s.task_sat[t] != npos || m_inst.task_opps[t].empty()) {
                     continue;
@@ -303,7 +304,7 @@ public:
                 for (const Slot &sl : s.timeline[o.sat]) {
                     if (sl.end >= a && sl.start <= b) {
                         const std::size_t oj = m_inst.tasks[m_inst.opps[sl.opp].task].job;
-                        if (m_inst.jobs[oj].value <= jv && oj != job) {
+                        if (m_inst.jobs[oj].score <= jv && oj != job) {
                             jobs.push_back(oj);
                         }
                     }
@@ -474,7 +475,7 @@ public:
         // pass tightly; chosen at random per repair.
         const bool by_time = noise && m_rng.uniform() < 0.4;
         for (std::size_t j : cands) {
-            double key = m_inst.jobs[j].value;
+            double key = m_inst.jobs[j].score;
             if (noise) {
                 key *= 0.85 + 0.3 * m_rng.uniform();
             }
@@ -532,6 +533,7 @@ public:
         const auto t0 = std::chrono::steady_clock::now();
         auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
         constructive(sol);
+        preempt(sol);
         stats.constructive_value = sol.value;
         polish(sol);
         Solution cur = sol, best = sol;
@@ -620,10 +622,95 @@ public:
         }
         stats.iterations_done = it;
         polish(best);
+        preempt(best);
         enforce_share_rule(best);
         fill(best);
         stats.seconds = elapsed();
         return best;
+    }
+
+    /// Weight of an unserved job when the targeted operator draws one: its value, times 4 per tier above the lowest,
+    /// so that unserved urgent and priority jobs are targeted first without starving the others.
+    double target_weight(std::size_t j) const
+    {
+        const Job &job = m_inst.jobs[j];
+        return job.value * std::pow(4.0, mission::tier_count - 1 - static_cast<int>(job.tier));
+    }
+
+    /// Pre-emption for the urgent and priority tiers: an unserved job of those tiers that has opportunities gets room
+    /// by removing the acquisitions of strictly lower tiers around one of its opportunities (a slew's reach on either
+    /// side); it is inserted, what was removed is re-inserted wherever it still fits, and the result is kept when the
+    /// objective (the lexicographic score) grows. Opportunities are tried earliest first.
+    void preempt(Solution &s)
+    {
+        std::vector<std::size_t> order;
+        for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
+            const Job &job = m_inst.jobs[j];
+            if (job.tier <= mission::Tier::priority && job.feasible && !s.served(m_inst, j) && !locked_job(j)) {
+                order.push_back(j);
+            }
+        }
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].score > m_inst.jobs[b].score; });
+        for (std::size_t j : order) {
+            if (s.served(m_inst, j)) {
+                continue;
+            }
+            {
+                Solution trial = s;
+                if (insert_job(m_inst, trial, j) == PlaceStatus::ok && trial.score > s.score) {
+                    s = std::move(trial);
+                    continue;
+                }
+            }
+            const Job &job = m_inst.jobs[j];
+            bool done = false;
+            for (std::size_t t : job.tasks) {
+                if (done || s.task_sat[t] != npos) {
+                    continue;
+                }
+                std::vector<std::size_t> opps = m_inst.task_opps[t];
+                std::sort(opps.begin(), opps.end(), [&](std::size_t a, std::size_t b) {
+                    return std::tie(m_inst.opps[a].k_min, a) < std::tie(m_inst.opps[b].k_min, b);
+                });
+                for (std::size_t oi : opps) {
+                    const Opportunity &o = m_inst.opps[oi];
+                    const SatInfo &si = m_inst.sats[o.sat];
+                    const double reach = si.pointable ? transition_s(180.0, si.agility) : 0.0;
+                    const double a = o.k_min * m_inst.step_s - reach;
+                    const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + reach;
+                    std::vector<std::size_t> victims;
+                    for (const Slot &sl : s.timeline[o.sat]) {
+                        const std::size_t oj = m_inst.tasks[m_inst.opps[sl.opp].task].job;
+                        if (sl.end >= a && sl.start <= b && m_inst.jobs[oj].tier > job.tier && !locked_job(oj)
+                            && std::find(victims.begin(), victims.end(), oj) == victims.end()) {
+                            victims.push_back(oj);
+                        }
+                    }
+                    if (victims.empty()) {
+                        continue;
+                    }
+                    Solution trial = s;
+                    for (std::size_t v : victims) {
+                        remove_job(m_inst, trial, v);
+                    }
+                    if (insert_job(m_inst, trial, j) != PlaceStatus::ok) {
+                        continue;
+                    }
+                    std::stable_sort(victims.begin(), victims.end(), [&](std::size_t x, std::size_t y) {
+                        return m_inst.jobs[x].score > m_inst.jobs[y].score;
+                    });
+                    for (std::size_t v : victims) {
+                        insert_job(m_inst, trial, v); // all or nothing: where it no longer fits it stays out
+                    }
+                    if (trial.score > s.score) {
+                        s = std::move(trial);
+                        done = true;
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// Hard share rule: insert jobs of nations below their share - tolerance; when that is impossible, remove the
@@ -647,7 +734,7 @@ public:
                 }
             }
             std::stable_sort(mine.begin(), mine.end(),
-                             [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].value > m_inst.jobs[b].value; });
+                             [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].score > m_inst.jobs[b].score; });
             bool inserted = false;
             for (std::size_t j : mine) {
                 if (insert_job(m_inst, s, j) == PlaceStatus::ok) {
@@ -661,8 +748,12 @@ public:
             // the nation with the largest surplus over its share loses its cheapest job
             std::size_t donor = npos;
             double surplus = 0.0;
+            double shared = 0.0; // value under the share rule
+            for (double v : s.tenant_value) {
+                shared += v;
+            }
             for (std::size_t m = 0; m < m_inst.shares.size(); ++m) {
-                const double sp = s.tenant_value[m] - (m_inst.shares[m] - tol) * s.value;
+                const double sp = s.tenant_value[m] - (m_inst.shares[m] - tol) * shared;
                 if (m != n && s.tenant_value[m] > 0.0 && sp > surplus) {
                     surplus = sp;
                     donor = m;
@@ -673,8 +764,8 @@ public:
             }
             std::size_t victim = npos;
             for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
-                if (m_inst.jobs[j].tenant == donor && s.served(m_inst, j) && !locked_job(j)
-                    && (victim == npos || m_inst.jobs[j].value < m_inst.jobs[victim].value)) {
+                if (m_inst.jobs[j].tenant == donor && s.served(m_inst, j) && !locked_job(j) && !m_inst.jobs[j].share_exempt
+                    && (victim == npos || m_inst.jobs[j].score < m_inst.jobs[victim].score)) {
                     victim = j;
                 }
             }
@@ -696,7 +787,7 @@ public:
             }
         }
         std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].value > m_inst.jobs[b].value; });
+                         [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].score > m_inst.jobs[b].score; });
         for (std::size_t j : order) {
             std::vector<std::size_t> fresh; // tasks this call may add (undone if the share rule breaks)
             for (std::size_t t : m_inst.jobs[j].tasks) {

@@ -653,12 +653,58 @@ void restrict_opportunities(Instance &inst, int k_from)
         inst.task_opps[inst.opps[i].task].push_back(i);
         inst.sat_opps[inst.opps[i].sat].push_back(i);
     }
-    std::fill(inst.tenant_feasible.begin(), inst.tenant_feasible.end(), 0);
+    refresh_feasibility(inst);
+}
+
+void refresh_feasibility(Instance &inst)
+{
     for (auto &j : inst.jobs) {
         j.feasible = std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return !inst.task_opps[t].empty(); });
-        if (j.feasible && j.tenant != npos) {
+    }
+    count_share_feasible(inst);
+}
+
+void count_share_feasible(Instance &inst)
+{
+    std::fill(inst.tenant_feasible.begin(), inst.tenant_feasible.end(), 0);
+    for (const auto &j : inst.jobs) {
+        if (j.feasible && j.tenant != npos && !j.share_exempt) {
             ++inst.tenant_feasible[j.tenant];
         }
+    }
+}
+
+void assign_scores(Instance &inst)
+{
+    // Tiers from the lowest up: the lowest tier present has base 0 (score = value, so a one-tier instance keeps its
+    // plain objective); each higher tier's base exceeds the total score of everything below it; the urgent base
+    // also exceeds the urgent values together, so that one more urgent occurrence always outweighs them.
+    double below = 0.0;
+    bool seen = false;
+    for (int t = mission::tier_count - 1; t >= 0; --t) {
+        const auto tier = static_cast<mission::Tier>(t);
+        double own = 0.0;
+        int n = 0;
+        for (const auto &j : inst.jobs) {
+            if (j.tier == tier) {
+                own += j.value;
+                ++n;
+            }
+        }
+        if (n == 0) {
+            continue;
+        }
+        double base = seen ? below + 1.0 : 0.0;
+        if (tier == mission::Tier::urgent && (seen || n > 1)) {
+            base = std::max(base, own + 1.0);
+        }
+        for (auto &j : inst.jobs) {
+            if (j.tier == tier) {
+                j.score = base + j.value;
+            }
+        }
+        below += base * n + own;
+        seen = true;
     }
 }
 
@@ -668,7 +714,8 @@ void job_gained(const Instance &inst, Solution &sol, std::size_t job)
 {
     const Job &j = inst.jobs[job];
     sol.value += j.value;
-    if (j.tenant != npos) {
+    sol.score += j.score;
+    if (j.tenant != npos && !j.share_exempt) {
         sol.tenant_value[j.tenant] += j.value;
         ++sol.tenant_served[j.tenant];
     }
@@ -678,7 +725,8 @@ void job_lost(const Instance &inst, Solution &sol, std::size_t job)
 {
     const Job &j = inst.jobs[job];
     sol.value -= j.value;
-    if (j.tenant != npos) {
+    sol.score -= j.score;
+    if (j.tenant != npos && !j.share_exempt) {
         sol.tenant_value[j.tenant] -= j.value;
         --sol.tenant_served[j.tenant];
     }
@@ -807,11 +855,15 @@ double share_deficit(const Instance &inst, const Solution &sol, std::vector<doub
     if (per_tenant) {
         per_tenant->assign(inst.shares.size(), 0.0);
     }
+    double shared = 0.0; // value under the share rule (exempt urgent jobs left out)
+    for (double v : sol.tenant_value) {
+        shared += v;
+    }
     for (std::size_t n = 0; n < inst.shares.size(); ++n) {
         if (sol.tenant_served[n] >= inst.tenant_feasible[n]) {
             continue; // every feasible job of this nation is served: not protected
         }
-        const double need = (inst.shares[n] - tol) * sol.value;
+        const double need = (inst.shares[n] - tol) * shared;
         const double deficit = need - sol.tenant_value[n];
         if (deficit > 1e-9) {
             total += deficit;

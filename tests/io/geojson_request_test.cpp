@@ -120,7 +120,7 @@ TEST(RequestJsonValidation, PolygonRequestWithRepeat)
     EXPECT_EQ(r.look_side, geometry::LookSide::right);
     ASSERT_TRUE(r.repeat.has_value());
     EXPECT_DOUBLE_EQ(r.repeat->window_h, 12.0); // defaults to the first window's length
-    EXPECT_TRUE(r.urgent);
+    EXPECT_EQ(r.tier, mission::Tier::urgent);
     const auto occ = mission::occurrences(r);
     ASSERT_EQ(occ.size(), 3u);
     EXPECT_EQ(occ[2].index, 2);

@@ -336,6 +336,25 @@ def p_share_rule(p, d):
     p["unserved"].append({"request_id": "FR-late", "occurrence": 0, "reason": "outcompeted"})
 
 
+def p_share_rule_exempt(p, d):
+    # urgent_share_exempt: the served urgent value no longer counts towards FR's share (every FR request made urgent),
+    # so FR's waiting routine occurrence is held back by the rule
+    d.setdefault("planning", {})["urgent_share_exempt"] = True
+    for r in d["requests"]:
+        if r["tenant"] == "FR":
+            r["tier"] = "urgent"
+            r.pop("urgent", None)
+    p_share_rule(p, d)
+
+
+def p_reward_value(p, d):
+    # a reward overrides the priority as the value: the plan's values (from priorities) no longer match
+    a = first_point(p)
+    for r in d["requests"]:
+        if r["id"] == a["request_id"]:
+            r["reward"] = float(r.get("priority", 5)) + 2.5
+
+
 def p_incidence(p, d):
     a = first_point(p)
     lo = a["incidence_deg"] + 5.0  # the worst sample is a["incidence_deg"]: ask for more than that everywhere
@@ -390,6 +409,8 @@ PLANTS = [
     ("optical", p_metrics_counts, "metrics_counts", set()),
     ("optical", p_metrics_latency, "metrics_latency", set()),
     ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
+    ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts"}),
+    ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant"}),
     ("sar", p_incidence, "incidence", set()),
     ("sar", p_look_side_report, "look_side_report", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km

@@ -210,7 +210,7 @@ TEST(ReplanProperty, UrgentRequestsKeepTheFrozenPartAndChangeLittle)
     in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
     for (auto &r : in.added) {
         r.priority = 10;
-        r.urgent = true;
+        r.tier = mission::Tier::urgent;
     }
     PlanChanges ch;
     Mission m2 = m;

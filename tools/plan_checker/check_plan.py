@@ -45,14 +45,15 @@ Rules (the name printed with each violation):
   storage            onboard memory in [0, storage_gbit] at all times (linear fill / drain)
   served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
   unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
-  acquisition_value  value = priority (points), priority / strip_count (complete polygons), 0 (incomplete)
+  acquisition_value  value = reward or priority (points), that / strip_count (complete polygons), 0 (incomplete)
   metrics_value      metrics.value = sum of priorities of the served occurrences
   metrics_bound      value <= value_upper_bound <= value_trivial_bound <= value of all occurrences
   metrics_tenant     served_value_by_tenant / share / requests_by_tenant recomputed and summing to the totals
   metrics_counts     requests_served, requests_total
   metrics_latency    latency_p50_h / latency_p95_h (nearest rank, occurrence window start -> delivered_utc)
   share_rule         a nation with an unserved occurrence that had an opportunity is not more than
-                     fairness_tolerance below its (normalised) rights share
+                     fairness_tolerance below its (normalised) rights share (urgent occurrences left out on
+                     both sides when planning.urgent_share_exempt)
 """
 from __future__ import annotations
 
@@ -337,6 +338,9 @@ class Scenario:
             occ.append((ws, we))
         out = dict(r)
         out["priority"] = int(r.get("priority", 5))
+        # the value of one occurrence: `reward`, else `priority` (issue 13); urgent: `tier: urgent` or `urgent: true`
+        out["value"] = float(r["reward"]) if r.get("reward") is not None else float(out["priority"])
+        out["urgent"] = r.get("tier") == "urgent" or r.get("urgent") is True
         out["occurrences"] = occ
         out["duration_s"] = float(r.get("duration_s", 10.0))
         return out
@@ -873,10 +877,10 @@ class Checker:
             complete = len(strips) == count and all(0 <= sid < count for sid in strips) and all(
                 self.delivered.get(a["acquisition_id"]) is not None for a in strips.values())
             for a in strips.values():
-                want = req["priority"] / count if complete else 0.0
+                want = req["value"] / count if complete else 0.0
                 if abs(float(a.get("value", 0.0)) - want) > VALUE_TOL:
                     self.fail("acquisition_value", a["acquisition_id"], f"value {a.get('value')} != {want:.6f} "
-                                                                        f"(priority {req['priority']}, {len(strips)}/{count} "
+                                                                        f"(value {req['value']}, {len(strips)}/{count} "
                                                                         f"strips{'' if complete else ', incomplete'})")
             if complete:
                 ws = (req["occurrences"][k][0] - sc.start).total_seconds()
@@ -899,13 +903,13 @@ class Checker:
             if key not in served and key not in unserved:
                 self.fail("unserved_list", f"{key[0]}/{key[1]}", "occurrence is neither served nor in unserved[]")
         m = self.plan.get("metrics", {})
-        value = sum(r["priority"] for (r, _) in served.values())
+        value = sum(r["value"] for (r, _) in served.values())
         if abs(float(m.get("value", -1)) - value) > VALUE_TOL:
             self.fail("metrics_value", "metrics.value", f"{m.get('value')} != sum of served priorities {value}")
         acq_sum = sum(float(a.get("value", 0.0)) for a in acqs)
         if abs(acq_sum - value) > VALUE_TOL * max(1, len(acqs)):
             self.fail("metrics_value", "acquisitions[].value", f"sum {acq_sum:.6f} != served value {value}")
-        total_all = sum(sc.requests[rid]["priority"] for (rid, _) in all_occ)
+        total_all = sum(sc.requests[rid]["value"] for (rid, _) in all_occ)
         ub, tb = float(m.get("value_upper_bound", math.inf)), float(m.get("value_trivial_bound", math.inf))
         if not (value <= ub + VALUE_TOL and ub <= tb + VALUE_TOL and tb <= total_all + VALUE_TOL):
             self.fail("metrics_bound", "metrics", f"need value {value} <= value_upper_bound {ub} <= value_trivial_bound "
@@ -916,7 +920,7 @@ class Checker:
         by_t = defaultdict(float)
         cnt = defaultdict(lambda: [0, 0])
         for (r, _) in served.values():
-            by_t[r["tenant"]] += r["priority"]
+            by_t[r["tenant"]] += r["value"]
         for (rid, k) in all_occ:
             t = sc.requests[rid]["tenant"]
             cnt[t][1] += 1
@@ -945,11 +949,19 @@ class Checker:
                 self.fail("metrics_latency", f"metrics.{key}", f"{m[key]} h != nearest-rank {want:.6f} h")
         # share rule
         tol = float(sc.planning["fairness_tolerance"])
-        if sc.tenants and value > 0:
+        # planning.urgent_share_exempt: urgent occurrences neither count towards a share nor wait under the rule
+        exempt = bool(sc.planning.get("urgent_share_exempt", False))
+        ruled = [(r, key) for key, (r, _) in served.items() if not (exempt and r["urgent"])]
+        ruled_value = sum(r["value"] for (r, _) in ruled)
+        ruled_by_t = defaultdict(float)
+        for (r, _) in ruled:
+            ruled_by_t[r["tenant"]] += r["value"]
+        if sc.tenants and ruled_value > 0:
             for t, info in sc.tenants.items():
                 waiting = [key for key, reason in unserved.items()
-                           if sc.requests.get(key[0], {}).get("tenant") == t and reason != "no_opportunity"]
-                got = by_t.get(t, 0.0) / value
+                           if sc.requests.get(key[0], {}).get("tenant") == t and reason != "no_opportunity"
+                           and not (exempt and sc.requests[key[0]]["urgent"])]
+                got = ruled_by_t.get(t, 0.0) / ruled_value
                 if waiting and got < info["share"] - tol - VALUE_TOL:
                     self.fail("share_rule", t, f"served share {100 * got:.2f} % < rights {100 * info['share']:.2f} % - "
                                                f"{100 * tol:.1f} points while {len(waiting)} occurrence(s) wait "

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vantage/geometry/polygon.hpp"
@@ -22,6 +23,18 @@ enum class SensorKind {
     sar,     ///< SAR sensors only
     any,     ///< either
 };
+
+/// Commercial tasking tiers, highest first (`tier` key). The planner's objective is lexicographic over tiers: a
+/// higher tier is served whenever it has a feasible placement, displacing lower tiers; within the urgent tier the
+/// number of served occurrences comes first; within a tier the value is `reward` (default: `priority`).
+enum class Tier {
+    urgent = 0,   ///< pre-empts every lower tier (`urgent: true` means this tier)
+    priority = 1, ///< above routine tasking
+    standard = 2, ///< the default
+    flexible = 3, ///< served with what is left
+};
+/// Number of tiers.
+inline constexpr int tier_count = 4;
 
 /// Repetition: occurrence k (0-based, k < count) has the window
 /// [window_start + k every_h, window_start + k every_h + window_h].
@@ -50,7 +63,11 @@ struct Request {
     geometry::PassDirection pass_direction = geometry::PassDirection::any;
     double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
     std::optional<Repeat> repeat; ///< none: one occurrence with the window above
-    bool urgent = false;          ///< informational flag (urgency is expressed by priority and window)
+    Tier tier = Tier::standard;   ///< `tier` (`urgent: true` means Tier::urgent)
+    std::optional<double> reward; ///< `reward` ((0, 1e6]): the value of one occurrence, overriding `priority`
+
+    /// The value of serving one occurrence within its tier: `reward`, else `priority`.
+    double value() const noexcept { return reward ? *reward : static_cast<double>(priority); }
 
     bool operator==(const Request &) const = default;
 };
@@ -74,5 +91,11 @@ std::vector<Occurrence> occurrences(const Request &request);
 
 /// Stable names used in files and JSON: "optical", "sar", "any".
 const char *to_string(SensorKind kind) noexcept;
+
+/// Stable names used in files and JSON: "urgent", "priority", "standard", "flexible".
+const char *to_string(Tier tier) noexcept;
+
+/// The tier named `name` (one of to_string's names), or nullopt.
+std::optional<Tier> tier_from_string(std::string_view name) noexcept;
 
 } // namespace vantage::mission

@@ -78,6 +78,10 @@ struct PlanningOptions {
     double change_penalty = 0.5;        ///< replanning: value a change must gain (priority units, >= 0)
     bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
                                         ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
+    double bound_time_limit_s = 2.0;    ///< wall-clock cap on the slew-aware Lagrangian bound (s, > 0): its best
+                                        ///< value so far is a valid bound whenever it stops
+    bool urgent_share_exempt = false;   ///< urgent-tier occurrences neither count towards nor are held back by the share
+                                        ///< rule (their value is left out of every nation's share)
     /// Not owned, may be null. When it becomes true, plan() / replan() stop at their next check (between
     /// instance-building stages, every few search iterations, every bound iteration) and throw
     /// Error(ErrorCode::cancelled). Used by the service to drain on SIGTERM.

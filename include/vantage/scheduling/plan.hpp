@@ -102,13 +102,31 @@ enum class UnservedReason {
 };
 const char *to_string(UnservedReason reason) noexcept;
 
+/// An acquisition of the plan that holds satellite time an unserved occurrence needed.
+struct Blocker {
+    std::string acquisition_id;
+    std::string request_id;
+    std::string tenant;
+    mission::Tier tier = mission::Tier::standard;
+    std::size_t satellite = 0; ///< index into Mission::satellites
+    time::Instant start;
+    time::Instant end;
+};
+
 /// An occurrence that the plan does not serve.
 struct Unserved {
     std::string request_id;
     int occurrence = 0;
     UnservedReason reason = UnservedReason::outcompeted;
     double covered_fraction = 0.0; ///< polygons: area fraction covered by the acquired strips ([0, 1)); points 0
+    /// `outcompeted`: every acquisition within a slew's reach (transition time of the largest possible slew) of an
+    /// access opportunity of the first task that could not be placed, by satellite and start. Removing them all
+    /// frees each of those opportunities completely (tests/scheduling verify it by re-running the insertion).
+    std::vector<Blocker> blocked_by;
 };
+
+/// The id of an acquisition: "<request_id>/<occurrence>/<strip_id>", stable across replans.
+std::string acquisition_id(const std::string &request_id, int occurrence, int strip_id);
 
 /// Served value and share of one nation.
 struct TenantMetrics {
@@ -118,6 +136,15 @@ struct TenantMetrics {
     double rights_share = 0.0; ///< normalised rights share (0 when the mission has no tenants)
     int served = 0;            ///< occurrences served
     int total = 0;             ///< occurrences requested
+};
+
+/// Served occurrences of one tier (mission::Tier).
+struct TierMetrics {
+    mission::Tier tier = mission::Tier::standard;
+    int served = 0;           ///< occurrences served
+    int with_opportunity = 0; ///< occurrences for which every task has an access opportunity in the horizon
+    int total = 0;            ///< occurrences in the horizon
+    double value = 0.0;       ///< served value
 };
 
 /// Plan figures.
@@ -132,6 +159,7 @@ struct PlanMetrics {
     int requests_served = 0;          ///< occurrences served
     int requests_total = 0;           ///< occurrences in the horizon
     std::vector<TenantMetrics> tenants;
+    std::vector<TierMetrics> tiers;   ///< the tiers that have occurrences, highest first
     double latency_p50_h = 0.0;       ///< median of (delivered - occurrence window start) over served occurrences (h)
     double latency_p95_h = 0.0;       ///< 95th percentile (nearest rank) (h)
     bool time_limit_hit = false;      ///< the wall-clock cap stopped the search before its iteration budget

@@ -57,7 +57,13 @@ struct Job {
     std::size_t request = 0;       ///< index into Mission::requests
     int occurrence = 0;
     std::size_t tenant = npos;     ///< index into Mission::tenants (npos without tenants)
-    double value = 0.0;            ///< the request's priority
+    double value = 0.0;            ///< the request's value within its tier (`reward`, else `priority`)
+    mission::Tier tier = mission::Tier::standard;
+    /// The search's objective weight: value plus a tier base that makes one occurrence of a tier worth more than all
+    /// occurrences of the lower tiers together (and, for the urgent tier, more than all urgent values together, so
+    /// that the number of urgent occurrences served comes first). Equal to `value` when every job is of one tier.
+    double score = 0.0;
+    bool share_exempt = false;     ///< urgent with planning.urgent_share_exempt: outside the share rule
     double window_start_s = 0.0;   ///< occurrence window (s after start, clipped to the horizon)
     double window_end_s = 0.0;
     bool polygon = false;
@@ -122,7 +128,7 @@ struct Instance {
     std::vector<std::vector<Contact>> contacts;      ///< per satellite, by start
     std::vector<std::vector<char>> allowed;          ///< [tenant][station] (empty without tenants)
     std::vector<double> shares;                      ///< normalised rights shares per tenant
-    std::vector<int> tenant_feasible;                ///< feasible jobs per tenant
+    std::vector<int> tenant_feasible;                ///< feasible jobs per tenant (share-rule jobs only)
     double opportunities_seconds = 0.0;
 
     /// Ground point scanned at fraction f in [0, 1] of an opportunity's acquisition (ITRF km): linear
@@ -140,6 +146,15 @@ struct Instance {
         return allowed.empty() || tenant == npos || allowed[tenant][station] != 0;
     }
 };
+
+/// Sets every job's `feasible` (each task has an opportunity) and the share-rule count `tenant_feasible`.
+void refresh_feasibility(Instance &inst);
+
+/// Sets `tenant_feasible` from the jobs' `feasible` flags (share-rule jobs only).
+void count_share_feasible(Instance &inst);
+
+/// Sets Job::score of every job from its tier and value (tier bases: see Job::score).
+void assign_scores(Instance &inst);
 
 /// Builds the instance: occurrences, strips, access opportunities (access engine + tightening), station
 /// contacts with antennas reserved, ephemerides.
@@ -180,8 +195,9 @@ struct Solution {
     std::vector<int> job_done;                 ///< scheduled tasks per job
     std::vector<std::vector<double>> delivered; ///< per satellite per slot (s)
     double value = 0.0;                        ///< value of complete jobs
-    std::vector<double> tenant_value;
-    std::vector<int> tenant_served;            ///< served feasible jobs per tenant
+    double score = 0.0;                        ///< objective of complete jobs (Job::score)
+    std::vector<double> tenant_value;          ///< value of served share-rule jobs per tenant
+    std::vector<int> tenant_served;            ///< served feasible share-rule jobs per tenant
     // Change tracking, so that a task whose insertion failed is not retried until something near its
     // opportunities changed: versions per satellite and per 60-s bucket of each satellite's timeline.
     std::vector<std::uint32_t> sat_version;
@@ -289,9 +305,11 @@ Solution search(const Instance &inst, const Solution *initial, const std::vector
 struct Bounds {
     double trivial = 0.0;
     double real = 0.0;
-    std::string method;     ///< "trivial", "exact_dp" or "lagrangian"
+    std::string method;     ///< "trivial", "exact_dp" or "lagrangian" (slew-aware: bounds.cpp)
     bool optimal = false;   ///< real is the optimum of the discretised relaxation (or the incumbent reaches it)
     double seconds = 0.0;
+    int iterations = 0;     ///< Lagrangian iterations run
+    bool time_limit_hit = false; ///< planning.bound_time_limit_s stopped the Lagrangian before it converged
 };
 
 /// Writes a bound into a plan's metrics (value_upper_bound, value_trivial_bound, bound_method, bound_is_optimal,
@@ -331,6 +349,10 @@ std::optional<double> solve_exact_subsets(const Instance &inst, int max_tasks = 
 
 /// The Plan document of a solution (acquisitions, downlinks, unserved with reasons, metrics without bounds).
 Plan make_plan(const Instance &inst, const Solution &sol);
+
+/// What holds the time an unserved job needed (Unserved::blocked_by): the acquisitions within a slew's reach of
+/// the opportunities of its first task that find_placement cannot place.
+std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::size_t job);
 
 /// Why each unserved job is unserved (no_opportunity, outcompeted, storage, downlink, share_limit).
 std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solution &sol);
