@@ -138,9 +138,11 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         r += fmt::format("{}{} {}", r.empty() ? "" : ", ", k, v);
     }
     out << "  unserved       " << (r.empty() ? "none" : r) << '\n';
-    out << fmt::format("  search         constructive {:g} -> {:g} after {} ALNS iterations (seed {}) in {:.2f} s{}; bound {:.2f} s\n",
+    out << fmt::format("  search         constructive {:g} -> {:g} after {} ALNS iterations (seed {}) in {:.2f} s{}; bound {:.2f} s ({}, {} "
+                       "Lagrangian iterations{})\n",
                        mt.constructive_value, mt.value, mt.iterations_done, plan.seed, mt.plan_seconds,
-                       mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds);
+                       mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds, mt.bound_method, mt.bound_iterations,
+                       mt.bound_time_limit_hit ? ", time limit hit" : "");
     const fs::path dir(o.out_dir);
     out << fmt::format("  wrote          {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
                        (dir / "plan.czml").string());

@@ -164,7 +164,9 @@ struct PathWork {
 /// Predecessors further back than the largest slew's reach are summed up in a running maximum; within reach, the
 /// candidates are taken in decreasing path value (best-first over a max-segment tree) until one passes arc_ok, so
 /// the result is the exact longest path of the relaxed graph.
-void longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw)
+/// Returns false when `deadline` passed before the path was complete (the result is then not used).
+bool longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw,
+                  std::chrono::steady_clock::time_point deadline)
 {
     const std::size_t n = g.nodes.size();
     pw.act.clear();
@@ -206,7 +208,11 @@ void longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw)
     pw.best = 0.0;
     std::size_t best_node = npos;
     auto cmp = [](const std::pair<double, std::size_t> &x, const std::pair<double, std::size_t> &y) { return x.first < y.first; };
+    std::size_t done = 0;
     for (std::size_t i : pw.act) {
+        if ((++done & 1023) == 0 && std::chrono::steady_clock::now() > deadline) {
+            return false;
+        }
         const Node &b = g.nodes[i];
         while (ins < na && g.nodes[pw.act_key[ins]].key <= b.ls + 1e-9) {
             ++ins;
@@ -285,6 +291,7 @@ void longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw)
     for (std::size_t k = best_node; k != npos; k = pw.pred[k]) {
         pw.on_path.push_back(static_cast<int>(g.nodes[k].task));
     }
+    return true;
 }
 
 } // namespace
@@ -346,7 +353,15 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
             L += lambda[t];
         }
         std::fill(count.begin(), count.end(), 0);
-        tbb::parallel_for(std::size_t{0}, graphs.size(), [&](std::size_t s) { longest_path(graphs[s], w, work[s]); });
+        const auto deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(inst.options.bound_time_limit_s));
+        std::vector<char> complete(graphs.size(), 1);
+        tbb::parallel_for(std::size_t{0}, graphs.size(),
+                          [&](std::size_t s) { complete[s] = longest_path(graphs[s], w, work[s], deadline) ? 1 : 0; });
+        if (std::find(complete.begin(), complete.end(), 0) != complete.end()) {
+            b.time_limit_hit = true; // this iteration's L is incomplete: keep the best complete one
+            break;
+        }
         for (const auto &pw : work) {
             L += pw.best;
             for (int t : pw.on_path) {

@@ -167,6 +167,8 @@ struct PlanMetrics {
     double constructive_value = 0.0;  ///< value after the constructive heuristic, before ALNS
     double plan_seconds = 0.0;        ///< wall-clock time of the search (s); not part of the determinism guarantee
     double bound_seconds = 0.0;       ///< wall-clock time of the bound (s)
+    int bound_iterations = 0;         ///< Lagrangian iterations completed (0 for the other methods)
+    bool bound_time_limit_hit = false; ///< planning.bound_time_limit_s stopped the Lagrangian
     double opportunities_seconds = 0.0; ///< wall-clock time of the access computations (s)
     std::size_t opportunities = 0;    ///< opportunities found (task x satellite x window)
 };

@@ -321,6 +321,8 @@ inline void set_bound_metrics(PlanMetrics &m, const Bounds &b)
     m.bound_method = b.method;
     m.bound_is_optimal = b.optimal;
     m.bound_seconds = b.seconds;
+    m.bound_iterations = b.iterations;
+    m.bound_time_limit_hit = b.time_limit_hit;
 }
 
 /// Trivial bound and the real one: the exact optimum of the discretised relaxation (subset DP) when at most 14 tasks
