@@ -138,6 +138,40 @@ private:
     bool m_after_scalar = false;
 };
 
+/// True if the token nlohmann failed on starts right after the previous token, with no whitespace or
+/// separator between them: "0x10", "01", "1_000", "null1", "\"a\"b" are one malformed value to a reader.
+/// `byte` is nlohmann's 1-based offset of the last character it read, `what` its message.
+bool glued_to_previous_token(std::string_view text, std::size_t byte, const std::string &what)
+{
+    constexpr std::string_view separators = " \t\r\n,:[{";
+    // "invalid literal; last read: '<previous token><what followed>'": glued unless a separator came between.
+    if (const auto lr = what.find("last read: '"); lr != std::string::npos && what.find("invalid literal") != std::string::npos) {
+        const auto q = what.find('\'', lr + 12);
+        const std::string read = what.substr(lr + 12, q == std::string::npos ? std::string::npos : q - lr - 12);
+        return read.find_first_of(separators) == std::string::npos;
+    }
+    // Any other error of the lexer is inside the failing token itself ("invalid number; ... last read: '-I'"):
+    // it is not glued to anything. A parser error ("unexpected number literal") is about a whole token that
+    // lexed well but came where it may not: is it glued to the token before it?
+    if (what.find("unexpected") == std::string::npos || byte < 2 || byte > text.size()) {
+        return false;
+    }
+    std::size_t start = byte - 1; // the failing token's last character; find its first
+    if (what.find("unexpected string literal") != std::string::npos) {
+        while (start > 0) {
+            --start;
+            std::size_t backslashes = 0;
+            while (backslashes < start && text[start - 1 - backslashes] == '\\') {
+                ++backslashes;
+            }
+            if (text[start] == '"' && backslashes % 2 == 0) {
+                break;
+            }
+        }
+    }
+    return start > 0 && separators.find(text[start - 1]) == std::string_view::npos;
+}
+
 } // namespace
 
 nlohmann::json parse_json(std::string_view text, const std::string &source_name)
@@ -165,13 +199,13 @@ nlohmann::json parse_json(std::string_view text, const std::string &source_name)
             what = what.substr(p);
         }
         // An error inside the value of a key (NaN, Infinity, a bad literal or string) names that key, and so does
-        // one glued to the value just parsed ("0x10", "01", "1_000": the lexer stops after "0" or "1"); an error
-        // between members (a missing comma, a trailing one) concerns the body's structure and names none.
-        std::string field = tracker.path(true);
-        if (const std::size_t at = e.byte >= 2 ? e.byte - 2 : text.size(); at < text.size()) {
-            const char before = text[at];
-            const bool glued = std::string_view(" \t\r\n,:[{").find(before) == std::string_view::npos;
-            if (glued && e.byte - 1 < text.size()) {
+        // one glued to the value just parsed ("0x10", "01", "1_000": the lexer stops after "0" or "1"). An error
+        // between members (a missing comma, a trailing one) or at the end of the text (a truncated body)
+        // concerns the body's structure and names none.
+        std::string field;
+        if (what.find("unexpected end of input") == std::string::npos) {
+            field = tracker.path(true);
+            if (glued_to_previous_token(text, e.byte, what)) {
                 if (std::string p = tracker.last_scalar_path(); !p.empty()) {
                     field = std::move(p);
                 }

@@ -331,7 +331,9 @@ TEST(RequestJsonStrictInput, UnknownKeysInTheAoiAndTooManyPositions)
         "window_end_utc": "2025-10-03T18:00:00Z"})", "body"); }, ErrorCode::unknown_key, "aoi.colour", "aoi key");
     std::string ring = "[";
     for (int i = 0; i <= 10000; ++i) {
-        ring += "[" + std::to_string(i * 1e-5) + ", 0], ";
+        ring += '[';
+        ring += std::to_string(i * 1e-5);
+        ring += ", 0], ";
     }
     ring += "[0, 1], [0, 0]]";
     expect_error([&] { io::parse_request_json(aoi_request("[" + ring + "]"), "body"); }, ErrorCode::out_of_range,
@@ -341,4 +343,20 @@ TEST(RequestJsonStrictInput, UnknownKeysInTheAoiAndTooManyPositions)
                  "\"\"", "empty key");
     expect_error([] { io::parse_request_json(point_with("priority", "5, \"" + std::string(300, 'k') + "\": 1"), "body"); },
                  ErrorCode::unknown_key, std::string(100, 'k') + "...", "long key");
+}
+
+TEST(RequestJsonStrictInput, SyntaxErrorsInArraysNameTheElement)
+{
+    // A bad token in an array names its own element, not the one before it (found by the adversarial suite:
+    // "-Infinity" as a latitude named the longitude before it).
+    for (const char *tok : {"-Infinity", "1.", "1e", "-", "--1", "NaN"}) {
+        expect_error([&] { io::parse_request_json(aoi_request(std::string("[[[0, 0], [1, 0], [1, ") + tok + "], [0, 0]]]"), "body"); },
+                     ErrorCode::syntax, "aoi.coordinates[0][2][1]", tok);
+    }
+    // Glued to the element before: "0x10" is one malformed value.
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, 0x10], [0, 0]]]"), "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[0][2][1]", "0x10");
+    // In an array every position has a name: a missing comma names the element that came unseparated.
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, 2 3], [0, 0]]]"), "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[0][2][2]", "missing comma in an array");
 }

@@ -51,7 +51,10 @@ KNOWN_HEADER_FAILURES = {
     "Bearer scheme in lower case",
     "media type application/jsonx",
     "media type APPLICATION/JSON",
-    "media type with parameters",
+    "Bearer with a NUL",
+    "negative Content-Length",
+    "Content-Length beyond the limit",
+    "header without a colon",
 }
 
 
@@ -112,35 +115,46 @@ class Reply:
         return j.get("field") if isinstance(j, dict) else None
 
 
-def exchange(port, raw):
-    """Sends `raw` bytes on a fresh connection, half-closes, reads the whole reply (the server closes)."""
+def exchange(port, raw, half_close_after=HANG_S):
+    """Sends `raw` bytes on a fresh connection and reads the reply (the server closes, or Content-Length ends it).
+    If nothing complete came after `half_close_after` seconds the client half-closes (no more data is coming: a
+    server waiting for body bytes a header promised may now answer or close); no answer nor close within HANG_S
+    after that is a hang."""
     try:
         s = socket.create_connection(("127.0.0.1", port), timeout=HANG_S)
     except OSError as e:
         return Reply(0, {}, b"", error=f"connect: {e}")
-    s.settimeout(HANG_S)
     chunks = []
-    deadline = time.monotonic() + HANG_S
+    start = time.monotonic()
+    half_closed = False
     try:
-        s.sendall(raw)
         try:
-            s.shutdown(socket.SHUT_WR)
+            s.sendall(raw)
         except OSError:
-            pass
+            pass  # the server may close early (e.g. on a bad header) and still have answered
         while True:
-            if time.monotonic() > deadline:
+            waited = time.monotonic() - start
+            if not half_closed and waited >= half_close_after:
+                try:
+                    s.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+                half_closed = True
+            limit = half_close_after + HANG_S
+            if waited >= limit:
                 return Reply(0, {}, b"".join(chunks), hang=True)
-            b = s.recv(65536)
+            s.settimeout(max(0.01, (half_close_after if not half_closed else limit) - waited))
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                continue
             if not b:
                 break
             chunks.append(b)
             if reply_complete(b"".join(chunks)):
                 break
-    except socket.timeout:
-        return Reply(0, {}, b"".join(chunks), hang=True)
     except OSError as e:
-        data = b"".join(chunks)
-        if not data:
+        if not chunks:
             return Reply(0, {}, b"", error=f"socket: {e}")
     finally:
         s.close()
@@ -654,7 +668,7 @@ def main():
 
     header_known = []
     for name, raw, pred, want in header_cases(token):
-        r = exchange(server.port, raw)
+        r = exchange(server.port, raw, half_close_after=2.0)
         if r.hang or r.status >= 500 or (r.status == 0 and not server.alive()):
             record_transport(f"[header] {name}", r)
             continue
