@@ -184,33 +184,70 @@ void add_edges(std::vector<Edge> &edges, const std::vector<LonLat> &ring, const 
 /// may touch (a vertex of one on the other) but not cross or overlap.
 std::optional<std::pair<Edge, Edge>> find_crossing(std::vector<Edge> edges)
 {
-    std::sort(edges.begin(), edges.end(), [](const Edge &a, const Edge &b) { return a.xmin() < b.xmin(); });
-    std::vector<std::size_t> active;
+    // Sweep along the axis on which the edges overlap least (a comb of long, flat edges is linear along y and
+    // quadratic along x). Swapping the axes changes no answer of edges_meet. Worst case (a spiral) stays
+    // quadratic: request AOIs are capped in positions for that reason (io).
+    double span_x = 0.0, span_y = 0.0, lo_x = 0.0, hi_x = 0.0, lo_y = 0.0, hi_y = 0.0;
     for (std::size_t k = 0; k < edges.size(); ++k) {
         const Edge &e = edges[k];
-        std::erase_if(active, [&](std::size_t a) { return edges[a].xmax() < e.xmin(); });
-        for (const std::size_t a : active) {
-            const Edge &f = edges[a];
-            if (std::max(std::min(e.y0, e.y1), std::min(f.y0, f.y1)) > std::min(std::max(e.y0, e.y1), std::max(f.y0, f.y1))) {
+        span_x += std::abs(e.x1 - e.x0);
+        span_y += std::abs(e.y1 - e.y0);
+        lo_x = k == 0 ? e.xmin() : std::min(lo_x, e.xmin()), hi_x = k == 0 ? e.xmax() : std::max(hi_x, e.xmax());
+        lo_y = k == 0 ? std::min(e.y0, e.y1) : std::min({lo_y, e.y0, e.y1});
+        hi_y = k == 0 ? std::max(e.y0, e.y1) : std::max({hi_y, e.y0, e.y1});
+    }
+    const bool swap = span_y * (hi_x - lo_x) < span_x * (hi_y - lo_y);
+    if (swap) {
+        for (Edge &e : edges) {
+            std::swap(e.x0, e.y0);
+            std::swap(e.x1, e.y1);
+        }
+    }
+    auto unswapped = [&](Edge e) {
+        if (swap) {
+            std::swap(e.x0, e.y0);
+            std::swap(e.x1, e.y1);
+        }
+        return e;
+    };
+    std::sort(edges.begin(), edges.end(), [](const Edge &a, const Edge &b) { return a.xmin() < b.xmin(); });
+    struct Box {
+        double xmax, ymin, ymax;
+        std::size_t k;
+    };
+    std::vector<Box> active; // edges whose x-range may still reach the sweep position
+    for (std::size_t k = 0; k < edges.size(); ++k) {
+        const Edge &e = edges[k];
+        const double x = e.xmin(), ymin = std::min(e.y0, e.y1), ymax = std::max(e.y0, e.y1);
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < active.size(); ++i) {
+            const Box b = active[i];
+            if (b.xmax < x) {
+                continue; // passed: dropped
+            }
+            active[kept++] = b;
+            if (b.ymin > ymax || b.ymax < ymin) {
                 continue;
             }
+            const Edge &f = edges[b.k];
             const int meet = edges_meet(e, f);
             if (meet == 0) {
                 continue;
             }
             if (e.ring != f.ring) {
                 if (meet == 2) {
-                    return std::make_pair(f, e);
+                    return std::make_pair(unswapped(f), unswapped(e));
                 }
                 continue;
             }
             // Consecutive edges share their vertex (meet == 1); more is an overlap (the ring turns back on itself).
             const bool consecutive = (e.seq + 1) % e.n == f.seq || (f.seq + 1) % f.n == e.seq;
             if (meet == 2 || !consecutive) {
-                return std::make_pair(f, e);
+                return std::make_pair(unswapped(f), unswapped(e));
             }
         }
-        active.push_back(k);
+        active.resize(kept);
+        active.push_back(Box{e.xmax(), ymin, ymax, k});
     }
     return std::nullopt;
 }
