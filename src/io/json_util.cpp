@@ -1,5 +1,7 @@
 #include "json_util.hpp"
 
+#include "vantage/io/json_text.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -174,15 +176,15 @@ bool glued_to_previous_token(std::string_view text, std::size_t byte, const std:
 
 } // namespace
 
-nlohmann::json parse_json(std::string_view text, const std::string &source_name)
+nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth)
 {
     JsonPathTracker tracker;
     // NOTE: nesting is limited before a value is built: nlohmann parses deep nesting iteratively, but dumping
     // or copying it recurses, and 100000 nested arrays overflowed a server thread's stack.
     const nlohmann::json::parser_callback_t callback = [&](int depth, nlohmann::json::parse_event_t event,
                                                            nlohmann::json &parsed) {
-        if (depth > max_json_depth) {
-            throw ParseError(ErrorCode::syntax, fmt::format("JSON nested deeper than {} levels", max_json_depth),
+        if (depth > max_depth) {
+            throw ParseError(ErrorCode::syntax, fmt::format("JSON nested deeper than {} levels", max_depth),
                              ErrorContext{source_name, 0, "", ""});
         }
         tracker.on_event(event, parsed, source_name);
@@ -513,3 +515,12 @@ nlohmann::json yaml_to_json(const YAML::Node &node, const JsonWhere &at)
 }
 
 } // namespace vantage::io::detail
+
+namespace vantage::io {
+
+void check_json_text(std::string_view text, const std::string &source_name, int max_depth)
+{
+    (void)detail::parse_json(text, source_name, max_depth);
+}
+
+} // namespace vantage::io

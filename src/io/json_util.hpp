@@ -34,7 +34,9 @@ struct JsonWhere {
 /// Deepest nesting of objects/arrays accepted (a MultiPolygon AOI needs 5).
 inline constexpr int max_json_depth = 64;
 
-nlohmann::json parse_json(std::string_view text, const std::string &source_name);
+/// Keys given twice in one object are refused (syntax, naming the key path); an error inside one value (NaN,
+/// Infinity, 1e999, a bad literal or string) names that value's key path.
+nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth = max_json_depth);
 
 /// Short text of a JSON value for error messages.
 std::string json_excerpt(const nlohmann::json &v);

@@ -9,6 +9,7 @@
 
 #include "vantage/core/error.hpp"
 #include "vantage/io/geojson.hpp"
+#include "vantage/io/json_text.hpp"
 #include "vantage/io/request_json.hpp"
 
 using namespace vantage;
@@ -359,4 +360,19 @@ TEST(RequestJsonStrictInput, SyntaxErrorsInArraysNameTheElement)
     // In an array every position has a name: a missing comma names the element that came unseparated.
     expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, 2 3], [0, 0]]]"), "body"); },
                  ErrorCode::syntax, "aoi.coordinates[0][2][2]", "missing comma in an array");
+}
+
+TEST(JsonTextStrictInput, TheServiceBodiesFollowTheSameRules)
+{
+    // io::check_json_text serves the service's own bodies (plan, outcome, tokens).
+    expect_error([] { io::check_json_text(R"({"horizon_h": 1, "horizon_h": 2})", "the body", 16); }, ErrorCode::syntax,
+                 "horizon_h", "duplicate");
+    expect_error([] { io::check_json_text(R"({"horizon_h": NaN})", "the body", 16); }, ErrorCode::syntax, "horizon_h",
+                 "NaN");
+    expect_error([] { io::check_json_text(R"({"a": {"b": [1, 1e999]}})", "the body", 16); }, ErrorCode::invalid_number,
+                 "a.b[1]", "overflow");
+    expect_error([] { io::check_json_text(std::string(20, '[') + std::string(20, ']'), "the body", 16); },
+                 ErrorCode::syntax, "", "depth");
+    EXPECT_NO_THROW(io::check_json_text(std::string(10, '[') + std::string(10, ']'), "the body", 16));
+    EXPECT_NO_THROW(io::check_json_text(R"({"a": {"k": 1}, "b": {"k": 2}})", "the body"));
 }

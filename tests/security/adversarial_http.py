@@ -672,6 +672,27 @@ def main():
                     if not ok:
                         failures.append(f"FIELD: {name}: field {f!r}, want {c.field!r}: {r.body[:200]!r}")
 
+    # The service's other JSON bodies follow the same JSON rules (duplicate keys, non-finite numbers name the key).
+    operator = server.token("FR", "operator")
+    admin = server.token("FR", "admin")
+    for name, path, tok, body, want in [
+            ("plan: duplicate horizon_h", "/api/v1/plan", operator, '{"horizon_h": 1, "horizon_h": 2}', "horizon_h"),
+            ("plan: NaN horizon_h", "/api/v1/plan", operator, '{"horizon_h": NaN}', "horizon_h"),
+            ("plan: 1e999 horizon_h", "/api/v1/plan", operator, '{"horizon_h": 1e999}', "horizon_h"),
+            ("tokens: duplicate tenant", "/api/v1/tokens", admin, '{"tenant": "FR", "tenant": "DE", "role": "requester"}', "tenant"),
+            ("tokens: Infinity expires_h", "/api/v1/tokens", admin, '{"tenant": "FR", "role": "requester", "expires_h": Infinity}',
+             "expires_h"),
+            ("outcome: duplicate outcome", "/api/v1/acquisitions/x/outcome", operator,
+             '{"outcome": "failed", "outcome": "succeeded"}', "outcome")]:
+        r = post(server.port, path, body, tok)
+        full = f"[reproducer] {name} -> POST {path}"
+        if r.hang or r.status == 0 or r.status >= 500:
+            record_transport(full, r)
+            continue
+        counts["4xx with field" if r.field() else "4xx without field"] += 1 if 400 <= r.status < 500 else 0
+        if not (400 <= r.status < 500 and r.field() == want):
+            failures.append(f"FIELD: {full}: {r.status} field {r.field()!r}, want {want!r}: {r.body[:200]!r}")
+
     header_known = []
     for name, raw, pred, want in header_cases(token):
         r = exchange(server.port, raw, half_close_after=2.0)
