@@ -13,6 +13,7 @@
 #include "czml.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/io/elements.hpp"
+#include "vantage/io/json_text.hpp"
 #include "vantage/io/omm.hpp"
 #include "vantage/io/request_json.hpp"
 
@@ -62,6 +63,11 @@ constexpr int max_body_depth = 16;
 
 json parse_json_body(std::string_view body, const char *what)
 {
+    try {
+        io::check_json_text(body, what, max_body_depth); // keys given twice, NaN, 1e999: a 400 naming the key
+    } catch (const Error &e) {
+        raise(e);
+    }
     const json::parser_callback_t depth_guard = [](int depth, json::parse_event_t, json &) {
         if (depth > max_body_depth) {
             throw ApiError(400, "syntax", fmt::format("the body is nested deeper than {} levels", max_body_depth));

@@ -32,7 +32,8 @@ void read_aoi_item(const Reader &r, const YAML::Node &n, const std::string &path
         out.insert(out.end(), areas.begin(), areas.end());
         origins.insert(origins.end(), areas.size(), origin);
     } else if (n.IsMap()) {
-        const auto areas = detail::areas_from_geojson(detail::yaml_to_json(n), detail::JsonWhere{r.source(), Reader::line_of(n), path});
+        const detail::JsonWhere where{r.source(), Reader::line_of(n), path};
+        const auto areas = detail::areas_from_geojson(detail::yaml_to_json(n, where), where);
         out.insert(out.end(), areas.begin(), areas.end());
         origins.insert(origins.end(), areas.size(), origin);
     } else {

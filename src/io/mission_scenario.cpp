@@ -64,7 +64,8 @@ std::vector<mission::Request> read_request_list(const Reader &r, const YAML::Nod
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::string path = indexed(base, i);
         const int line = Reader::line_of(list[i]);
-        mission::Request q = detail::request_from_json(detail::yaml_to_json(list[i]), detail::JsonWhere{r.source(), line, path});
+        const detail::JsonWhere where{r.source(), line, path};
+        mission::Request q = detail::request_from_json(detail::yaml_to_json(list[i], where), where);
         if (auto [it, inserted] = seen.emplace(q.id, line); !inserted) {
             r.fail(ErrorCode::duplicate, fmt::format("request id already used on line {}", it->second), line,
                    Reader::join(path, "id"), q.id);

@@ -62,6 +62,9 @@ using detail::pass_name;
 
 } // namespace
 
+/// Most positions in a request's AOI (all rings): bounds the work of validating and searching it.
+constexpr std::size_t max_request_aoi_positions = 10000;
+
 mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at, const RequestDefaults &defaults)
 {
     check_object(v, at,
@@ -99,14 +102,27 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
         };
         geometry::Target target{}; // value-initialised: alt_m is optional (0 m)
         target.location.lat_deg = json_number_in(tneed("lat_deg"), tw.child("lat_deg"), -90.0, 90.0);
-        target.location.lon_deg = json_number_in(tneed("lon_deg"), tw.child("lon_deg"), -180.0, 360.0);
+        target.location.lon_deg = json_number_in(tneed("lon_deg"), tw.child("lon_deg"), -180.0, 180.0); // RFC 7946, as AOIs
         if (t.contains("alt_m") && !t["alt_m"].is_null()) {
             target.location.h_km = json_number_in(t["alt_m"], tw.child("alt_m"), -1000.0, 10000.0) / 1000.0;
         }
         r.point = target;
     }
     if (has("aoi")) {
-        r.polygon = polygon_from_geojson(v["aoi"], at.child("aoi"));
+        const JsonWhere aw = at.child("aoi");
+        const nlohmann::json &g = v["aoi"];
+        // A request's AOI is a bare geometry: its own keys only (a GeoJSON bbox is allowed and ignored).
+        check_object(g, aw, {"type", "coordinates", "bbox"});
+        if (g.contains("bbox")) {
+            const nlohmann::json &bb = g["bbox"];
+            if (!bb.is_array() || (bb.size() != 4 && bb.size() != 6)) {
+                aw.child("bbox").fail(ErrorCode::syntax, "a bbox is an array of 4 (or 6) numbers", json_excerpt(bb));
+            }
+            for (std::size_t i = 0; i < bb.size(); ++i) {
+                json_number(bb[i], aw.child("bbox").index(i));
+            }
+        }
+        r.polygon = polygon_from_geojson(g, aw, max_request_aoi_positions);
     }
     if (r.point && r.polygon) {
         at.child("aoi").fail(ErrorCode::syntax, "give either 'target' (a point) or 'aoi' (a polygon), not both");

@@ -109,7 +109,7 @@ void validate_request(const Request &r)
     }
     if (r.point) {
         check_range(r.point->location.lat_deg, "target.lat_deg", -90.0, 90.0, false, false);
-        check_range(r.point->location.lon_deg, "target.lon_deg", -180.0, 360.0, false, false);
+        check_range(r.point->location.lon_deg, "target.lon_deg", -180.0, 180.0, false, false);
         check_range(r.point->location.h_km * 1000.0, "target.alt_m", -1000.0, 10000.0, false, false);
     }
     if (r.polygon) {

@@ -101,11 +101,13 @@ protected:
     Principal who(const std::string &token) { return m_service->authenticate("Bearer " + token); }
 
     /// A point request over Toulouse for the day of the example element sets (seen several times that day).
+    /// A "priority" in `extra` replaces the default 6 (a key given twice is refused).
     static std::string toulouse(const std::string &extra = "")
     {
+        const std::string priority = extra.find("\"priority\"") == std::string::npos ? R"(, "priority": 6)" : "";
         return R"({"target": {"lat_deg": 43.6047, "lon_deg": 1.4442}, "window_start_utc": "2025-10-03T00:00:00Z",
-                   "window_end_utc": "2025-10-04T00:00:00Z", "priority": 6)"
-               + extra + "}";
+                   "window_end_utc": "2025-10-04T00:00:00Z")"
+               + priority + extra + "}";
     }
     std::string submit(const std::string &token, const std::string &body)
     {

@@ -140,3 +140,56 @@ TEST(PolygonParseErrors, ValidateNamesTheElement)
     expect(two, ErrorCode::out_of_range, "coordinates[1][0][2]");
     EXPECT_NO_THROW(validate_polygon(box(0, 0, 1, 1)));
 }
+
+TEST(PolygonParseErrors, SelfCrossingRingsAndStrayHolesNameTheRing)
+{
+    // Issue 14 item 9: a zero-area ring and a hole outside its ring were accepted.
+    auto expect = [](const Polygon &p, ErrorCode code, const std::string &field) {
+        try {
+            validate_polygon(p);
+            ADD_FAILURE() << "accepted " << field;
+        } catch (const ConfigError &e) {
+            EXPECT_EQ(e.code(), code) << field << ": " << e.what();
+            EXPECT_EQ(e.context().field, field) << e.what();
+        }
+    };
+    const std::vector<LonLat> square{{0, 0}, {2, 0}, {2, 2}, {0, 2}};
+    expect(Polygon{{PolygonPart{{{0, 0}, {3, 3}, {3, 0}, {0, 2}}, {}}}}, ErrorCode::syntax, "coordinates[0]");
+    expect(Polygon{{PolygonPart{square, {{{5, 5}, {6, 5}, {6, 6}}}}}}, ErrorCode::syntax, "coordinates[1]");
+    expect(Polygon{{PolygonPart{square, {{{1, 1}, {3, 1}, {3, 1.5}}}}}}, ErrorCode::syntax, "coordinates[1]");
+    expect(Polygon{{PolygonPart{square, {{{0.5, 0.5}, {1, 1}, {1.5, 1.5}}}}}}, ErrorCode::out_of_range, "coordinates[1]");
+    // Two holes that cross each other: the later one is named.
+    expect(Polygon{{PolygonPart{square, {{{0.2, 0.2}, {1, 0.2}, {1, 1}}, {{0.5, 0.1}, {1.5, 0.1}, {0.5, 0.6}}}}}},
+           ErrorCode::syntax, "coordinates[2]");
+    // A hole sharing an edge with the outer ring overlaps it.
+    expect(Polygon{{PolygonPart{square, {{{0, 0}, {1, 0}, {1, 1}}}}}}, ErrorCode::syntax, "coordinates[1]");
+    // Valid: a hole touching the outer ring at a vertex, and across the antimeridian on the other side of 180.
+    EXPECT_NO_THROW(validate_polygon(Polygon{{PolygonPart{square, {{{0, 0}, {1, 0.5}, {0.5, 1}}}}}}));
+    EXPECT_NO_THROW(validate_polygon(Polygon{{PolygonPart{{{179, 0}, {-179, 0}, {-179, 2}, {179, 2}},
+                                                          {{{-179.8, 0.5}, {-179.5, 0.5}, {-179.5, 1}}}}}}));
+    expect(Polygon{{PolygonPart{{{179, 0}, {-179, 0}, {-179, 2}, {179, 2}}, {{{-178.8, 0.5}, {-178.5, 0.5}, {-178.5, 1}}}}}},
+           ErrorCode::syntax, "coordinates[1]");
+}
+
+TEST(PolygonProperty, CrossingCheckIsTheSameAlongEitherSweepAxis)
+{
+    // A comb of flat edges (swept along y) and its transpose (swept along x) are both simple; with one tooth
+    // bent across its neighbour both are refused.
+    std::vector<LonLat> comb;
+    for (int i = 0; i < 200; ++i) {
+        comb.push_back({i % 2 == 0 ? 0.0 : 1.0, i * 0.01});
+    }
+    comb.push_back({-0.5, 1.99});
+    comb.push_back({-0.5, 0.0});
+    auto transposed = [](std::vector<LonLat> r) {
+        for (auto &v : r) {
+            std::swap(v.lon_deg, v.lat_deg);
+        }
+        return r;
+    };
+    EXPECT_NO_THROW(validate_polygon(Polygon{{PolygonPart{comb, {}}}}));
+    EXPECT_NO_THROW(validate_polygon(Polygon{{PolygonPart{transposed(comb), {}}}}));
+    comb[100].lat_deg = 1.025; // vertex 100 above vertices 101 and 102: its edges cross theirs
+    EXPECT_THROW(validate_polygon(Polygon{{PolygonPart{comb, {}}}}), ConfigError);
+    EXPECT_THROW(validate_polygon(Polygon{{PolygonPart{transposed(comb), {}}}}), ConfigError);
+}

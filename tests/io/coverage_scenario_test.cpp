@@ -92,7 +92,7 @@ TEST(CoverageScenarioParseErrors, OneFilePerFailureClass)
         {"coverage_min_accesses_fraction.yaml", ErrorCode::invalid_number, 8, "coverage.min_accesses"},
         {"coverage_aoi_missing_file.yaml", ErrorCode::file_not_found, 7, "aoi"},
         {"coverage_aoi_unsupported_geometry.yaml", ErrorCode::unsupported, 8, "aoi.type"},
-        {"coverage_aoi_bad_latitude.yaml", ErrorCode::out_of_range, 7, "aoi.coordinates[0][2]"},
+        {"coverage_aoi_bad_latitude.yaml", ErrorCode::out_of_range, 7, "aoi.coordinates[0][2][1]"},
         {"coverage_aoi_wrong_kind.yaml", ErrorCode::syntax, 8, "aoi[0]"},
         {"coverage_aoi_too_small.yaml", ErrorCode::out_of_range, 8, "aoi"},
     };
@@ -109,7 +109,7 @@ TEST(CoverageScenarioParseErrors, OneFilePerFailureClass)
     } catch (const ConfigError &e) {
         EXPECT_EQ(e.code(), ErrorCode::out_of_range);
         EXPECT_NE(e.context().source.find("geojson_bad_latitude.json"), std::string::npos);
-        EXPECT_EQ(e.context().field, "features[0].geometry.coordinates[0][2]");
+        EXPECT_EQ(e.context().field, "features[0].geometry.coordinates[0][2][1]");
     }
 }
 

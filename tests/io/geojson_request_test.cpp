@@ -9,6 +9,7 @@
 
 #include "vantage/core/error.hpp"
 #include "vantage/io/geojson.hpp"
+#include "vantage/io/json_text.hpp"
 #include "vantage/io/request_json.hpp"
 
 using namespace vantage;
@@ -73,7 +74,7 @@ TEST(GeoJsonParseErrors, OneFilePerFailureClass)
         {"geojson_syntax.json", ErrorCode::syntax, ""},
         {"geojson_ring_not_closed.json", ErrorCode::syntax, "coordinates[0]"},
         {"geojson_unsupported_type.json", ErrorCode::unsupported, "geometry.type"},
-        {"geojson_bad_latitude.json", ErrorCode::out_of_range, "features[0].geometry.coordinates[0][2]"},
+        {"geojson_bad_latitude.json", ErrorCode::out_of_range, "features[0].geometry.coordinates[0][2][1]"},
         {"geojson_missing_coordinates.json", ErrorCode::missing_field, "coordinates"},
         {"geojson_polar_ring.json", ErrorCode::unsupported, "coordinates[0]"},
     };
@@ -166,8 +167,8 @@ TEST(RequestJsonParseErrors, OneFilePerFailureClass)
         {"request_incidence_order.json", ErrorCode::out_of_range, "incidence_max_deg"},
         {"request_repeat_window.json", ErrorCode::out_of_range, "repeat.window_h"},
         {"request_bad_id.json", ErrorCode::syntax, "id"},
-        {"request_number_overflow.json", ErrorCode::invalid_number, ""},
-        {"request_bad_aoi.json", ErrorCode::out_of_range, "aoi.coordinates[0][2]"},
+        {"request_number_overflow.json", ErrorCode::invalid_number, "priority"},
+        {"request_bad_aoi.json", ErrorCode::out_of_range, "aoi.coordinates[0][2][1]"},
         {"request_window_order.json", ErrorCode::out_of_range, "window_end_utc"},
         {"request_no_target.json", ErrorCode::missing_field, "target"},
     };
@@ -202,4 +203,176 @@ TEST(RequestJsonRegression, TargetWithoutAltitudeIsAtZeroMetres)
     ASSERT_TRUE(r.point);
     EXPECT_EQ(r.point->location.h_km, 0.0);
     EXPECT_EQ(r, io::parse_request_json(io::request_to_json(r), "written"));
+}
+
+namespace {
+
+/// A valid point request with one value replaced by raw JSON text (`@` marks where).
+std::string point_with(const std::string &key, const std::string &raw)
+{
+    std::string body = R"({"id": "r1", "tenant": "FR", "priority": 5, "target": {"lat_deg": 43.6, "lon_deg": 1.44},
+        "window_start_utc": "2025-10-03T06:00:00Z", "window_end_utc": "2025-10-03T18:00:00Z", "duration_s": 10})";
+    const std::string needle = "\"" + key + "\": ";
+    const auto at = body.find(needle);
+    EXPECT_NE(at, std::string::npos) << key;
+    const auto end = body.find_first_of(",}", at + needle.size());
+    return body.substr(0, at + needle.size()) + raw + body.substr(end);
+}
+
+std::string aoi_request(const std::string &coordinates)
+{
+    return R"({"id": "r1", "tenant": "FR", "aoi": {"type": "Polygon", "coordinates": )" + coordinates
+           + R"(}, "window_start_utc": "2025-10-03T06:00:00Z", "window_end_utc": "2025-10-03T18:00:00Z"})";
+}
+
+} // namespace
+
+TEST(RequestJsonStrictInput, DuplicateKeysAreRefusedNamingTheKeyPath)
+{
+    // Issue 14 item 9: {"priority": 1, "priority": 9} was taken as 9 (last wins).
+    expect_error([] { io::parse_request_json(point_with("priority", "1, \"priority\": 9"), "body"); }, ErrorCode::syntax,
+                 "priority", "top level");
+    expect_error([] { io::parse_request_json(point_with("lat_deg", "43.6, \"lat_deg\": 10"), "body"); }, ErrorCode::syntax,
+                 "target.lat_deg", "in target");
+    // Arrays of objects: the index is part of the path.
+    expect_error([] { io::parse_geojson_text(R"({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": null},
+        {"type": "Feature", "id": 1, "id": 2}]})", "f.geojson"); }, ErrorCode::syntax, "features[1].id", "in an array");
+    // The same key in two different objects is fine.
+    EXPECT_NO_THROW(io::parse_request_json(point_with("priority", "5"), "body"));
+}
+
+TEST(RequestJsonStrictInput, LongitudesOfTargetsAreInTheRangeOfAois)
+{
+    // Issue 14 item 9: lon_deg 200 was stored as sent while an AOI vertex at 200 was refused.
+    for (const char *lon : {"200", "360", "180.000001", "-180.5"}) {
+        expect_error([&] { io::parse_request_json(point_with("lon_deg", lon), "body"); }, ErrorCode::out_of_range,
+                     "target.lon_deg", lon);
+    }
+    expect_error([] { io::parse_request_json(point_with("lat_deg", "-90.5"), "body"); }, ErrorCode::out_of_range,
+                 "target.lat_deg", "lat");
+    EXPECT_NO_THROW(io::parse_request_json(point_with("lon_deg", "180"), "body"));
+    EXPECT_NO_THROW(io::parse_request_json(point_with("lon_deg", "-180"), "body"));
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [200, 0], [1, 1], [0, 0]]]"), "body"); },
+                 ErrorCode::out_of_range, "aoi.coordinates[0][1][0]", "aoi");
+}
+
+TEST(RequestJsonStrictInput, TimesNeedAZoneDesignator)
+{
+    // Issue 14 item 9: "2025-10-03T06:00:00" was silently taken as UTC.
+    for (const char *t : {"\"2025-10-03T06:00:00\"", "\"2025-10-03\"", "\"2025-10-03T06:00\"", "\"2025-276T06:00:00\""}) {
+        expect_error([&] { io::parse_request_json(point_with("window_start_utc", t), "body"); }, ErrorCode::invalid_time,
+                     "window_start_utc", t);
+    }
+    expect_error([] { io::parse_request_json(point_with("window_end_utc", "\"2025-10-03T18:00:00+02:00\""), "body"); },
+                 ErrorCode::invalid_time, "window_end_utc", "non-zero offset");
+    for (const char *t : {"\"2025-10-03T06:00:00Z\"", "\"2025-10-03T06:00:00.25z\"", "\"2025-10-03T06:00:00+00:00\"",
+                          "\"2025-10-03 06:00:00Z\""}) {
+        EXPECT_NO_THROW(io::parse_request_json(point_with("window_start_utc", t), "body")) << t;
+    }
+}
+
+TEST(RequestJsonStrictInput, NonFiniteNumbersNameTheirKey)
+{
+    // Issue 14 item 9: NaN / Infinity are JSON syntax errors and 1e999 overflows; the error named no key.
+    for (const char *tok : {"NaN", "Infinity", "-Infinity", "nan", "0x10", "01", "1_000", "+1", "1."}) {
+        expect_error([&] { io::parse_request_json(point_with("lat_deg", tok), "body"); }, ErrorCode::syntax,
+                     "target.lat_deg", tok);
+    }
+    for (const char *tok : {"1e999", "-1e999"}) {
+        expect_error([&] { io::parse_request_json(point_with("duration_s", tok), "body"); }, ErrorCode::invalid_number,
+                     "duration_s", tok);
+    }
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, NaN], [0, 0]]]"), "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[0][2][1]", "in an array");
+    // Errors between members concern the body's structure: no key.
+    expect_error([] { io::parse_request_json(R"({"priority": 5,})", "body"); }, ErrorCode::syntax, "", "trailing comma");
+    expect_error([] { io::parse_request_json(R"({"priority": 5 "id": "a"})", "body"); }, ErrorCode::syntax, "",
+                 "missing comma");
+}
+
+TEST(RequestJsonStrictInput, DegenerateRingsAndStrayHolesAreRefused)
+{
+    // Issue 14 item 9: a zero-area ring and a hole outside its ring were accepted.
+    const std::string outer = "[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]";
+    struct Case {
+        std::string coordinates;
+        ErrorCode code;
+        const char *field;
+    };
+    const Case cases[] = {
+        {"[[[0, 0], [1, 1], [2, 2], [0, 0]]]", ErrorCode::out_of_range, "aoi.coordinates[0]"},  // collinear
+        {"[" + outer + ", [[5, 5], [6, 5], [6, 6], [5, 5]]]", ErrorCode::syntax, "aoi.coordinates[1]"}, // hole outside
+        {"[" + outer + ", [[1, 1], [3, 1], [3, 1.5], [1, 1]]]", ErrorCode::syntax, "aoi.coordinates[1]"}, // crosses
+        {"[" + outer + ", [[0.5, 0.5], [1, 1], [1.5, 1.5], [0.5, 0.5]]]", ErrorCode::out_of_range, "aoi.coordinates[1]"},
+        {"[[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]", ErrorCode::out_of_range, "aoi.coordinates[0]"}, // bow tie, area 0
+        {"[[[0, 0], [3, 3], [3, 0], [0, 2], [0, 0]]]", ErrorCode::syntax, "aoi.coordinates[0]"},  // crosses itself
+        {"[[[0, 0], [1, 0], [1, 1], [1, 2], [1, 1], [0, 1], [0, 0]]]", ErrorCode::syntax, "aoi.coordinates[0]"}, // spike
+        {"[[[0, 0], [2, 0], [1, 1], [2, 2], [0, 2], [1, 1], [0, 0]]]", ErrorCode::syntax, "aoi.coordinates[0]"}, // touches
+    };
+    for (const Case &c : cases) {
+        expect_error([&] { io::parse_request_json(aoi_request(c.coordinates), "body"); }, c.code, c.field, c.coordinates);
+    }
+    // Valid: a hole touching the outer ring at a vertex, repeated consecutive vertices, an antimeridian ring with a
+    // hole written on the other side of 180.
+    EXPECT_NO_THROW(io::parse_request_json(aoi_request("[" + outer + ", [[0, 0], [1, 0.5], [0.5, 1], [0, 0]]]"), "body"));
+    EXPECT_NO_THROW(io::parse_request_json(aoi_request("[[[0, 0], [2, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]"), "body"));
+    EXPECT_NO_THROW(io::parse_request_json(
+        aoi_request("[[[179, 0], [-179, 0], [-179, 2], [179, 2], [179, 0]], [[-179.8, 0.5], [-179.5, 0.5], [-179.5, 1], [-179.8, 0.5]]]"),
+        "body"));
+    expect_error([] { io::parse_request_json(aoi_request(
+                          "[[[179, 0], [-179, 0], [-179, 2], [179, 2], [179, 0]], [[-178.8, 0.5], [-178.5, 0.5], [-178.5, 1], [-178.8, 0.5]]]"),
+                                              "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[1]", "antimeridian hole outside");
+}
+
+TEST(RequestJsonStrictInput, UnknownKeysInTheAoiAndTooManyPositions)
+{
+    expect_error([] { io::parse_request_json(R"({"id": "r1", "tenant": "FR", "aoi": {"type": "Polygon", "colour": 1,
+        "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}, "window_start_utc": "2025-10-03T06:00:00Z",
+        "window_end_utc": "2025-10-03T18:00:00Z"})", "body"); }, ErrorCode::unknown_key, "aoi.colour", "aoi key");
+    std::string ring = "[";
+    for (int i = 0; i <= 10000; ++i) {
+        ring += '[';
+        ring += std::to_string(i * 1e-5);
+        ring += ", 0], ";
+    }
+    ring += "[0, 1], [0, 0]]";
+    expect_error([&] { io::parse_request_json(aoi_request("[" + ring + "]"), "body"); }, ErrorCode::out_of_range,
+                 "aoi.coordinates[0]", "10003 positions");
+    // The empty key and long keys are named too.
+    expect_error([] { io::parse_request_json(point_with("priority", "5, \"\": 1"), "body"); }, ErrorCode::unknown_key,
+                 "\"\"", "empty key");
+    expect_error([] { io::parse_request_json(point_with("priority", "5, \"" + std::string(300, 'k') + "\": 1"), "body"); },
+                 ErrorCode::unknown_key, std::string(100, 'k') + "...", "long key");
+}
+
+TEST(RequestJsonStrictInput, SyntaxErrorsInArraysNameTheElement)
+{
+    // A bad token in an array names its own element, not the one before it (found by the adversarial suite:
+    // "-Infinity" as a latitude named the longitude before it).
+    for (const char *tok : {"-Infinity", "1.", "1e", "-", "--1", "NaN"}) {
+        expect_error([&] { io::parse_request_json(aoi_request(std::string("[[[0, 0], [1, 0], [1, ") + tok + "], [0, 0]]]"), "body"); },
+                     ErrorCode::syntax, "aoi.coordinates[0][2][1]", tok);
+    }
+    // Glued to the element before: "0x10" is one malformed value.
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, 0x10], [0, 0]]]"), "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[0][2][1]", "0x10");
+    // In an array every position has a name: a missing comma names the element that came unseparated.
+    expect_error([] { io::parse_request_json(aoi_request("[[[0, 0], [1, 0], [1, 2 3], [0, 0]]]"), "body"); },
+                 ErrorCode::syntax, "aoi.coordinates[0][2][2]", "missing comma in an array");
+}
+
+TEST(JsonTextStrictInput, TheServiceBodiesFollowTheSameRules)
+{
+    // io::check_json_text serves the service's own bodies (plan, outcome, tokens).
+    expect_error([] { io::check_json_text(R"({"horizon_h": 1, "horizon_h": 2})", "the body", 16); }, ErrorCode::syntax,
+                 "horizon_h", "duplicate");
+    expect_error([] { io::check_json_text(R"({"horizon_h": NaN})", "the body", 16); }, ErrorCode::syntax, "horizon_h",
+                 "NaN");
+    expect_error([] { io::check_json_text(R"({"a": {"b": [1, 1e999]}})", "the body", 16); }, ErrorCode::invalid_number,
+                 "a.b[1]", "overflow");
+    expect_error([] { io::check_json_text(std::string(20, '[') + std::string(20, ']'), "the body", 16); },
+                 ErrorCode::syntax, "", "depth");
+    EXPECT_NO_THROW(io::check_json_text(std::string(10, '[') + std::string(10, ']'), "the body", 16));
+    EXPECT_NO_THROW(io::check_json_text(R"({"a": {"k": 1}, "b": {"k": 2}})", "the body"));
 }

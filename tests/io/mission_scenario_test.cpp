@@ -100,6 +100,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"tasking_allowed_station.yaml", ErrorCode::missing_field, 22, "tenants.IT.allowed_stations[1]"},
                       BadCase{"tasking_duplicate_request.yaml", ErrorCode::duplicate, 25, "requests[1].id"},
                       BadCase{"tasking_request_priority.yaml", ErrorCode::out_of_range, 26, "requests[2].priority"},
+                      BadCase{"tasking_request_duplicate_key.yaml", ErrorCode::duplicate, 25, "requests[1].priority"},
+                      BadCase{"tasking_request_time_zone.yaml", ErrorCode::invalid_time, 26, "requests[2].window_end_utc"},
                       BadCase{"tasking_requests_file_missing.yaml", ErrorCode::file_not_found, 40, "requests_file"},
                       BadCase{"tasking_share.yaml", ErrorCode::out_of_range, 21, "tenants.FR.share"},
                       BadCase{"tasking_storage.yaml", ErrorCode::out_of_range, 15, "satellites[0].storage_gbit"}),

@@ -50,10 +50,16 @@ struct LatLonBox {
 };
 
 /// Checks the rules above: at least one part; every ring >= 3 distinct vertices with finite coordinates in
-/// range; no ring that winds around a pole; an outer ring of non-zero area.
-/// @throws ConfigError (out_of_range for a coordinate, syntax for a ring shape, unsupported for a polar ring) whose
-///         context field is the GeoJSON path of the offending element, e.g. "coordinates[0][3]" for a Polygon
-///         or "coordinates[1][0][3]" for a MultiPolygon (part 1, ring 0, vertex 3).
+/// range; no ring that winds around a pole; every ring of non-zero area (plate carrée, and an outer ring also
+/// on the ellipsoid); no ring that crosses or touches itself (consecutive repeated vertices allowed); holes
+/// neither cross their outer ring or each other nor lie outside the outer ring (a hole may touch it at a
+/// vertex). The crossing checks are planar in longitude/latitude, like containment; they sweep the edges
+/// (n log n for ordinary rings, quadratic in the worst case: a 9,920-vertex spiral takes ~0.15 s).
+/// Parts of a multipolygon are not checked against each other.
+/// @throws ConfigError (out_of_range for a coordinate or a zero-area ring, syntax for a ring shape,
+///         unsupported for a polar ring) whose context field is the GeoJSON path of the offending element, e.g.
+///         "coordinates[0][3]" for a Polygon vertex, "coordinates[1]" for its first hole, or
+///         "coordinates[1][0][3]" for a MultiPolygon (part 1, ring 0, vertex 3).
 /// @param as_multipolygon name elements with the MultiPolygon path (part index first) even for one part
 void validate_polygon(const Polygon &polygon, bool as_multipolygon = false);
 

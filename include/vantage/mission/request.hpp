@@ -50,8 +50,10 @@ struct Request {
     std::string id;     ///< `[A-Za-z0-9._:-]{1,64}`, unique per store / scenario
     std::string tenant; ///< owning nation, `[A-Za-z0-9_-]{1,16}` (e.g. "FR")
     int priority = 5;   ///< 1 .. 10, 10 highest; the value of serving one occurrence
-    std::optional<geometry::Target> point;     ///< point target (exactly one of point / polygon); `id` = request id
-    std::optional<geometry::Polygon> polygon;  ///< area target (GeoJSON Polygon / MultiPolygon)
+    /// point target (exactly one of point / polygon); `id` = request id; lat [-90, 90], lon [-180, 180] (RFC 7946,
+    /// as polygon vertices: a longitude in (180, 360] is refused, not wrapped), alt [-1000, 10000] m
+    std::optional<geometry::Target> point;
+    std::optional<geometry::Polygon> polygon;  ///< area target (GeoJSON Polygon / MultiPolygon; geometry::validate_polygon)
     time::Instant window_start; ///< start of the (first occurrence's) window
     time::Instant window_end;   ///< end of the (first occurrence's) window (> start); with `repeat`, see Repeat
     SensorKind sensor = SensorKind::any;
