@@ -119,7 +119,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             a.occurrence = j.occurrence;
             a.strip_id = t.strip;
             a.strip_count = static_cast<int>(j.tasks.size());
-            a.acquisition_id = fmt::format("{}/{}/{}", r.id, j.occurrence, t.strip);
+            a.acquisition_id = fmt::format("{}.{}.{}", r.id, j.occurrence, t.strip);
             a.tenant = r.tenant;
             a.satellite = s;
             a.start = at(inst, sl.start);
