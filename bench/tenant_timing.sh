@@ -19,8 +19,10 @@ PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$TMP/out" | head -1)
 /usr/bin/python3 - "$PORT" "$FR" "$DE" "$N" <<'PY'
 import http.client, json, statistics, sys, time
 port, fr, de, n = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
-body = json.dumps({"target": {"lat_deg": 43.6, "lon_deg": 1.44}, "window_start_utc": "2030-01-01T00:00:00Z",
-                   "window_end_utc": "2030-01-02T00:00:00Z", "priority": 5, "id": "secret-op-1"})
+import datetime
+day = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)).strftime("%Y-%m-%d")
+body = json.dumps({"target": {"lat_deg": 43.6, "lon_deg": 1.44}, "window_start_utc": day + "T00:00:00Z",
+                   "window_end_utc": day + "T23:00:00Z", "priority": 5, "id": "secret-op-1"})
 c = http.client.HTTPConnection("127.0.0.1", port)
 def call(method, path, token, data=None):
     h = {"Authorization": "Bearer " + token}
@@ -41,8 +43,12 @@ times = {k: [] for k in cases}
 for _ in range(200):  # warm-up
     for k, (m, p) in cases.items():
         if not k.startswith("cancel"): call(m, p, de)
+import random
+random.seed(1)
+order = list(cases.items())
 for i in range(n):
-    for k, (m, p) in cases.items():
+    random.shuffle(order)  # no case always follows another (caches, allocator)
+    for k, (m, p) in order:
         st, us = call(m, p, de, "" if m == "POST" else None)
         times[k].append(us)
         exp = 200 if k == "GET own id" else 404
