@@ -2,7 +2,6 @@
 // acknowledged request and duplicates none. Eight clients submit with a unique Idempotency-Key each; after
 // 200 acknowledgements the server is killed; after a restart on the same database every key is sent again:
 // an acknowledged key must answer its first id, and the store must hold exactly one request per key.
-#include <ctime>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -16,6 +15,7 @@
 #include <atomic>
 #include <iostream>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
