@@ -15,8 +15,10 @@ db=${DB:-$tmp/bench.db}
 command -v wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }
 token=$("$v" admin create-token --db "$db" --tenant FR --role requester 2>/dev/null | tail -1)
 optoken=$("$v" admin create-token --db "$db" --tenant FR --role operator 2>/dev/null | tail -1)
-extra=()
-if [ -n "${SCENARIO:-}" ]; then extra+=(--scenario "$SCENARIO" --simulate --sim-start 2025-10-03T00:00:00Z); fi
+# One nation floods at full speed (the store is measured, not the per-nation limiter: --nation-rate 0, no quota);
+# the simulation clock keeps the requests' 2025-10-03 window open (a window that has ended is refused otherwise).
+extra=(--simulate --sim-start 2025-10-03T00:00:00Z --nation-rate 0 --nation-max-open 0)
+if [ -n "${SCENARIO:-}" ]; then extra+=(--scenario "$SCENARIO"); fi
 "$v" serve --db "$db" --port 0 --no-web --threads "${SERVER_THREADS:-64}" "${extra[@]}" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT

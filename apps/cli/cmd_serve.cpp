@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -40,6 +42,14 @@ struct ServeOptions {
     double sim_speed = 1.0;
     double horizon_h = 48.0;
     bool access_log = false;
+    // bounds, rates and quotas (docs/api.md § Limits)
+    double max_window_h = 31 * 24.0;
+    double max_lead_h = 366 * 24.0;
+    double max_horizon_h = 14 * 24.0;
+    double feasibility_budget_s = 10.0;
+    double nation_rate = 50.0;
+    double nation_burst = 500.0;
+    std::int64_t nation_max_open = 10000;
 };
 
 /// The store URL without credentials, for messages ("postgresql://user:secret@host/db" -> "postgresql://host/db").
@@ -87,6 +97,13 @@ int run_serve(const ServeOptions &o)
     api::ServiceOptions so;
     so.simulate = o.simulate;
     so.plan_horizon_h = o.horizon_h;
+    so.max_request_window_h = o.max_window_h;
+    so.max_request_lead_h = o.max_lead_h;
+    so.max_plan_horizon_h = std::max(o.max_horizon_h, o.horizon_h);
+    so.feasibility_budget_s = o.feasibility_budget_s;
+    so.nation_rate_per_s = o.nation_rate;
+    so.nation_burst = o.nation_burst;
+    so.nation_max_open = o.nation_max_open;
     if (o.simulate) {
         const time::Instant start = o.sim_start.empty() ? api::system_now() : parse_time_option(o.sim_start, "--sim-start");
         const auto wall0 = std::chrono::steady_clock::now();
@@ -121,6 +138,7 @@ int run_serve(const ServeOptions &o)
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
+        service.stop(); // the feasibility worker and a running plan stop (the plan's request answers 503)
         server.stop();
     });
     server.run();
@@ -149,7 +167,7 @@ int run_create_token(const AdminOptions &o)
 {
     const auto role = store::parse_role(o.role);
     if (!role) {
-        throw ConfigError(ErrorCode::out_of_range, "--role must be requester, operator or admin",
+        throw ConfigError(ErrorCode::out_of_range, "--role must be requester, nation_admin, operator or admin",
                           ErrorContext{"", 0, "--role", o.role});
     }
     if (o.expires_h < 0.0) {
@@ -212,6 +230,17 @@ Runner add_serve(CLI::App &app)
     cmd->add_option("--sim-speed", o->sim_speed, "simulation clock rate (simulated s per wall s)")->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_option("--horizon-h", o->horizon_h, "default planning horizon (h)")->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("--access-log", o->access_log, "one line per HTTP request on stderr");
+    cmd->add_option("--max-window-h", o->max_window_h, "longest request: window_start_utc to the end of its last occurrence (h)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--max-lead-h", o->max_lead_h, "latest window_start_utc, after now (h)")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--max-horizon-h", o->max_horizon_h, "largest planning horizon of POST /plan (h)")->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--feasibility-budget-s", o->feasibility_budget_s, "wall-clock budget of one feasibility search (s)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--nation-rate", o->nation_rate, "submissions and feasibility checks per nation per second (0: no limit)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
+    cmd->add_option("--nation-burst", o->nation_burst, "burst of the per-nation rate limit")->capture_default_str()->check(CLI::Range(1.0, 1e9));
+    cmd->add_option("--nation-max-open", o->nation_max_open, "open requests per nation, its quota (0: none)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     return [o]() { return run_serve(*o); };
 }
 
@@ -223,7 +252,7 @@ Runner add_admin(CLI::App &app)
     CLI::App *create = cmd->add_subcommand("create-token", "create an API token; prints it once, on the last line");
     create->add_option("--db", o->db, "store: SQLite file or postgresql:// URL")->required();
     create->add_option("--tenant", o->tenant, "the nation the token is bound to (e.g. FR)")->required();
-    create->add_option("--role", o->role, "requester, operator or admin")->capture_default_str();
+    create->add_option("--role", o->role, "requester, nation_admin (a nation's), operator or admin (the coalition's)")->capture_default_str();
     create->add_option("--label", o->label, "free text (who holds it)");
     create->add_option("--expires-h", o->expires_h, "lifetime in hours (default: no expiry)");
     CLI::App *list = cmd->add_subcommand("list-tokens", "list the tokens (CSV; never their secrets)");

@@ -3,6 +3,7 @@
 #include "vantage/api/fleet.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <set>
 
@@ -169,6 +170,7 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
     }
     int ended = 0;
     int too_short = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     for (const auto &o : occ) {
         if (o.end <= now) {
             ++ended;
@@ -191,11 +193,30 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
             ++too_short;
             continue;
         }
+        // NOTE: the window is searched in pieces of at most piece_h, so that the stop flag and the work budget are
+        // checked every piece (a search never runs unchecked for long); windows cut at a piece boundary are joined.
         std::vector<access::TargetAccess> found;
-        for (;;) {
-            try {
-                found = access::find_target_access(sats, points, start, stop, fleet.eop, fleet.search);
+        const double piece_s = std::max(limits.piece_h, 1.0) * 3600.0;
+        time::Instant piece_start = start;
+        bool stop_search = false;
+        while (piece_start < stop) {
+            if (limits.cancel && limits.cancel->load()) {
+                throw Error(ErrorCode::cancelled, "the opportunity search was cancelled (the service is stopping)");
+            }
+            if (limits.budget_s > 0.0
+                && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > limits.budget_s) {
+                out.budget_exhausted = true;
+                out.truncated = true;
+                stop_search = true;
                 break;
+            }
+            time::Instant piece_stop = piece_start + time::Duration::from_seconds(piece_s);
+            if (stop < piece_stop || (stop - piece_stop).seconds() < 60.0) {
+                piece_stop = stop; // no sliver at the end
+            }
+            std::vector<access::TargetAccess> piece;
+            try {
+                piece = access::find_target_access(sats, points, piece_start, piece_stop, fleet.eop, fleet.search);
             } catch (const DomainError &e) {
                 // NOTE: one satellite whose SGP4 fails in the interval (decay) must not hide the others.
                 const auto it = std::find_if(sats.begin(), sats.end(), [&](const access::Satellite &s) {
@@ -206,11 +227,51 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
                     throw;
                 }
                 out.skipped_satellites.push_back(fmt::format("{} ({})", it->name, e.message()));
-                fleet_index.erase(fleet_index.begin() + (it - sats.begin()));
+                const std::size_t gone = static_cast<std::size_t>(it - sats.begin());
+                fleet_index.erase(fleet_index.begin() + static_cast<std::ptrdiff_t>(gone));
                 sats.erase(it);
+                // Windows already found keep their satellite: renumber those after the removed one.
+                std::erase_if(found, [&](const access::TargetAccess &a) { return a.satellite == gone; });
+                for (auto &a : found) {
+                    if (a.satellite > gone) {
+                        --a.satellite;
+                    }
+                }
                 if (sats.empty()) {
                     out.reason = "SGP4 failed for every satellite that could serve the request";
                     return out;
+                }
+                continue; // the same piece again without it
+            }
+            for (auto &a : piece) {
+                // A window that ends at the previous piece's stop and starts at this piece's start is one window.
+                auto prev = std::find_if(found.begin(), found.end(), [&](const access::TargetAccess &f) {
+                    return f.satellite == a.satellite && f.target == a.target && f.window.partial
+                           && std::abs((f.window.end - piece_start).seconds()) < 1e-6
+                           && std::abs((a.window.start - piece_start).seconds()) < 1e-6;
+                });
+                if (prev != found.end()) {
+                    access::Window joined = prev->window.min_off_nadir_deg <= a.window.min_off_nadir_deg ? prev->window
+                                                                                                          : a.window;
+                    joined.start = prev->window.start;
+                    joined.end = a.window.end;
+                    joined.partial = !(start < joined.start) || !(joined.end < stop);
+                    prev->window = joined;
+                } else {
+                    found.push_back(a);
+                }
+            }
+            piece_start = piece_stop;
+            if (limits.stop_at_first_feasible) {
+                // Feasible as soon as one complete window is long enough (the search then needs no more pieces).
+                const bool enough = std::any_of(found.begin(), found.end(), [&](const access::TargetAccess &f) {
+                    const auto &fs = fleet.satellites[fleet_index[f.satellite]];
+                    return (f.window.end - f.window.start).seconds() >= r.duration_s
+                           && !(r.max_off_nadir_deg && !fs.sensor.max_off_nadir_deg
+                                && f.window.min_off_nadir_deg > *r.max_off_nadir_deg);
+                });
+                if (enough) {
+                    break;
                 }
             }
         }
@@ -253,13 +314,17 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
         if (limits.stop_at_first_feasible && !here.empty()) {
             break;
         }
-        if (out.items.size() >= limits.max_opportunities) {
+        if (out.items.size() >= limits.max_opportunities || stop_search) {
             break;
         }
     }
     out.feasible = !out.occurrences_feasible.empty();
     if (!out.feasible) {
-        if (out.occurrences_searched == 0 && ended > 0) {
+        if (out.budget_exhausted) {
+            out.reason = fmt::format("the opportunity search used its work budget ({} s) without finding an "
+                                     "opportunity: shorten the window",
+                                     limits.budget_s);
+        } else if (out.occurrences_searched == 0 && ended > 0) {
             out.reason = "every occurrence's window has already ended";
         } else if (out.occurrences_searched == 0) {
             out.reason = "no occurrence starts within the planning horizon";

@@ -79,6 +79,7 @@ public:
         limits.max_occurrences = 10000;
         limits.max_opportunities = 100000;
         limits.horizon_end = in.horizon_end;
+        limits.cancel = in.cancel; // each search stops at the service's stop flag (Error(cancelled))
         for (const mission::Request *r : order) {
             const Opportunities opps = find_opportunities(fleet, *r, in.now, limits);
             std::map<int, std::vector<const Opportunity *>> by_occurrence;

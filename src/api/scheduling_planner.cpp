@@ -120,6 +120,7 @@ public:
                 }
             }
         }
+        m.planning.cancel = in.cancel; // a shutdown of the service cancels a running plan (Error(cancelled))
         scheduling::validate_mission(m);
         const scheduling::Plan p = scheduling::plan(m, m.planning);
         json doc = json::parse(io::plan_to_json(p, m, "service"));
@@ -131,7 +132,9 @@ public:
                 ++dropped;
                 continue;
             }
-            a["acquisition_id"] = in.plan_id + "/" + a["acquisition_id"].get<std::string>();
+            // URL-safe: "<plan_id>.<request_id>.<occurrence>.<strip_id>" (plan ids have no '.'; the two integers
+            // are read from the right), so POST /acquisitions/{id}/outcome takes it as one path segment.
+            a["acquisition_id"] = in.plan_id + "." + a["acquisition_id"].get<std::string>();
             acquisitions.push_back(std::move(a));
         }
         for (auto &a : locked) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iostream>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -292,24 +293,65 @@ std::string compact(const time::Instant &t)
     return s;
 }
 
-/// The plan document of `doc` that a requester of `tenant` may see: its own acquisitions and unserved
-/// occurrences only, downlinks that carry its acquisitions, and metrics restricted to its nation.
+/// The plan document of `doc` that a nation's user (`tenant`) may see: its own acquisitions and unserved
+/// occurrences, and nothing derived from another nation's (docs/api.md § A nation's view of the plan):
+/// - only the keys below are kept (a key added to the plan document later is left out until it is listed here);
+/// - an acquisition loses `slew_before_deg`, `slew_before_s` (measured from the acquisition before it, which may
+///   be another nation's) and `storage_gbit_after` (the recorder holds every nation's images);
+/// - `downlinks` is rebuilt from the nation's own acquisitions' downlink parts: per pass, its own data only;
+/// - `metrics` is the nation's own (value, requests served and total); coalition-wide figures are left out.
 json filter_plan(const json &doc, const std::string &tenant, const std::set<std::string> &own_requests)
 {
-    json out = doc;
+    static const std::set<std::string> top_keys = {"plan_format", "plan_id",  "planner",     "created_utc", "now_utc",
+                                                   "start_utc",   "stop_utc", "horizon_end_utc", "time_step_s",
+                                                   "satellites",  "stations", "station_outages"};
+    static const std::set<std::string> dropped_acq_keys = {"slew_before_deg", "slew_before_s", "storage_gbit_after"};
+    json out = json::object();
+    for (const auto &[k, v] : doc.items()) {
+        if (top_keys.count(k)) {
+            out[k] = v;
+        }
+    }
     json acqs = json::array();
-    std::set<std::string> own_acq;
     double value = 0.0;
     std::set<std::string> served;
+    // (satellite, station, start) -> the nation's part of that pass
+    std::map<std::tuple<std::string, std::string, std::string>, json> passes;
     for (const auto &a : doc.value("acquisitions", json::array())) {
-        if (a.value("tenant", std::string()) == tenant) {
-            own_acq.insert(a.value("acquisition_id", std::string()));
-            if (a.contains("value") && a["value"].is_number()) {
-                value += a["value"].get<double>();
-            }
-            served.insert(a.value("request_id", std::string()));
-            acqs.push_back(a);
+        if (a.value("tenant", std::string()) != tenant) {
+            continue;
         }
+        json own = json::object();
+        for (const auto &[k, v] : a.items()) {
+            if (!dropped_acq_keys.count(k)) {
+                own[k] = v;
+            }
+        }
+        if (a.contains("value") && a["value"].is_number()) {
+            value += a["value"].get<double>();
+        }
+        served.insert(a.value("request_id", std::string()));
+        for (const auto &d : a.value("downlinks", json::array())) {
+            const auto key = std::make_tuple(a.value("satellite", std::string()), d.value("station", std::string()),
+                                             d.value("start_utc", std::string()));
+            const double gbit = d.contains("data_gbit") && d["data_gbit"].is_number() ? d["data_gbit"].get<double>() : 0.0;
+            auto it = passes.find(key);
+            if (it == passes.end()) {
+                passes.emplace(key, json{{"satellite", std::get<0>(key)},
+                                         {"norad_id", a.value("norad_id", json(nullptr))},
+                                         {"station", std::get<1>(key)},
+                                         {"start_utc", std::get<2>(key)},
+                                         {"end_utc", d.value("end_utc", json(nullptr))},
+                                         {"data_gbit", gbit}});
+            } else {
+                it->second["data_gbit"] = it->second["data_gbit"].get<double>() + gbit;
+                if (d.contains("end_utc") && d["end_utc"].is_string() && it->second["end_utc"].is_string()
+                    && it->second["end_utc"].get<std::string>() < d["end_utc"].get<std::string>()) {
+                    it->second["end_utc"] = d["end_utc"];
+                }
+            }
+        }
+        acqs.push_back(std::move(own));
     }
     json unserved = json::array();
     for (const auto &u : doc.value("unserved", json::array())) {
@@ -317,43 +359,47 @@ json filter_plan(const json &doc, const std::string &tenant, const std::set<std:
             unserved.push_back(u);
         }
     }
-    // A downlink is the nation's when one of its acquisitions' downlinks is that pass (same satellite, station, start).
-    std::set<std::string> own_passes;
-    for (const auto &a : acqs) {
-        for (const auto &d : a.value("downlinks", json::array())) {
-            own_passes.insert(a.value("satellite", std::string()) + "|" + d.value("station", std::string()) + "|"
-                              + d.value("start_utc", std::string()));
-        }
-    }
     json downlinks = json::array();
-    for (const auto &d : doc.value("downlinks", json::array())) {
-        if (own_passes.count(d.value("satellite", std::string()) + "|" + d.value("station", std::string()) + "|"
-                             + d.value("start_utc", std::string()))) {
-            downlinks.push_back(d);
-        }
+    for (auto &[key, d] : passes) {
+        downlinks.push_back(std::move(d));
     }
-    out["acquisitions"] = std::move(acqs);
-    out["unserved"] = std::move(unserved);
-    out["downlinks"] = std::move(downlinks);
-    json m = doc.value("metrics", json::object());
-    const json by_tenant = m.value("served_value_by_tenant", json::object());
+    std::stable_sort(downlinks.begin(), downlinks.end(), [](const json &a, const json &b) {
+        return a.value("start_utc", std::string()) < b.value("start_utc", std::string());
+    });
     std::set<std::string> total;
-    for (const auto &u : out["unserved"]) {
+    for (const auto &u : unserved) {
         total.insert(u.value("request_id", std::string()));
     }
     total.insert(served.begin(), served.end());
+    out["acquisitions"] = std::move(acqs);
+    out["downlinks"] = std::move(downlinks);
+    out["unserved"] = std::move(unserved);
     out["metrics"] = {{"scope", "tenant"},
                       {"tenant", tenant},
                       {"value", value},
-                      {"value_upper_bound", nullptr},
-                      {"value_trivial_bound", nullptr},
                       {"requests_served", served.size()},
-                      {"requests_total", total.size()},
-                      {"served_value_by_tenant", {{tenant, by_tenant.value(tenant, 0.0)}}},
-                      {"latency_p50_h", m.value("latency_p50_h", json(nullptr))},
-                      {"latency_p95_h", m.value("latency_p95_h", json(nullptr))},
-                      {"time_limit_hit", m.value("time_limit_hit", false)}};
+                      {"requests_total", total.size()}};
     return out;
+}
+
+/// A caller of a nation (requester, nation_admin): every lookup is limited to its nation.
+bool nation_scoped(const Principal &p)
+{
+    return !store::coalition_role(p.role);
+}
+
+store::TenantScope scope_of(const Principal &p)
+{
+    return nation_scoped(p) ? store::TenantScope{p.tenant} : std::nullopt;
+}
+
+/// The end of a request's last occurrence.
+time::Instant last_end(const mission::Request &r)
+{
+    if (!r.repeat) {
+        return r.window_end;
+    }
+    return r.window_start + time::Duration::from_hours(r.repeat->every_h * (r.repeat->count - 1) + r.repeat->window_h);
 }
 
 } // namespace
@@ -410,6 +456,15 @@ Service::Service(store::Store &store, Fleet fleet, std::unique_ptr<Planner> plan
     if (!(m_options.tick_s > 0.0) || !(m_options.plan_horizon_h > 0.0)) {
         throw ConfigError(ErrorCode::out_of_range, "service: tick_s and plan_horizon_h must be > 0");
     }
+    if (!(m_options.max_request_window_h > 0.0) || !(m_options.max_request_lead_h > 0.0)
+        || !(m_options.max_plan_horizon_h >= m_options.plan_horizon_h) || !(m_options.feasibility_budget_s > 0.0)
+        || !(m_options.nation_rate_per_s >= 0.0) || (m_options.nation_rate_per_s > 0.0 && !(m_options.nation_burst >= 1.0))
+        || m_options.nation_max_open < 0 || m_options.fair_batch < 1) {
+        throw ConfigError(ErrorCode::out_of_range,
+                          "service: the window and horizon limits and the feasibility budget must be > 0 (the largest "
+                          "horizon at least the default one), the nation rate >= 0 with a burst >= 1, the quota >= 0 "
+                          "and the fair batch >= 1");
+    }
     if (!m_planner) {
         m_planner = make_default_planner();
     }
@@ -422,14 +477,20 @@ Service::Service(store::Store &store, Fleet fleet, std::unique_ptr<Planner> plan
 
 Service::~Service()
 {
+    stop();
+    if (m_worker.joinable()) {
+        m_worker.join();
+    }
+}
+
+void Service::stop()
+{
+    m_cancel.store(true);
     {
         std::lock_guard lock(m_worker_mutex);
         m_stop = true;
     }
     m_worker_cv.notify_all();
-    if (m_worker.joinable()) {
-        m_worker.join();
-    }
 }
 
 time::Instant Service::now() const
@@ -495,8 +556,20 @@ Principal Service::authenticate(std::string_view authorization)
 
 void Service::require(const Principal &p, Role role, const char *what) const
 {
-    if (static_cast<int>(p.role) < static_cast<int>(role)) {
-        throw ApiError(403, "forbidden", fmt::format("{} needs the {} role", what, store::to_string(role)));
+    // The coalition's roles: operator < admin. A nation's roles (requester, nation_admin) hold neither; what a
+    // nation_admin may do beyond a requester (its own nation's tokens and audit) is checked where it is done.
+    bool ok = false;
+    switch (role) {
+    case Role::requester: ok = true; break;
+    case Role::nation_admin: ok = p.role == Role::nation_admin || p.role == Role::admin; break;
+    case Role::operator_: ok = store::coalition_role(p.role); break;
+    case Role::admin: ok = p.role == Role::admin; break;
+    }
+    if (!ok) {
+        throw ApiError(403, "forbidden",
+                       role == Role::nation_admin
+                           ? fmt::format("{} needs the nation_admin (own nation) or admin role", what)
+                           : fmt::format("{} needs the coalition's {} role", what, store::to_string(role)));
     }
 }
 
@@ -541,14 +614,83 @@ std::optional<Response> Service::replay_if_known(const store::Mutation &m)
     return std::nullopt;
 }
 
+/// A path id names a request as follows: a coalition caller gives the full id (`FR:op-1`); a nation's caller may
+/// give the full id of its own nation or the client id (`op-1`, qualified with its nation). Requests stored before
+/// ids were namespaced keep their plain id, which a nation's caller reaches as is.
+std::string Service::resolve_request_id(const Principal &p, const std::string &id)
+{
+    if (!nation_scoped(p) || id.rfind(p.tenant + ":", 0) == 0) {
+        return id;
+    }
+    return p.tenant + ":" + id;
+}
+
 std::optional<store::RequestRecord> Service::visible_request(const Principal &p, const std::string &id)
 {
-    auto r = m_store.get_request(id);
-    // NOTE: another nation's request is answered exactly like one that does not exist (404, same body).
-    if (!r || (p.role == Role::requester && r->request.tenant != p.tenant)) {
-        return std::nullopt;
+    // NOTE: a nation's caller looks up with its nation in the WHERE clause: another nation's request is never
+    // read, and is answered exactly like one that does not exist (404, same body).
+    const auto scope = scope_of(p);
+    auto r = m_store.get_request(resolve_request_id(p, id), true, scope);
+    if (!r && scope && resolve_request_id(p, id) != id) {
+        r = m_store.get_request(id, true, scope); // a plain id stored before namespacing
     }
     return r;
+}
+
+std::optional<Response> Service::rate_limited(const Principal &p)
+{
+    if (!(m_options.nation_rate_per_s > 0.0)) {
+        return std::nullopt;
+    }
+    const auto t = std::chrono::steady_clock::now();
+    double wait_s = 0.0;
+    {
+        std::lock_guard lock(m_bucket_mutex);
+        auto [it, fresh] = m_buckets.try_emplace(p.tenant, Bucket{m_options.nation_burst, t});
+        Bucket &b = it->second;
+        if (!fresh) {
+            b.tokens = std::min(m_options.nation_burst,
+                                b.tokens + std::chrono::duration<double>(t - b.at).count() * m_options.nation_rate_per_s);
+            b.at = t;
+        }
+        if (b.tokens >= 1.0) {
+            b.tokens -= 1.0;
+            return std::nullopt;
+        }
+        wait_s = (1.0 - b.tokens) / m_options.nation_rate_per_s;
+    }
+    const int retry = std::max(1, static_cast<int>(std::ceil(wait_s)));
+    Response r = json_response(
+        429, {{"code", "rate_limited"},
+              {"message", fmt::format("nation {} is over its rate of {} submissions per second (burst {}): retry in {} s",
+                                      p.tenant, m_options.nation_rate_per_s, m_options.nation_burst, retry)},
+              {"field", nullptr}});
+    r.headers.emplace_back("Retry-After", std::to_string(retry));
+    return r;
+}
+
+void Service::check_request_bounds(const mission::Request &r, bool submission) const
+{
+    const auto t = now();
+    const char *end_field = r.repeat ? "repeat.count" : "window_end_utc";
+    const double span_h = (last_end(r) - r.window_start).seconds() / 3600.0;
+    if (span_h > m_options.max_request_window_h) {
+        throw ApiError(400, "out_of_range",
+                       fmt::format("the request's windows span {:.1f} h from window_start_utc to the end of the last "
+                                   "occurrence; the limit is {} h",
+                                   span_h, m_options.max_request_window_h),
+                       end_field);
+    }
+    if ((r.window_start - t).seconds() / 3600.0 > m_options.max_request_lead_h) {
+        throw ApiError(400, "out_of_range",
+                       fmt::format("window_start_utc is more than {} h after now ({})", m_options.max_request_lead_h,
+                                   iso(t)),
+                       "window_start_utc");
+    }
+    if (submission && !m_options.simulate && !(t < last_end(r))) {
+        throw ApiError(400, "out_of_range",
+                       fmt::format("the request's window has already ended (now is {})", iso(t)), end_field);
+    }
 }
 
 void Service::wake_worker()
@@ -574,7 +716,13 @@ void Service::background_loop()
         }
         try {
             process_pending();
-            simulate_tick();
+            if (!stopping()) {
+                simulate_tick();
+            }
+        } catch (const Error &e) {
+            if (e.code() != ErrorCode::cancelled) {
+                std::cerr << "vantage serve: background work failed: " << e.what() << '\n';
+            }
         } catch (const std::exception &e) {
             std::cerr << "vantage serve: background work failed: " << e.what() << '\n';
         }
@@ -609,9 +757,12 @@ Response Service::submit_request(const Principal &p, std::string_view body, cons
     if (auto r = replay_if_known(m)) {
         return *r;
     }
+    if (auto limited = rate_limited(p)) {
+        return *limited;
+    }
     mission::Request request;
     try {
-        request = io::parse_request_json(body, "request body", io::RequestDefaults{p.tenant + "-" + random_hex(8), p.tenant});
+        request = io::parse_request_json(body, "request body", io::RequestDefaults{random_hex(8), p.tenant});
     } catch (const Error &e) {
         raise(e);
     }
@@ -620,6 +771,25 @@ Response Service::submit_request(const Principal &p, std::string_view body, cons
                        fmt::format("this token belongs to {}; a request of {} cannot be submitted with it", p.tenant,
                                    request.tenant),
                        "tenant");
+    }
+    // NOTE: ids are namespaced by nation: the stored id is "<nation>:<client id>", so a client's id never meets
+    // another nation's (no 409 that would reveal one).
+    const std::size_t max_client_id = 64 - p.tenant.size() - 1;
+    if (request.id.size() > max_client_id) {
+        throw ApiError(400, "syntax", fmt::format("id must be at most {} characters for nation {}", max_client_id, p.tenant),
+                       "id");
+    }
+    request.id = p.tenant + ":" + request.id;
+    check_request_bounds(request, true);
+    if (m_options.nation_max_open > 0 && m_store.count_open_requests(p.tenant) >= m_options.nation_max_open) {
+        Response r = json_response(
+            429, {{"code", "quota_exceeded"},
+                  {"message", fmt::format("nation {} has {} open requests (SUBMITTED, FEASIBLE or SCHEDULED), its quota: "
+                                          "cancel some or wait until they are served",
+                                          p.tenant, m_options.nation_max_open)},
+                  {"field", nullptr}});
+        r.headers.emplace_back("Retry-After", "60");
+        return r;
     }
     const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
         return store::StoredResponse{201, json{{"id", r.request.id},
@@ -657,8 +827,8 @@ Response Service::list_requests(const Principal &p, const Query &q)
         }
         rq.status = st;
     }
-    if (p.role == Role::requester) {
-        rq.tenant = p.tenant; // a requester lists its own nation only, whatever ?tenant= says
+    if (nation_scoped(p)) {
+        rq.tenant = p.tenant; // a nation's caller lists its own nation only, whatever ?tenant= says
     } else if (auto t = query_value(q, "tenant")) {
         rq.tenant = *t;
     }
@@ -689,7 +859,8 @@ Response Service::get_request(const Principal &p, const std::string &id)
     j["status_history"] = std::move(history);
     j["feasibility"] = r->feasibility.empty() ? json(nullptr) : json::parse(r->feasibility);
     store::AcquisitionQuery aq;
-    aq.request_id = id;
+    aq.request_id = r->request.id;
+    aq.tenant = r->request.tenant;
     json acqs = json::array();
     for (const auto &a : m_store.list_acquisitions(aq)) {
         acqs.push_back(acquisition_summary(a));
@@ -704,14 +875,15 @@ Response Service::cancel_request(const Principal &p, const std::string &id, cons
     if (auto r = replay_if_known(m)) {
         return *r;
     }
-    if (!visible_request(p, id)) {
+    const auto found = visible_request(p, id);
+    if (!found) {
         throw ApiError(404, "not_found", fmt::format("no request '{}'", id), "id");
     }
     const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
         return store::StoredResponse{200, request_summary(r).dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {
-        const auto w = m_store.cancel_request(id, m, render);
+        const auto w = m_store.cancel_request(found->request.id, m, render, scope_of(p));
         return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
     } catch (const Error &e) {
         raise(e);
@@ -730,10 +902,17 @@ Response Service::feasibility(const Principal &p, std::string_view body)
     if (request.tenant != p.tenant) {
         throw ApiError(403, "tenant_mismatch", fmt::format("this token belongs to {}", p.tenant), "tenant");
     }
+    check_request_bounds(request, false);
+    if (auto limited = rate_limited(p)) {
+        return *limited;
+    }
     const auto t = now();
     Opportunities o;
     try {
-        o = find_opportunities(*fleet(), request, t, m_options.feasibility);
+        SearchLimits limits = m_options.feasibility;
+        limits.budget_s = m_options.feasibility_budget_s;
+        limits.cancel = &m_cancel;
+        o = find_opportunities(*fleet(), request, t, limits);
     } catch (const Error &e) {
         raise(e);
     }
@@ -742,47 +921,72 @@ Response Service::feasibility(const Principal &p, std::string_view body)
     return json_response(200, j);
 }
 
-std::size_t Service::process_pending()
+std::size_t Service::process_pending(std::size_t max_requests)
 {
-    std::lock_guard guard(m_pending_mutex); // the worker and a planning run may both call it
-    const auto f = fleet();
-    if (f->satellites.empty()) {
-        return 0; // nothing to search with yet: requests stay SUBMITTED until element sets arrive
-    }
     std::size_t changed = 0;
-    store::RequestQuery q;
-    q.status = RequestStatus::submitted;
-    q.limit = 64;
-    for (;;) {
-        const auto page = m_store.list_requests(q);
-        if (page.empty()) {
+    std::size_t searched = 0;
+    // NOTE: round robin across nations: each round takes the `fair_batch` oldest SUBMITTED requests of every
+    // nation that has some and interleaves them, so a nation that floods the queue delays another nation's
+    // request by at most one round (docs/architecture/api.md § Quotas and fairness).
+    while (searched < max_requests && !stopping()) {
+        std::lock_guard guard(m_pending_mutex); // one round at a time (the worker and a planning run)
+        const auto f = fleet();
+        if (f->satellites.empty()) {
+            return changed; // nothing to search with yet: requests stay SUBMITTED until element sets arrive
+        }
+        const auto tenants = m_store.tenants_with_submitted();
+        if (tenants.empty()) {
             break;
         }
-        const auto t = now();
-        std::vector<store::Transition> transitions;
-        for (const auto &r : page) {
-            SearchLimits limits = m_options.feasibility;
-            limits.stop_at_first_feasible = true;
-            store::Transition tr;
-            tr.request_id = r.request.id;
-            tr.from = {RequestStatus::submitted};
-            try {
-                const Opportunities o = find_opportunities(*f, r.request, t, limits);
-                tr.to = o.feasible ? RequestStatus::feasible : RequestStatus::infeasible;
-                tr.note = o.feasible ? fmt::format("first opportunity {} by {}", iso(o.items.front().window.start),
-                                                   o.items.front().satellite_name)
-                                     : o.reason;
-                tr.feasibility = opportunities_json(o, t, false).dump(-1, ' ', false, json::error_handler_t::replace);
-            } catch (const Error &e) {
-                tr.to = RequestStatus::infeasible;
-                tr.note = fmt::format("the opportunity search failed: {}", e.what());
-                tr.feasibility = json{{"feasible", false}, {"reason", tr.note}, {"checked_utc", iso(t)}}.dump(-1, ' ', false, json::error_handler_t::replace);
-            }
-            transitions.push_back(std::move(tr));
+        std::vector<std::vector<store::RequestRecord>> queues;
+        for (const auto &tenant : tenants) {
+            store::RequestQuery q;
+            q.status = RequestStatus::submitted;
+            q.tenant = tenant;
+            q.limit = m_options.fair_batch;
+            queues.push_back(m_store.list_requests(q));
         }
-        changed += m_store.apply_transitions(transitions, store::Mutation{"system", "", t, std::nullopt},
-                                             "request.feasibility");
-        q.after_seq = page.back().seq;
+        bool any = false;
+        for (int i = 0; i < m_options.fair_batch && searched < max_requests && !stopping(); ++i) {
+            for (const auto &queue : queues) {
+                if (static_cast<std::size_t>(i) >= queue.size() || searched >= max_requests || stopping()) {
+                    continue;
+                }
+                const auto &r = queue[static_cast<std::size_t>(i)];
+                any = true;
+                ++searched;
+                const auto t = now();
+                SearchLimits limits = m_options.feasibility;
+                limits.stop_at_first_feasible = true;
+                limits.budget_s = m_options.feasibility_budget_s;
+                limits.cancel = &m_cancel;
+                store::Transition tr;
+                tr.request_id = r.request.id;
+                tr.tenant = r.request.tenant;
+                tr.from = {RequestStatus::submitted};
+                try {
+                    const Opportunities o = find_opportunities(*f, r.request, t, limits);
+                    tr.to = o.feasible ? RequestStatus::feasible : RequestStatus::infeasible;
+                    tr.note = o.feasible ? fmt::format("first opportunity {} by {}", iso(o.items.front().window.start),
+                                                       o.items.front().satellite_name)
+                                         : o.reason;
+                    tr.feasibility = opportunities_json(o, t, false).dump(-1, ' ', false, json::error_handler_t::replace);
+                } catch (const Error &e) {
+                    if (e.code() == ErrorCode::cancelled) {
+                        return changed; // stopping: the request stays SUBMITTED
+                    }
+                    tr.to = RequestStatus::infeasible;
+                    tr.note = fmt::format("the opportunity search failed: {}", e.what());
+                    tr.feasibility = json{{"feasible", false}, {"reason", tr.note}, {"checked_utc", iso(t)}}.dump(
+                        -1, ' ', false, json::error_handler_t::replace);
+                }
+                changed += m_store.apply_transitions({tr}, store::Mutation{"system", "", t, std::nullopt},
+                                                     "request.feasibility");
+            }
+        }
+        if (!any) {
+            break;
+        }
     }
     return changed;
 }
@@ -811,20 +1015,24 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
             }
         }
         if (j.contains("horizon_h")) {
-            if (!j["horizon_h"].is_number() || !(j["horizon_h"].get<double>() > 0.0) || j["horizon_h"].get<double>() > 24.0 * 31) {
-                throw ApiError(400, "out_of_range", "horizon_h must be a number in (0, 744]", "horizon_h");
+            if (!j["horizon_h"].is_number() || !(j["horizon_h"].get<double>() > 0.0)
+                || j["horizon_h"].get<double>() > m_options.max_plan_horizon_h) {
+                throw ApiError(400, "out_of_range", fmt::format("horizon_h must be a number in (0, {}]", m_options.max_plan_horizon_h),
+                               "horizon_h");
             }
             horizon_h = j["horizon_h"].get<double>();
         }
     }
     std::lock_guard one_plan(m_plan_mutex);
-    process_pending(); // requests submitted a moment ago are planned too
+    // Requests submitted a moment ago are planned too; a long queue is the worker's (the plan does not wait for it).
+    process_pending(256);
 
     PlanInput in;
     in.now = plan_now;
     in.horizon_end = plan_now + time::Duration::from_hours(horizon_h);
     in.fleet = fleet();
     in.plan_id = fmt::format("plan-{}-{}", compact(now()), random_hex(3));
+    in.cancel = &m_cancel;
     std::set<std::string> ids;
     for (auto status : {RequestStatus::feasible, RequestStatus::scheduled}) {
         store::RequestQuery q;
@@ -858,6 +1066,9 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     try {
         doc_text = m_planner->plan(in);
     } catch (const Error &e) {
+        if (e.code() == ErrorCode::cancelled) {
+            throw ApiError(503, "cancelled", "the service is stopping: the plan was cancelled");
+        }
         raise(e);
     }
     // The planner's document must hold what the service relies on.
@@ -948,12 +1159,12 @@ Response Service::get_plan(const Principal &p)
         const auto it = state.find(a.value("acquisition_id", std::string()));
         a["state"] = it == state.end() ? "superseded" : std::string(store::to_string(it->second.state));
     }
-    if (p.role == Role::requester) {
+    if (nation_scoped(p)) {
         std::set<std::string> own;
         for (const auto &u : doc.value("unserved", json::array())) {
             const std::string id = u.value("request_id", std::string());
             if (!own.count(id)) {
-                if (auto r = m_store.get_request(id, false); r && r->request.tenant == p.tenant) {
+                if (auto r = m_store.get_request(id, false, p.tenant)) {
                     own.insert(id);
                 }
             }
@@ -987,7 +1198,7 @@ Response Service::get_plan_czml(const Principal &p)
     }
     store::RequestQuery q;
     q.limit = 1000;
-    if (p.role == Role::requester) {
+    if (nation_scoped(p)) {
         q.tenant = p.tenant;
     }
     for (auto status : {RequestStatus::submitted, RequestStatus::feasible, RequestStatus::scheduled}) {
@@ -1069,7 +1280,7 @@ Response Service::record_outcome(const Principal &p, const std::string &acquisit
         }
         // The live answer also tells where the request now stands (read after the commit).
         json out = json::parse(render(w.value).body);
-        const auto r = m_store.get_request(w.value.request_id, false);
+        const auto r = m_store.get_request(w.value.request_id, false, w.value.tenant);
         out["request_status"] = r ? json(std::string(store::to_string(r->status))) : json(nullptr);
         return json_response(200, out);
     } catch (const Error &e) {
@@ -1233,7 +1444,7 @@ Response Service::list_stations(const Principal &)
 
 Response Service::create_token(const Principal &p, std::string_view body, const std::optional<std::string> &key)
 {
-    require(p, Role::admin, "managing tokens");
+    require(p, Role::nation_admin, "managing tokens");
     check_body_size(body, m_options.max_request_body_bytes);
     const store::Mutation m = mutation(p, key, "POST /api/v1/tokens", body);
     if (auto r = replay_if_known(m)) {
@@ -1249,7 +1460,17 @@ Response Service::create_token(const Principal &p, std::string_view body, const 
     }
     const auto role = store::parse_role(j["role"].get<std::string>());
     if (!role) {
-        throw ApiError(400, "out_of_range", "role must be one of: requester, operator, admin", "role");
+        throw ApiError(400, "out_of_range", "role must be one of: requester, nation_admin, operator, admin", "role");
+    }
+    // A nation administrator manages its own nation's tokens only, and only a nation's roles.
+    if (p.role == Role::nation_admin) {
+        if (j["tenant"].get<std::string>() != p.tenant) {
+            throw ApiError(403, "forbidden",
+                           fmt::format("a nation_admin of {} manages tokens of {} only", p.tenant, p.tenant), "tenant");
+        }
+        if (store::coalition_role(*role)) {
+            throw ApiError(403, "forbidden", "a nation_admin creates requester or nation_admin tokens only", "role");
+        }
     }
     std::string label;
     if (j.contains("label")) {
@@ -1293,9 +1514,12 @@ Response Service::create_token(const Principal &p, std::string_view body, const 
 
 Response Service::list_tokens(const Principal &p)
 {
-    require(p, Role::admin, "managing tokens");
+    require(p, Role::nation_admin, "managing tokens");
     json items = json::array();
-    for (const auto &t : m_store.list_tokens()) {
+    for (const auto &t : m_store.list_tokens(scope_of(p))) {
+        if (nation_scoped(p) && store::coalition_role(t.role)) {
+            continue; // a coalition token bound to this nation is the coalition's, not the nation's
+        }
         items.push_back(token_json(t));
     }
     return json_response(200, {{"items", items}});
@@ -1303,7 +1527,7 @@ Response Service::list_tokens(const Principal &p)
 
 Response Service::revoke_token(const Principal &p, const std::string &id, const std::optional<std::string> &key)
 {
-    require(p, Role::admin, "managing tokens");
+    require(p, Role::nation_admin, "managing tokens");
     const store::Mutation m = mutation(p, key, "POST /api/v1/tokens/" + id + "/revoke", "");
     if (auto r = replay_if_known(m)) {
         return *r;
@@ -1311,8 +1535,18 @@ Response Service::revoke_token(const Principal &p, const std::string &id, const 
     const store::Render<store::TokenRecord> render = [](const store::TokenRecord &rec) {
         return store::StoredResponse{200, token_json(rec).dump(-1, ' ', false, json::error_handler_t::replace)};
     };
+    if (nation_scoped(p)) {
+        // Another nation's token, or a coalition token, is answered like one that does not exist.
+        const auto own = m_store.list_tokens(p.tenant);
+        const bool mine = std::any_of(own.begin(), own.end(), [&](const store::TokenRecord &t) {
+            return t.id == id && !store::coalition_role(t.role);
+        });
+        if (!mine) {
+            throw ApiError(404, "not_found", fmt::format("no token '{}'", id), "id");
+        }
+    }
     try {
-        const auto w = m_store.revoke_token(id, m, render);
+        const auto w = m_store.revoke_token(id, m, render, scope_of(p));
         return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
     } catch (const Error &e) {
         raise(e);
@@ -1321,9 +1555,9 @@ Response Service::revoke_token(const Principal &p, const std::string &id, const 
 
 Response Service::list_audit(const Principal &p, const Query &q)
 {
-    require(p, Role::admin, "reading the audit log");
+    require(p, Role::nation_admin, "reading the audit log");
     const int limit = decode_limit(q);
-    auto rows = m_store.list_audit(decode_cursor(q), limit + 1);
+    auto rows = m_store.list_audit(decode_cursor(q), limit + 1, scope_of(p));
     json next = nullptr;
     if (static_cast<int>(rows.size()) == limit + 1) {
         rows.pop_back();

@@ -37,7 +37,7 @@ const char *to_string(UnservedReason reason) noexcept
 
 std::string acquisition_id(const std::string &request_id, int occurrence, int strip_id)
 {
-    return fmt::format("{}/{}/{}", request_id, occurrence, strip_id);
+    return fmt::format("{}.{}.{}", request_id, occurrence, strip_id);
 }
 
 namespace detail {

@@ -131,6 +131,20 @@ const std::vector<Migration> &migrations()
                   PRIMARY KEY (scope, idem_key)))",
              "CREATE INDEX audit_object ON audit (object_id, seq)",
          }},
+        {3,
+         "per-nation lookups: the tenant leads the indexes the nation-scoped queries and the fair queue use",
+         {
+             // NOTE: a nation-scoped lookup by id walks (tenant, id): another nation's id is then not found in the
+             // index, exactly like an absent one, instead of being found by id and its row read to compare tenants.
+             "CREATE UNIQUE INDEX requests_tenant_id ON requests (tenant, id)",
+             "CREATE UNIQUE INDEX acquisitions_tenant_id ON acquisitions (tenant, acquisition_id)",
+             "CREATE UNIQUE INDEX tokens_tenant_id ON tokens (tenant, id)",
+             "CREATE INDEX requests_tenant_status_seq ON requests (tenant, status, seq)",
+             "CREATE INDEX requests_status_tenant ON requests (status, tenant)",
+             "CREATE INDEX acquisitions_tenant_request ON acquisitions (tenant, request_id)",
+             "CREATE INDEX tokens_tenant ON tokens (tenant, created_utc)",
+             "CREATE INDEX audit_tenant_seq ON audit (tenant, seq)",
+         }},
     };
     return list;
 }

@@ -68,6 +68,7 @@ std::string_view to_string(Role r) noexcept
 {
     switch (r) {
     case Role::requester: return "requester";
+    case Role::nation_admin: return "nation_admin";
     case Role::operator_: return "operator";
     case Role::admin: return "admin";
     }
@@ -76,7 +77,7 @@ std::string_view to_string(Role r) noexcept
 
 std::optional<Role> parse_role(std::string_view t) noexcept
 {
-    for (auto r : {Role::requester, Role::operator_, Role::admin}) {
+    for (auto r : {Role::requester, Role::nation_admin, Role::operator_, Role::admin}) {
         if (to_string(r) == t) {
             return r;
         }
@@ -505,11 +506,12 @@ RequestRecord request_from_row(const Row &r)
     return rec;
 }
 
-std::vector<StatusEvent> load_history(Connection &c, const std::string &id)
+std::vector<StatusEvent> load_history(Connection &c, const std::string &tenant, const std::string &id)
 {
     std::vector<StatusEvent> out;
-    for (const auto &r : c.query("SELECT status, time_utc, actor, note FROM request_events WHERE request_id = ? ORDER BY seq",
-                                 {Param{id}})) {
+    for (const auto &r : c.query("SELECT status, time_utc, actor, note FROM request_events WHERE request_id = ? "
+                                 "AND request_id IN (SELECT id FROM requests WHERE tenant = ? AND id = ?) ORDER BY seq",
+                                 {Param{id}, Param{tenant}, Param{id}})) {
         StatusEvent e;
         e.status = parse_request_status(text(r[0])).value_or(RequestStatus::submitted);
         e.time = from_iso(r[1]);
@@ -520,29 +522,53 @@ std::vector<StatusEvent> load_history(Connection &c, const std::string &id)
     return out;
 }
 
-std::optional<RequestRecord> load_request(Connection &c, const std::string &id, bool with_history)
+/// The request `id`: of nation `tenant` only when given (the tenant is in the WHERE clause, so another nation's
+/// row is never read), else coalition-wide.
+std::optional<RequestRecord> load_request(Connection &c, const std::string &id, bool with_history,
+                                          const TenantScope &tenant)
 {
-    const auto rows = c.query(fmt::format("SELECT {} FROM requests WHERE id = ?", request_columns), {Param{id}});
+    const auto rows =
+        tenant ? c.query(fmt::format("SELECT {} FROM requests WHERE tenant = ? AND id = ?", request_columns),
+                         {Param{*tenant}, Param{id}})
+               : c.query(fmt::format("SELECT {} FROM requests /* coalition-wide: request-by-id */ WHERE id = ?",
+                                     request_columns),
+                         {Param{id}});
     if (rows.empty()) {
         return std::nullopt;
     }
     RequestRecord rec = request_from_row(rows[0]);
     if (with_history) {
-        rec.history = load_history(c, id);
+        rec.history = load_history(c, rec.request.tenant, id);
     }
     return rec;
 }
 
+/// The current status and nation of request `id` (of nation `tenant` only when given, else coalition-wide).
+std::optional<std::pair<RequestStatus, std::string>> request_status(Connection &c, const std::string &id,
+                                                                    const TenantScope &tenant)
+{
+    const auto rows =
+        tenant && !tenant->empty()
+            ? c.query("SELECT status, tenant FROM requests WHERE tenant = ? AND id = ?", {Param{*tenant}, Param{id}})
+            : c.query("SELECT status, tenant FROM requests /* coalition-wide: request-status */ WHERE id = ?",
+                      {Param{id}});
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return std::pair{parse_request_status(text(rows[0][0])).value_or(RequestStatus::submitted), text(rows[0][1])};
+}
+
 /// Moves one request from its current status to `to` (one step), recording the event and the audit entry.
-void set_status(Connection &c, const std::string &id, RequestStatus from, RequestStatus to, const Mutation &m,
-                const std::string &note, const std::optional<std::string> &feasibility, const std::string &action)
+void set_status(Connection &c, const std::string &tenant, const std::string &id, RequestStatus from, RequestStatus to,
+                const Mutation &m, const std::string &note, const std::optional<std::string> &feasibility,
+                const std::string &action)
 {
     if (feasibility) {
-        c.execute("UPDATE requests SET status = ?, updated_utc = ?, feasibility = ? WHERE id = ?",
-                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{*feasibility}, Param{id}});
+        c.execute("UPDATE requests SET status = ?, updated_utc = ?, feasibility = ? WHERE tenant = ? AND id = ?",
+                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{*feasibility}, Param{tenant}, Param{id}});
     } else {
-        c.execute("UPDATE requests SET status = ?, updated_utc = ? WHERE id = ?",
-                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{id}});
+        c.execute("UPDATE requests SET status = ?, updated_utc = ? WHERE tenant = ? AND id = ?",
+                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{tenant}, Param{id}});
     }
     c.execute("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, ?, ?, ?, ?)",
               {Param{id}, Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{m.actor}, Param{note}});
@@ -586,21 +612,22 @@ std::vector<RequestStatus> path_to(RequestStatus from, RequestStatus to)
 }
 
 /// Brings a request to the status its acquisitions imply (Store::record_outcome documents the rule).
-void rollup(Connection &c, const std::string &request_id, const Mutation &m, const std::string &note)
+void rollup(Connection &c, const std::string &tenant, const std::string &request_id, const Mutation &m,
+            const std::string &note)
 {
-    const auto cur_rows = c.query("SELECT status FROM requests WHERE id = ?", {Param{request_id}});
-    if (cur_rows.empty()) {
+    const auto cur = request_status(c, request_id, tenant);
+    if (!cur) {
         return;
     }
-    const RequestStatus current = parse_request_status(text(cur_rows[0][0])).value_or(RequestStatus::submitted);
+    const RequestStatus current = cur->first;
     if (current != RequestStatus::feasible && current != RequestStatus::scheduled && current != RequestStatus::acquired) {
         return;
     }
     // Latest acquisition per occurrence (rows ordered by start, so later rows win).
     std::map<std::int64_t, AcquisitionState> latest;
-    for (const auto &r : c.query("SELECT occurrence, state FROM acquisitions WHERE request_id = ? AND state <> 'superseded' "
-                                 "ORDER BY start_utc, acquisition_id",
-                                 {Param{request_id}})) {
+    for (const auto &r : c.query("SELECT occurrence, state FROM acquisitions WHERE tenant = ? AND request_id = ? "
+                                 "AND state <> 'superseded' ORDER BY start_utc, acquisition_id",
+                                 {Param{tenant}, Param{request_id}})) {
         latest[to_int(r[0])] = parse_acquisition_state(text(r[1])).value_or(AcquisitionState::planned);
     }
     auto any = [&](AcquisitionState s) {
@@ -621,7 +648,7 @@ void rollup(Connection &c, const std::string &request_id, const Mutation &m, con
     }
     RequestStatus from = current;
     for (RequestStatus step : path_to(current, target)) {
-        set_status(c, request_id, from, step, m, note, std::nullopt, "request.status");
+        set_status(c, tenant, request_id, from, step, m, note, std::nullopt, "request.status");
         from = step;
     }
 }
@@ -649,10 +676,16 @@ AcquisitionRecord acquisition_from_row(const Row &r)
     return a;
 }
 
-std::optional<AcquisitionRecord> load_acquisition(Connection &c, const std::string &id)
+std::optional<AcquisitionRecord> load_acquisition(Connection &c, const std::string &id, const TenantScope &tenant)
 {
     const auto rows =
-        c.query(fmt::format("SELECT {} FROM acquisitions WHERE acquisition_id = ?", acquisition_columns), {Param{id}});
+        tenant ? c.query(fmt::format("SELECT {} FROM acquisitions WHERE tenant = ? AND acquisition_id = ?",
+                                     acquisition_columns),
+                         {Param{*tenant}, Param{id}})
+               : c.query(fmt::format("SELECT {} FROM acquisitions /* coalition-wide: acquisition-by-id */ "
+                                     "WHERE acquisition_id = ?",
+                                     acquisition_columns),
+                         {Param{id}});
     if (rows.empty()) {
         return std::nullopt;
     }
@@ -691,9 +724,13 @@ TokenRecord token_from_row(const Row &r)
     return t;
 }
 
-std::optional<TokenRecord> load_token(Connection &c, const std::string &id)
+std::optional<TokenRecord> load_token(Connection &c, const std::string &id, const TenantScope &tenant = {})
 {
-    const auto rows = c.query(fmt::format("SELECT {} FROM tokens WHERE id = ?", token_columns), {Param{id}});
+    const auto rows =
+        tenant ? c.query(fmt::format("SELECT {} FROM tokens WHERE tenant = ? AND id = ?", token_columns),
+                         {Param{*tenant}, Param{id}})
+               : c.query(fmt::format("SELECT {} FROM tokens /* coalition-wide: token-by-id */ WHERE id = ?", token_columns),
+                         {Param{id}});
     if (rows.empty()) {
         return std::nullopt;
     }
@@ -814,9 +851,9 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
     });
 }
 
-std::optional<RequestRecord> Store::get_request(const std::string &id, bool with_history)
+std::optional<RequestRecord> Store::get_request(const std::string &id, bool with_history, const TenantScope &tenant)
 {
-    return m_backend->read([&](Connection &c) { return load_request(c, id, with_history); }, with_history);
+    return m_backend->read([&](Connection &c) { return load_request(c, id, with_history, tenant); }, with_history);
 }
 
 std::vector<RequestRecord> Store::list_requests(const RequestQuery &q)
@@ -825,12 +862,14 @@ std::vector<RequestRecord> Store::list_requests(const RequestQuery &q)
         throw Error(ErrorCode::out_of_range, "limit must be in [1, 10000]",
                     ErrorContext{"", 0, "limit", std::to_string(q.limit)});
     }
-    std::string sql = fmt::format("SELECT {} FROM requests WHERE seq > ?", request_columns);
-    std::vector<Param> params{Param{q.after_seq}};
+    std::string sql = q.tenant ? fmt::format("SELECT {} FROM requests WHERE tenant = ? AND seq > ?", request_columns)
+                               : fmt::format("SELECT {} FROM requests /* coalition-wide: list-requests */ WHERE seq > ?",
+                                             request_columns);
+    std::vector<Param> params;
     if (q.tenant) {
-        sql += " AND tenant = ?";
         params.emplace_back(*q.tenant);
     }
+    params.emplace_back(q.after_seq);
     if (q.status) {
         sql += " AND status = ?";
         params.emplace_back(std::string(to_string(*q.status)));
@@ -843,7 +882,7 @@ std::vector<RequestRecord> Store::list_requests(const RequestQuery &q)
             for (const auto &r : c.query(sql, params)) {
                 out.push_back(request_from_row(r));
                 if (q.with_history) {
-                    out.back().history = load_history(c, out.back().request.id);
+                    out.back().history = load_history(c, out.back().request.tenant, out.back().request.id);
                 }
             }
             return out;
@@ -856,7 +895,9 @@ std::vector<std::pair<RequestStatus, std::int64_t>> Store::count_requests(const 
     return m_backend->read([&](Connection &c) {
         std::vector<Row> rows = tenant ? c.query("SELECT status, COUNT(*) FROM requests WHERE tenant = ? GROUP BY status",
                                                  {Param{*tenant}})
-                                       : c.query("SELECT status, COUNT(*) FROM requests GROUP BY status", {});
+                                       : c.query("SELECT status, COUNT(*) FROM requests /* coalition-wide: count-requests */ "
+                                                 "GROUP BY status",
+                                                 {});
         std::vector<std::pair<RequestStatus, std::int64_t>> out;
         for (const auto &r : rows) {
             if (auto s = parse_request_status(text(r[0]))) {
@@ -867,24 +908,49 @@ std::vector<std::pair<RequestStatus, std::int64_t>> Store::count_requests(const 
     });
 }
 
-Written<RequestRecord> Store::cancel_request(const std::string &id, const Mutation &m, const Render<RequestRecord> &render)
+std::int64_t Store::count_open_requests(const std::string &tenant)
+{
+    return m_backend->read([&](Connection &c) {
+        const auto rows = c.query("SELECT COUNT(*) FROM requests WHERE tenant = ? AND status IN (?, ?, ?)",
+                                  {Param{tenant}, Param{std::string("SUBMITTED")}, Param{std::string("FEASIBLE")},
+                                   Param{std::string("SCHEDULED")}});
+        return rows.empty() ? std::int64_t{0} : to_int(rows[0][0]);
+    });
+}
+
+std::vector<std::string> Store::tenants_with_submitted()
+{
+    return m_backend->read([&](Connection &c) {
+        std::vector<std::string> out;
+        for (const auto &r : c.query("SELECT DISTINCT tenant FROM requests /* coalition-wide: queue-tenants */ "
+                                     "WHERE status = ? ORDER BY tenant",
+                                     {Param{std::string("SUBMITTED")}})) {
+            out.push_back(text(r[0]));
+        }
+        return out;
+    });
+}
+
+Written<RequestRecord> Store::cancel_request(const std::string &id, const Mutation &m, const Render<RequestRecord> &render,
+                                             const TenantScope &tenant)
 {
     return write_idempotent<RequestRecord>(*m_backend, m, render, [&](Connection &c) {
-        const auto rows = c.query("SELECT status FROM requests WHERE id = ?", {Param{id}});
-        if (rows.empty()) {
+        const auto found = request_status(c, id, tenant);
+        if (!found) {
             throw Error(ErrorCode::not_found, fmt::format("no request '{}'", id), ErrorContext{"", 0, "id", id});
         }
-        const RequestStatus cur = parse_request_status(text(rows[0][0])).value_or(RequestStatus::submitted);
+        const RequestStatus cur = found->first;
+        const std::string &owner = found->second;
         if (!transition_allowed(cur, RequestStatus::cancelled)) {
             throw Error(ErrorCode::conflict,
                         fmt::format("request '{}' is {} and can no longer be cancelled", id, to_string(cur)),
                         ErrorContext{"", 0, "status", std::string(to_string(cur))});
         }
-        set_status(c, id, cur, RequestStatus::cancelled, m, "cancelled", std::nullopt, "request.cancel");
+        set_status(c, owner, id, cur, RequestStatus::cancelled, m, "cancelled", std::nullopt, "request.cancel");
         c.execute("UPDATE acquisitions SET state = 'superseded', note = 'request cancelled' "
-                  "WHERE request_id = ? AND state = 'planned'",
-                  {Param{id}});
-        return *load_request(c, id, true);
+                  "WHERE tenant = ? AND request_id = ? AND state = 'planned'",
+                  {Param{owner}, Param{id}});
+        return *load_request(c, id, true, owner);
     });
 }
 
@@ -898,15 +964,15 @@ std::size_t Store::apply_transitions(const std::vector<Transition> &transitions,
     m_backend->write([&](Connection &c) {
         applied = 0;
         for (const auto &t : transitions) {
-            const auto rows = c.query("SELECT status FROM requests WHERE id = ?", {Param{t.request_id}});
-            if (rows.empty()) {
+            const auto found = request_status(c, t.request_id, t.tenant.empty() ? TenantScope{} : TenantScope{t.tenant});
+            if (!found) {
                 continue;
             }
-            const RequestStatus cur = parse_request_status(text(rows[0][0])).value_or(RequestStatus::submitted);
+            const RequestStatus cur = found->first;
             if (std::find(t.from.begin(), t.from.end(), cur) == t.from.end() || !transition_allowed(cur, t.to)) {
                 continue;
             }
-            set_status(c, t.request_id, cur, t.to, m, t.note, t.feasibility, action);
+            set_status(c, found->second, t.request_id, cur, t.to, m, t.note, t.feasibility, action);
             ++applied;
         }
     });
@@ -944,20 +1010,27 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
                        Param{std::int64_t{a.occurrence}}, Param{a.satellite}, Param{std::int64_t{a.norad_id}},
                        Param{iso(a.start)}, Param{iso(a.end)}, opt_param(a.delivered), Param{a.document}});
         }
-        c.execute("UPDATE acquisitions SET state = 'superseded', note = ? WHERE state = 'planned' AND plan_id <> ?",
+        c.execute("UPDATE acquisitions /* coalition-wide: plan-supersede */ SET state = 'superseded', note = ? "
+                  "WHERE state = 'planned' AND plan_id <> ?",
                   {Param{"not in plan " + plan.plan_id}, Param{plan.plan_id}});
         insert_audit(c, m, "plan.create", plan.plan_id,
                      json{{"planner", plan.planner}, {"acquisitions", acquisitions.size()},
                           {"requests", planned_requests.size()}}
                          .dump(-1, ' ', false, json::error_handler_t::replace));
         // Requests whose planned acquisitions were just superseded are rolled up as well.
-        std::set<std::string> touched(planned_requests.begin(), planned_requests.end());
-        for (const auto &r : c.query("SELECT DISTINCT request_id FROM acquisitions WHERE note = ?",
-                                     {Param{"not in plan " + plan.plan_id}})) {
-            touched.insert(text(r[0]));
+        std::set<std::pair<std::string, std::string>> touched; // (tenant, request id)
+        for (const auto &id : planned_requests) {
+            if (const auto found = request_status(c, id, std::nullopt)) {
+                touched.insert({found->second, id});
+            }
         }
-        for (const auto &id : touched) {
-            rollup(c, id, m, "plan " + plan.plan_id);
+        for (const auto &r : c.query("SELECT DISTINCT tenant, request_id FROM acquisitions "
+                                     "/* coalition-wide: plan-superseded */ WHERE note = ?",
+                                     {Param{"not in plan " + plan.plan_id}})) {
+            touched.insert({text(r[0]), text(r[1])});
+        }
+        for (const auto &[tenant, id] : touched) {
+            rollup(c, tenant, id, m, "plan " + plan.plan_id);
         }
         return rec;
     });
@@ -974,15 +1047,21 @@ std::optional<PlanRecord> Store::latest_plan()
     });
 }
 
-std::optional<AcquisitionRecord> Store::get_acquisition(const std::string &id)
+std::optional<AcquisitionRecord> Store::get_acquisition(const std::string &id, const TenantScope &tenant)
 {
-    return m_backend->read([&](Connection &c) { return load_acquisition(c, id); });
+    return m_backend->read([&](Connection &c) { return load_acquisition(c, id, tenant); });
 }
 
 std::vector<AcquisitionRecord> Store::list_acquisitions(const AcquisitionQuery &q)
 {
-    std::string sql = fmt::format("SELECT {} FROM acquisitions WHERE 1 = 1", acquisition_columns);
+    std::string sql = q.tenant ? fmt::format("SELECT {} FROM acquisitions WHERE tenant = ?", acquisition_columns)
+                               : fmt::format("SELECT {} FROM acquisitions /* coalition-wide: list-acquisitions */ "
+                                             "WHERE 1 = 1",
+                                             acquisition_columns);
     std::vector<Param> params;
+    if (q.tenant) {
+        params.emplace_back(*q.tenant);
+    }
     if (!q.states.empty()) {
         sql += " AND state IN " + in_list(q.states.size());
         for (auto s : q.states) {
@@ -1017,7 +1096,7 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
                                                  const Render<AcquisitionRecord> &render)
 {
     return write_idempotent<AcquisitionRecord>(*m_backend, m, render, [&](Connection &c) {
-        auto a = load_acquisition(c, acquisition_id);
+        auto a = load_acquisition(c, acquisition_id, std::nullopt);
         if (!a) {
             throw Error(ErrorCode::not_found, fmt::format("no acquisition '{}'", acquisition_id),
                         ErrorContext{"", 0, "id", acquisition_id});
@@ -1028,14 +1107,15 @@ Written<AcquisitionRecord> Store::record_outcome(const std::string &acquisition_
                                     to_string(to)),
                         ErrorContext{"", 0, "state", std::string(to_string(a->state))});
         }
-        c.execute("UPDATE acquisitions SET state = ?, outcome_utc = ?, note = ? WHERE acquisition_id = ?",
-                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{note}, Param{acquisition_id}});
+        c.execute("UPDATE acquisitions SET state = ?, outcome_utc = ?, note = ? WHERE tenant = ? AND acquisition_id = ?",
+                  {Param{std::string(to_string(to))}, Param{iso(m.time)}, Param{note}, Param{a->tenant},
+                   Param{acquisition_id}});
         insert_audit(c, m, "acquisition.outcome", acquisition_id,
                      json{{"from", to_string(a->state)}, {"to", to_string(to)}, {"request_id", a->request_id},
                           {"note", note}}
                          .dump(-1, ' ', false, json::error_handler_t::replace));
-        rollup(c, a->request_id, m, fmt::format("acquisition {} {}", acquisition_id, to_string(to)));
-        return *load_acquisition(c, acquisition_id);
+        rollup(c, a->tenant, a->request_id, m, fmt::format("acquisition {} {}", acquisition_id, to_string(to)));
+        return *load_acquisition(c, acquisition_id, a->tenant);
     });
 }
 
@@ -1148,27 +1228,38 @@ std::optional<TokenRecord> Store::find_token(const std::string &id)
     return m_backend->read([&](Connection &c) { return load_token(c, id); });
 }
 
-std::vector<TokenRecord> Store::list_tokens()
+std::vector<TokenRecord> Store::list_tokens(const TenantScope &tenant)
 {
     return m_backend->read([&](Connection &c) {
         std::vector<TokenRecord> out;
-        for (const auto &r : c.query(fmt::format("SELECT {} FROM tokens ORDER BY created_utc, id", token_columns), {})) {
+        const auto rows =
+            tenant ? c.query(fmt::format("SELECT {} FROM tokens WHERE tenant = ? ORDER BY created_utc, id", token_columns),
+                             {Param{*tenant}})
+                   : c.query(fmt::format("SELECT {} FROM tokens /* coalition-wide: list-tokens */ ORDER BY created_utc, id",
+                                         token_columns),
+                             {});
+        for (const auto &r : rows) {
             out.push_back(token_from_row(r));
         }
         return out;
     });
 }
 
-Written<TokenRecord> Store::revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render)
+Written<TokenRecord> Store::revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render,
+                                         const TenantScope &tenant)
 {
     return write_idempotent<TokenRecord>(*m_backend, m, render, [&](Connection &c) {
-        const auto n = c.execute("UPDATE tokens SET revoked_utc = COALESCE(revoked_utc, ?) WHERE id = ?",
-                                 {Param{iso(m.time)}, Param{id}});
+        const auto n =
+            tenant ? c.execute("UPDATE tokens SET revoked_utc = COALESCE(revoked_utc, ?) WHERE tenant = ? AND id = ?",
+                               {Param{iso(m.time)}, Param{*tenant}, Param{id}})
+                   : c.execute("UPDATE tokens /* coalition-wide: revoke-token */ SET revoked_utc = COALESCE(revoked_utc, ?) "
+                               "WHERE id = ?",
+                               {Param{iso(m.time)}, Param{id}});
         if (n == 0) {
             throw Error(ErrorCode::not_found, fmt::format("no token '{}'", id), ErrorContext{"", 0, "id", id});
         }
         insert_audit(c, m, "token.revoke", id, "{}");
-        return *load_token(c, id);
+        return *load_token(c, id, tenant);
     });
 }
 
@@ -1179,7 +1270,7 @@ void Store::audit(const std::string &action, const std::string &object_id, const
     m_backend->write([&](Connection &c) { insert_audit(c, m, action, object_id, detail); });
 }
 
-std::vector<AuditEntry> Store::list_audit(std::int64_t after_seq, int limit)
+std::vector<AuditEntry> Store::list_audit(std::int64_t after_seq, int limit, const TenantScope &tenant)
 {
     if (limit < 1 || limit > 10000) {
         throw Error(ErrorCode::out_of_range, "limit must be in [1, 10000]",
@@ -1187,9 +1278,14 @@ std::vector<AuditEntry> Store::list_audit(std::int64_t after_seq, int limit)
     }
     return m_backend->read([&](Connection &c) {
         std::vector<AuditEntry> out;
-        for (const auto &r : c.query("SELECT seq, time_utc, actor, tenant, action, object_id, detail FROM audit "
-                                     "WHERE seq > ? ORDER BY seq LIMIT ?",
-                                     {Param{after_seq}, Param{std::int64_t{limit}}})) {
+        const auto rows =
+            tenant ? c.query("SELECT seq, time_utc, actor, tenant, action, object_id, detail FROM audit "
+                             "WHERE tenant = ? AND seq > ? ORDER BY seq LIMIT ?",
+                             {Param{*tenant}, Param{after_seq}, Param{std::int64_t{limit}}})
+                   : c.query("SELECT seq, time_utc, actor, tenant, action, object_id, detail FROM audit "
+                             "/* coalition-wide: list-audit */ WHERE seq > ? ORDER BY seq LIMIT ?",
+                             {Param{after_seq}, Param{std::int64_t{limit}}});
+        for (const auto &r : rows) {
             out.push_back(AuditEntry{to_int(r[0]), from_iso(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]),
                                      text(r[6])});
         }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <iostream>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -67,7 +68,8 @@ struct Server {
         posix_spawn_file_actions_addclose(&fa, out[0]);
         // No scenario: the fleet is empty, so no feasibility search competes with the burst (the store is
         // what is under test; a Debug + ASan build searched for minutes).
-        std::vector<std::string> args = {vantage_cli, "serve", "--db", db, "--port", "0", "--no-web"};
+        // The burst is one nation's: its rate limit is off (the store is under test, not the limiter).
+        std::vector<std::string> args = {vantage_cli, "serve", "--db", db, "--port", "0", "--no-web", "--nation-rate", "0"};
         std::vector<char *> argv;
         for (auto &a : args) {
             argv.push_back(a.data());
@@ -114,8 +116,19 @@ struct Server {
     }
 };
 
-const char *request_body = R"({"target": {"lat_deg": 43.6047, "lon_deg": 1.4442}, "window_start_utc": "2025-10-03T00:00:00Z",
-                              "window_end_utc": "2025-10-04T00:00:00Z"})";
+/// A request whose window is tomorrow (UTC, by the system clock): the service refuses windows that have ended.
+std::string make_request_body()
+{
+    const std::time_t now = std::time(nullptr) + 86400;
+    std::tm day{};
+    gmtime_r(&now, &day);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", &day);
+    return fmt::format(R"({{"target": {{"lat_deg": 43.6047, "lon_deg": 1.4442}}, "window_start_utc": "{0}T00:00:00Z",
+                           "window_end_utc": "{0}T23:59:59Z"}})",
+                       date);
+}
+const std::string request_body = make_request_body();
 
 } // namespace
 

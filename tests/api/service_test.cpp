@@ -195,8 +195,9 @@ TEST_F(ApiIsolationProperty, PlanAndCzmlShowARequesterItsOwnNationOnly)
     ASSERT_EQ(de_view["acquisitions"].size(), 1u);
     EXPECT_EQ(de_view["acquisitions"][0]["request_id"], de_id);
     EXPECT_EQ(de_view["metrics"]["scope"], "tenant");
-    EXPECT_EQ(de_view["metrics"]["served_value_by_tenant"].size(), 1u);
-    EXPECT_TRUE(de_view["metrics"]["served_value_by_tenant"].contains("DE"));
+    EXPECT_EQ(de_view["metrics"]["tenant"], "DE");
+    EXPECT_EQ(de_view["metrics"]["requests_served"], 1);
+    EXPECT_FALSE(de_view["metrics"].contains("served_value_by_tenant")); // coalition-wide figures are left out
     const std::string czml = m_service->get_plan_czml(who(de_requester)).body;
     EXPECT_EQ(czml.find(fr_id), std::string::npos);
     EXPECT_NE(czml.find(de_id), std::string::npos);
@@ -215,7 +216,7 @@ TEST_F(ApiRequestsProperty, SubmitStoresSubmittedThenFeasibilityDecides)
     const json created = body_of(r);
     EXPECT_EQ(created["status"], "SUBMITTED");
     EXPECT_EQ(created["tenant"], "FR");
-    EXPECT_TRUE(std::regex_match(created["id"].get<std::string>(), std::regex("^FR-[0-9a-f]{16}$")));
+    EXPECT_TRUE(std::regex_match(created["id"].get<std::string>(), std::regex("^FR:[0-9a-f]{16}$")));
     const std::string id = created["id"];
     EXPECT_EQ(m_service->process_pending(), 1u);
     const json got = body_of(m_service->get_request(who(fr_requester), id));
@@ -228,7 +229,7 @@ TEST_F(ApiRequestsProperty, SubmitStoresSubmittedThenFeasibilityDecides)
     EXPECT_TRUE(got["feasibility"].contains("first_opportunity"));
     EXPECT_EQ(got["priority"], 6);
     // A client-chosen id is kept; taken ids are refused.
-    EXPECT_EQ(submit(fr_requester, toulouse(R"(, "id": "FR-mine")")), "FR-mine");
+    EXPECT_EQ(submit(fr_requester, toulouse(R"(, "id": "FR-mine")")), "FR:FR-mine"); // namespaced by nation
     expect_api_error([&] { m_service->submit_request(who(fr_requester), toulouse(R"(, "id": "FR-mine")"), std::nullopt); },
                      409, "duplicate", "id");
 }
@@ -532,7 +533,7 @@ TEST_F(ApiSchedulingPlannerProperty, PlansAcquisitionsAndDownlinksAndTheSimulati
     for (const auto &acq : plan["acquisitions"]) {
         requests.insert(acq["request_id"].get<std::string>());
         // ids are unique across plans: prefixed with the plan id
-        EXPECT_EQ(acq["acquisition_id"].get<std::string>().rfind(plan["plan_id"].get<std::string>() + "/", 0), 0u);
+        EXPECT_EQ(acq["acquisition_id"].get<std::string>().rfind(plan["plan_id"].get<std::string>() + ".", 0), 0u);
         ASSERT_TRUE(acq["delivered_utc"].is_string()) << acq.dump();
         const auto d = time::Instant::parse_iso8601(acq["delivered_utc"].get<std::string>());
         EXPECT_GT(d, time::Instant::parse_iso8601(acq["end_utc"].get<std::string>()));

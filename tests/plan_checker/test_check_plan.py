@@ -169,7 +169,7 @@ def p_visibility(p, d):
 
 
 def p_off_nadir(p, d):
-    a = acq(p, "IT-3/0/0")  # 44.9 deg of 45 at its start: 20 s earlier it is beyond the field of regard
+    a = acq(p, "IT-3.0.0")  # 44.9 deg of 45 at its start: 20 s earlier it is beyond the field of regard
     shift_acq(a, -20.0)
 
 

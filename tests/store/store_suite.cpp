@@ -225,13 +225,13 @@ TEST_F(StoreProperty, TransitionsAreCompareAndSetAlongTheStatusMachine)
     // r1: SUBMITTED -> FEASIBLE applies; r2: expected FEASIBLE, is SUBMITTED: not applied.
     // r1 -> DELIVERED directly is not an allowed transition: not applied.
     const auto n = m_store->apply_transitions(
-        {store::Transition{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "2 opportunities", R"({"n":2})"},
-         store::Transition{"r2", {RequestStatus::feasible}, RequestStatus::scheduled, "", std::nullopt},
-         store::Transition{"missing", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt}},
+        {store::Transition{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "2 opportunities", R"({"n":2})", ""},
+         store::Transition{"r2", {RequestStatus::feasible}, RequestStatus::scheduled, "", std::nullopt, ""},
+         store::Transition{"missing", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
         by("system", "", "2025-10-02T10:00:05Z"));
     EXPECT_EQ(n, 1u);
     EXPECT_EQ(m_store->apply_transitions(
-                  {store::Transition{"r1", {RequestStatus::feasible}, RequestStatus::delivered, "", std::nullopt}},
+                  {store::Transition{"r1", {RequestStatus::feasible}, RequestStatus::delivered, "", std::nullopt, ""}},
                   by("system", "")),
               0u);
     const auto r1 = m_store->get_request("r1");
@@ -268,8 +268,8 @@ TEST_F(StoreProperty, PlanSchedulesOutcomesRollUpAndReplansSupersede)
 {
     m_store->submit_request(point_request("r1", "FR"), by("t", "FR"));
     m_store->submit_request(point_request("r2", "FR"), by("t", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt},
-                                {"r2", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt}},
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""},
+                                {"r2", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
                                by("system", ""));
     // Plan 1: r1 occurrences 0 and 1, r2 occurrence 0.
     m_store->save_plan(plan("p1"),
@@ -335,7 +335,7 @@ TEST_F(StoreProperty, PlanSchedulesOutcomesRollUpAndReplansSupersede)
 TEST_F(StoreProperty, CancellingAScheduledRequestSupersedesItsPlannedAcquisitions)
 {
     m_store->submit_request(point_request("r1", "FR"), by("t", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt}}, by("s", ""));
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}}, by("s", ""));
     m_store->save_plan(plan("p1"), {acquisition("a1", "r1", 0, "2025-10-03T10:00:00Z", "2025-10-03T10:00:10Z")}, {"r1"},
                        by("op", "FR"));
     m_store->cancel_request("r1", by("t", "FR"));
@@ -443,7 +443,7 @@ TEST_F(StoreProperty, IdempotencyKeyReplaysTheFirstResponseAndRejectsAnotherCall
 TEST_F(StoreProperty, EveryMutationIsAudited)
 {
     m_store->submit_request(point_request("r1", "FR"), by("tokA", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt}},
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
                                by("system", ""), "request.feasibility");
     m_store->save_plan(plan("p1"), {acquisition("a1", "r1", 0, "2025-10-03T10:00:00Z", "2025-10-03T10:00:10Z")}, {"r1"},
                        by("tokO", "FR"));

@@ -660,7 +660,7 @@ class Checker:
             if len({a["strip_id"] for a in strips}) == count:
                 left = area.difference(unary_union(bands)).area / area.area
                 if left > COVERAGE_TOL:
-                    self.fail("strip_polygon", f"{rid}/{k}",
+                    self.fail("strip_polygon", f"{rid}.{k}",
                               f"the {count} strips leave {100 * left:.2f} % of the polygon uncovered (> {100 * COVERAGE_TOL} %)")
 
     # ---- rule 2: per-satellite timelines
@@ -889,11 +889,11 @@ class Checker:
         for u in self.plan.get("unserved", []):
             key = (u["request_id"], u["occurrence"])
             if key in served:
-                self.fail("served_twice", f"{key[0]}/{key[1]}", "occurrence is both served and listed as unserved")
+                self.fail("served_twice", f"{key[0]}.{key[1]}", "occurrence is both served and listed as unserved")
             if key in unserved:
-                self.fail("unserved_list", f"{key[0]}/{key[1]}", "listed twice in unserved[]")
+                self.fail("unserved_list", f"{key[0]}.{key[1]}", "listed twice in unserved[]")
             if u.get("reason") not in VALID_REASONS:
-                self.fail("unserved_list", f"{key[0]}/{key[1]}", f"unknown reason {u.get('reason')!r}")
+                self.fail("unserved_list", f"{key[0]}.{key[1]}", f"unknown reason {u.get('reason')!r}")
             unserved[key] = u.get("reason")
         # Occurrences whose window does not meet the horizon are not part of the plan (the planner skips them;
         # docs/formats.md does not say so: reported).
@@ -901,7 +901,7 @@ class Checker:
                    if min(we, sc.stop) > max(ws, sc.start)]
         for key in all_occ:
             if key not in served and key not in unserved:
-                self.fail("unserved_list", f"{key[0]}/{key[1]}", "occurrence is neither served nor in unserved[]")
+                self.fail("unserved_list", f"{key[0]}.{key[1]}", "occurrence is neither served nor in unserved[]")
         m = self.plan.get("metrics", {})
         value = sum(r["value"] for (r, _) in served.values())
         if abs(float(m.get("value", -1)) - value) > VALUE_TOL:
@@ -965,7 +965,7 @@ class Checker:
                 if waiting and got < info["share"] - tol - VALUE_TOL:
                     self.fail("share_rule", t, f"served share {100 * got:.2f} % < rights {100 * info['share']:.2f} % - "
                                                f"{100 * tol:.1f} points while {len(waiting)} occurrence(s) wait "
-                                               f"(e.g. {waiting[0][0]}/{waiting[0][1]})")
+                                               f"(e.g. {waiting[0][0]}.{waiting[0][1]})")
 
     def run(self):
         self.check_acquisitions()

@@ -76,7 +76,8 @@ async function login(token) {
   $('login').hidden = true;
   $('app').hidden = false;
   $('who').textContent = `${state.who.tenant} ${state.who.role}`;
-  $('operator-tools').hidden = state.who.role === 'requester';
+  // Planning, outcomes and uploads are the coalition's (operator, admin); a nation's roles do not see them.
+  $('operator-tools').hidden = !['operator', 'admin'].includes(state.who.role);
   await initDefaults();
   initViewer();
   await Promise.all([refreshRequests(), loadPlan()]);
@@ -201,7 +202,7 @@ function showPlan() {
   state.highlights = [];
   const plan = state.plan;
   if (!plan) {
-    setMessage('plan-summary', 'No plan yet.' + (state.who.role === 'requester' ? ' An operator plans.' : ' Press "Plan now".'));
+    setMessage('plan-summary', 'No plan yet.' + (!['operator', 'admin'].includes(state.who.role) ? ' An operator plans.' : ' Press "Plan now".'));
     return;
   }
   const m = plan.metrics || {};

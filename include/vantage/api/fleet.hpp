@@ -5,6 +5,7 @@
 /// (`access::find_target_access`), used by feasibility (`POST /api/v1/feasibility`, the FEASIBLE / INFEASIBLE
 /// status) and by the built-in greedy planner.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -53,6 +54,12 @@ struct SearchLimits {
     std::size_t max_opportunities = 1000; ///< opportunities kept at most
     bool stop_at_first_feasible = false;  ///< stop after the first occurrence that has an opportunity
     std::optional<time::Instant> horizon_end; ///< ignore occurrences that start after this
+    /// Work budget: wall-clock seconds the search may take (0: none). The search runs in pieces of at most
+    /// `piece_h` of window; once the budget is spent it stops, `budget_exhausted` and `truncated` are set.
+    double budget_s = 0.0;
+    double piece_h = 24.0;
+    /// When set and true, the search stops between pieces with Error(cancelled) (the service's stop flag).
+    const std::atomic<bool> *cancel = nullptr;
 };
 
 /// The result of a search.
@@ -65,6 +72,7 @@ struct Opportunities {
     std::vector<Opportunity> items; ///< by occurrence, then start
     bool truncated = false;      ///< max_opportunities or max_occurrences cut the search
     std::vector<std::string> skipped_satellites; ///< satellites dropped because SGP4 failed in the interval
+    bool budget_exhausted = false; ///< the work budget (SearchLimits::budget_s) stopped the search
 };
 
 /// "left", "right", "both" and "ascending", "descending", "any": the names used in JSON.

@@ -8,6 +8,7 @@
 /// storage, downlinks, shares and an upper bound) and a built-in greedy one (`make_greedy_access_planner`,
 /// labelled "greedy-access", kept as a simple baseline).
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <set>
@@ -34,6 +35,8 @@ struct PlanInput {
     /// they must appear unchanged in the new plan and their satellite time is taken.
     std::vector<std::string> locked;
     std::optional<std::string> previous_plan;     ///< the last plan document (JSON), when this is a replan
+    /// The service's stop flag: when it becomes true the planner gives up with Error(cancelled) (null: never).
+    const std::atomic<bool> *cancel = nullptr;
 };
 
 /// A planner: returns the plan document as JSON text with the keys of docs/design/tasking-model.md
@@ -60,8 +63,8 @@ std::unique_ptr<Planner> make_greedy_access_planner();
 /// fleet's `tasking` figures when set) over [now, horizon_end], calls scheduling::plan and returns io's
 /// plan.json document (docs/formats.md § Tasking plan). Acquisitions in progress (`locked`) are copied
 /// unchanged and their satellite time is kept: the new plan's acquisitions start after the last of them ends.
-/// Served occurrences, and those of acquisitions in progress, are not planned again. Acquisition ids are prefixed with the plan id ("<plan_id>/<request>/
-/// <occurrence>/<strip>") so that the acquisitions of successive plans never share an id. Every POST /plan plans
+/// Served occurrences, and those of acquisitions in progress, are not planned again. Acquisition ids are prefixed with the plan id ("<plan_id>.<request>.
+/// <occurrence>.<strip>", URL-safe: one path segment) so that the acquisitions of successive plans never share an id. Every POST /plan plans
 /// the remaining horizon afresh (no change penalty against the previous plan; `vantage replan` has one).
 std::unique_ptr<Planner> make_scheduling_planner();
 

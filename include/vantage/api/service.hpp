@@ -5,10 +5,18 @@
 /// (server.hpp) only routes, reads headers and writes responses, so the rules below are tested here once.
 ///
 /// Rules (docs/api.md):
-/// - roles: requester < operator < admin, each including the rights before it. Requesters see and change
-///   only their own nation's requests and plan products: another nation's id answers 404, exactly as an id
-///   that does not exist. Operators and admins see every nation (they run the shared constellation);
-///   operators plan, report outcomes and upload element sets; admins also manage tokens and read the audit log.
+/// - roles (store::Role): a nation's `requester` and `nation_admin` see and change only their own nation's
+///   requests and plan products (every store lookup carries their nation: another nation's id answers 404,
+///   exactly as an id that does not exist); a `nation_admin` also manages its own nation's tokens. The
+///   coalition's `operator` and `admin` see every nation (they run the shared constellation): operators plan,
+///   report outcomes and upload element sets; admins also manage every token and read the whole audit log.
+/// - ids: a request's id is namespaced by the server: `<nation>:<client id>` (the client id is the body's `id`,
+///   or a random one), so no id a client sends can collide with, or reveal, another nation's.
+/// - bounds: a request's windows span at most `max_request_window_h` and start at most `max_request_lead_h`
+///   ahead; a window that has ended is refused (outside simulation); a plan's horizon is at most
+///   `max_plan_horizon_h`; each feasibility search has a work budget. Per nation: a token bucket of submissions
+///   (and feasibility checks) and a quota of open requests (429 with Retry-After); the feasibility queue is
+///   served round robin across nations.
 /// - a submitted request is stored SUBMITTED (durable before the 201 answer); a background worker then
 ///   searches its opportunities with the access engine and moves it to FEASIBLE or INFEASIBLE.
 /// - POST operations accept an Idempotency-Key: a retry with the same key and body returns the first response.
@@ -16,6 +24,7 @@
 ///   delivered_utc has passed becomes delivered (ACQUIRED / DELIVERED follow).
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -83,6 +92,15 @@ struct ServiceOptions {
     SearchLimits feasibility;               ///< limits of a feasibility search
     std::size_t max_request_body_bytes = 1 << 20;   ///< requests, feasibility, plan, outcome bodies
     std::size_t max_elements_body_bytes = 16 << 20; ///< element-set uploads
+    // --- bounds against denial of service (docs/api.md § Limits; `vantage serve` options)
+    double max_request_window_h = 31 * 24.0;  ///< window_start_utc to the end of the last occurrence (h, > 0)
+    double max_request_lead_h = 366 * 24.0;   ///< window_start_utc at most this far after now (h, > 0)
+    double max_plan_horizon_h = 14 * 24.0;    ///< the largest horizon_h of POST /plan (h, >= plan_horizon_h)
+    double feasibility_budget_s = 10.0;       ///< wall-clock budget of one feasibility search (s, > 0)
+    double nation_rate_per_s = 50.0;          ///< submissions and feasibility checks per nation per second (0: no limit)
+    double nation_burst = 500.0;              ///< token-bucket depth per nation (>= 1 when rate > 0)
+    std::int64_t nation_max_open = 10000;     ///< open (SUBMITTED, FEASIBLE, SCHEDULED) requests per nation (0: no quota)
+    int fair_batch = 4;                       ///< requests per nation per round of the feasibility queue (>= 1)
     std::string version = "0.1.0";
 };
 
@@ -125,8 +143,14 @@ public:
     Response list_audit(const Principal &p, const Query &q);
 
     // --- background work (run by the service's threads; callable directly, e.g. in tests)
-    /// Feasibility of every SUBMITTED request; returns how many changed status.
-    std::size_t process_pending();
+    /// Feasibility of the SUBMITTED requests, round robin across nations (`fair_batch` per nation per round)
+    /// until none is left, `max_requests` were searched, or stop() was called; returns how many changed status.
+    std::size_t process_pending(std::size_t max_requests = static_cast<std::size_t>(-1));
+    /// Stops the background work: the worker, a running feasibility search and a running plan (the planner is
+    /// cancelled: that POST /plan answers 503 `cancelled`) stop within about a second. The destructor waits for
+    /// the worker. Safe to call from any thread, more than once.
+    void stop();
+    bool stopping() const noexcept { return m_cancel.load(); }
     /// Simulation step (only with `simulate`): acquisitions whose time has passed; returns how many changed.
     std::size_t simulate_tick();
 
@@ -139,6 +163,11 @@ private:
     std::shared_ptr<const Fleet> fleet_with_elements(Fleet base);
     void require(const Principal &p, store::Role role, const char *what) const;
     std::optional<store::RequestRecord> visible_request(const Principal &p, const std::string &id);
+    /// The store id of a path id for this caller (see resolve in service.cpp).
+    std::string resolve_request_id(const Principal &p, const std::string &id);
+    /// The token bucket of the caller's nation; a Response (429) when it is empty.
+    std::optional<Response> rate_limited(const Principal &p);
+    void check_request_bounds(const mission::Request &r, bool submission) const;
     store::Mutation mutation(const Principal &p, const std::optional<std::string> &key, const std::string &operation,
                              std::string_view body) const;
     std::optional<Response> replay_if_known(const store::Mutation &m);
@@ -158,6 +187,14 @@ private:
     bool m_worker_wake = false;
     bool m_stop = false;
     std::thread m_worker;
+    std::atomic<bool> m_cancel{false}; ///< stop(): the worker, searches and the planner check it
+
+    struct Bucket {
+        double tokens = 0.0;
+        std::chrono::steady_clock::time_point at;
+    };
+    std::mutex m_bucket_mutex;
+    std::map<std::string, Bucket> m_buckets; ///< by nation
 };
 
 } // namespace vantage::api

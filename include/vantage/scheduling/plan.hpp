@@ -54,7 +54,7 @@ struct AcquisitionLimits {
 
 /// One acquisition: a point target, or one strip of a polygon, imaged by one satellite.
 struct Acquisition {
-    std::string acquisition_id;  ///< "<request_id>/<occurrence>/<strip_id>", stable across replans
+    std::string acquisition_id;  ///< "<request_id>.<occurrence>.<strip_id>" (URL-safe), stable across replans
     std::string request_id;
     int occurrence = 0;          ///< 0-based occurrence of the request
     int strip_id = 0;            ///< 0 for a point; 0..n-1 for the strips of a polygon
@@ -125,7 +125,7 @@ struct Unserved {
     std::vector<Blocker> blocked_by;
 };
 
-/// The id of an acquisition: "<request_id>/<occurrence>/<strip_id>", stable across replans.
+/// The id of an acquisition: "<request_id>.<occurrence>.<strip_id>" (URL-safe), stable across replans.
 std::string acquisition_id(const std::string &request_id, int occurrence, int strip_id);
 
 /// Served value and share of one nation.

@@ -36,6 +36,11 @@
 
 namespace vantage::store {
 
+/// Whose rows a call may see or change: a nation's code restricts it to that nation's rows (the tenant is then
+/// part of every statement's WHERE clause, so another nation's row is never even read); nullopt is a
+/// coalition-wide call (operators, the feasibility worker, the planner; docs/architecture/store.md lists them).
+using TenantScope = std::optional<std::string>;
+
 /// Life cycle of a request (docs/design/tasking-model.md § Request status):
 /// SUBMITTED → FEASIBLE | INFEASIBLE → SCHEDULED → ACQUIRED → DELIVERED, or CANCELLED before ACQUIRED.
 enum class RequestStatus { submitted, feasible, infeasible, scheduled, acquired, delivered, cancelled };
@@ -50,9 +55,20 @@ std::optional<RequestStatus> parse_request_status(std::string_view text) noexcep
 /// SCHEDULED → CANCELLED. DELIVERED and CANCELLED are final.
 bool transition_allowed(RequestStatus from, RequestStatus to) noexcept;
 
-/// API roles, from least to most privileged; each includes the rights of the ones before it.
-enum class Role { requester, operator_, admin };
-/// "requester", "operator", "admin".
+/// API roles (docs/api.md § Roles). Two authorities:
+/// - a nation's roles, bound to the token's nation (tenant): `requester` (submits and follows its nation's
+///   requests, sees its nation's view of the plan) and `nation_admin` (a requester that also manages its own
+///   nation's tokens, requester or nation_admin, and reads its own nation's audit entries);
+/// - the coalition's roles, independent of the token's nation: `operator` (runs the constellation: plans,
+///   reports outcomes, uploads element sets; sees every nation) and `admin` (an operator that also manages every
+///   token and reads the whole audit log).
+enum class Role { requester, nation_admin, operator_, admin };
+/// Whether the role is one of the coalition's (operator, admin): it sees every nation's rows.
+constexpr bool coalition_role(Role r) noexcept
+{
+    return r == Role::operator_ || r == Role::admin;
+}
+/// "requester", "nation_admin", "operator", "admin".
 std::string_view to_string(Role role) noexcept;
 std::optional<Role> parse_role(std::string_view text) noexcept;
 
@@ -130,6 +146,7 @@ struct Transition {
     RequestStatus to = RequestStatus::feasible;
     std::string note;
     std::optional<std::string> feasibility; ///< new feasibility summary (JSON), if any
+    std::string tenant; ///< the request's nation (part of the lookup); empty: looked up coalition-wide
 };
 
 /// One acquisition of a plan.
@@ -156,6 +173,7 @@ struct AcquisitionQuery {
     std::optional<time::Instant> ending_before; ///< end <= this
     std::optional<std::string> request_id;
     std::optional<std::string> plan_id;
+    TenantScope tenant;                        ///< one nation's acquisitions only
 };
 
 /// A stored plan.
@@ -246,14 +264,21 @@ public:
     /// @throws Error(duplicate) when the id exists; Error(conflict) for a reused key with another call
     Written<RequestRecord> submit_request(const mission::Request &request, const Mutation &m,
                                           const Render<RequestRecord> &render = {});
-    std::optional<RequestRecord> get_request(const std::string &id, bool with_history = true);
+    /// The request `id` (of nation `tenant` only, when given: another nation's id is not found).
+    std::optional<RequestRecord> get_request(const std::string &id, bool with_history = true,
+                                             const TenantScope &tenant = {});
     /// Requests in submission order with seq > after_seq.
     std::vector<RequestRecord> list_requests(const RequestQuery &query);
     /// Number of requests per status (optionally of one tenant).
     std::vector<std::pair<RequestStatus, std::int64_t>> count_requests(const std::optional<std::string> &tenant = {});
-    /// Cancels a request. @throws Error(not_found); Error(conflict) if its status does not allow it
+    /// Number of open requests (SUBMITTED, FEASIBLE or SCHEDULED) of a nation (its quota counts these).
+    std::int64_t count_open_requests(const std::string &tenant);
+    /// The nations that have SUBMITTED requests (the feasibility worker's round robin).
+    std::vector<std::string> tenants_with_submitted();
+    /// Cancels a request (of nation `tenant` only, when given).
+    /// @throws Error(not_found); Error(conflict) if its status does not allow it
     Written<RequestRecord> cancel_request(const std::string &id, const Mutation &m,
-                                          const Render<RequestRecord> &render = {});
+                                          const Render<RequestRecord> &render = {}, const TenantScope &tenant = {});
     /// Applies the transitions whose `from` matches (in one transaction); returns how many were applied.
     std::size_t apply_transitions(const std::vector<Transition> &transitions, const Mutation &m,
                                   const std::string &action = "request.status");
@@ -266,7 +291,7 @@ public:
                                   const std::vector<std::string> &planned_requests, const Mutation &m,
                                   const Render<PlanRecord> &render = {});
     std::optional<PlanRecord> latest_plan();
-    std::optional<AcquisitionRecord> get_acquisition(const std::string &id);
+    std::optional<AcquisitionRecord> get_acquisition(const std::string &id, const TenantScope &tenant = {});
     /// Acquisitions matching the query, by start time.
     std::vector<AcquisitionRecord> list_acquisitions(const AcquisitionQuery &query);
     /// Changes an acquisition's state if it is one of `from` and, in the same transaction, moves its request to
@@ -294,14 +319,18 @@ public:
     Written<TokenRecord> create_token(const TokenRecord &token, const Mutation &m,
                                       const Render<TokenRecord> &render = {});
     std::optional<TokenRecord> find_token(const std::string &id);
-    std::vector<TokenRecord> list_tokens();
-    /// Marks a token revoked (idempotent: revoking twice keeps the first time). @throws Error(not_found)
-    Written<TokenRecord> revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render = {});
+    /// The tokens (of nation `tenant` only, when given).
+    std::vector<TokenRecord> list_tokens(const TenantScope &tenant = {});
+    /// Marks a token revoked (idempotent: revoking twice keeps the first time); with `tenant`, only a token of that
+    /// nation (another nation's is not found). @throws Error(not_found)
+    Written<TokenRecord> revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render = {},
+                                      const TenantScope &tenant = {});
 
     // --- audit and idempotency
     /// Writes an audit entry on its own (for actions with no other change, e.g. a refused login is not one).
     void audit(const std::string &action, const std::string &object_id, const std::string &detail, const Mutation &m);
-    std::vector<AuditEntry> list_audit(std::int64_t after_seq, int limit);
+    /// Audit entries after `after_seq` (those written by nation `tenant`'s tokens only, when given).
+    std::vector<AuditEntry> list_audit(std::int64_t after_seq, int limit, const TenantScope &tenant = {});
     /// The stored response of an idempotency key, if any (a read-only fast path; the write path checks again).
     /// @throws Error(conflict) when the key was used with another fingerprint
     std::optional<StoredResponse> find_idempotent(const Idempotency &key);

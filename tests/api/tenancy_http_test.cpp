@@ -1,0 +1,528 @@
+// Issue 14 over real HTTP (the in-process HttpServer on 127.0.0.1, real tokens, real ids): bounded windows and
+// horizon (BoundsProperty), a stop that cancels the worker and a running plan (StopProperty), fair queuing, rate
+// limits (RateProperty) and quotas (QuotaProperty) per nation (FairnessProperty), ids namespaced per nation and tenant-scoped lookups
+// (IsolationProperty), a nation's view of the plan (PlanViewProperty), routes x roles x nations (RolesProperty)
+// and acquisition outcomes with the planner's own ids (OutcomeProperty).
+#include "api_fixture.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <future>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "vantage/api/server.hpp"
+
+using namespace vantage;
+using namespace vantage::api;
+using namespace vantage::api::testing;
+
+namespace {
+
+httplib::Headers bearer(const std::string &token)
+{
+    return {{"Authorization", "Bearer " + token}};
+}
+
+/// A point request as JSON text; `extra` is spliced in (", \"id\": ...").
+std::string point_request(double lat, double lon, const std::string &start, const std::string &end,
+                          const std::string &extra = "")
+{
+    return fmt::format(R"({{"target": {{"lat_deg": {}, "lon_deg": {}}}, "window_start_utc": "{}", "window_end_utc": "{}",
+                         "priority": 6{}}})",
+                       lat, lon, start, end, extra);
+}
+
+/// The service of ServiceFixture behind a real HTTP server on 127.0.0.1.
+class TenancyHttp : public ServiceFixture {
+protected:
+    void SetUp() override
+    {
+        ServiceFixture::SetUp();
+        fr_nation_admin = token("FR", store::Role::nation_admin);
+        de_nation_admin = token("DE", store::Role::nation_admin);
+        ServerOptions o;
+        o.port = 0;
+        o.threads = 16;
+        m_server = std::make_unique<HttpServer>(*m_service, o);
+        m_server->start();
+        m_port = m_server->port();
+    }
+    void TearDown() override
+    {
+        m_server.reset();
+        ServiceFixture::TearDown();
+    }
+    httplib::Client client() const
+    {
+        httplib::Client c("127.0.0.1", m_port);
+        c.set_read_timeout(120);
+        return c;
+    }
+    /// POST with a JSON body; returns (status, parsed body or null).
+    std::pair<int, json> post(const std::string &token, const std::string &path, const std::string &body = "{}")
+    {
+        auto r = client().Post(path, bearer(token), body, "application/json");
+        if (!r) {
+            ADD_FAILURE() << "no response to POST " << path;
+            return {0, json()};
+        }
+        return {r->status, json::parse(r->body, nullptr, false)};
+    }
+    std::pair<int, json> get(const std::string &token, const std::string &path)
+    {
+        auto r = client().Get(path, bearer(token));
+        if (!r) {
+            ADD_FAILURE() << "no response to GET " << path;
+            return {0, json()};
+        }
+        return {r->status, json::parse(r->body, nullptr, false)};
+    }
+    /// Submits over HTTP and returns the id (expects 201).
+    std::string submit_http(const std::string &token, const std::string &body)
+    {
+        const auto [status, j] = post(token, "/api/v1/requests", body);
+        EXPECT_EQ(status, 201) << j.dump();
+        return j.value("id", std::string());
+    }
+    std::string status_http(const std::string &token, const std::string &id)
+    {
+        const auto [status, j] = get(token, "/api/v1/requests/" + id);
+        EXPECT_EQ(status, 200) << j.dump();
+        return j.value("status", std::string());
+    }
+    static void expect_error(const std::pair<int, json> &r, int status, const std::string &code,
+                             const std::optional<std::string> &field = {})
+    {
+        EXPECT_EQ(r.first, status) << r.second.dump();
+        EXPECT_EQ(r.second.value("code", std::string()), code) << r.second.dump();
+        if (field) {
+            EXPECT_EQ(r.second.value("field", json()).is_string() ? r.second["field"].get<std::string>() : "", *field)
+                << r.second.dump();
+        }
+    }
+
+    std::string fr_nation_admin, de_nation_admin;
+    std::unique_ptr<HttpServer> m_server;
+    int m_port = 0;
+};
+
+// ------------------------------------------------------------------------------------------- bounds (item 1, 9)
+
+using BoundsProperty = TenancyHttp;
+
+TEST_F(BoundsProperty, AWindowInYear9999IsRefusedNamingTheField)
+{
+    // The reproducer: accepted before, then the worker searched for hours.
+    expect_error(post(de_requester, "/api/v1/requests",
+                      point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "9999-12-31T00:00:00Z")),
+                 400, "out_of_range", "window_end_utc");
+    // 31 days is the default limit: 32 days are refused, 30 accepted.
+    expect_error(post(de_requester, "/api/v1/requests",
+                      point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "2025-11-04T00:00:00Z")),
+                 400, "out_of_range", "window_end_utc");
+    submit_http(de_requester, point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "2025-11-02T00:00:00Z"));
+    // A repeat spans its occurrences: 10000 daily occurrences name repeat.count.
+    expect_error(post(de_requester, "/api/v1/requests",
+                      point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "2025-10-03T12:00:00Z",
+                                    R"(, "repeat": {"every_h": 24, "count": 10000, "window_h": 12})")),
+                 400, "out_of_range", "repeat.count");
+    // A window far ahead names window_start_utc.
+    expect_error(post(de_requester, "/api/v1/requests",
+                      point_request(48.1, 11.6, "9999-01-01T00:00:00Z", "9999-01-02T00:00:00Z")),
+                 400, "out_of_range", "window_start_utc");
+    // POST /feasibility is bounded the same way.
+    expect_error(post(de_requester, "/api/v1/feasibility",
+                      point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "9999-12-31T00:00:00Z")),
+                 400, "out_of_range", "window_end_utc");
+    // The planning horizon: 14 days at most by default.
+    expect_error(post(fr_operator, "/api/v1/plan", R"({"horizon_h": 337})"), 400, "out_of_range", "horizon_h");
+}
+
+TEST_F(BoundsProperty, AWindowThatHasEndedIsRefusedOutsideSimulation)
+{
+    // The clock is 2025-10-03T00:00Z: yesterday's window is refused (it used to be a 201 that turned INFEASIBLE).
+    expect_error(post(fr_requester, "/api/v1/requests",
+                      point_request(43.6, 1.44, "2025-10-01T00:00:00Z", "2025-10-02T00:00:00Z")),
+                 400, "out_of_range", "window_end_utc");
+    // A window that started but has not ended is fine.
+    submit_http(fr_requester, point_request(43.6, 1.44, "2025-10-02T00:00:00Z", "2025-10-03T12:00:00Z"));
+}
+
+class BudgetHttp : public TenancyHttp {
+protected:
+    void tune(ServiceOptions &o) const override { o.feasibility_budget_s = 0.05; }
+};
+using BudgetProperty = BudgetHttp;
+
+TEST_F(BudgetProperty, AFeasibilitySearchStopsAtItsWorkBudget)
+{
+    // A 30-day AOI search that cannot finish in 50 ms: the answer comes back, marked truncated, quickly.
+    const std::string aoi =
+        R"({"aoi": {"type": "Polygon", "coordinates": [[[1.0, 43.0], [2.0, 43.0], [2.0, 44.0], [1.0, 44.0], [1.0, 43.0]]]},
+            "window_start_utc": "2025-10-03T00:00:00Z", "window_end_utc": "2025-11-02T00:00:00Z", "priority": 5,
+            "max_off_nadir_deg": 0.5})";
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto [status, j] = post(fr_requester, "/api/v1/feasibility", aoi);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_EQ(status, 200) << j.dump();
+    EXPECT_TRUE(j["truncated"].get<bool>()) << j.dump();
+    EXPECT_LT(took, 10.0); // one piece (a day of window) after the budget at most; typically well under a second
+}
+
+// ------------------------------------------------------------------------------------------- stop (item 1)
+
+class StopHttp : public TenancyHttp {
+protected:
+    std::unique_ptr<Planner> planner() const override { return make_scheduling_planner(); }
+};
+using StopProperty = StopHttp;
+
+TEST_F(StopProperty, StopCancelsARunningPlanWithinTwoSeconds)
+{
+    // Enough requests that the tasking planner works for many seconds (its time limit is 60 s).
+    for (int i = 0; i < 60; ++i) {
+        const double lat = 35.0 + 0.3 * i;
+        const double lon = -5.0 + 0.4 * i;
+        const std::string aoi = fmt::format(
+            R"({{"aoi": {{"type": "Polygon", "coordinates": [[[{0}, {1}], [{2}, {1}], [{2}, {3}], [{0}, {3}], [{0}, {1}]]]}},
+                "window_start_utc": "2025-10-03T00:00:00Z", "window_end_utc": "2025-10-05T00:00:00Z", "priority": 5}})",
+            lon, lat, lon + 0.8, lat + 0.6);
+        submit_http(i % 2 ? fr_requester : de_requester, aoi);
+    }
+    m_service->process_pending();
+    auto running = std::async(std::launch::async, [&] { return post(fr_operator, "/api/v1/plan", R"({"horizon_h": 48})"); });
+    ASSERT_EQ(running.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout)
+        << "the plan finished before it could be cancelled: make the instance larger";
+    const auto t0 = std::chrono::steady_clock::now();
+    m_service->stop();
+    ASSERT_EQ(running.wait_for(std::chrono::seconds(2)), std::future_status::ready) << "the plan was not cancelled in 2 s";
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto r = running.get();
+    expect_error(r, 503, "cancelled");
+    std::cout << fmt::format("[ stop ] the running plan answered 503 cancelled {:.3f} s after stop()\n", took);
+}
+
+class WorkerHttp : public TenancyHttp {
+protected:
+    void tune(ServiceOptions &o) const override
+    {
+        o.background = true;
+        o.tick_s = 0.05;
+    }
+};
+using WorkerStopProperty = WorkerHttp;
+
+TEST_F(WorkerStopProperty, TheFeasibilityWorkerStopsWithinTwoSecondsInTheMiddleOfALongQueue)
+{
+    // 30-day AOIs with a constraint almost nothing meets: each search runs through many one-day pieces.
+    for (int i = 0; i < 20; ++i) {
+        const double lon = 1.0 + 0.1 * i;
+        submit_http(fr_requester,
+                    fmt::format(R"({{"aoi": {{"type": "Polygon", "coordinates": [[[{0}, 43.0], [{1}, 43.0], [{1}, 44.0], [{0}, 44.0], [{0}, 43.0]]]}},
+                       "window_start_utc": "2025-10-03T00:00:00Z", "window_end_utc": "2025-11-02T00:00:00Z",
+                       "priority": 5, "max_off_nadir_deg": 0.5}})",
+                                lon, lon + 1.0));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500)); // the worker is searching
+    const auto t0 = std::chrono::steady_clock::now();
+    m_server.reset();
+    m_service.reset(); // stop() and join the worker
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_LT(took, 2.0);
+    // It stopped in the middle of the queue: requests are left SUBMITTED (they are searched after a restart).
+    std::int64_t left = 0;
+    for (const auto &[st, n] : m_store->count_requests()) {
+        left += st == store::RequestStatus::submitted ? n : 0;
+    }
+    EXPECT_GT(left, 0);
+    std::cout << fmt::format("[ stop ] the worker stopped {:.3f} s after stop(), {} of 20 requests left SUBMITTED\n", took,
+                             left);
+}
+
+// ------------------------------------------------------------------------------------------- fairness (item 3)
+
+class FairHttp : public TenancyHttp {
+protected:
+    void tune(ServiceOptions &o) const override
+    {
+        o.nation_rate_per_s = 0.0; // the flood itself is not throttled here: the queue must still be fair
+        o.fair_batch = 2;
+    }
+};
+using FairnessProperty = FairHttp;
+
+TEST_F(FairnessProperty, ANationThatFloodsTheQueueDelaysAnotherNationByOneRoundAtMost)
+{
+    std::vector<std::string> fr;
+    for (int i = 0; i < 120; ++i) {
+        fr.push_back(submit_http(fr_requester, toulouse()));
+    }
+    const std::string de = submit_http(de_requester, point_request(48.14, 11.58, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"));
+    // Three searches: DE[0], FR[0] (round robin, nations in order), FR[1]. First-in first-out: FR only.
+    m_service->process_pending(3);
+    EXPECT_EQ(status_http(de_requester, de), "FEASIBLE");
+    int fr_done = 0;
+    for (const auto &id : fr) {
+        fr_done += status_http(fr_requester, id) != "SUBMITTED";
+    }
+    EXPECT_EQ(fr_done, 2);
+}
+
+class RateHttp : public TenancyHttp {
+protected:
+    void tune(ServiceOptions &o) const override
+    {
+        o.nation_rate_per_s = 0.5;
+        o.nation_burst = 3;
+    }
+};
+using RateProperty = RateHttp;
+
+TEST_F(RateProperty, ANationOverItsRateGets429WithRetryAfterAndOthersAreNotAffected)
+{
+    for (int i = 0; i < 3; ++i) {
+        submit_http(fr_requester, toulouse());
+    }
+    auto r = client().Post("/api/v1/requests", bearer(fr_requester), toulouse(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 429) << r->body;
+    EXPECT_EQ(json::parse(r->body).value("code", std::string()), "rate_limited");
+    ASSERT_TRUE(r->has_header("Retry-After"));
+    const int retry = std::stoi(r->get_header_value("Retry-After"));
+    EXPECT_GE(retry, 1);
+    EXPECT_LE(retry, 2);
+    // Feasibility checks draw on the same bucket.
+    EXPECT_EQ(client().Post("/api/v1/feasibility", bearer(fr_requester), toulouse(), "application/json")->status, 429);
+    // DE has its own bucket.
+    submit_http(de_requester, toulouse());
+}
+
+class QuotaHttp : public TenancyHttp {
+protected:
+    void tune(ServiceOptions &o) const override { o.nation_max_open = 5; }
+};
+using QuotaProperty = QuotaHttp;
+
+TEST_F(QuotaProperty, ANationOverItsQuotaOfOpenRequestsGets429UntilOneCloses)
+{
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i) {
+        ids.push_back(submit_http(fr_nation_admin, toulouse())); // any of the nation's tokens counts
+    }
+    // DE has its own quota.
+    submit_http(de_requester, toulouse());
+    auto r = client().Post("/api/v1/requests", bearer(fr_requester), toulouse(), "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 429) << r->body;
+    EXPECT_EQ(json::parse(r->body).value("code", std::string()), "quota_exceeded");
+    EXPECT_TRUE(r->has_header("Retry-After"));
+    EXPECT_EQ(post(fr_requester, "/api/v1/requests/" + ids[0] + "/cancel").first, 200);
+    submit_http(fr_requester, toulouse());
+}
+
+// ------------------------------------------------------------------------------------------- isolation (items 5, 6)
+
+using IsolationProperty = TenancyHttp;
+
+TEST_F(IsolationProperty, AClientIdNeverRevealsOrCollidesWithAnotherNationsId)
+{
+    // The reproducer: FR's id, then DE sends the same one. Before: 409 duplicate for DE.
+    const std::string fr_id = submit_http(fr_requester, toulouse(R"(, "id": "FR-secret-op-1")"));
+    const std::string de_id = submit_http(de_requester, toulouse(R"(, "id": "FR-secret-op-1")"));
+    EXPECT_EQ(fr_id, "FR:FR-secret-op-1");
+    EXPECT_EQ(de_id, "DE:FR-secret-op-1");
+    // The same client id from two nations: both succeed, each sees its own (by client id or by full id).
+    submit_http(fr_requester, toulouse(R"(, "id": "op-1", "priority": 3)"));
+    submit_http(de_requester, toulouse(R"(, "id": "op-1", "priority": 9)"));
+    EXPECT_EQ(get(fr_requester, "/api/v1/requests/op-1").second["priority"], 3);
+    EXPECT_EQ(get(de_requester, "/api/v1/requests/op-1").second["priority"], 9);
+    EXPECT_EQ(get(de_requester, "/api/v1/requests/DE:op-1").second["priority"], 9);
+    // Its own id again is a duplicate in its own namespace only.
+    expect_error(post(de_requester, "/api/v1/requests", toulouse(R"(, "id": "op-1")")), 409, "duplicate", "id");
+    // Another nation's full id: exactly like an id that does not exist.
+    const auto absent = get(de_requester, "/api/v1/requests/FR:nothing-here");
+    const auto other = get(de_requester, "/api/v1/requests/FR:op-1");
+    EXPECT_EQ(other.first, 404);
+    EXPECT_EQ(absent.first, 404);
+    EXPECT_EQ(other.second["code"], absent.second["code"]);
+    EXPECT_EQ(post(de_requester, "/api/v1/requests/FR:op-1/cancel").first, 404);
+    EXPECT_EQ(status_http(fr_requester, "op-1"), "SUBMITTED"); // not cancelled
+    // Coalition operators see both, by full id.
+    EXPECT_EQ(get(fr_operator, "/api/v1/requests/DE:op-1").second["priority"], 9);
+    EXPECT_EQ(get(fr_operator, "/api/v1/requests/FR:op-1").second["priority"], 3);
+    // Lists: each nation its own.
+    const auto de_list = get(de_requester, "/api/v1/requests?limit=100").second;
+    for (const auto &it : de_list["items"]) {
+        EXPECT_EQ(it["tenant"], "DE") << it.dump();
+    }
+}
+
+// ------------------------------------------------------------------------------------------- roles (item 8)
+
+using RolesProperty = TenancyHttp;
+
+TEST_F(RolesProperty, EveryRouteAnswersEachRoleOfEachNationAsDocumented)
+{
+    const std::string fr_req_id = submit_http(fr_requester, toulouse(R"(, "id": "fr-1")"));
+    const std::string de_req_id = submit_http(de_requester, toulouse(R"(, "id": "de-1")"));
+    // A DE requester token a nation admin may revoke.
+    const auto de_tok = post(de_nation_admin, "/api/v1/tokens", R"({"tenant": "DE", "role": "requester"})");
+    ASSERT_EQ(de_tok.first, 201) << de_tok.second.dump();
+    const std::string de_tok_id = de_tok.second["id"];
+
+    struct Caller {
+        const char *name;
+        std::string token;
+    };
+    const std::vector<Caller> callers = {{"FR requester", fr_requester},
+                                         {"DE requester", de_requester},
+                                         {"FR nation_admin", fr_nation_admin},
+                                         {"DE nation_admin", de_nation_admin},
+                                         {"operator", fr_operator},
+                                         {"admin", admin}};
+    // Expected status per caller, in the order above (FR req, DE req, FR nadm, DE nadm, operator, admin).
+    struct Case {
+        const char *method;
+        std::string path;
+        std::string body;
+        std::array<int, 6> expect;
+    };
+    const std::string cancel_absent = "/api/v1/requests/nothing/cancel";
+    const std::vector<Case> cases = {
+        {"GET", "/api/v1/whoami", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/api/v1/requests", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/api/v1/requests/" + fr_req_id, "", {200, 404, 200, 404, 200, 200}},
+        {"GET", "/api/v1/requests/" + de_req_id, "", {404, 200, 404, 200, 200, 200}},
+        {"POST", cancel_absent, "", {404, 404, 404, 404, 404, 404}},
+        {"POST", "/api/v1/feasibility", toulouse(), {200, 200, 200, 200, 200, 200}},
+        {"POST", "/api/v1/plan", R"({"horizon_h": 6})", {403, 403, 403, 403, 201, 201}},
+        {"GET", "/api/v1/plan", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/api/v1/plan.czml", "", {200, 200, 200, 200, 200, 200}},
+        {"POST", "/api/v1/acquisitions/nothing/outcome", R"({"outcome": "succeeded"})", {403, 403, 403, 403, 404, 404}},
+        {"POST", "/api/v1/elements", "", {403, 403, 403, 403, 400, 400}},
+        {"GET", "/api/v1/satellites", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/api/v1/stations", "", {200, 200, 200, 200, 200, 200}},
+        // Tokens: the issue's reproducer is the FR nation admin minting a DE admin token.
+        {"POST", "/api/v1/tokens", R"({"tenant": "DE", "role": "nation_admin"})", {403, 403, 403, 201, 403, 201}},
+        {"POST", "/api/v1/tokens", R"({"tenant": "FR", "role": "requester"})", {403, 403, 201, 403, 403, 201}},
+        {"POST", "/api/v1/tokens", R"({"tenant": "FR", "role": "admin"})", {403, 403, 403, 403, 403, 201}},
+        {"POST", "/api/v1/tokens", R"({"tenant": "FR", "role": "operator"})", {403, 403, 403, 403, 403, 201}},
+        {"GET", "/api/v1/tokens", "", {403, 403, 200, 200, 403, 200}},
+        {"GET", "/api/v1/audit", "", {403, 403, 200, 200, 403, 200}},
+        {"POST", "/api/v1/tokens/" + de_tok_id + "/revoke", "", {403, 403, 404, 200, 403, 200}},
+    };
+    int checked = 0;
+    for (const auto &c : cases) {
+        for (std::size_t i = 0; i < callers.size(); ++i) {
+            httplib::Result r = std::string(c.method) == "GET"
+                                    ? client().Get(c.path, bearer(callers[i].token))
+                                    : client().Post(c.path, bearer(callers[i].token), c.body,
+                                                    c.path == "/api/v1/elements" ? "text/plain" : "application/json");
+            ASSERT_TRUE(r) << c.method << " " << c.path;
+            EXPECT_EQ(r->status, c.expect[i]) << c.method << " " << c.path << " as " << callers[i].name << ": " << r->body;
+            ++checked;
+        }
+    }
+    std::cout << fmt::format("[ roles ] {} route x role x nation cases checked\n", checked);
+    // What each nation admin lists: its own nation's tokens only, never a coalition token.
+    for (const auto &[token, nation] : {std::pair{fr_nation_admin, "FR"}, std::pair{de_nation_admin, "DE"}}) {
+        const auto list = get(token, "/api/v1/tokens").second;
+        ASSERT_FALSE(list["items"].empty());
+        for (const auto &t : list["items"]) {
+            EXPECT_EQ(t["tenant"], nation) << t.dump();
+            EXPECT_TRUE(t["role"] == "requester" || t["role"] == "nation_admin") << t.dump();
+        }
+        for (const auto &a : get(token, "/api/v1/audit?limit=500").second["items"]) {
+            EXPECT_EQ(a["tenant"], nation) << a.dump();
+        }
+    }
+    // A nation admin cannot revoke its own nation's coalition token (the FR-bound operator) either.
+    const std::string op_id = fr_operator.substr(0, fr_operator.find('.'));
+    EXPECT_EQ(post(fr_nation_admin, "/api/v1/tokens/" + op_id + "/revoke").first, 404);
+    EXPECT_EQ(get(fr_operator, "/api/v1/whoami").first, 200);
+}
+
+// ------------------------------------------------------------------------------------------- plan view (item 7), outcome (item 11)
+
+class PlanHttp : public TenancyHttp {
+protected:
+    std::unique_ptr<Planner> planner() const override { return make_scheduling_planner(); }
+};
+using PlanViewProperty = PlanHttp;
+using OutcomeProperty = PlanHttp;
+
+TEST_F(PlanViewProperty, ANationSeesItsOwnAcquisitionsAndNothingDerivedFromAnotherNations)
+{
+    // FR and DE image neighbouring places: they share satellites, passes and downlinks.
+    for (int i = 0; i < 4; ++i) {
+        submit_http(fr_requester, point_request(43.6 + 0.3 * i, 1.44 + 0.2 * i, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"));
+        submit_http(de_requester, point_request(48.1 + 0.3 * i, 11.6 + 0.2 * i, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"));
+    }
+    m_service->process_pending();
+    const auto made = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})");
+    ASSERT_EQ(made.first, 201) << made.second.dump();
+    const json all = get(fr_operator, "/api/v1/plan").second;
+    std::set<std::string> tenants;
+    for (const auto &a : all["acquisitions"]) {
+        tenants.insert(a["tenant"].get<std::string>());
+    }
+    ASSERT_EQ(tenants, (std::set<std::string>{"DE", "FR"})) << "the plan must serve both nations for this test";
+
+    for (const std::string nation : {"DE", "FR"}) {
+        const json view = get(nation == "DE" ? de_requester : fr_requester, "/api/v1/plan").second;
+        ASSERT_FALSE(view["acquisitions"].empty());
+        std::map<std::tuple<std::string, std::string, std::string>, double> own_parts;
+        for (const auto &a : view["acquisitions"]) {
+            EXPECT_EQ(a["tenant"], nation);
+            EXPECT_FALSE(a.contains("slew_before_deg") || a.contains("slew_before_s") || a.contains("storage_gbit_after"))
+                << a.dump();
+            for (const auto &d : a["downlinks"]) {
+                own_parts[{a["satellite"], d["station"], d["start_utc"]}] += d["data_gbit"].get<double>();
+            }
+        }
+        // Each downlink carries the nation's own data only: the sum of its acquisitions' parts of that pass.
+        ASSERT_EQ(view["downlinks"].size(), own_parts.size());
+        for (const auto &d : view["downlinks"]) {
+            const auto key = std::make_tuple(d["satellite"].get<std::string>(), d["station"].get<std::string>(),
+                                             d["start_utc"].get<std::string>());
+            ASSERT_TRUE(own_parts.count(key)) << d.dump();
+            EXPECT_NEAR(d["data_gbit"].get<double>(), own_parts[key], 1e-9) << d.dump();
+            EXPECT_FALSE(d.contains("storage_gbit_after") || d.contains("antenna")) << d.dump();
+        }
+        // Metrics: its own only; nothing names the other nation.
+        EXPECT_EQ(view["metrics"]["scope"], "tenant");
+        EXPECT_EQ(view["metrics"]["tenant"], nation);
+        const std::string other = nation == "DE" ? "FR" : "DE";
+        EXPECT_EQ(view.dump().find("\"" + other + ":"), std::string::npos) << "another nation's request id appears";
+        EXPECT_EQ(view.dump().find("\"" + other + "\""), std::string::npos) << "another nation's code appears";
+        EXPECT_FALSE(view.contains("tenants") || view.contains("notes"));
+    }
+}
+
+TEST_F(OutcomeProperty, ARealPlannerIdTakesARequestFromScheduledToAcquiredOverHttp)
+{
+    const std::string id = submit_http(fr_requester, toulouse(R"(, "id": "outcome.test:1")"));
+    m_service->process_pending();
+    ASSERT_EQ(status_http(fr_requester, id), "FEASIBLE");
+    const auto made = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})");
+    ASSERT_EQ(made.first, 201) << made.second.dump();
+    ASSERT_EQ(status_http(fr_requester, id), "SCHEDULED");
+    const json req = get(fr_requester, "/api/v1/requests/" + id).second;
+    ASSERT_FALSE(req["acquisitions"].empty());
+    const std::string acq = req["acquisitions"][0]["acquisition_id"];
+    EXPECT_EQ(acq.find('/'), std::string::npos) << acq;
+    EXPECT_EQ(acq.rfind(made.second["plan_id"].get<std::string>() + "." + id + ".", 0), 0u) << acq;
+    // A nation's user cannot report it; the coalition operator can, with the id exactly as the plan gives it.
+    EXPECT_EQ(post(fr_requester, "/api/v1/acquisitions/" + acq + "/outcome", R"({"outcome": "succeeded"})").first, 403);
+    const auto done = post(fr_operator, "/api/v1/acquisitions/" + acq + "/outcome", R"({"outcome": "succeeded"})");
+    ASSERT_EQ(done.first, 200) << done.second.dump();
+    EXPECT_EQ(done.second["request_status"], "ACQUIRED");
+    EXPECT_EQ(status_http(fr_requester, id), "ACQUIRED");
+}
+
+} // namespace
