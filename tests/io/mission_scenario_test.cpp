@@ -58,7 +58,7 @@ TEST(MissionScenarioValidation, RequestsFile)
     const auto r = io::read_requests_file(test_data + "/tasking/urgent.yaml");
     ASSERT_EQ(r.size(), 2U);
     EXPECT_EQ(r[0].id, "U-1");
-    EXPECT_EQ(r[0].tier, mission::Tier::urgent);
+    EXPECT_EQ(r[0].tier, vantage::mission::Tier::urgent);
 }
 
 struct BadCase {
