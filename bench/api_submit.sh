@@ -6,7 +6,7 @@
 # connections open (half idle, half trickling one header line every 3 s; reopened when the server closes them),
 # as issue 14 asks: the figures are measured under that load.
 #   bench/api_submit.sh [BUILD_DIR]            env: DURATION=10 CONNECTIONS=64 THREADS=2 DB=<sqlite file or
-#                                              postgresql:// URL> SERVER_THREADS=8 HOLD=1000 SCENARIO=<yaml:
+#                                              postgresql:// URL> SERVER_THREADS=16 HOLD=1000 SCENARIO=<yaml:
 #                                              feasibility too> SERVE_ARGS=<more `vantage serve` options>
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,7 +21,7 @@ optoken=$("$v" admin create-token --db "$db" --tenant FR --role operator 2>/dev/
 extra=()
 if [ -n "${SCENARIO:-}" ]; then extra+=(--scenario "$SCENARIO" --simulate --sim-start 2025-10-03T00:00:00Z); fi
 # shellcheck disable=SC2086
-"$v" serve --db "$db" --port 0 --no-web --threads "${SERVER_THREADS:-8}" ${SERVE_ARGS:-} "${extra[@]}" >"$tmp/out" 2>"$tmp/err" &
+"$v" serve --db "$db" --port 0 --no-web --threads "${SERVER_THREADS:-16}" ${SERVE_ARGS:-} "${extra[@]}" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 holder=""
 trap 'kill $holder 2>/dev/null || true; kill $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT

@@ -37,7 +37,7 @@ struct ServeOptions {
     bool no_web = false;
     std::string tls_cert;
     std::string tls_key;
-    int threads = 8;
+    int threads = 16;
     int io_threads = 1;
     int max_connections = 10000;
     double header_timeout_s = 10.0;

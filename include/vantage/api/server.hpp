@@ -21,7 +21,7 @@ struct ServerOptions {
     std::string web_dir;            ///< folder of the web map's files (index.html ...); empty: none served
     std::string tls_cert;           ///< PEM certificate chain: with tls_key, serve HTTPS
     std::string tls_key;            ///< PEM private key
-    int threads = 8;                ///< worker threads that run the service's operations (connections take none)
+    int threads = 16;               ///< worker threads that run the service's operations (connections take none)
     int io_threads = 1;             ///< event-loop threads (sockets, TLS, parsing)
     int max_connections = 10000;    ///< open connections beyond this are closed at once after accept
     double header_timeout_s = 10.0; ///< a request's headers (or a keep-alive connection's next request) within this (s)
