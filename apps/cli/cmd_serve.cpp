@@ -120,6 +120,7 @@ int run_serve(const ServeOptions &o)
     srv.tls_key = o.tls_key;
     srv.threads = o.threads;
     srv.io_threads = o.io_threads;
+    srv.access_log = o.access_log;
     srv.header_timeout_s = o.header_timeout_s;
     srv.request_timeout_s = o.request_timeout_s;
     srv.drain_s = o.drain_s;
