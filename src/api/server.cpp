@@ -584,6 +584,7 @@ private:
             return;
         }
         m_state = State::idle;
+        m_head = false;
         m_parser.emplace();
         m_parser->header_limit(static_cast<std::uint32_t>(m_core.options.max_header_bytes));
         // The route's limit is set once the headers are in (on_header). NOTE: not boost::none, which Beast 1.74
@@ -669,7 +670,9 @@ private:
         m_pending = Pending{};
         m_pending.method = m_method;
         m_pending.target = parse_target(std::string_view(req.target().data(), req.target().size()));
-        m_pending.selection = select(m_method, m_pending.target);
+        // HEAD is GET without the body (RFC 9110 section 9.3.2).
+        m_head = m_method == "HEAD";
+        m_pending.selection = select(m_head ? std::string_view("GET") : std::string_view(m_method), m_pending.target);
         m_pending.address = m_address;
         // The body limit of what was asked for, checked before a byte of the body is read.
         std::size_t limit = 64 * 1024;
@@ -814,6 +817,7 @@ private:
         const bool close = m_close || !m_keep_alive || m_core.stopping;
         res->keep_alive(!close);
         m_close = close;
+        const std::size_t body_bytes = r.body.size();
         res->body() = std::move(r.body);
         res->prepare_payload();
         if (m_core.options.access_log) {
@@ -821,15 +825,28 @@ private:
                                      r.status, res->body().size());
         }
         lowest().expires_after(seconds(m_core.options.write_timeout_s));
+        if (m_head) { // the headers of the GET answer, its Content-Length included, and no body
+            auto head = std::make_shared<http::response<http::empty_body>>(std::move(res->base()));
+            head->content_length(body_bytes);
+            http::async_write(m_stream, *head, [self = this->shared_from_this(), head](const beast::error_code &ec, std::size_t) {
+                self->after_write(ec);
+            });
+            return;
+        }
         http::async_write(m_stream, *res, [self = this->shared_from_this(), res](const beast::error_code &ec, std::size_t) {
-            if (ec) {
-                self->close_now();
-            } else if (self->m_close) {
-                self->linger_close();
-            } else {
-                self->read_request();
-            }
+            self->after_write(ec);
         });
+    }
+
+    void after_write(const beast::error_code &ec)
+    {
+        if (ec) {
+            close_now();
+        } else if (m_close) {
+            linger_close();
+        } else {
+            read_request();
+        }
     }
 
     /// Half-close, then read and drop what the client still sends (at most 2 s and 64 MiB), so that the client
@@ -886,6 +903,7 @@ private:
     unsigned m_version = 11;
     bool m_keep_alive = false;
     bool m_close = false;
+    bool m_head = false;
     std::array<char, 16384> m_discard{};
     std::size_t m_discarded = 0;
 };

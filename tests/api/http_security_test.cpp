@@ -458,6 +458,19 @@ TEST_F(HttpStrictnessProperty, SecurityHeadersOnEveryAnswer)
         EXPECT_GT(r.status, 0) << what;
         expect_security_headers(r, what);
     }
+    // HEAD: the GET answer's headers, no body (the connection stays usable).
+    const int fd = connect_to(m_port);
+    send_all(fd, "HEAD /index.html HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string all;
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+        all.append(buf, static_cast<std::size_t>(n));
+    }
+    close(fd);
+    EXPECT_EQ(all.rfind("HTTP/1.1 200", 0), 0u) << all;
+    EXPECT_NE(all.find("Content-Length: 37\r\n"), std::string::npos) << all; // of index.html
+    EXPECT_EQ(all.find("<title>"), std::string::npos) << "no body after HEAD";
+    EXPECT_NE(all.find("\r\n\r\nHTTP/1.1 200"), std::string::npos) << "the next answer follows the headers at once";
     // Acquisition ids may hold an encoded '/': the route is found (404 for an absent id, not no_route).
     const Reply acq = round_trip(m_port, post("/api/v1/acquisitions/SAT%2F1%2Fx/outcome", "{\"outcome\":\"failed\"}",
                                             auth(fr_operator) + "Content-Type: application/json\r\n"));
