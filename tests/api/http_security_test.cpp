@@ -575,3 +575,110 @@ TEST(AuthThrottleProperty, DelaysGrowPerPairAndTheCapIsPerAddress)
     EXPECT_EQ(t.before("id", "a", t0 + std::chrono::seconds(61)).delay.count(), 0) << "a success forgets the pair";
     EXPECT_THROW(AuthThrottle(AuthThrottleOptions{true, 2.0, 1.0, 5, 60.0, 900.0, 10}), ConfigError);
 }
+
+TEST_F(HttpStrictnessProperty, GeneratedMalformedRequestsGetA4xxOrACloseNeverA5xxOrAHang)
+{
+    ServerOptions o;
+    o.header_timeout_s = 2.0;
+    o.request_timeout_s = 2.0;
+    serve(o);
+    const std::string body = ServiceFixture::toulouse();
+    const std::string valid_head = "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\n" + auth(fr_requester) + "Content-Type: application/json\r\n";
+    // Hand-picked framing and header faults ...
+    std::vector<std::string> cases = {
+        valid_head + "Content-Length: -1\r\n\r\n" + body,
+        valid_head + "Content-Length: +5\r\n\r\n" + body,
+        valid_head + "Content-Length: 0x10\r\n\r\n" + body,
+        valid_head + "Content-Length: 99999999999999999999999\r\n\r\n" + body,
+        valid_head + "Content-Length: 5 5\r\n\r\n" + body,
+        valid_head + "Content-Length:\r\n\r\n" + body,
+        valid_head + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        valid_head + "Transfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+        valid_head + "Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n",
+        valid_head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        valid_head + "Transfer-Encoding: chunked\r\n\r\n-1\r\n{}\r\n0\r\n\r\n",
+        valid_head + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n{}\r\n0\r\n\r\n",
+        valid_head + " Content-Length: 2\r\n\r\n{}",          // obs-fold at the start
+        valid_head + "X-A: b\r\n c\r\nContent-Length: 2\r\n\r\n{}", // obs-fold
+        valid_head + "Content-Length : 2\r\n\r\n{}",          // space before the colon
+        valid_head + "Content Length: 2\r\n\r\n{}",
+        valid_head + ": empty-name\r\nContent-Length: 2\r\n\r\n{}",
+        valid_head + "Content-Length: 2\n\n{}",               // bare LF
+        "POST /api/v1/requests HTTP/1.1\nHost: x\n\n",
+        "POST /api/v1/requests HTTP/9.9\r\nHost: x\r\n\r\n",
+        "POST /api/v1/requests HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+        "POST  /api/v1/requests HTTP/1.1\r\nHost: x\r\n\r\n",
+        "P\x01ST /api/v1/requests HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/health\x7f HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/he alth HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET http://evil.example/api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+        "CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: upgrade\r\nUpgrade: h2c\r\n\r\n",
+        "GET /api/v1/health HTTP/1.1\r\nHost: x\r\nExpect: 999-weird\r\n\r\n",
+        "\r\n\r\n\r\n",
+        std::string(20000, 'A') + " / HTTP/1.1\r\n\r\n",
+        "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+        "GET /api/v1/health HTTP/1.1\r\n" + std::string(2000, ' ') + "\r\n\r\n",
+    };
+    // ... and generated ones: every control byte (and DEL, and bytes over 0x7f) placed in a header name, in a
+    // header value, in the method, in the target and in the version of a valid request.
+    for (int b = 0; b < 256; ++b) {
+        const char ch = static_cast<char>(b);
+        if (b == '\t' || (b >= 0x20 && b < 0x7f && b != ' ')) { // printable: also in a name, where most are not allowed
+            cases.push_back(valid_head + "X" + std::string(1, ch) + "Y: z\r\nContent-Length: 2\r\n\r\n{}");
+            continue;
+        }
+        cases.push_back(valid_head + "X-V: a" + std::string(1, ch) + "b\r\nContent-Length: 2\r\n\r\n{}");
+        cases.push_back(valid_head + "X-" + std::string(1, ch) + ": b\r\nContent-Length: 2\r\n\r\n{}");
+        cases.push_back("GE" + std::string(1, ch) + "T /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n");
+        cases.push_back("GET /api/v1/hea" + std::string(1, ch) + "lth HTTP/1.1\r\nHost: x\r\n\r\n");
+        cases.push_back("GET /api/v1/health HTTP/1" + std::string(1, ch) + "1\r\nHost: x\r\n\r\n");
+    }
+    int answered_4xx = 0;
+    int http_layer = 0; ///< 4xx from the HTTP layer itself (bad_request, headers_too_large), not the service
+    int answered_2xx = 0;
+    int answered_5xx = 0;
+    int closed_unanswered = 0;
+    int hangs = 0;
+    int slowest_ms = 0;
+    for (const auto &c : cases) {
+        const auto t0 = Clock::now();
+        const int fd = connect_to(m_port);
+        ASSERT_GE(fd, 0) << "the server no longer accepts connections";
+        timeval tv{4, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        send_all(fd, c);
+        shutdown(fd, SHUT_WR); // nothing more comes
+        const Reply r = read_reply(fd, 0.0);
+        close(fd);
+        slowest_ms = std::max(slowest_ms, static_cast<int>(std::chrono::duration<double, std::milli>(Clock::now() - t0).count()));
+        if (r.status >= 500) {
+            ++answered_5xx;
+            ADD_FAILURE() << r.status << " for " << ::testing::PrintToString(c.substr(0, 120)) << ": " << r.body;
+        } else if (r.status >= 400) {
+            ++answered_4xx;
+            http_layer += r.body.find("\"bad_request\"") != std::string::npos || r.status == 431 ? 1 : 0;
+            EXPECT_NE(r.body.find("\"code\""), std::string::npos) << ::testing::PrintToString(c.substr(0, 120));
+        } else if (r.status >= 200) {
+            ++answered_2xx;
+        } else if (r.closed || r.status == 0) {
+            // No answer: the server closed (half-sent framing, or a peer that is not speaking HTTP).
+            ++closed_unanswered;
+        }
+        if (std::chrono::duration<double>(Clock::now() - t0).count() > 3.5) {
+            ++hangs;
+            ADD_FAILURE() << "no answer or close within 3.5 s for " << ::testing::PrintToString(c.substr(0, 120));
+        }
+    }
+    std::printf("malformed HTTP requests: %zu sent; 4xx %d (%d refused by the HTTP layer, the rest by the service: their "
+                "body {} is not a request), 2xx %d (harmless), closed unanswered %d, 5xx %d, hangs %d; slowest %d ms\n",
+                cases.size(), answered_4xx, http_layer, answered_2xx, closed_unanswered, answered_5xx, hangs, slowest_ms);
+    EXPECT_GE(cases.size(), 500u);
+    EXPECT_EQ(answered_5xx, 0);
+    EXPECT_EQ(hangs, 0);
+    EXPECT_GE(answered_4xx, 450) << "nearly all are answered with a JSON 4xx";
+    EXPECT_EQ(round_trip(m_port, get("/api/v1/health")).status, 200) << "the server is still up";
+    EXPECT_EQ(m_store->list_requests(store::RequestQuery{std::nullopt, std::nullopt, 0, 10000, false}).size(), 0u)
+        << "nothing malformed was stored";
+}
