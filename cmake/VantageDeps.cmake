@@ -31,14 +31,19 @@ else()
 endif()
 
 # The service (store + api + `vantage serve`): SQLite (embedded default), libpq (PostgreSQL behind the same
-# store interface), libsodium (token hashing), cpp-httplib (Debian builds it with OpenSSL, zlib and brotli;
-# its pkg-config Cflags define CPPHTTPLIB_OPENSSL_SUPPORT, so its header needs OpenSSL's).
+# store interface), libsodium (token hashing), Boost.Beast/Asio (header-only, Debian's libboost-dev 1.74: the
+# event-driven HTTP server) with OpenSSL (TLS). cpp-httplib is only the HTTP client of the tests (Debian builds it
+# with OpenSSL, zlib and brotli; its pkg-config Cflags define CPPHTTPLIB_OPENSSL_SUPPORT).
 if(VANTAGE_BUILD_SERVER)
   find_package(SQLite3 3.40 REQUIRED)
   pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq>=15)
   pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium>=1.0.18)
-  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+  find_package(Boost 1.74 REQUIRED)
+  find_package(Threads REQUIRED)
   find_package(OpenSSL 3 REQUIRED)
+  if(VANTAGE_BUILD_TESTS)
+    pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
+  endif()
 endif()
 
 if(VANTAGE_BUILD_TESTS)

@@ -5,12 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -36,7 +38,15 @@ struct ServeOptions {
     bool no_web = false;
     std::string tls_cert;
     std::string tls_key;
-    int threads = 64;
+    int threads = 16;
+    int io_threads = 1;
+    int max_connections = 10000;
+    double header_timeout_s = 10.0;
+    double request_timeout_s = 60.0;
+    double drain_s = 1.0;
+    double auth_base_delay_s = 0.25;
+    double auth_max_delay_s = 8.0;
+    int auth_failures_per_min = 30;
     bool simulate = false;
     std::string sim_start;
     double sim_speed = 1.0;
@@ -125,7 +135,29 @@ int run_serve(const ServeOptions &o)
     srv.tls_cert = o.tls_cert;
     srv.tls_key = o.tls_key;
     srv.threads = o.threads;
+    srv.io_threads = o.io_threads;
     srv.access_log = o.access_log;
+    srv.header_timeout_s = o.header_timeout_s;
+    srv.request_timeout_s = o.request_timeout_s;
+    srv.drain_s = o.drain_s;
+    srv.auth_throttle.base_delay_s = o.auth_base_delay_s;
+    srv.auth_throttle.max_delay_s = o.auth_max_delay_s;
+    srv.auth_throttle.max_failures_per_address = o.auth_failures_per_min;
+    srv.auth_throttle.enabled = o.auth_failures_per_min > 0;
+    if (!srv.auth_throttle.enabled) {
+        srv.auth_throttle.max_failures_per_address = 1;
+    }
+    // Each connection takes a file descriptor; the store, the web files and the process need a few more.
+    // Debian's default soft limit is 1,024: raise it to the hard limit and keep the connection cap under it.
+    constexpr long reserved_fds = 64;
+    const long nofile = api::raise_open_file_limit();
+    srv.max_connections = o.max_connections;
+    if (nofile > 0 && srv.max_connections > nofile - reserved_fds) {
+        srv.max_connections = static_cast<int>(std::max(1L, nofile - reserved_fds));
+        std::cerr << fmt::format("vantage serve: open-file limit {} (ulimit -n): at most {} connections (--max-connections {} "
+                                 "needs a limit of {})\n",
+                                 nofile, srv.max_connections, o.max_connections, o.max_connections + reserved_fds);
+    }
     api::HttpServer server(service, srv);
     const int port = server.bind();
     const auto f = service.fleet();
@@ -135,13 +167,30 @@ int run_serve(const ServeOptions &o)
                              srv.web_dir.empty() ? "off" : srv.web_dir);
     std::cout << fmt::format("listening on {}://{}:{}", server.tls() ? "https" : "http", o.bind, port) << std::endl;
 
+    // SIGINT/SIGTERM: stop accepting, close idle connections, give requests in flight --drain-s, then return.
+    // Whatever still runs after that (a planning run, a feasibility search that did not stop when asked) is
+    // abandoned: a watchdog ends the process 2 s after the signal at the latest. Every acknowledged write is
+    // already committed (the store is crash-safe), so nothing acknowledged is lost.
+    std::atomic<bool> done{false};
     std::thread waiter([&] {
         int sig = 0;
         sigwait(&signals, &sig);
+        if (done) {
+            return;
+        }
+        const auto signalled = std::chrono::steady_clock::now();
         service.stop(); // the feasibility worker and a running plan stop (the plan's request answers 503)
+        // Detached: it ends with the process, or ends the process (the server's and service's destructors, which
+        // join their threads, run after run() returns and are covered too).
+        std::thread([signalled] {
+            std::this_thread::sleep_until(signalled + std::chrono::milliseconds(1900));
+            std::cerr << "vantage serve: work still running 1.9 s after the signal was abandoned; exiting\n";
+            std::_Exit(exit_ok);
+        }).detach();
         server.stop();
     });
     server.run();
+    done = true;
     kill(getpid(), SIGTERM); // wake the waiter if the server stopped on its own (it is blocked in sigwait)
     waiter.join();
     std::cerr << "vantage serve: stopped\n";
@@ -224,7 +273,31 @@ Runner add_serve(CLI::App &app)
     cmd->add_flag("--no-web", o->no_web, "serve the API only");
     cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate (with --tls-key: HTTPS)");
     cmd->add_option("--tls-key", o->tls_key, "PEM private key");
-    cmd->add_option("--threads", o->threads, "HTTP worker threads (one per open connection)")->capture_default_str()->check(CLI::Range(1, 4096));
+    cmd->add_option("--threads", o->threads, "worker threads running the API operations (connections take none)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--io-threads", o->io_threads, "event-loop threads (sockets, TLS, HTTP parsing)")->capture_default_str()->check(CLI::Range(1, 64));
+    cmd->add_option("--max-connections", o->max_connections, "open connections at most (more are closed at once)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 1000000));
+    cmd->add_option("--header-timeout-s", o->header_timeout_s, "a request's headers (or an idle connection's next request) within this (s)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--request-timeout-s", o->request_timeout_s, "a request's headers and body within this (s)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--drain-s", o->drain_s, "on SIGTERM, requests in flight get this long to finish (s, <= 1.5)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 1.5));
+    cmd->add_option("--auth-base-delay-s", o->auth_base_delay_s, "delay after a failed authentication of a (token, address) pair (s)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 60.0));
+    cmd->add_option("--auth-max-delay-s", o->auth_max_delay_s, "the delay doubles per failure up to this (s)")
+        ->capture_default_str()
+        ->check(CLI::Range(0.0, 600.0));
+    cmd->add_option("--auth-failures-per-min", o->auth_failures_per_min, "failed authentications per address per minute before 429 (0: no throttling)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 100000));
     cmd->add_flag("--simulate", o->simulate, "simulation mode: acquisitions succeed (and deliver) when their time passes");
     cmd->add_option("--sim-start", o->sim_start, "simulation clock start (UTC ISO 8601; default: now)");
     cmd->add_option("--sim-speed", o->sim_speed, "simulation clock rate (simulated s per wall s)")->capture_default_str()->check(CLI::PositiveNumber);

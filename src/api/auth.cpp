@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 #include <cctype>
+#include <cmath>
+#include <cstdint>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -121,12 +123,19 @@ AuthResult authenticate(store::Store &store, std::string_view authorization, con
         r.failure = AuthFailure::missing;
         return r;
     }
-    constexpr std::string_view scheme = "Bearer ";
-    if (authorization.size() <= scheme.size() || authorization.substr(0, scheme.size()) != scheme) {
+    // The scheme is case-insensitive (RFC 9110 section 11.1): "Bearer", "bearer" and "BEARER" are the same.
+    constexpr std::string_view scheme = "bearer";
+    if (authorization.size() <= scheme.size() + 1
+        || !std::equal(scheme.begin(), scheme.end(), authorization.begin(),
+                       [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })
+        || authorization[scheme.size()] != ' ') {
         r.failure = AuthFailure::malformed;
         return r;
     }
     std::string_view token = authorization.substr(scheme.size());
+    while (!token.empty() && token.front() == ' ') {
+        token.remove_prefix(1);
+    }
     while (!token.empty() && token.back() == ' ') {
         token.remove_suffix(1);
     }
@@ -165,6 +174,146 @@ AuthResult authenticate(store::Store &store, std::string_view authorization, con
     }
     r.principal = Principal{rec->id, rec->tenant, rec->role};
     return r;
+}
+
+std::string token_id_of(std::string_view authorization)
+{
+    const auto sp = authorization.find(' ');
+    if (sp == std::string_view::npos) {
+        return {};
+    }
+    std::string_view token = authorization.substr(sp);
+    while (!token.empty() && token.front() == ' ') {
+        token.remove_prefix(1);
+    }
+    const auto dot = token.find('.');
+    return std::string(token.substr(0, std::min({dot, token.size(), std::size_t{2 * id_bytes}})));
+}
+
+AuthThrottle::AuthThrottle(AuthThrottleOptions options) : m_options(options)
+{
+    if (!(m_options.base_delay_s >= 0.0) || !(m_options.max_delay_s >= m_options.base_delay_s)
+        || m_options.max_failures_per_address < 1 || !(m_options.window_s > 0.0) || !(m_options.forget_s > 0.0)) {
+        throw ConfigError(ErrorCode::out_of_range,
+                          "auth throttling: need 0 <= base delay <= max delay, failures per address >= 1, window > 0",
+                          ErrorContext{"", 0, "--auth-max-delay-s", ""});
+    }
+}
+
+void AuthThrottle::prune(Clock::time_point now)
+{
+    const auto window = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.window_s));
+    const auto forget = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.forget_s));
+    for (auto it = m_addresses.begin(); it != m_addresses.end();) {
+        auto &times = it->second.failures;
+        while (!times.empty() && now - times.front() >= window) {
+            times.pop_front();
+        }
+        it = times.empty() && it->second.in_flight == 0 ? m_addresses.erase(it) : std::next(it);
+    }
+    for (auto it = m_pairs.begin(); it != m_pairs.end();) {
+        it = now - it->second.last >= forget ? m_pairs.erase(it) : std::next(it);
+    }
+    // Still too many (a flood of distinct ids or addresses): forget the oldest pairs, keeping memory bounded.
+    while (m_pairs.size() > m_options.max_tracked) {
+        auto oldest = std::min_element(m_pairs.begin(), m_pairs.end(),
+                                       [](const auto &a, const auto &b) { return a.second.last < b.second.last; });
+        m_pairs.erase(oldest);
+    }
+    for (auto it = m_addresses.begin(); it != m_addresses.end() && m_addresses.size() > m_options.max_tracked;) {
+        it = it->second.in_flight == 0 ? m_addresses.erase(it) : std::next(it);
+    }
+}
+
+AuthThrottle::Decision AuthThrottle::before(const std::string &token_id, const std::string &address, Clock::time_point now)
+{
+    Decision d;
+    if (!m_options.enabled) {
+        return d;
+    }
+    std::lock_guard lock(m_mutex);
+    const auto window = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(m_options.window_s));
+    const auto p = m_pairs.find({token_id, address});
+    const bool trusted = p != m_pairs.end() && p->second.trusted;
+    if (const auto a = m_addresses.find(address); a != m_addresses.end()) {
+        auto &times = a->second.failures;
+        while (!times.empty() && now - times.front() >= window) {
+            times.pop_front();
+        }
+        // Attempts in flight count as failures to come, so that a burst of parallel guesses from an address
+        // that has failed is capped too. Pairs that have succeeded (the owner's own requests) are not counted.
+        const std::size_t counted = times.size() + static_cast<std::size_t>(a->second.in_flight);
+        if (!times.empty() && !trusted && counted >= static_cast<std::size_t>(m_options.max_failures_per_address)) {
+            const double left_s = std::chrono::duration<double>(times.front() + window - now).count();
+            d.retry_after_s = std::max(1, static_cast<int>(std::ceil(left_s)));
+            return d;
+        }
+        if (times.size() >= static_cast<std::size_t>(m_options.max_failures_per_address)) {
+            const double left_s = std::chrono::duration<double>(times.front() + window - now).count();
+            d.retry_after_s = std::max(1, static_cast<int>(std::ceil(left_s)));
+            return d;
+        }
+        if (!times.empty() && !trusted) {
+            ++a->second.in_flight;
+            d.reserved = true;
+        }
+    }
+    if (p != m_pairs.end() && p->second.failures > 0) {
+        const auto forget = std::chrono::duration<double>(m_options.forget_s);
+        if (now - p->second.last < forget) {
+            const double delay_s =
+                std::min(m_options.max_delay_s, m_options.base_delay_s * std::ldexp(1.0, std::min(p->second.failures - 1, 30)));
+            d.delay = std::chrono::milliseconds(static_cast<std::int64_t>(delay_s * 1000.0));
+        }
+    }
+    return d;
+}
+
+void AuthThrottle::failure(const std::string &token_id, const std::string &address, Clock::time_point now)
+{
+    if (!m_options.enabled) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    auto &p = m_pairs[{token_id, address}];
+    const auto forget = std::chrono::duration<double>(m_options.forget_s);
+    if (p.failures > 0 && now - p.last >= forget) {
+        p.failures = 0;
+    }
+    p.failures = std::min(p.failures + 1, 1000);
+    p.trusted = false;
+    p.last = now;
+    auto &times = m_addresses[address].failures;
+    times.push_back(now);
+    while (times.size() > static_cast<std::size_t>(m_options.max_failures_per_address) + 1) {
+        times.pop_front();
+    }
+    if (m_pairs.size() > m_options.max_tracked || m_addresses.size() > m_options.max_tracked) {
+        prune(now);
+    }
+}
+
+void AuthThrottle::success(const std::string &token_id, const std::string &address, Clock::time_point now)
+{
+    if (!m_options.enabled) {
+        return;
+    }
+    std::lock_guard lock(m_mutex);
+    auto &p = m_pairs[{token_id, address}];
+    p.failures = 0;
+    p.trusted = true;
+    p.last = now;
+    if (m_pairs.size() > m_options.max_tracked) {
+        prune(now);
+    }
+}
+
+void AuthThrottle::release(const std::string &address)
+{
+    std::lock_guard lock(m_mutex);
+    if (const auto a = m_addresses.find(address); a != m_addresses.end() && a->second.in_flight > 0) {
+        --a->second.in_flight;
+    }
 }
 
 } // namespace vantage::api

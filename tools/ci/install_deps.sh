@@ -29,9 +29,9 @@ PKGS=(
   # CoverageResult.to_dataframe in the Python tests
   libopenmpi-dev openmpi-bin python3-scipy python3-pandas
   # the service (issue 7): store (SQLite; PostgreSQL client library, and the server with pg_virtualenv for the
-  # PostgreSQL store suite), token hashing, HTTP (Debian's cpp-httplib is built with OpenSSL, zlib, brotli)
+  # PostgreSQL store suite), token hashing, the HTTP server (Boost.Beast/Asio headers + OpenSSL; cpp-httplib is the tests' client)
   libsqlite3-dev sqlite3 libpq-dev postgresql postgresql-common libsodium-dev
-  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
+  libboost-dev libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev openssl
   # the web map's end-to-end test (headless Chromium driven by playwright-core) and the HTTP benchmark
   chromium wrk
 )
