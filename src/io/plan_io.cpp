@@ -150,7 +150,6 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     met["value_trivial_bound"] = mt.value_trivial_bound;
     met["bound_method"] = mt.bound_method;
     met["bound_is_optimal"] = mt.bound_is_optimal;
-    met["bound_seconds"] = mt.bound_seconds;
     met["bound_iterations"] = mt.bound_iterations;
     met["bound_time_limit_hit"] = mt.bound_time_limit_hit;
     met["requests_served"] = mt.requests_served;

@@ -19,6 +19,7 @@
 // bound whatever the step rule; λ by subgradient steps (Polyak, with the heuristic's value as the target; Held,
 // Wolfe & Crowder 1974). docs/architecture/scheduling.md § Upper bounds.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -166,7 +167,7 @@ struct PathWork {
 /// the result is the exact longest path of the relaxed graph.
 /// Returns false when `deadline` passed before the path was complete (the result is then not used).
 bool longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw,
-                  std::chrono::steady_clock::time_point deadline)
+                  std::chrono::steady_clock::time_point deadline, const std::atomic<bool> *cancel)
 {
     const std::size_t n = g.nodes.size();
     pw.act.clear();
@@ -210,7 +211,8 @@ bool longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw,
     auto cmp = [](const std::pair<double, std::size_t> &x, const std::pair<double, std::size_t> &y) { return x.first < y.first; };
     std::size_t done = 0;
     for (std::size_t i : pw.act) {
-        if ((++done & 1023) == 0 && std::chrono::steady_clock::now() > deadline) {
+        if ((++done & 1023) == 0
+            && (std::chrono::steady_clock::now() > deadline || (cancel != nullptr && cancel->load(std::memory_order_relaxed)))) {
             return false;
         }
         const Node &b = g.nodes[i];
@@ -333,6 +335,7 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
         }
     }
     const auto graphs = build_graphs(inst);
+    throw_if_cancelled(inst.options);
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     std::vector<double> lambda(nt);
     for (std::size_t t = 0; t < nt; ++t) {
@@ -357,7 +360,10 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
                                         std::chrono::duration<double>(inst.options.bound_time_limit_s));
         std::vector<char> complete(graphs.size(), 1);
         tbb::parallel_for(std::size_t{0}, graphs.size(),
-                          [&](std::size_t s) { complete[s] = longest_path(graphs[s], w, work[s], deadline) ? 1 : 0; });
+                          [&](std::size_t s) {
+                              complete[s] = longest_path(graphs[s], w, work[s], deadline, inst.options.cancel) ? 1 : 0;
+                          });
+        throw_if_cancelled(inst.options);
         if (std::find(complete.begin(), complete.end(), 0) != complete.end()) {
             b.time_limit_hit = true; // this iteration's L is incomplete: keep the best complete one
             break;

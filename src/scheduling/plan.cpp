@@ -69,6 +69,7 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
         if (sol.served(inst, j)) {
             continue;
         }
+        throw_if_cancelled(inst.options);
         if (!inst.jobs[j].feasible) {
             out[j] = UnservedReason::no_opportunity;
             continue;
@@ -274,6 +275,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
         u.occurrence = j.occurrence;
         u.reason = reasons[ji];
         if (u.reason == UnservedReason::outcompeted) {
+            throw_if_cancelled(inst.options);
             u.blocked_by = blockers(inst, sol, ji);
         }
         if (j.polygon) {

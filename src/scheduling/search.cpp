@@ -147,8 +147,11 @@ public:
             }
             return a < b;
         });
-        for (std::size_t j : order) {
-            insert_job(m_inst, sol, j);
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            if ((i & 63) == 0) {
+                throw_if_cancelled(m_inst.options);
+            }
+            insert_job(m_inst, sol, order[i]);
         }
     }
 
@@ -503,6 +506,7 @@ public:
         }
         // Removed jobs may go anywhere; the others (unserved jobs near the freed stretches) only into those stretches.
         for (const auto &kj : keyed) {
+            throw_if_cancelled(m_inst.options); // one relaxed atomic load: a shutdown never waits for a whole repair
             const bool was_removed = std::find(removed.begin(), removed.end(), kj.second) != removed.end();
             insert_job(m_inst, s, kj.second, was_removed ? nullptr : &regions);
         }
@@ -521,6 +525,7 @@ public:
                 while (i1 < s.timeline[sat].size() && i1 - i0 < 16 && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < 300.0) {
                     ++i1;
                 }
+                throw_if_cancelled(m_inst.options);
                 resequence(m_inst, s, sat, i0, i1);
                 i0 = i1;
             }
@@ -546,9 +551,7 @@ public:
         const double t_start = 1.5, t_end = 0.01; // annealing temperature (value units)
         int it = 0;
         for (; it < iters; ++it) {
-            if ((it & 7) == 0) {
-                throw_if_cancelled(m_inst.options);
-            }
+            throw_if_cancelled(m_inst.options);
             if ((it & 7) == 0 && elapsed() > m_inst.options.time_limit_s) {
                 stats.time_limit_hit = true;
                 break;
@@ -653,6 +656,7 @@ public:
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].score > m_inst.jobs[b].score; });
         for (std::size_t j : order) {
+            throw_if_cancelled(m_inst.options);
             if (s.served(m_inst, j)) {
                 continue;
             }
@@ -722,6 +726,7 @@ public:
         }
         const double tol = m_inst.options.fairness_tolerance;
         for (std::size_t guard = 0; guard < 4 * m_inst.jobs.size() + 10; ++guard) {
+            throw_if_cancelled(m_inst.options);
             std::vector<double> deficits;
             if (share_deficit(m_inst, s, &deficits) <= 0.0) {
                 return;
@@ -789,6 +794,7 @@ public:
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return m_inst.jobs[a].score > m_inst.jobs[b].score; });
         for (std::size_t j : order) {
+            throw_if_cancelled(m_inst.options);
             std::vector<std::size_t> fresh; // tasks this call may add (undone if the share rule breaks)
             for (std::size_t t : m_inst.jobs[j].tasks) {
                 if (s.task_sat[t] == npos) {

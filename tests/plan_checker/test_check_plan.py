@@ -410,7 +410,7 @@ PLANTS = [
     ("optical", p_metrics_latency, "metrics_latency", set()),
     ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
     ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts"}),
-    ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant"}),
+    ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant", "metrics_bound"}),
     ("sar", p_incidence, "incidence", set()),
     ("sar", p_look_side_report, "look_side_report", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km

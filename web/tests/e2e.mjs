@@ -106,8 +106,8 @@ try {
   await page.fill('input[name=priority]', '7');
   log('form filled');
   await page.click('#submit-btn');
-  await page.waitForFunction(() => /submitted FR-/.test(document.getElementById('request-message').textContent));
-  const submitted = (await page.textContent('#request-message')).match(/submitted (FR-[0-9a-f]+)/)[1];
+  await page.waitForFunction(() => /submitted FR:/.test(document.getElementById('request-message').textContent));
+  const submitted = (await page.textContent('#request-message')).match(/submitted (FR:[0-9a-f]+)/)[1];
   log('submitted', submitted);
   // Feasibility runs in the background: refresh the list until the request is FEASIBLE.
   let status = '';
