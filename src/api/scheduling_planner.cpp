@@ -147,6 +147,11 @@ public:
         json unserved = json::array();
         for (auto &u : doc["unserved"]) {
             if (!taken.count({u["request_id"].get<std::string>(), u["occurrence"].get<int>()})) {
+                if (u.contains("blocked_by")) { // the acquisitions it names carry the service's ids too
+                    for (auto &b : u["blocked_by"]) {
+                        b["acquisition_id"] = in.plan_id + "." + b["acquisition_id"].get<std::string>();
+                    }
+                }
                 unserved.push_back(std::move(u));
             }
         }

@@ -356,7 +356,25 @@ json filter_plan(const json &doc, const std::string &tenant, const std::set<std:
     json unserved = json::array();
     for (const auto &u : doc.value("unserved", json::array())) {
         if (own_requests.count(u.value("request_id", std::string()))) {
-            unserved.push_back(u);
+            json v = u;
+            if (v.contains("blocked_by")) {
+                // What holds its time: its own acquisitions as they are; another nation's only as "another nation,
+                // tier T, start-end on satellite S" - no id, request, nation or target (issue 13 item 5).
+                json blockers = json::array();
+                for (const auto &b : v["blocked_by"]) {
+                    if (own_requests.count(b.value("request_id", std::string()))) {
+                        blockers.push_back(b);
+                    } else {
+                        blockers.push_back(json{{"another_nation", true}, {"tier", b.value("tier", std::string())},
+                                                {"satellite", b.value("satellite", std::string())},
+                                                {"norad_id", b.value("norad_id", 0)},
+                                                {"start_utc", b.value("start_utc", std::string())},
+                                                {"end_utc", b.value("end_utc", std::string())}});
+                    }
+                }
+                v["blocked_by"] = std::move(blockers);
+            }
+            unserved.push_back(std::move(v));
         }
     }
     json downlinks = json::array();

@@ -504,6 +504,52 @@ TEST_F(PlanViewProperty, ANationSeesItsOwnAcquisitionsAndNothingDerivedFromAnoth
     }
 }
 
+using ExplanationViewProperty = PlanHttp;
+
+TEST_F(ExplanationViewProperty, AnotherNationsBlockerIsOnlyAnotherNationTierTimeAndSatellite)
+{
+    // FR and DE ask for the same small area in the same hours: the satellites' time runs out, and some occurrences
+    // are outcompeted by the other nation's acquisitions (issue 13 item 5, isolation of the explanations).
+    for (int i = 0; i < 14; ++i) {
+        const double lat = 43.4 + 0.05 * (i % 7), lon = 1.2 + 0.06 * (i / 7);
+        submit_http(fr_requester, point_request(lat, lon, "2025-10-03T00:00:00Z", "2025-10-03T12:00:00Z", R"(, "duration_s": 40)"));
+        submit_http(de_requester, point_request(lat + 0.02, lon + 0.03, "2025-10-03T00:00:00Z", "2025-10-03T12:00:00Z",
+                                                R"(, "duration_s": 40, "reward": 7)"));
+    }
+    m_service->process_pending();
+    const auto made = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 12})");
+    ASSERT_EQ(made.first, 201) << made.second.dump();
+    const json all = get(fr_operator, "/api/v1/plan").second;
+    std::set<std::string> ids;
+    for (const auto &a : all["acquisitions"]) {
+        ids.insert(a["acquisition_id"].get<std::string>());
+    }
+    int cross = 0; // FR occurrences held back by a DE acquisition, in the coalition's view
+    for (const auto &u : all["unserved"]) {
+        for (const auto &b : u.value("blocked_by", json::array())) {
+            EXPECT_TRUE(ids.count(b["acquisition_id"].get<std::string>())) << "a blocker that is not in the plan: " << b.dump();
+            cross += u["request_id"].get<std::string>().rfind("FR:", 0) == 0 && b["tenant"] == "DE" ? 1 : 0;
+        }
+    }
+    ASSERT_GT(cross, 0) << "no FR occurrence outcompeted by DE: make the instance denser; unserved: " << all["unserved"].dump();
+    const json view = get(fr_requester, "/api/v1/plan").second;
+    int redacted = 0;
+    for (const auto &u : view["unserved"]) {
+        for (const auto &b : u.value("blocked_by", json::array())) {
+            if (b.value("another_nation", false)) {
+                ++redacted;
+                EXPECT_FALSE(b.contains("acquisition_id") || b.contains("request_id") || b.contains("tenant")) << b.dump();
+                EXPECT_TRUE(b.contains("tier") && b.contains("satellite") && b.contains("start_utc") && b.contains("end_utc"));
+            } else {
+                EXPECT_EQ(b["tenant"], "FR") << b.dump();
+            }
+        }
+    }
+    EXPECT_EQ(redacted, cross);
+    EXPECT_EQ(view.dump().find("\"DE:"), std::string::npos) << "another nation's request id appears";
+    EXPECT_EQ(view.dump().find("\"DE\""), std::string::npos) << "another nation's code appears";
+}
+
 TEST_F(OutcomeProperty, ARealPlannerIdTakesARequestFromScheduledToAcquiredOverHttp)
 {
     const std::string id = submit_http(fr_requester, toulouse(R"(, "id": "outcome.test:1")"));
