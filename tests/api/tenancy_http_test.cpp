@@ -437,7 +437,8 @@ TEST_F(RolesProperty, EveryRouteAnswersEachRoleOfEachNationAsDocumented)
             EXPECT_EQ(t["tenant"], nation) << t.dump();
             EXPECT_TRUE(t["role"] == "requester" || t["role"] == "nation_admin") << t.dump();
         }
-        for (const auto &a : get(token, "/api/v1/audit?limit=500").second["items"]) {
+        const json audit = get(token, "/api/v1/audit?limit=500").second; // kept: a range-for over a temporary's member dangles
+        for (const auto &a : audit["items"]) {
             EXPECT_EQ(a["tenant"], nation) << a.dump();
         }
     }
