@@ -780,7 +780,11 @@ private:
 
     void dispatch_to_worker()
     {
-        asio::post(*m_core.pool, [self = this->shared_from_this()]() mutable {
+        // The work guard keeps the connection's io_context running until the answer is posted back: while a worker
+        // handles the request the connection has no operation pending, so once stop() closes the acceptor the
+        // io_context could otherwise run out of work, its threads return, and the answer (e.g. a cancelled plan's
+        // 503) would never be written (ServeCancelProperty).
+        asio::post(*m_core.pool, [self = this->shared_from_this(), work = asio::make_work_guard(m_stream.get_executor())]() mutable {
             Response r = self->m_core.handle(self->m_pending);
             auto ex = self->m_stream.get_executor();
             asio::post(ex, [self = std::move(self), r = std::move(r)]() mutable {
@@ -788,6 +792,7 @@ private:
                     self->write(std::move(r));
                 }
             });
+            work.reset();
         });
     }
 
