@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "vantage/core/error.hpp"
+#include "vantage/mission/imaging_limits.hpp"
 
 namespace vantage::api {
 
@@ -66,71 +67,27 @@ std::vector<geometry::Target> sample_points(const mission::Request &r)
     return out;
 }
 
-namespace {
-
-/// Applies a request's limits to one set of constraint fields (the sensor's own, or one of its modes); false when
-/// nothing is left (an empty incidence band, or a look side the mode cannot take).
-bool restrict_fields(geometry::Sensor &s, const mission::Request &r)
-{
-    using geometry::LookSide;
-    if (r.max_off_nadir_deg && s.max_off_nadir_deg) { // agile: the field of regard shrinks
-        s.max_off_nadir_deg = std::min(*s.max_off_nadir_deg, *r.max_off_nadir_deg);
-    }
-    if (s.type == geometry::SensorType::sar) {
-        if (r.incidence_min_deg) {
-            s.incidence_min_deg = std::max(s.incidence_min_deg.value_or(0.0), *r.incidence_min_deg);
-        }
-        if (r.incidence_max_deg) {
-            s.incidence_max_deg = std::min(s.incidence_max_deg.value_or(90.0), *r.incidence_max_deg);
-        }
-        if (s.incidence_min_deg && s.incidence_max_deg && *s.incidence_min_deg >= *s.incidence_max_deg) {
-            return false;
-        }
-    } else if (r.min_sun_elevation_deg) {
-        s.min_sun_elevation_deg = std::max(s.min_sun_elevation_deg.value_or(-90.0), *r.min_sun_elevation_deg);
-    }
-    if (r.look_side != LookSide::both) {
-        if (s.look_side != LookSide::both && s.look_side != r.look_side) {
-            return false;
-        }
-        s.look_side = r.look_side;
-    }
-    return true;
-}
-
-} // namespace
-
 std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
 {
-    using geometry::PassDirection;
-    using geometry::SensorType;
-    if ((r.sensor == mission::SensorKind::optical && sensor.type != SensorType::optical)
-        || (r.sensor == mission::SensorKind::sar && sensor.type != SensorType::sar)) {
-        return std::nullopt;
+    if (sensor.modes.empty()) {
+        const auto l = mission::imaging_limits(sensor, r);
+        return l ? std::optional(mission::search_sensor(sensor, *l)) : std::nullopt;
     }
+    // Modes (OR): the rule per mode; a mode left empty is dropped, the sensor only if all are. A mode carries no
+    // pass direction: the sensor's own filters the merged windows.
     geometry::Sensor s = sensor;
-    if (s.modes.empty()) {
-        if (!restrict_fields(s, r)) {
-            return std::nullopt;
+    s.modes.clear();
+    for (geometry::Sensor m : sensor.modes) {
+        m.pass_direction = sensor.pass_direction;
+        if (const auto l = mission::imaging_limits(m, r)) {
+            geometry::Sensor searched = mission::search_sensor(m, *l);
+            s.pass_direction = searched.pass_direction;
+            searched.pass_direction = geometry::PassDirection::any;
+            s.modes.push_back(std::move(searched));
         }
-    } else {
-        // Modes (OR): the limits apply to each mode; a mode left empty is dropped, the sensor only if all are.
-        std::vector<geometry::Sensor> kept;
-        for (auto m : s.modes) {
-            if (restrict_fields(m, r)) {
-                kept.push_back(std::move(m));
-            }
-        }
-        if (kept.empty()) {
-            return std::nullopt;
-        }
-        s.modes = std::move(kept);
     }
-    if (r.pass_direction != PassDirection::any) {
-        if (s.pass_direction != PassDirection::any && s.pass_direction != r.pass_direction) {
-            return std::nullopt;
-        }
-        s.pass_direction = r.pass_direction;
+    if (s.modes.empty()) {
+        return std::nullopt;
     }
     return s;
 }
@@ -146,6 +103,7 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
     // The satellites that can serve the request, with the request's limits applied to their sensors.
     std::vector<access::Satellite> sats;
     std::vector<std::size_t> fleet_index;
+    std::vector<double> look_limit_deg; // per searched satellite: the request's off-nadir limit on its windows (deg)
     for (std::size_t i = 0; i < fleet.satellites.size(); ++i) {
         const auto &sat = fleet.satellites[i];
         if (sat.propagator.init_status() != orbits::Sgp4Status::ok) {
@@ -154,6 +112,7 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
         if (auto s = restricted_sensor(sat.sensor, r)) {
             sats.push_back(access::Satellite{sat.propagator, sat.name, *s});
             fleet_index.push_back(i);
+            look_limit_deg.push_back(mission::look_angle_limit_deg(sat.sensor, r).value_or(180.0));
         }
     }
     if (fleet.satellites.empty()) {
@@ -229,6 +188,7 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
                 out.skipped_satellites.push_back(fmt::format("{} ({})", it->name, e.message()));
                 const std::size_t gone = static_cast<std::size_t>(it - sats.begin());
                 fleet_index.erase(fleet_index.begin() + static_cast<std::ptrdiff_t>(gone));
+                look_limit_deg.erase(look_limit_deg.begin() + static_cast<std::ptrdiff_t>(gone));
                 sats.erase(it);
                 // Windows already found keep their satellite: renumber those after the removed one.
                 std::erase_if(found, [&](const access::TargetAccess &a) { return a.satellite == gone; });
@@ -265,10 +225,9 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
             if (limits.stop_at_first_feasible) {
                 // Feasible as soon as one complete window is long enough (the search then needs no more pieces).
                 const bool enough = std::any_of(found.begin(), found.end(), [&](const access::TargetAccess &f) {
-                    const auto &fs = fleet.satellites[fleet_index[f.satellite]];
-                    return (f.window.end - f.window.start).seconds() >= r.duration_s
-                           && !(r.max_off_nadir_deg && !fs.sensor.max_off_nadir_deg
-                                && f.window.min_off_nadir_deg > *r.max_off_nadir_deg);
+                    const auto &sensor = fleet.satellites[fleet_index[f.satellite]].sensor;
+                    return mission::window_holds(sensor, (f.window.end - f.window.start).seconds(), r.duration_s)
+                           && f.window.min_off_nadir_deg <= look_limit_deg[f.satellite];
                 });
                 if (enough) {
                     break;
@@ -278,13 +237,13 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
         std::vector<Opportunity> here;
         for (const auto &a : found) {
             const auto &w = a.window;
-            if ((w.end - w.start).seconds() < r.duration_s) {
-                continue;
+            if (!mission::window_holds(fleet.satellites[fleet_index[a.satellite]].sensor, (w.end - w.start).seconds(),
+                                       r.duration_s)) {
+                continue; // too short for an acquisition of duration_s (a push-broom images around its crossing)
             }
             const auto &sat = sats[a.satellite];
-            const auto &fleet_sat = fleet.satellites[fleet_index[a.satellite]];
-            if (r.max_off_nadir_deg && !fleet_sat.sensor.max_off_nadir_deg && w.min_off_nadir_deg > *r.max_off_nadir_deg) {
-                continue; // fixed swath: the request's off-nadir limit filters the windows
+            if (w.min_off_nadir_deg > look_limit_deg[a.satellite]) {
+                continue; // no cone (fixed swath, SAR): the request's off-nadir limit filters the windows
             }
             Opportunity op;
             op.occurrence = o.index;

@@ -106,13 +106,16 @@ public:
                 for (const Opportunity *op : it->second) {
                     const auto &w = op->window;
                     const double d = r->duration_s;
-                    // Centred on the best time, kept inside the window.
+                    // Centred on the best time, kept inside the window; a window shorter than d (a push-broom's
+                    // crossing, mission::window_holds) lies inside the scene centred on its best time.
                     time::Instant t0 = w.best - time::Duration::from_seconds(0.5 * d);
-                    if (t0 < w.start) {
-                        t0 = w.start;
-                    }
-                    if (w.end - time::Duration::from_seconds(d) < t0) {
-                        t0 = w.end - time::Duration::from_seconds(d);
+                    if ((w.end - w.start).seconds() >= d) {
+                        if (t0 < w.start) {
+                            t0 = w.start;
+                        }
+                        if (w.end - time::Duration::from_seconds(d) < t0) {
+                            t0 = w.end - time::Duration::from_seconds(d);
+                        }
                     }
                     const time::Instant t1 = t0 + time::Duration::from_seconds(d);
                     auto &b = busy[op->norad_id];

@@ -123,17 +123,6 @@ using geometry::LookSide;
 using geometry::PassDirection;
 using geometry::SensorType;
 
-bool compatible(const mission::Request &r, const geometry::Sensor &s)
-{
-    if (r.sensor == mission::SensorKind::optical && s.type != SensorType::optical) {
-        return false;
-    }
-    if (r.sensor == mission::SensorKind::sar && s.type != SensorType::sar) {
-        return false;
-    }
-    return true;
-}
-
 /// A sensor with modes (OR) as one set of limits, when that is exact: SAR modes whose incidence bands join into
 /// one band with the same look side, or agile optical cones with the same Sun limit (the widest cone).
 /// @throws ConfigError(unsupported) naming `sensors.<name>.modes` otherwise.
@@ -185,60 +174,18 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
     return out;
 }
 
-/// The sensor's limits tightened by the request's; `tight` says whether anything was tightened (the access
-/// engine's windows then need re-checking); nullopt when the two exclude each other.
+/// The sensor's limits tightened by the request's (the one rule, mission::imaging_limits, on the sensor's modes
+/// merged into one set of limits); `tight` says whether the request tightened anything (the access engine's
+/// windows, found with the sensor's own limits, then need re-checking); nullopt when the two exclude each other.
 std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight)
 {
     const geometry::Sensor s = planning_sensor(with_modes);
-    AcquisitionLimits l;
+    const auto l = mission::imaging_limits(s, r);
     tight = false;
-    if (s.type == SensorType::optical) {
-        l.max_off_nadir_deg = s.max_off_nadir_deg;
-        if (!s.max_off_nadir_deg) {
-            l.swath_km = s.swath_km;
-            l.along_track_half_angle_deg =
-                s.along_track_half_angle_deg.value_or(geometry::default_along_track_half_angle_deg);
-        }
-        l.min_sun_elevation_deg = s.min_sun_elevation_deg;
-        if (r.min_sun_elevation_deg && (!l.min_sun_elevation_deg || *r.min_sun_elevation_deg > *l.min_sun_elevation_deg)) {
-            l.min_sun_elevation_deg = r.min_sun_elevation_deg;
-            tight = true;
-        }
-    } else {
-        l.incidence_min_deg = s.incidence_min_deg;
-        l.incidence_max_deg = s.incidence_max_deg;
-        if (r.incidence_min_deg && *r.incidence_min_deg > *l.incidence_min_deg) {
-            l.incidence_min_deg = r.incidence_min_deg;
-            tight = true;
-        }
-        if (r.incidence_max_deg && *r.incidence_max_deg < *l.incidence_max_deg) {
-            l.incidence_max_deg = r.incidence_max_deg;
-            tight = true;
-        }
-        if (!(*l.incidence_min_deg < *l.incidence_max_deg)) {
-            return std::nullopt;
-        }
-    }
-    if (r.max_off_nadir_deg && (!l.max_off_nadir_deg || *r.max_off_nadir_deg < *l.max_off_nadir_deg)) {
-        l.max_off_nadir_deg = r.max_off_nadir_deg;
-        tight = true;
-    }
-    l.look_side = s.look_side;
-    if (r.look_side != LookSide::both) {
-        if (l.look_side != LookSide::both && l.look_side != r.look_side) {
-            return std::nullopt;
-        }
-        if (l.look_side == LookSide::both) {
-            tight = true;
-        }
-        l.look_side = r.look_side;
-    }
-    l.pass_direction = s.pass_direction;
-    if (r.pass_direction != PassDirection::any) {
-        if (l.pass_direction != PassDirection::any && l.pass_direction != r.pass_direction) {
-            return std::nullopt;
-        }
-        l.pass_direction = r.pass_direction;
+    if (l) {
+        mission::ImagingLimits searched = *l; // the pass direction is checked on the windows, not re-searched
+        searched.pass_direction = s.pass_direction;
+        tight = searched != mission::sensor_limits(s);
     }
     return l;
 }
@@ -396,7 +343,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         const auto &r = m.requests[ri];
         std::vector<std::size_t> compat;
         for (std::size_t s = 0; s < ns; ++s) {
-            if (compatible(r, m.satellites[s].sat.sensor)) {
+            if (mission::serves_kind(m.satellites[s].sat.sensor, r)) {
                 compat.push_back(s);
             }
         }
@@ -502,7 +449,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         std::vector<std::pair<std::size_t, int>> target_of; // (request, strip or -1)
         for (std::size_t ri = 0; ri < m.requests.size(); ++ri) {
             const auto &r = m.requests[ri];
-            if (!compatible(r, sensor) || request_tasks[ri].empty()) {
+            if (!mission::serves_kind(sensor, r) || request_tasks[ri].empty()) {
                 continue;
             }
             if (r.point) {

@@ -6,12 +6,13 @@
 #include <fmt/format.h>
 
 #include "vantage/core/error.hpp"
+#include "vantage/mission/imaging_limits.hpp"
 
 namespace vantage::scheduling {
 
 bool TaskingSatellite::pointable() const
 {
-    return sat.sensor.type == geometry::SensorType::sar || sat.sensor.max_off_nadir_deg.has_value();
+    return mission::points(sat.sensor);
 }
 
 namespace {

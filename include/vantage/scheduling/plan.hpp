@@ -27,6 +27,7 @@
 
 #include "vantage/core/math.hpp"
 #include "vantage/geometry/sensor.hpp"
+#include "vantage/mission/imaging_limits.hpp"
 #include "vantage/scheduling/mission.hpp"
 #include "vantage/time/instant.hpp"
 
@@ -40,17 +41,9 @@ struct DownlinkPart {
     double data_gbit = 0.0;  ///< data sent (Gbit)
 };
 
-/// The effective geometry limits of one acquisition (the sensor's, tightened by the request).
-struct AcquisitionLimits {
-    std::optional<double> max_off_nadir_deg;     ///< agile optical
-    std::optional<double> swath_km;              ///< fixed optical: |cross-track| <= half_swath_angle_deg(swath_km, h)
-    std::optional<double> along_track_half_angle_deg; ///< fixed optical: |along-track look angle| <= this (the push-broom line)
-    std::optional<double> incidence_min_deg;     ///< SAR
-    std::optional<double> incidence_max_deg;     ///< SAR
-    std::optional<double> min_sun_elevation_deg; ///< optical
-    geometry::LookSide look_side = geometry::LookSide::both;
-    geometry::PassDirection pass_direction = geometry::PassDirection::any;
-};
+/// The effective geometry limits of one acquisition: the sensor's, tightened by the request by the one rule
+/// (mission::imaging_limits).
+using AcquisitionLimits = mission::ImagingLimits;
 
 /// One acquisition: a point target, or one strip of a polygon, imaged by one satellite.
 struct Acquisition {
