@@ -4,11 +4,8 @@
 // an acknowledged key must answer its first id, and the store must hold exactly one request per key.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <httplib.h>
 
@@ -26,95 +23,23 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-extern char **environ;
+#include "serve_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+using vantage::api::testing::last_line_of;
+using vantage::api::testing::ServeProcess;
+using vantage::api::testing::vantage_cli;
 
-const std::string vantage_cli = VANTAGE_CLI;
-
-/// Runs a command and returns the last line of its stdout.
-std::string last_line_of(const std::string &cmd)
+/// `vantage serve` on `db`. No scenario: the fleet is empty, so no feasibility search competes with the burst (the
+/// store is what is under test; a Debug + ASan build searched for minutes). The burst is one nation's: its rate
+/// limit is off (the store is under test, not the limiter).
+std::vector<std::string> serve_args(const std::string &db)
 {
-    FILE *p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[512];
-    while (p && fgets(buf, sizeof buf, p)) {
-        out = buf;
-    }
-    if (p) {
-        pclose(p);
-    }
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-        out.pop_back();
-    }
-    return out;
+    return {"--db", db, "--port", "0", "--no-web", "--nation-rate", "0"};
 }
-
-/// A `vantage serve` child process on a free port.
-struct Server {
-    pid_t pid = -1;
-    int port = 0;
-
-    void start(const std::string &db)
-    {
-        int out[2];
-        ASSERT_EQ(pipe(out), 0);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-        posix_spawn_file_actions_addclose(&fa, out[0]);
-        // No scenario: the fleet is empty, so no feasibility search competes with the burst (the store is
-        // what is under test; a Debug + ASan build searched for minutes).
-        // The burst is one nation's: its rate limit is off (the store is under test, not the limiter).
-        std::vector<std::string> args = {vantage_cli, "serve", "--db", db, "--port", "0", "--no-web", "--nation-rate", "0"};
-        std::vector<char *> argv;
-        for (auto &a : args) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
-        ASSERT_EQ(posix_spawn(&pid, vantage_cli.c_str(), &fa, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&fa);
-        close(out[1]);
-        // The first stdout line is "listening on http://127.0.0.1:PORT".
-        std::string line;
-        char ch = 0;
-        while (read(out[0], &ch, 1) == 1 && ch != '\n') {
-            line += ch;
-        }
-        close(out[0]);
-        std::smatch m;
-        ASSERT_TRUE(std::regex_search(line, m, std::regex(":(\\d+)$"))) << "server said: " << line;
-        port = std::stoi(m[1].str());
-    }
-    void kill_hard()
-    {
-        ::kill(pid, SIGKILL);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-        pid = -1;
-    }
-    void stop()
-    {
-        if (pid > 0) {
-            ::kill(pid, SIGTERM);
-            int status = 0;
-            waitpid(pid, &status, 0);
-            EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
-            pid = -1;
-        }
-    }
-    ~Server()
-    {
-        if (pid > 0) {
-            ::kill(pid, SIGKILL);
-            waitpid(pid, nullptr, 0);
-        }
-    }
-};
 
 /// A request whose window is tomorrow (UTC, by the system clock): the service refuses windows that have ended.
 std::string make_request_body()
@@ -146,8 +71,8 @@ TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicates
         last_line_of(fmt::format("{} admin create-token --db {} --tenant FR --role operator 2>/dev/null", vantage_cli, db));
     ASSERT_TRUE(std::regex_match(requester, std::regex("^[0-9a-f]{16}\\.[A-Za-z0-9_-]{43}$"))) << requester;
 
-    Server server;
-    server.start(db);
+    ServeProcess server;
+    ASSERT_NO_FATAL_FAILURE(server.start(serve_args(db)));
     std::mutex mutex;
     std::map<std::string, std::string> acked; // key -> id of the 201
     std::set<std::string> tried;              // every key sent, answered or not
@@ -155,7 +80,7 @@ TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicates
     std::vector<std::thread> pool;
     for (int t = 0; t < clients; ++t) {
         pool.emplace_back([&, t] {
-            httplib::Client c("127.0.0.1", server.port);
+            httplib::Client c("127.0.0.1", server.port());
             c.set_keep_alive(true);
             c.set_read_timeout(10);
             for (int i = 0; !stop; ++i) {
@@ -184,7 +109,9 @@ TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicates
             break;
         }
     }
-    server.kill_hard(); // in the middle of the burst: clients have requests in flight
+    server.terminate(SIGKILL); // in the middle of the burst: clients have requests in flight
+    const int killed_status = server.wait();
+    EXPECT_TRUE(WIFSIGNALED(killed_status) && WTERMSIG(killed_status) == SIGKILL);
     stop = true;
     for (auto &th : pool) {
         th.join();
@@ -194,8 +121,8 @@ TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicates
     std::cout << fmt::format("killed with {} requests acknowledged and {} sent without an answer\n", acked.size(),
                              tried.size() - acked.size());
 
-    server.start(db);
-    httplib::Client c("127.0.0.1", server.port);
+    ASSERT_NO_FATAL_FAILURE(server.start(serve_args(db)));
+    httplib::Client c("127.0.0.1", server.port());
     c.set_read_timeout(30);
     // Every key again: acknowledged ones answer their first id (the store kept them), the others get one now.
     std::set<std::string> ids;
@@ -232,6 +159,8 @@ TEST(ServeCrashProperty, KillDuringABurstLosesNoAcknowledgedRequestAndDuplicates
     for (const auto &[key, id] : acked) {
         EXPECT_TRUE(stored.count(id)) << "acknowledged request " << id << " (" << key << ") lost";
     }
-    server.stop();
+    server.terminate(SIGTERM);
+    const int stop_status = server.wait();
+    EXPECT_TRUE(WIFEXITED(stop_status) && WEXITSTATUS(stop_status) == 0) << "status " << stop_status;
     fs::remove_all(dir);
 }

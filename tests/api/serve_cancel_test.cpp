@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <httplib.h>
 
@@ -13,7 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
-#include <regex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,31 +19,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-extern char **environ;
+#include "serve_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-const std::string vantage_cli = VANTAGE_CLI;
-
-std::string last_line_of(const std::string &cmd)
-{
-    FILE *p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[512];
-    while (p && fgets(buf, sizeof buf, p)) {
-        out = buf;
-    }
-    if (p) {
-        pclose(p);
-    }
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-        out.pop_back();
-    }
-    return out;
-}
+using vantage::api::testing::last_line_of;
+using vantage::api::testing::ServeProcess;
+using vantage::api::testing::vantage_cli;
 
 // Found by this test after the move to Boost.Beast: while a worker handled the plan the connection had no operation
 // pending, so once stop() closed the acceptor the io_context ran out of work and the 503 was never written. A work
@@ -60,34 +42,12 @@ TEST(ServeCancelProperty, SigtermDuringAPlanCancelsItAndExitsWithinTwoSeconds)
     const std::string fr = last_line_of(fmt::format("{} admin create-token --db {} --tenant FR --role requester", vantage_cli, db));
     ASSERT_EQ(op.size(), 60u) << op;
 
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
+    ServeProcess server;
     // The simulation clock barely moves, so the example element sets of 2025-10-03 stay current.
-    std::vector<std::string> args = {vantage_cli, "serve", "--db", db, "--port", "0", "--no-web", "--scenario",
-                                     std::string(VANTAGE_SOURCE_DIR) + "/examples/access-demo.yaml", "--simulate",
-                                     "--sim-start", "2025-10-03T00:00:00Z", "--sim-speed", "0.001"};
-    std::vector<char *> argv;
-    for (auto &a : args) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    ASSERT_EQ(posix_spawn(&pid, vantage_cli.c_str(), &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    std::string line;
-    char ch = 0;
-    while (read(out[0], &ch, 1) == 1 && ch != '\n') {
-        line += ch;
-    }
-    close(out[0]);
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(line, m, std::regex(":(\\d+)$"))) << "server said: " << line;
-    const int port = std::stoi(m[1].str());
+    ASSERT_NO_FATAL_FAILURE(server.start({"--db", db, "--port", "0", "--no-web", "--scenario",
+                                          std::string(VANTAGE_SOURCE_DIR) + "/examples/access-demo.yaml", "--simulate",
+                                          "--sim-start", "2025-10-03T00:00:00Z", "--sim-speed", "0.001"}));
+    const int port = server.port();
 
     httplib::Client c("127.0.0.1", port);
     c.set_read_timeout(120);
@@ -122,21 +82,15 @@ TEST(ServeCancelProperty, SigtermDuringAPlanCancelsItAndExitsWithinTwoSeconds)
     ASSERT_EQ(plan.wait_for(std::chrono::milliseconds(1500)), std::future_status::timeout)
         << "the plan finished before SIGTERM: make the instance larger";
     const auto t0 = std::chrono::steady_clock::now();
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    pid_t done = 0;
-    for (int k = 0; k < 100 && done == 0; ++k) { // 5 s at most, then SIGKILL
-        done = waitpid(pid, &status, WNOHANG);
-        if (done == 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    }
+    server.terminate(SIGTERM);
+    const std::optional<int> exited = server.wait_exit(std::chrono::seconds(5)); // 5 s at most, then SIGKILL
     const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (done == 0) {
-        ::kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+    // Killed before the assertions so that the plan's connection drops and the wait for its answer below ends.
+    if (!exited) {
+        server.terminate(SIGKILL);
     }
-    EXPECT_NE(done, 0) << "vantage serve did not exit within 5 s of SIGTERM";
+    const int status = exited ? *exited : server.wait();
+    EXPECT_TRUE(exited.has_value()) << "vantage serve did not exit within 5 s of SIGTERM";
     EXPECT_LT(took, 2.0);
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
     ASSERT_EQ(plan.wait_for(std::chrono::seconds(5)), std::future_status::ready);

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,20 +12,20 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
-extern char **environ;
+#include "serve_process.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-const std::string vantage_cli = VANTAGE_CLI;
+using vantage::api::testing::ServeProcess;
 
 int connect_to(int port)
 {
@@ -68,31 +67,9 @@ TEST(ServeStopProperty, SigtermStopsWithinTwoSecondsWithConnectionsOpen)
 {
     const fs::path db = fs::current_path() / "serve_stop.db";
     fs::remove(db);
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    std::vector<std::string> args = {vantage_cli, "serve", "--db", db.string(), "--port", "0", "--no-web", "--header-timeout-s", "60"};
-    std::vector<char *> argv;
-    for (auto &a : args) {
-        argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    pid_t pid = -1;
-    ASSERT_EQ(posix_spawn(&pid, vantage_cli.c_str(), &fa, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    close(out[1]);
-    std::string line;
-    char c = 0;
-    while (read(out[0], &c, 1) == 1 && c != '\n') {
-        line += c;
-    }
-    close(out[0]);
-    const auto colon = line.rfind(':');
-    ASSERT_NE(colon, std::string::npos) << "no 'listening on' line: " << line;
-    const int port = std::stoi(line.substr(colon + 1));
+    ServeProcess server;
+    ASSERT_NO_FATAL_FAILURE(server.start({"--db", db.string(), "--port", "0", "--no-web", "--header-timeout-s", "60"}));
+    const int port = server.port();
 
     // Served before the signal.
     const int probe = connect_to(port);
@@ -113,24 +90,12 @@ TEST(ServeStopProperty, SigtermStopsWithinTwoSecondsWithConnectionsOpen)
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const auto t0 = Clock::now();
-    ASSERT_EQ(kill(pid, SIGTERM), 0);
-    int status = 0;
-    bool exited = false;
-    while (Clock::now() - t0 < std::chrono::seconds(10)) {
-        if (waitpid(pid, &status, WNOHANG) == pid) {
-            exited = true;
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    ASSERT_TRUE(server.terminate(SIGTERM));
+    const std::optional<int> status = server.wait_exit(std::chrono::seconds(10));
     const double stop_s = std::chrono::duration<double>(Clock::now() - t0).count();
-    if (!exited) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    ASSERT_TRUE(exited) << "vantage serve did not exit within 10 s of SIGTERM";
+    ASSERT_TRUE(status.has_value()) << "vantage serve did not exit within 10 s of SIGTERM"; // the destructor kills it
     EXPECT_LT(stop_s, 2.0) << "SIGTERM must stop the service within 2 s";
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "status " << status;
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << "status " << *status;
     // Every held connection was closed by the server.
     for (const int fd : fds) {
         char b = 0;
