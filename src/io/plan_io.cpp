@@ -141,6 +141,25 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
             }
             x["blocked_by"] = std::move(bl);
         }
+        if (!u.nearest_misses.empty()) {
+            ojson nm = ojson::array();
+            for (const auto &n : u.nearest_misses) {
+                ojson y{{"satellite", m.satellites[n.satellite].sat.name}, {"norad_id", norad(m, n.satellite)},
+                        {"limit", n.limit}};
+                y["time_utc"] = n.time ? ojson(iso(*n.time)) : ojson(nullptr);
+                ojson ms = ojson::array();
+                for (const auto &l : n.misses) {
+                    const bool seconds = l.limit == "duration" || l.limit == "window";
+                    ms.push_back(ojson{{"limit", l.limit},
+                                       {seconds ? "value_s" : "value_deg", l.value},
+                                       {seconds ? "bound_s" : "bound_deg", l.bound},
+                                       {seconds ? "excess_s" : "excess_deg", l.excess}});
+                }
+                y["misses"] = std::move(ms);
+                nm.push_back(std::move(y));
+            }
+            x["nearest_misses"] = std::move(nm);
+        }
         j["unserved"].push_back(std::move(x));
     }
     const auto &mt = plan.metrics;
@@ -451,6 +470,54 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
             }
             if (u.contains("covered_fraction")) {
                 x.covered_fraction = detail::json_number(u["covered_fraction"], at.child("covered_fraction"));
+            }
+            // The explanations, read back so that a replan that keeps this plan keeps them too (satellites by
+            // NORAD id: the replan maps them to its mission's satellites).
+            if (u.contains("blocked_by") && u["blocked_by"].is_array()) {
+                for (std::size_t k = 0; k < u["blocked_by"].size(); ++k) {
+                    const JsonWhere bt = at.child("blocked_by").index(k);
+                    const auto &b = u["blocked_by"][k];
+                    scheduling::Blocker y;
+                    y.acquisition_id = detail::json_string(need(b, bt, "acquisition_id"), bt.child("acquisition_id"));
+                    y.request_id = detail::json_string(need(b, bt, "request_id"), bt.child("request_id"));
+                    y.tenant = detail::json_string(need(b, bt, "tenant"), bt.child("tenant"));
+                    const std::string tier = detail::json_string(need(b, bt, "tier"), bt.child("tier"));
+                    const auto t = mission::tier_from_string(tier);
+                    if (!t) {
+                        bt.child("tier").fail(ErrorCode::out_of_range, "unknown tier", tier);
+                    }
+                    y.tier = *t;
+                    y.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(b, bt, "norad_id"), bt.child("norad_id"), 0, 339999));
+                    y.start = detail::json_instant(need(b, bt, "start_utc"), bt.child("start_utc"));
+                    y.end = detail::json_instant(need(b, bt, "end_utc"), bt.child("end_utc"));
+                    x.blocked_by.push_back(std::move(y));
+                }
+            }
+            if (u.contains("nearest_misses") && u["nearest_misses"].is_array()) {
+                for (std::size_t k = 0; k < u["nearest_misses"].size(); ++k) {
+                    const JsonWhere nt = at.child("nearest_misses").index(k);
+                    const auto &n = u["nearest_misses"][k];
+                    scheduling::NearestMiss y;
+                    y.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(n, nt, "norad_id"), nt.child("norad_id"), 0, 339999));
+                    y.limit = detail::json_string(need(n, nt, "limit"), nt.child("limit"));
+                    if (n.contains("time_utc") && !n["time_utc"].is_null()) {
+                        y.time = detail::json_instant(n["time_utc"], nt.child("time_utc"));
+                    }
+                    if (n.contains("misses") && n["misses"].is_array()) {
+                        for (std::size_t q = 0; q < n["misses"].size(); ++q) {
+                            const JsonWhere lt = nt.child("misses").index(q);
+                            const auto &l = n["misses"][q];
+                            scheduling::LimitMiss z;
+                            z.limit = detail::json_string(need(l, lt, "limit"), lt.child("limit"));
+                            const bool seconds = z.limit == "duration" || z.limit == "window";
+                            z.value = detail::json_number(need(l, lt, seconds ? "value_s" : "value_deg"), lt.child(seconds ? "value_s" : "value_deg"));
+                            z.bound = detail::json_number(need(l, lt, seconds ? "bound_s" : "bound_deg"), lt.child(seconds ? "bound_s" : "bound_deg"));
+                            z.excess = detail::json_number(need(l, lt, seconds ? "excess_s" : "excess_deg"), lt.child(seconds ? "excess_s" : "excess_deg"));
+                            y.misses.push_back(std::move(z));
+                        }
+                    }
+                    x.nearest_misses.push_back(std::move(y));
+                }
             }
             p.unserved.push_back(std::move(x));
         }

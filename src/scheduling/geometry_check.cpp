@@ -10,7 +10,7 @@
 namespace vantage::scheduling::detail {
 
 LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const Vec3 &v_km_s, const Vec3 &p_km,
-                          const frames::Geodetic &g, const Vec3 &sun_itrf_km)
+                          const frames::Geodetic &g, const Vec3 &sun_itrf_km, std::vector<LimitViolation> *violations)
 {
     // The definitions of docs/formats.md § Geometry definitions (geometry/look.hpp), evaluated from the ITRF
     // point already at hand.
@@ -33,33 +33,49 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
     e.pass = v_km_s.dot(north) >= 0.0 ? geometry::PassDirection::ascending : geometry::PassDirection::descending;
 
     double m = elevation_deg; // every target must see the satellite
+    e.binding_value_deg = elevation_deg;
+    if (violations && elevation_deg < 0.0) {
+        violations->push_back(LimitViolation{"elevation", elevation_deg, 0.0, -elevation_deg});
+    }
+    auto consider = [&](double margin, const char *name, double value, double bound) {
+        if (violations && margin < 0.0) {
+            violations->push_back(LimitViolation{name, value, bound, -margin});
+        }
+        if (margin < m) {
+            m = margin;
+            e.binding = name;
+            e.binding_value_deg = value;
+            e.binding_bound_deg = bound;
+        }
+    };
     if (lim.max_off_nadir_deg) {
-        m = std::min(m, *lim.max_off_nadir_deg - e.off_nadir_deg);
+        consider(*lim.max_off_nadir_deg - e.off_nadir_deg, "off_nadir", e.off_nadir_deg, *lim.max_off_nadir_deg);
     }
     if (lim.swath_km) {
         const double hs = geometry::half_swath_angle_deg(*lim.swath_km, std::max(foot.h_km, 1.0));
-        m = std::min(m, hs - std::abs(cross_deg));
+        consider(hs - std::abs(cross_deg), "swath", std::abs(cross_deg), hs);
     }
     if (lim.along_track_half_angle_deg) { // push-broom: the point is on the instrument's line, not ahead or behind
         const Vec3 along = right.cross(nadir);
         const double along_deg = std::atan2(los.dot(along), los.dot(nadir)) * rad_to_deg;
-        m = std::min(m, *lim.along_track_half_angle_deg - std::abs(along_deg));
+        consider(*lim.along_track_half_angle_deg - std::abs(along_deg), "along_track", std::abs(along_deg),
+                 *lim.along_track_half_angle_deg);
     }
     if (lim.incidence_min_deg) {
-        m = std::min(m, e.incidence_deg - *lim.incidence_min_deg);
+        consider(e.incidence_deg - *lim.incidence_min_deg, "incidence_min", e.incidence_deg, *lim.incidence_min_deg);
     }
     if (lim.incidence_max_deg) {
-        m = std::min(m, *lim.incidence_max_deg - e.incidence_deg);
+        consider(*lim.incidence_max_deg - e.incidence_deg, "incidence_max", e.incidence_deg, *lim.incidence_max_deg);
     }
-    if (lim.look_side == geometry::LookSide::right) {
-        m = std::min(m, cross_deg);
+    if (lim.look_side == geometry::LookSide::right) { // value: the signed cross-track look angle (+ right)
+        consider(cross_deg, "look_side", cross_deg, 0.0);
     } else if (lim.look_side == geometry::LookSide::left) {
-        m = std::min(m, -cross_deg);
+        consider(-cross_deg, "look_side", cross_deg, 0.0);
     }
     if (lim.min_sun_elevation_deg) {
         const Vec3 s = (sun_itrf_km - p_km).normalized();
         const double sun_el = std::atan2(s.dot(up), s.cross(up).norm()) * rad_to_deg;
-        m = std::min(m, sun_el - *lim.min_sun_elevation_deg);
+        consider(sun_el - *lim.min_sun_elevation_deg, "sun_elevation", sun_el, *lim.min_sun_elevation_deg);
     }
     e.margin_deg = m;
     return e;

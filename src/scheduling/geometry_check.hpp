@@ -2,6 +2,8 @@
 // Margins of an acquisition's geometry limits (private header of the tasking planner).
 
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include "vantage/core/math.hpp"
 #include "vantage/frames/state.hpp"
@@ -17,12 +19,34 @@ struct LimitEval {
     double incidence_deg = 0.0;
     geometry::LookSide side = geometry::LookSide::right;
     geometry::PassDirection pass = geometry::PassDirection::ascending;
+    /// The limit with the smallest margin: "elevation", "off_nadir", "swath", "along_track", "incidence_min",
+    /// "incidence_max", "look_side" or "sun_elevation"; its measured value and its bound (deg).
+    const char *binding = "elevation";
+    double binding_value_deg = 0.0;
+    double binding_bound_deg = 0.0;
+};
+
+/// One limit that does not hold at an instant: its name (LimitEval::binding), measured value, bound, and
+/// excess = how far the value is on the wrong side of the bound (deg, > 0).
+struct LimitViolation {
+    const char *limit = "";
+    double value_deg = 0.0;
+    double bound_deg = 0.0;
+    double excess_deg = 0.0;
 };
 
 /// Evaluates every limit of `lim` for a satellite at ITRF (r, v) looking at the ground point `p` (ITRF km,
 /// geodetic `g`), with the Sun at `sun_itrf_km` (ignored without a Sun limit). Pass direction is returned, not
 /// included in the margin (it is checked once per acquisition, at its mid time).
+/// With `violations`, every limit that does not hold is appended to it.
 LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const Vec3 &v_km_s, const Vec3 &p_km,
-                          const frames::Geodetic &g, const Vec3 &sun_itrf_km);
+                          const frames::Geodetic &g, const Vec3 &sun_itrf_km,
+                          std::vector<LimitViolation> *violations = nullptr);
+
+/// The sensor's limits tightened by the request's (mission::imaging_limits on the sensor's modes merged into one set,
+/// planning_sensor); `tight` says whether the request tightened anything but the pass direction (the access
+/// engine's windows, found with the sensor's own limits, then need re-checking); nullopt when the two exclude each
+/// other. @throws ConfigError(unsupported) for modes that are not one set of limits.
+std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight);
 
 } // namespace vantage::scheduling::detail

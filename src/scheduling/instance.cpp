@@ -174,22 +174,6 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
     return out;
 }
 
-/// The sensor's limits tightened by the request's (the one rule, mission::imaging_limits, on the sensor's modes
-/// merged into one set of limits); `tight` says whether the request tightened anything (the access engine's
-/// windows, found with the sensor's own limits, then need re-checking); nullopt when the two exclude each other.
-std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight)
-{
-    const geometry::Sensor s = planning_sensor(with_modes);
-    const auto l = mission::imaging_limits(s, r);
-    tight = false;
-    if (l) {
-        mission::ImagingLimits searched = *l; // the pass direction is checked on the windows, not re-searched
-        searched.pass_direction = s.pass_direction;
-        tight = searched != mission::sensor_limits(s);
-    }
-    return l;
-}
-
 /// Intervals of [t0, t1] where f >= 0, from samples every `h` (plus `extra` times), edges refined by bisection
 /// to `tol`. Runs shorter than the sampling are found only when a sample falls inside them.
 template <class F>
@@ -279,6 +263,19 @@ struct WorkItem {
 };
 
 } // namespace
+
+std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight)
+{
+    const geometry::Sensor s = planning_sensor(with_modes);
+    const auto l = mission::imaging_limits(s, r);
+    tight = false;
+    if (l) {
+        mission::ImagingLimits searched = *l; // the pass direction is checked on the windows, not re-searched
+        searched.pass_direction = s.pass_direction;
+        tight = searched != mission::sensor_limits(s);
+    }
+    return l;
+}
 
 Instance build_instance(const Mission &m, const PlanningOptions &opt)
 {

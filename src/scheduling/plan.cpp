@@ -8,6 +8,8 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "geometry_check.hpp"
 #include "vantage/core/error.hpp"
@@ -102,6 +104,167 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
     return out;
 }
 
+std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, const geometry::detail::SunTable &sun,
+                                        double sun_t0_s)
+{
+    const Mission &m = *inst.mission;
+    const Job &j = inst.jobs[job];
+    const mission::Request &r = m.requests[j.request];
+    std::vector<NearestMiss> out;
+    // The task without an opportunity (the point, or the first such strip): its centre is what is looked at.
+    std::size_t task = npos;
+    for (std::size_t t : j.tasks) {
+        if (inst.task_opps[t].empty()) {
+            task = t;
+            break;
+        }
+    }
+    const double t0 = std::max(j.window_start_s, 0.0);
+    const double t1 = std::min(j.window_end_s, inst.horizon_s);
+    if (task == npos || !(t1 > t0)) {
+        return out;
+    }
+    const Task &tk = inst.tasks[task];
+    const frames::Geodetic g = tk.centre;
+    const Vec3 p = frames::geodetic_to_itrf(g);
+    for (std::size_t s = 0; s < m.satellites.size(); ++s) {
+        const geometry::Sensor &sensor = m.satellites[s].sat.sensor;
+        if (!mission::serves_kind(sensor, r) || inst.eph[s].empty()) {
+            continue;
+        }
+        NearestMiss miss;
+        miss.satellite = s;
+        miss.norad_id = m.satellites[s].sat.propagator.elements().norad_id;
+        bool tight = false;
+        const auto lim = effective_limits(sensor, r, tight);
+        if (!lim) {
+            miss.limit = "excluded";
+            out.push_back(miss);
+            continue;
+        }
+        const Ephemeris &eph = inst.eph[s];
+        // the limits at tau, or nullopt on the wrong pass direction
+        auto eval = [&](double tau, std::vector<LimitViolation> *violations = nullptr) -> std::optional<LimitEval> {
+            Vec3 rr, vv;
+            eph.state(tau, rr, vv);
+            const Vec3 sun_p = lim->min_sun_elevation_deg ? sun.position_itrf_km(tau - sun_t0_s) : Vec3::Zero();
+            const LimitEval e = evaluate_limits(*lim, rr, vv, p, g, sun_p, violations);
+            if (lim->pass_direction != geometry::PassDirection::any && e.pass != lim->pass_direction) {
+                return std::nullopt;
+            }
+            return e;
+        };
+        constexpr double minus_inf = -std::numeric_limits<double>::infinity();
+        // The objective: the elevation while the target never sees the satellite, else the margin where it does.
+        bool visible = false;
+        std::vector<std::pair<double, double>> samples; // coarse (tau, elevation); the margin moves < 1 deg/s
+        std::vector<double> margins;
+        constexpr double coarse_s = 15.0;
+        for (double tau = t0; tau <= t1; tau += coarse_s) {
+            if (const auto e = eval(tau)) {
+                const double elevation = 90.0 - e->incidence_deg;
+                samples.emplace_back(tau, elevation);
+                margins.push_back(elevation >= 0.0 ? e->margin_deg : minus_inf);
+                visible = visible || elevation >= 0.0;
+            }
+        }
+        if (samples.empty()) {
+            miss.limit = "pass_direction";
+            out.push_back(miss);
+            continue;
+        }
+        auto objective = [&](double tau) {
+            const auto e = eval(tau);
+            if (!e) {
+                return minus_inf;
+            }
+            const double elevation = 90.0 - e->incidence_deg;
+            return visible ? (elevation >= 0.0 ? e->margin_deg : minus_inf) : elevation;
+        };
+        if (visible) {
+            for (std::size_t i = 0; i < samples.size(); ++i) {
+                samples[i].second = margins[i];
+            }
+        }
+        // The three best local maxima of the samples, refined by golden section to 0.01 s.
+        std::vector<std::pair<double, double>> peaks;
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const bool left = i == 0 || samples[i - 1].second <= samples[i].second;
+            const bool right = i + 1 == samples.size() || samples[i + 1].second <= samples[i].second;
+            if (left && right && samples[i].second > minus_inf) {
+                peaks.push_back(samples[i]);
+            }
+        }
+        std::sort(peaks.begin(), peaks.end(), [](const auto &a, const auto &b) { return a.second > b.second; });
+        peaks.resize(std::min<std::size_t>(peaks.size(), 3));
+        double best_tau = peaks.front().first;
+        double best = minus_inf;
+        for (const auto &[tau_c, value_c] : peaks) {
+            double a = std::max(t0, tau_c - coarse_s), b = std::min(t1, tau_c + coarse_s);
+            const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
+            double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
+            double f1 = objective(x1), f2 = objective(x2);
+            while (b - a > 0.01) {
+                if (f1 < f2) {
+                    a = x1;
+                    x1 = x2;
+                    f1 = f2;
+                    x2 = a + phi * (b - a);
+                    f2 = objective(x2);
+                } else {
+                    b = x2;
+                    x2 = x1;
+                    f2 = f1;
+                    x1 = b - phi * (b - a);
+                    f1 = objective(x1);
+                }
+            }
+            const double mid = 0.5 * (a + b);
+            for (const auto &[tau, value] : {std::pair{mid, objective(mid)}, std::pair{tau_c, value_c}}) {
+                if (value > best) {
+                    best = value;
+                    best_tau = tau;
+                }
+            }
+        }
+        miss.time = m.start + time::Duration::from_seconds(best_tau);
+        std::vector<LimitViolation> violated;
+        eval(best_tau, &violated);
+        if (!violated.empty()) {
+            std::sort(violated.begin(), violated.end(),
+                      [](const LimitViolation &a, const LimitViolation &b) { return a.excess_deg > b.excess_deg; });
+            for (const auto &v : violated) {
+                miss.misses.push_back(LimitMiss{v.limit, v.value_deg, v.bound_deg, v.excess_deg});
+            }
+            if (!visible) { // the target never sees the satellite: that is the miss, whatever else does not hold
+                std::stable_partition(miss.misses.begin(), miss.misses.end(),
+                                      [](const LimitMiss &l) { return l.limit == "elevation"; });
+            }
+            miss.limit = miss.misses.front().limit;
+        } else {
+            // Every limit holds at best_tau: the run where they hold (1-s steps) is too short for the scene, or cut
+            // off by the occurrence's window or the horizon.
+            auto holds = [&](double tau) {
+                const auto x = eval(tau);
+                return x && x->margin_deg >= 0.0;
+            };
+            double lo = best_tau, hi = best_tau;
+            while (best_tau - lo < 3600.0 && holds(lo - 1.0)) {
+                lo -= 1.0;
+            }
+            while (hi - best_tau < 3600.0 && holds(hi + 1.0)) {
+                hi += 1.0;
+            }
+            const bool points = m.satellites[s].pointable();
+            miss.limit = points && hi - lo < tk.duration_s ? "duration" : "window";
+            const double usable = std::max(0.0, std::min(hi, t1) - std::max(lo, t0));
+            miss.misses.push_back(LimitMiss{miss.limit, usable, tk.duration_s, std::max(0.0, tk.duration_s - usable)});
+        }
+        out.push_back(miss);
+    }
+    return out;
+}
+
 std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::size_t job)
 {
     const Mission &m = *inst.mission;
@@ -137,7 +300,7 @@ std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::si
             const Job &bj = inst.jobs[bt.job];
             const auto &r = m.requests[bj.request];
             out.push_back(Blocker{acquisition_id(r.id, bj.occurrence, bt.strip), r.id, r.tenant, bj.tier, sat,
-                                  at(inst, sl.start), at(inst, sl.end)});
+                                  at(inst, sl.start), at(inst, sl.end), m.satellites[sat].sat.propagator.elements().norad_id});
         }
         break; // the first task that does not fit
     }
@@ -240,6 +403,25 @@ Plan make_plan(const Instance &inst, const Solution &sol)
     });
     // unserved and metrics
     const auto reasons = unserved_reasons(inst, sol);
+    // Nearest misses of the occurrences without an opportunity, in parallel (each independent; results by job).
+    std::vector<std::vector<NearestMiss>> misses(inst.jobs.size());
+    {
+        std::vector<std::size_t> todo;
+        for (std::size_t ji = 0; ji < inst.jobs.size(); ++ji) {
+            if (reasons[ji] == UnservedReason::no_opportunity && !sol.served(inst, ji)) {
+                todo.push_back(ji);
+            }
+        }
+        if (!todo.empty()) {
+            throw_if_cancelled(inst.options);
+            tbb::task_arena arena(m.search.threads > 0 ? m.search.threads : tbb::task_arena::automatic);
+            arena.execute([&] {
+                tbb::parallel_for(std::size_t{0}, todo.size(), [&](std::size_t i) {
+                    misses[todo[i]] = nearest_misses(inst, todo[i], sun, -600.0);
+                });
+            });
+        }
+    }
     std::vector<double> latencies;
     PlanMetrics &mt = plan.metrics;
     std::map<std::string, TenantMetrics> by_tenant;
@@ -277,6 +459,8 @@ Plan make_plan(const Instance &inst, const Solution &sol)
         if (u.reason == UnservedReason::outcompeted) {
             throw_if_cancelled(inst.options);
             u.blocked_by = blockers(inst, sol, ji);
+        } else if (u.reason == UnservedReason::no_opportunity) {
+            u.nearest_misses = std::move(misses[ji]);
         }
         if (j.polygon) {
             for (std::size_t t : j.tasks) {

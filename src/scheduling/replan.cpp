@@ -211,7 +211,28 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
                        && p.unserved[i].occurrence == previous.unserved[i].occurrence;
         }
         if (same_set) {
-            p.unserved = previous.unserved;
+            // Satellites by NORAD id (plan.json's): a satellite the mission no longer has keeps the recomputed set.
+            std::map<std::uint32_t, std::size_t> index;
+            for (std::size_t s = 0; s < m.satellites.size(); ++s) {
+                index[m.satellites[s].sat.propagator.elements().norad_id] = s;
+            }
+            auto kept = previous.unserved;
+            bool all_known = true;
+            for (auto &u : kept) {
+                for (auto &b : u.blocked_by) {
+                    const auto it = index.find(b.norad_id);
+                    all_known = all_known && it != index.end();
+                    b.satellite = it != index.end() ? it->second : 0;
+                }
+                for (auto &n : u.nearest_misses) {
+                    const auto it = index.find(n.norad_id);
+                    all_known = all_known && it != index.end();
+                    n.satellite = it != index.end() ? it->second : 0;
+                }
+            }
+            if (all_known) {
+                p.unserved = std::move(kept);
+            }
         }
     } else {
         if (!reuse_bound(inst, m, previous, input, out.value, p.metrics)) {

@@ -21,6 +21,7 @@
 ///   opportunity.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,35 @@ struct Blocker {
     std::size_t satellite = 0; ///< index into Mission::satellites
     time::Instant start;
     time::Instant end;
+    std::uint32_t norad_id = 0; ///< the satellite's (what a plan read back from plan.json identifies it by)
+};
+
+/// One limit that does not hold at a nearest miss: measured value, bound and how far the value is on the wrong side
+/// (degrees; seconds for "duration" and "window").
+struct LimitMiss {
+    std::string limit;
+    double value = 0.0;
+    double bound = 0.0;
+    double excess = 0.0; ///< > 0
+};
+
+/// For a `no_opportunity` occurrence, one satellite that could serve the request: the instant in the occurrence's
+/// window (inside the horizon) at which its geometry comes closest to the request's limits, and the limits that do
+/// not hold there. Closest: if the target never sees the satellite, the instant of highest elevation (limit
+/// "elevation"); else, among the instants it sees it, the one where the largest violation among the other limits
+/// is smallest. `limit` is the largest violation there: "elevation", "off_nadir", "swath", "along_track",
+/// "incidence_min", "incidence_max", "look_side" (value: the signed cross-track look angle, + right),
+/// "sun_elevation"; or "duration" (every limit holds around `time` but for less than duration_s), "window" (the
+/// limits hold only where the occurrence's window or the horizon cuts the acquisition off), "pass_direction" (no
+/// instant of the wanted pass direction), "excluded" (the request's limits exclude the sensor: family, empty
+/// incidence band, look side or pass direction). Relaxing every limit in `misses` by its excess gives an instant
+/// where all hold; relaxing them by less does not (tests/scheduling/explain_test.cpp).
+struct NearestMiss {
+    std::size_t satellite = 0;         ///< index into Mission::satellites
+    std::uint32_t norad_id = 0;        ///< the satellite's (what a plan read back from plan.json identifies it by)
+    std::optional<time::Instant> time; ///< when (unset for "excluded" and "pass_direction")
+    std::string limit;                 ///< the largest violation (as above)
+    std::vector<LimitMiss> misses;     ///< every limit that does not hold at `time`, largest excess first
 };
 
 /// An occurrence that the plan does not serve.
@@ -116,6 +146,8 @@ struct Unserved {
     /// access opportunity of the first task that could not be placed, by satellite and start. Removing them all
     /// frees each of those opportunities completely (tests/scheduling verify it by re-running the insertion).
     std::vector<Blocker> blocked_by;
+    /// `no_opportunity`: per satellite whose sensor family can serve the request, its nearest miss (by satellite).
+    std::vector<NearestMiss> nearest_misses;
 };
 
 /// The id of an acquisition: "<request_id>.<occurrence>.<strip_id>" (URL-safe), stable across replans.

@@ -17,6 +17,7 @@
 
 #include "vantage/core/math.hpp"
 #include "vantage/frames/state.hpp"
+#include "vantage/geometry/detail/sun_table.hpp"
 #include "vantage/scheduling/mission.hpp"
 #include "vantage/scheduling/plan.hpp"
 
@@ -355,6 +356,12 @@ Plan make_plan(const Instance &inst, const Solution &sol);
 /// What holds the time an unserved job needed (Unserved::blocked_by): the acquisitions within a slew's reach of
 /// the opportunities of its first task that find_placement cannot place.
 std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::size_t job);
+
+/// The nearest misses (Unserved::nearest_misses) of a job without an opportunity, one per satellite whose sensor
+/// family can serve it: coarse 15-s samples of the limits' margin over the occurrence's window, the three best local
+/// maxima refined by golden section to 0.01 s. `sun_t0_s`: the Sun table's start in seconds after Mission::start.
+std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, const geometry::detail::SunTable &sun,
+                                        double sun_t0_s);
 
 /// Why each unserved job is unserved (no_opportunity, outcompeted, storage, downlink, share_limit).
 std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solution &sol);
