@@ -160,6 +160,15 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
             }
             x["nearest_misses"] = std::move(nm);
         }
+        if (u.capacity) {
+            const auto &c = *u.capacity;
+            ojson cs = ojson::array();
+            for (const auto &w : c.contacts) {
+                cs.push_back(ojson{{"station", w.station}, {"start_utc", iso(w.start)}, {"end_utc", iso(w.end)}});
+            }
+            x["capacity"] = ojson{{"satellite", m.satellites[c.satellite].sat.name}, {"norad_id", c.norad_id},
+                                  {"time_utc", iso(c.time)}, {"excess_gbit", c.excess_gbit}, {"contacts", std::move(cs)}};
+        }
         j["unserved"].push_back(std::move(x));
     }
     const auto &mt = plan.metrics;
@@ -518,6 +527,23 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
                     }
                     x.nearest_misses.push_back(std::move(y));
                 }
+            }
+            if (u.contains("capacity") && u["capacity"].is_object()) {
+                const JsonWhere ct = at.child("capacity");
+                const auto &c = u["capacity"];
+                scheduling::CapacityMiss y;
+                y.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(c, ct, "norad_id"), ct.child("norad_id"), 0, 339999));
+                y.time = detail::json_instant(need(c, ct, "time_utc"), ct.child("time_utc"));
+                y.excess_gbit = detail::json_number(need(c, ct, "excess_gbit"), ct.child("excess_gbit"));
+                const auto &cs = need(c, ct, "contacts");
+                for (std::size_t k = 0; cs.is_array() && k < cs.size(); ++k) {
+                    const JsonWhere wt = ct.child("contacts").index(k);
+                    y.contacts.push_back(scheduling::ContactWindow{
+                        detail::json_string(need(cs[k], wt, "station"), wt.child("station")),
+                        detail::json_instant(need(cs[k], wt, "start_utc"), wt.child("start_utc")),
+                        detail::json_instant(need(cs[k], wt, "end_utc"), wt.child("end_utc"))});
+                }
+                x.capacity = std::move(y);
             }
             p.unserved.push_back(std::move(x));
         }

@@ -12,9 +12,11 @@
 #include <tbb/task_arena.h>
 
 #include "geometry_check.hpp"
+#include "vantage/core/constants.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/frames/transforms.hpp"
 #include "vantage/geometry/detail/sun_table.hpp"
+#include "vantage/geometry/look.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
@@ -156,36 +158,48 @@ std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, c
         };
         constexpr double minus_inf = -std::numeric_limits<double>::infinity();
         // The objective: the elevation while the target never sees the satellite, else the margin where it does.
+        // Coarse samples (the margin moves < 1 deg/s) test the elevation first, which is cheap; the limits are
+        // evaluated only where the target sees the satellite (a few % of a day for a LEO satellite).
+        const Vec3 up = geometry::ellipsoid_up_itrf(g);
+        auto elevation_at = [&](double tau) {
+            Vec3 rr, vv;
+            eph.state(tau, rr, vv);
+            return std::asin(std::clamp((rr - p).normalized().dot(up), -1.0, 1.0)) * rad_to_deg;
+        };
         bool visible = false;
-        std::vector<std::pair<double, double>> samples; // coarse (tau, elevation); the margin moves < 1 deg/s
-        std::vector<double> margins;
+        bool wrong_pass = false;                        // seen, but only on the other pass direction
+        std::vector<std::pair<double, double>> samples; // (tau, elevation) until visible, then (tau, margin)
         constexpr double coarse_s = 15.0;
         for (double tau = t0; tau <= t1; tau += coarse_s) {
+            const double elevation = elevation_at(tau);
+            if (elevation < 0.0) {
+                if (!visible) {
+                    samples.emplace_back(tau, elevation);
+                }
+                continue;
+            }
             if (const auto e = eval(tau)) {
-                const double elevation = 90.0 - e->incidence_deg;
-                samples.emplace_back(tau, elevation);
-                margins.push_back(elevation >= 0.0 ? e->margin_deg : minus_inf);
-                visible = visible || elevation >= 0.0;
+                if (!visible) {
+                    samples.clear();
+                    visible = true;
+                }
+                samples.emplace_back(tau, e->margin_deg);
+            } else {
+                wrong_pass = true;
             }
         }
-        if (samples.empty()) {
+        if (samples.empty() || (!visible && wrong_pass)) {
             miss.limit = "pass_direction";
             out.push_back(miss);
             continue;
         }
         auto objective = [&](double tau) {
+            if (!visible) {
+                return elevation_at(tau);
+            }
             const auto e = eval(tau);
-            if (!e) {
-                return minus_inf;
-            }
-            const double elevation = 90.0 - e->incidence_deg;
-            return visible ? (elevation >= 0.0 ? e->margin_deg : minus_inf) : elevation;
+            return e && 90.0 - e->incidence_deg >= 0.0 ? e->margin_deg : minus_inf;
         };
-        if (visible) {
-            for (std::size_t i = 0; i < samples.size(); ++i) {
-                samples[i].second = margins[i];
-            }
-        }
         // The three best local maxima of the samples, refined by golden section to 0.01 s.
         std::vector<std::pair<double, double>> peaks;
         for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -461,6 +475,25 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             u.blocked_by = blockers(inst, sol, ji);
         } else if (u.reason == UnservedReason::no_opportunity) {
             u.nearest_misses = std::move(misses[ji]);
+        } else if (u.reason == UnservedReason::storage || u.reason == UnservedReason::downlink) {
+            throw_if_cancelled(inst.options);
+            if (const auto f = capacity_failure(inst, sol, ji)) {
+                CapacityMiss c;
+                c.satellite = f->sat;
+                c.norad_id = m.satellites[f->sat].sat.propagator.elements().norad_id;
+                c.time = at(inst, f->time_s);
+                c.excess_gbit = f->gbit;
+                for (const Contact &ct : inst.contacts[f->sat]) {
+                    if (ct.end_s <= f->time_s) {
+                        continue;
+                    }
+                    c.contacts.push_back(ContactWindow{m.stations[ct.station].name, at(inst, ct.start_s), at(inst, ct.end_s)});
+                    if (f->reason == UnservedReason::storage || c.contacts.size() == 8) {
+                        break;
+                    }
+                }
+                u.capacity = std::move(c);
+            }
         }
         if (j.polygon) {
             for (std::size_t t : j.tasks) {

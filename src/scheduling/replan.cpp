@@ -229,6 +229,11 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
                     all_known = all_known && it != index.end();
                     n.satellite = it != index.end() ? it->second : 0;
                 }
+                if (u.capacity) {
+                    const auto it = index.find(u.capacity->norad_id);
+                    all_known = all_known && it != index.end();
+                    u.capacity->satellite = it != index.end() ? it->second : 0;
+                }
             }
             if (all_known) {
                 p.unserved = std::move(kept);

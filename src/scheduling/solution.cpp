@@ -74,6 +74,10 @@ SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (rem[i] > data_eps_gbit) {
+            if (res.ok) {
+                res.fail_time_s = slots[i].end;
+                res.fail_gbit = rem[i];
+            }
             res.ok = false;
             res.failure = UnservedReason::downlink;
         }
@@ -104,6 +108,10 @@ SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot
             res.storage_after[i] = level;
         }
         if (level > cap + data_eps_gbit) {
+            if (res.ok || res.failure != UnservedReason::storage) {
+                res.fail_time_s = e;
+                res.fail_gbit = level - cap;
+            }
             res.ok = false;
             res.failure = UnservedReason::storage;
         }
@@ -345,7 +353,7 @@ std::pair<std::uint64_t, std::uint64_t> stamps(const Instance &inst, const Solut
 }
 
 PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
-                                    const std::vector<TimeRegion> *focus);
+                                    const std::vector<TimeRegion> *focus, std::optional<CapacityFailure> *failure = nullptr);
 
 } // namespace
 
@@ -376,7 +384,7 @@ PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_
 namespace {
 
 PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
-                                    const std::vector<TimeRegion> *focus)
+                                    const std::vector<TimeRegion> *focus, std::optional<CapacityFailure> *failure)
 {
     std::vector<Candidate> cands;
     const double d = inst.tasks[task].duration_s;
@@ -430,6 +438,9 @@ PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, s
         if (!r.ok) {
             if (first_fail == PlaceStatus::no_time || first_fail == PlaceStatus::cap) {
                 first_fail = r.failure == UnservedReason::storage ? PlaceStatus::storage : PlaceStatus::downlink;
+                if (failure) {
+                    *failure = CapacityFailure{o.sat, r.failure, r.fail_time_s, r.fail_gbit};
+                }
             }
             continue;
         }
@@ -794,6 +805,26 @@ void remove_task(const Instance &inst, Solution &sol, std::size_t task)
     --sol.job_done[job];
     sol.task_sat[task] = npos;
     sol.delivered[sat] = simulate(inst, sat, tl, false).delivered;
+}
+
+std::optional<CapacityFailure> capacity_failure(const Instance &inst, const Solution &sol_in, std::size_t job)
+{
+    // The insertion insert_job makes, task by task, keeping the first candidate that fails the simulation.
+    Solution sol = sol_in;
+    for (std::size_t t : inst.jobs[job].tasks) {
+        if (sol.task_sat[t] != npos) {
+            continue;
+        }
+        Placement p;
+        SimResult sim;
+        std::optional<CapacityFailure> failure;
+        const PlaceStatus st = find_placement_uncached(inst, sol, t, p, &sim, nullptr, &failure);
+        if (st != PlaceStatus::ok) {
+            return (st == PlaceStatus::storage || st == PlaceStatus::downlink) ? failure : std::nullopt;
+        }
+        apply_placement(inst, sol, p, std::move(sim));
+    }
+    return std::nullopt;
 }
 
 PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job, const std::vector<TimeRegion> *focus)

@@ -83,3 +83,68 @@ TEST(NearestMissProperty, RelaxingTheNamedLimitByItsExcessMakesAnOpportunityAndL
     std::printf("[ miss ] %d nearest misses (off_nadir) verified by relaxing the limit\n", checked);
     EXPECT_GE(checked, 4);
 }
+
+// CapacityMissProperty: an occurrence unserved for storage or downlink names the satellite, the instant its data
+// did not fit (the acquisition's end), by how many Gbit, and the station contacts involved. Verified on the
+// instance: with the satellite's memory larger by the excess + 0.01 Gbit that failure is gone (the insertion
+// succeeds or fails later / elsewhere); larger by the excess - 0.01 Gbit it is still there, at the same instant.
+TEST(CapacityMissProperty, TheNamedOverflowIsClosedByItsExcessAndNotByLess)
+{
+    Mission m = test::base_mission("2025-10-03T06:00:00Z", 12.0, 3);
+    for (auto &s : m.satellites) {
+        s.storage_gbit = 25.0; // two or three images: storage binds
+    }
+    m.stations = {test::station("Svalbard", 78.23, 15.41, 1, 150.0)};
+    m.requests = test::point_cluster(40, 46.0, 8.0, 3.0, m.start, m.stop, 3);
+    m.planning.iterations = 200;
+    const detail::Instance inst = detail::build_instance(m, m.planning);
+    detail::SearchStats stats;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
+    const Plan p = detail::make_plan(inst, sol);
+    int checked = 0, storage = 0;
+    for (const auto &u : p.unserved) {
+        if (u.reason != UnservedReason::storage && u.reason != UnservedReason::downlink) {
+            continue;
+        }
+        ASSERT_TRUE(u.capacity.has_value()) << u.request_id;
+        const CapacityMiss &c = *u.capacity;
+        EXPECT_GT(c.excess_gbit, 0.0);
+        EXPECT_TRUE(m.start <= c.time && c.time <= m.stop);
+        for (const auto &w : c.contacts) {
+            EXPECT_GT(w.end, c.time);
+        }
+        if (u.reason == UnservedReason::storage) {
+            EXPECT_LE(c.contacts.size(), 1u);
+        }
+        // The job, found back in the instance.
+        std::size_t job = detail::npos;
+        for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+            if (m.requests[inst.jobs[j].request].id == u.request_id && inst.jobs[j].occurrence == u.occurrence) {
+                job = j;
+            }
+        }
+        ASSERT_NE(job, detail::npos);
+        const double t_s = (c.time - m.start).seconds();
+        if (u.reason == UnservedReason::storage) {
+            ++storage;
+            detail::Instance more = inst;
+            more.sats[c.satellite].storage_gbit += c.excess_gbit + 0.01;
+            const auto after = detail::capacity_failure(more, sol, job);
+            EXPECT_TRUE(!after || after->sat != c.satellite || after->reason != UnservedReason::storage
+                        || after->time_s > t_s + 1e-6)
+                << u.request_id << ": the overflow at " << t_s << " s is still there";
+            if (c.excess_gbit > 0.02) {
+                detail::Instance less = inst;
+                less.sats[c.satellite].storage_gbit += c.excess_gbit - 0.01;
+                const auto still = detail::capacity_failure(less, sol, job);
+                ASSERT_TRUE(still.has_value());
+                EXPECT_EQ(still->sat, c.satellite);
+                EXPECT_NEAR(still->time_s, t_s, 1e-3);
+            }
+        }
+        ++checked;
+    }
+    std::printf("[ capacity ] %d storage/downlink explanations checked (%d storage, re-checked on the instance)\n", checked,
+                storage);
+    EXPECT_GE(storage, 1) << "storage never binds: the test would prove nothing";
+}

@@ -136,6 +136,28 @@ struct NearestMiss {
     std::vector<LimitMiss> misses;     ///< every limit that does not hold at `time`, largest excess first
 };
 
+/// A station contact named in an explanation.
+struct ContactWindow {
+    std::string station; ///< station name
+    time::Instant start;
+    time::Instant end;
+};
+
+/// For a `storage` or `downlink` occurrence: where its data did not fit, on the first placement the insertion tries
+/// that fits in time (of the first task that cannot be placed).
+struct CapacityMiss {
+    std::size_t satellite = 0;  ///< index into Mission::satellites
+    std::uint32_t norad_id = 0;
+    /// storage: the end of the acquisition after which the memory holds more than its capacity; downlink: the end
+    /// of the first acquisition whose image is not delivered
+    time::Instant time;
+    double excess_gbit = 0.0; ///< storage: above the capacity; downlink: left on board of that image
+    /// storage: the satellite's next contact after `time` (what would drain it); downlink: its contacts from `time`
+    /// to the delivery deadline (horizon + delivery_margin_h), at most 8, all of them busy or not allowed for the
+    /// nation's data
+    std::vector<ContactWindow> contacts;
+};
+
 /// An occurrence that the plan does not serve.
 struct Unserved {
     std::string request_id;
@@ -148,6 +170,8 @@ struct Unserved {
     std::vector<Blocker> blocked_by;
     /// `no_opportunity`: per satellite whose sensor family can serve the request, its nearest miss (by satellite).
     std::vector<NearestMiss> nearest_misses;
+    /// `storage` / `downlink`: where the data did not fit.
+    std::optional<CapacityMiss> capacity;
 };
 
 /// The id of an acquisition: "<request_id>.<occurrence>.<strip_id>" (URL-safe), stable across replans.

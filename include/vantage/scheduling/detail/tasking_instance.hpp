@@ -182,6 +182,20 @@ struct SimResult {
     std::vector<Part> parts;                          ///< downlink parts in time order (details only)
     std::vector<double> storage_after;                ///< storage (Gbit) after each slot's acquisition (details only)
     double peak_gbit = 0.0;
+    /// When !ok, the first failure: storage — the end of the acquisition after which the memory holds more than its
+    /// capacity, and by how much (Gbit); downlink — the end of the first acquisition whose image is not delivered,
+    /// and the data left on board of it (Gbit).
+    double fail_time_s = 0.0;
+    double fail_gbit = 0.0;
+};
+
+/// Why an occurrence that fits in time cannot be served for memory: its first candidate placement (of the first
+/// task that cannot be placed) that fits in time but fails the simulation, and how (SimResult's failure fields).
+struct CapacityFailure {
+    std::size_t sat = 0;
+    UnservedReason reason = UnservedReason::storage;
+    double time_s = 0.0;
+    double gbit = 0.0;
 };
 
 /// Simulates the mass memory of one satellite: fills during each acquisition, drains first-in first-out during
@@ -244,6 +258,10 @@ std::optional<int> earliest_start(const Instance &inst, const Opportunity &o, co
 /// Finds a feasible placement of `task` (every opportunity, every gap; earliest end first), checking timing,
 /// slews, per-orbit cap, storage and delivery. On success the simulation of the chosen satellite is in `sim`.
 /// With `focus`, only opportunities overlapping one of its regions (on their satellite) are tried.
+/// For a job unserved for storage or downlink: the first failing candidate (CapacityFailure); nullopt if the job is
+/// placed or fails for another reason. `sol` is not changed.
+std::optional<CapacityFailure> capacity_failure(const Instance &inst, const Solution &sol, std::size_t job);
+
 PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
                            const std::vector<TimeRegion> *focus = nullptr);
 
