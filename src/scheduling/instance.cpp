@@ -277,17 +277,20 @@ std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_m
     return l;
 }
 
-Instance build_instance(const Mission &m, const PlanningOptions &opt)
-{
-    const auto clock0 = std::chrono::steady_clock::now();
-    Instance inst;
-    inst.mission = &m;
-    inst.options = opt;
-    inst.horizon_s = (m.stop - m.start).seconds();
-    inst.step_s = opt.time_step_s;
-    const double H = inst.horizon_s;
+namespace {
 
-    // ---- satellites
+// The stages of build_instance, in the order it runs them. Each fills its part of the Instance; what one stage
+// hands to a later one and the Instance does not keep travels in a small struct.
+
+/// Per-request results of make_jobs_and_tasks that find_windows needs (indexed by request).
+struct RequestTasks {
+    std::vector<std::vector<std::size_t>> tasks;   ///< tasks of every occurrence of the request
+    std::vector<std::vector<StripGeometry>> strips; ///< strips of a polygon request (empty for a point request)
+};
+
+/// Planning data of each satellite: agility, data rate and storage, orbit period, imaging cap.
+void add_satellites(Instance &inst, const Mission &m)
+{
     for (const auto &s : m.satellites) {
         SatInfo si;
         si.pointable = s.pointable();
@@ -298,9 +301,11 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         si.cap_s = s.max_imaging_s_per_orbit;
         inst.sats.push_back(si);
     }
-    const std::size_t ns = m.satellites.size();
+}
 
-    // ---- tenants
+/// Normalised rights shares and allowed stations of each tenant; returns the tenant index by name.
+std::map<std::string, std::size_t> add_tenants(Instance &inst, const Mission &m)
+{
     std::map<std::string, std::size_t> tenant_index;
     double share_sum = 0.0;
     for (std::size_t i = 0; i < m.tenants.size(); ++i) {
@@ -319,23 +324,37 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         }
         inst.allowed.push_back(std::move(al));
     }
+    return tenant_index;
+}
 
-    // ---- ephemerides (parallel over satellites)
+/// Sampled ITRF ephemerides over the horizon (plus a minute either side), parallel over satellites; a satellite
+/// whose SGP4 initialisation failed keeps an empty one.
+void build_ephemerides(Instance &inst, const Mission &m, tbb::task_arena &arena)
+{
+    const std::size_t ns = m.satellites.size();
+    const double horizon_s = inst.horizon_s;
     inst.eph.resize(ns);
-    const int nthreads = m.search.threads > 0 ? m.search.threads : tbb::task_arena::automatic;
-    tbb::task_arena arena(nthreads);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t i) {
             if (m.satellites[i].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
-                inst.eph[i] = Ephemeris(m.satellites[i].sat.propagator, m.eop, m.start, -60.0, H + 60.0);
+                inst.eph[i] = Ephemeris(m.satellites[i].sat.propagator, m.eop, m.start, -60.0, horizon_s + 60.0);
             }
         });
     });
+}
 
-    throw_if_cancelled(opt);
-    // ---- jobs and tasks
-    std::vector<std::vector<std::size_t>> request_tasks(m.requests.size()); // tasks of every occurrence
-    std::vector<std::vector<StripGeometry>> request_strips(m.requests.size());
+/// One job per occurrence inside the horizon, with its tasks: one per point request, one per strip of a polygon
+/// request (strips decomposed here), one without opportunities when no satellite may serve a polygon.
+RequestTasks make_jobs_and_tasks(Instance &inst, const Mission &m, const PlanningOptions &opt,
+                                 const std::map<std::string, std::size_t> &tenant_index)
+{
+    const std::size_t ns = m.satellites.size();
+    const double horizon_s = inst.horizon_s;
+    RequestTasks out;
+    out.tasks.resize(m.requests.size());
+    out.strips.resize(m.requests.size());
+    std::vector<std::vector<std::size_t>> &request_tasks = out.tasks;
+    std::vector<std::vector<StripGeometry>> &request_strips = out.strips;
     for (std::size_t ri = 0; ri < m.requests.size(); ++ri) {
         const auto &r = m.requests[ri];
         std::vector<std::size_t> compat;
@@ -369,7 +388,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         }
         for (const auto &occ : mission::occurrences(r)) {
             const double ws = std::max(0.0, (occ.start - m.start).seconds());
-            const double we = std::min(H, (occ.end - m.start).seconds());
+            const double we = std::min(horizon_s, (occ.end - m.start).seconds());
             if (!(we > ws)) {
                 continue; // outside the horizon
             }
@@ -423,11 +442,16 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             inst.jobs.push_back(std::move(j));
         }
     }
-    inst.task_opps.resize(inst.tasks.size());
-    inst.sat_opps.resize(ns);
+    return out;
+}
 
-    throw_if_cancelled(opt);
-    // ---- access windows, one engine call per sensor (its satellites, the targets of the compatible requests)
+/// Access windows, one engine call per sensor (its satellites, the targets of the compatible requests), turned
+/// into work items: each window paired with every task it may serve, with the request's limits.
+std::vector<WorkItem> find_windows(const Instance &inst, const Mission &m, const RequestTasks &rt)
+{
+    const std::size_t ns = m.satellites.size();
+    const std::vector<std::vector<std::size_t>> &request_tasks = rt.tasks;
+    const std::vector<std::vector<StripGeometry>> &request_strips = rt.strips;
     std::map<std::string, std::vector<std::size_t>> by_sensor;
     for (std::size_t s = 0; s < ns; ++s) {
         if (m.satellites[s].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
@@ -491,9 +515,16 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             }
         }
     }
+    return work;
+}
 
-    throw_if_cancelled(opt);
-    // ---- opportunities from the windows (parallel; each item independent, results merged in order)
+/// Opportunities from the work items (parallel; each item independent, results merged in order), sorted by
+/// satellite and earliest start, and indexed per task and per satellite.
+void make_opportunities(Instance &inst, const Mission &m, const std::vector<WorkItem> &work, tbb::task_arena &arena)
+{
+    const double horizon_s = inst.horizon_s;
+    inst.task_opps.resize(inst.tasks.size());
+    inst.sat_opps.resize(m.satellites.size());
     const geometry::detail::SunTable sun(m.start - time::Duration::from_seconds(600.0),
                                          m.stop + time::Duration::from_seconds(600.0), m.eop);
     const double sun_t0 = -600.0;
@@ -566,7 +597,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             }
             for (auto [s, e] : starts) {
                 s = std::max({s, j.window_start_s, 0.0});
-                e = std::min({e, j.window_end_s - d, H - d});
+                e = std::min({e, j.window_end_s - d, horizon_s - d});
                 const int k0 = static_cast<int>(std::ceil(s / inst.step_s - 1e-9));
                 const int k1 = static_cast<int>(std::floor(e / inst.step_s + 1e-9));
                 if (k1 < k0) {
@@ -611,12 +642,13 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
         inst.task_opps[inst.opps[i].task].push_back(i);
         inst.sat_opps[inst.opps[i].sat].push_back(i);
     }
-    inst.tenant_feasible.assign(m.tenants.size(), 0);
-    refresh_feasibility(inst);
-    assign_scores(inst);
+}
 
-    throw_if_cancelled(opt);
-    // ---- contacts: passes over [start, stop + margin], minus outages, antennas reserved greedily in time order
+/// Station contacts: passes over [start, stop + delivery margin], minus outages, antennas reserved greedily in
+/// time order.
+void reserve_contacts(Instance &inst, const Mission &m, const PlanningOptions &opt)
+{
+    const std::size_t ns = m.satellites.size();
     inst.contacts.resize(ns);
     if (!m.stations.empty()) {
         std::vector<access::Satellite> sats;
@@ -719,6 +751,35 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
             std::sort(v.begin(), v.end(), [](const Contact &a, const Contact &b) { return a.start_s < b.start_s; });
         }
     }
+}
+
+} // namespace
+
+Instance build_instance(const Mission &m, const PlanningOptions &opt)
+{
+    const auto clock0 = std::chrono::steady_clock::now();
+    Instance inst;
+    inst.mission = &m;
+    inst.options = opt;
+    inst.horizon_s = (m.stop - m.start).seconds();
+    inst.step_s = opt.time_step_s;
+    const int nthreads = m.search.threads > 0 ? m.search.threads : tbb::task_arena::automatic;
+    tbb::task_arena arena(nthreads);
+
+    add_satellites(inst, m);
+    const auto tenant_index = add_tenants(inst, m);
+    build_ephemerides(inst, m, arena);
+    throw_if_cancelled(opt);
+    const RequestTasks per_request = make_jobs_and_tasks(inst, m, opt, tenant_index);
+    throw_if_cancelled(opt);
+    const std::vector<WorkItem> work = find_windows(inst, m, per_request);
+    throw_if_cancelled(opt);
+    make_opportunities(inst, m, work, arena);
+    inst.tenant_feasible.assign(m.tenants.size(), 0);
+    refresh_feasibility(inst);
+    assign_scores(inst);
+    throw_if_cancelled(opt);
+    reserve_contacts(inst, m, opt);
     inst.opportunities_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock0).count();
     return inst;
 }

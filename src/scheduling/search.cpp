@@ -2,7 +2,9 @@
 // neighborhood search heuristic for the pickup and delivery problem with time windows", Transp. Sci. 40(4)) with a
 // simulated-annealing acceptance, then the share-rule repair and a final fill.
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -50,19 +52,121 @@ private:
 
 using Region = TimeRegion;
 
+// Ties between scores: values closer than this (value units) are equal, and so are latencies closer than this (s),
+// so that rounding in the sums never decides between two plans.
+constexpr double value_tie_eps = 1e-9;
+constexpr double latency_tie_eps_s = 1e-6;
+
 struct Score {
-    double value = 0.0;   // value - penalties
-    double latency = 0.0; // s
+    double value = 0.0;     // value - penalties
+    double latency_s = 0.0; // total delivery latency
     bool better_than(const Score &o) const
     {
-        if (value > o.value + 1e-9) {
+        if (value > o.value + value_tie_eps) {
             return true;
         }
-        return value > o.value - 1e-9 && latency < o.latency - 1e-6;
+        return value > o.value - value_tie_eps && latency_s < o.latency_s - latency_tie_eps_s;
     }
 };
 
 constexpr double share_penalty = 2.0; // value units per unit of share-rule deficit inside the search
+
+/// The ALNS destroy operators. The enumerator values index the adaptive weight tables and fix the order of the
+/// roulette-wheel draw in Search::run, so they must keep these values: another order draws other operators from
+/// the same random numbers and changes every plan.
+enum class DestroyOp : std::uint8_t {
+    random = 0,        // a few served jobs drawn uniformly
+    time_window = 1,   // every job of one satellite starting inside a random window around one of its acquisitions
+    worst = 2,         // the jobs with the lowest value per second of satellite time, drawn with a bias
+    targeted = 3,      // room for one unserved job around one of its opportunities; runs even with nothing served
+    block_rebuild = 4, // one satellite's stretch emptied and refilled earliest-finish-first (Search::rebuild_block)
+};
+
+/// All destroy operators in weight-table (index) order.
+constexpr std::array<DestroyOp, 5> all_destroy_ops = {DestroyOp::random, DestroyOp::time_window, DestroyOp::worst,
+                                                      DestroyOp::targeted, DestroyOp::block_rebuild};
+constexpr std::size_t destroy_op_count = all_destroy_ops.size();
+
+constexpr std::size_t op_index(DestroyOp op)
+{
+    return static_cast<std::size_t>(op);
+}
+
+// How many jobs one destroy removes (random, worst, and per task for targeted): q drawn uniformly in
+// [min_removed_jobs, qmax] with qmax = min(max_removed_jobs, removal_bound_base + served / served_per_extra_removal),
+// so the neighbourhood grows slowly with the plan but stays small enough for one repair to refill.
+constexpr std::size_t min_removed_jobs = 2;
+constexpr std::size_t max_removed_jobs = 25;
+constexpr std::size_t removal_bound_base = 4;
+constexpr std::size_t served_per_extra_removal = 25;
+
+// A freed stretch of a satellite's timeline is widened by this on both sides before repair, so that acquisitions
+// that only fit with a slew into or out of the stretch are tried too.
+constexpr double region_margin_s = 60.0;
+
+// time_window: the window's width is drawn uniformly in [time_window_min_s, time_window_min_s + time_window_span_s).
+constexpr double time_window_min_s = 60.0;
+constexpr double time_window_span_s = 340.0;
+
+// worst: satellite time charged per acquisition on top of its duration, so that short acquisitions are not
+// ranked as nearly free (it stands for the set-up every acquisition costs).
+constexpr double worst_task_overhead_s = 5.0;
+
+// block_rebuild: the block's width is drawn uniformly in [block_min_s, block_min_s + block_span_s), and the weight
+// of value against earliest finish in the refill (seconds of finish time given up per unit of value, per task)
+// uniformly in [0, block_value_bonus_max_s).
+constexpr double block_min_s = 120.0;
+constexpr double block_span_s = 300.0;
+constexpr double block_value_bonus_max_s = 4.0;
+
+// targeted: room cleared on either side of the drawn opportunity (its start range and the acquisition), for the
+// slews into and out of it.
+constexpr double targeted_margin_s = 30.0;
+
+// repair: an opportunity starting up to this long before a freed region may still overlap it, so the scan of the
+// satellite's opportunities (sorted by earliest start) begins that far back.
+constexpr double repair_lookback_s = 1800.0;
+// repair: probability of the time-sweep insertion order instead of the value order.
+constexpr double time_sweep_probability = 0.4;
+// repair: value keys are multiplied by a noise factor uniform in [noise_min, noise_min + noise_span).
+constexpr double noise_min = 0.85;
+constexpr double noise_span = 0.3;
+// repair: factor on the key of a job whose nation is below its share.
+constexpr double share_deficit_boost = 2.0;
+// repair: the key that puts the targeted job first (above any job value).
+constexpr double target_key = 1e9;
+// repair: at most this many candidate jobs are tried per repair (the best keys), which bounds its cost.
+constexpr std::size_t max_repair_candidates = 30;
+
+// polish: a block is a run of consecutive acquisitions of one satellite with gaps shorter than polish_gap_s, cut
+// after polish_max_block_slots acquisitions so that resequencing stays cheap.
+constexpr double polish_gap_s = 300.0;
+constexpr std::size_t polish_max_block_slots = 16;
+
+// preempt: the slew that bounds how far around an opportunity lower tiers are cleared (the largest possible, deg).
+constexpr double preempt_slew_deg = 180.0;
+
+// Simulated annealing: the temperature (value units) falls geometrically from anneal_temp_start to anneal_temp_end
+// over the iterations; a candidate with an equal value but a longer latency is accepted with
+// equal_value_accept_probability, to let the search drift across plateaus.
+constexpr double anneal_temp_start = 1.5;
+constexpr double anneal_temp_end = 0.01;
+constexpr double equal_value_accept_probability = 0.05;
+
+// Adaptive operator weights (Ropke & Pisinger 2006 sec. 4.4 scores sigma_1..3 and reaction factor r): the reward of
+// an iteration, and every weight_update_period iterations w = max(weight_floor, weight_keep w + weight_learn
+// mean reward). weight_keep and weight_learn are written out separately (0.8 + 0.2) rather than 1 - r, which
+// would round differently.
+constexpr double reward_new_best = 10.0;
+constexpr double reward_improved = 4.0;
+constexpr double reward_accepted = 1.0;
+constexpr int weight_update_period = 50;
+constexpr double weight_floor = 0.05;
+constexpr double weight_keep = 0.8;
+constexpr double weight_learn = 0.2;
+
+// The clock is read every this many iterations for the time limit (a steady_clock call costs more than a check).
+constexpr int clock_check_period = 8;
 
 class Search {
 public:
@@ -122,7 +226,7 @@ public:
     {
         Score sc;
         sc.value = s.score - share_penalty * share_deficit(m_inst, s) - m_inst.options.change_penalty * changes(s);
-        sc.latency = total_latency_s(m_inst, s);
+        sc.latency_s = total_latency_s(m_inst, s);
         return sc;
     }
 
@@ -175,26 +279,26 @@ public:
             }
             for (const Slot &sl : s.timeline[sat]) {
                 if (m_inst.opps[sl.opp].task == t) {
-                    regions.push_back(Region{sat, sl.start - 60.0, sl.end + 60.0});
+                    regions.push_back(Region{sat, sl.start - region_margin_s, sl.end + region_margin_s});
                 }
             }
         }
     }
 
     // ---- destroy operators; each returns the removed jobs and fills the regions it freed
-    std::vector<std::size_t> destroy(int op, Solution &s, std::vector<Region> &regions, std::size_t &target)
+    std::vector<std::size_t> destroy(DestroyOp op, Solution &s, std::vector<Region> &regions, std::size_t &target)
     {
         target = npos;
         std::vector<std::size_t> served = served_jobs(s);
         std::vector<std::size_t> removed;
-        if (served.empty() && op != 3) {
+        if (served.empty() && op != DestroyOp::targeted) {
             return removed;
         }
-        if (op == 3) {
-            op = 5; // targeted (default branch)
-        }
-        const std::size_t qmax = std::min<std::size_t>(25, 4 + served.size() / 25);
-        const std::size_t q = 2 + m_rng.below(qmax - 1);
+        // NOTE: q is drawn before the switch for every operator (block_rebuild does not use it), and so is one random
+        // number consumed per call: the stream, and with it every plan, depends on this order.
+        const std::size_t qmax =
+            std::min<std::size_t>(max_removed_jobs, removal_bound_base + served.size() / served_per_extra_removal);
+        const std::size_t q = min_removed_jobs + m_rng.below(qmax - min_removed_jobs + 1);
         auto take = [&](std::size_t job) {
             if (std::find(removed.begin(), removed.end(), job) != removed.end() || locked_job(job)) {
                 return;
@@ -204,7 +308,7 @@ public:
             removed.push_back(job);
         };
         switch (op) {
-        case 0: { // random
+        case DestroyOp::random: {
             for (std::size_t i = 0; i < q && !served.empty(); ++i) {
                 const std::size_t k = m_rng.below(served.size());
                 take(served[k]);
@@ -212,7 +316,7 @@ public:
             }
             break;
         }
-        case 1: { // a time window of one satellite
+        case DestroyOp::time_window: {
             std::vector<std::pair<std::size_t, std::size_t>> slots;
             for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
                 for (std::size_t i = 0; i < s.timeline[sat].size(); ++i) {
@@ -223,7 +327,7 @@ public:
                 break;
             }
             const auto [sat, i] = slots[m_rng.below(slots.size())];
-            const double w = 60.0 + 340.0 * m_rng.uniform();
+            const double w = time_window_min_s + time_window_span_s * m_rng.uniform();
             const double c = s.timeline[sat][i].start;
             std::vector<std::size_t> jobs;
             for (const Slot &sl : s.timeline[sat]) {
@@ -234,20 +338,22 @@ public:
             for (std::size_t j : jobs) {
                 take(j);
             }
-            regions.push_back(Region{sat, c - w / 2 - 60.0, c + w / 2 + 60.0});
+            regions.push_back(Region{sat, c - w / 2 - region_margin_s, c + w / 2 + region_margin_s});
             break;
         }
-        case 2: { // worst: lowest value per second of satellite time
+        case DestroyOp::worst: {
             std::vector<std::pair<double, std::size_t>> ranked;
             for (std::size_t j : served) {
                 double used = 0.0;
                 for (std::size_t t : m_inst.jobs[j].tasks) {
-                    used += m_inst.tasks[t].duration_s + 5.0;
+                    used += m_inst.tasks[t].duration_s + worst_task_overhead_s;
                 }
                 ranked.emplace_back(m_inst.jobs[j].score / used, j);
             }
             std::sort(ranked.begin(), ranked.end());
             for (std::size_t i = 0; i < q && !ranked.empty(); ++i) {
+                // Randomised worst removal (Ropke & Pisinger 2006 sec. 4.3.2) with determinism p = 3: u^3 favours the
+                // low end of the ranking without always taking the same jobs.
                 const double u = m_rng.uniform();
                 const auto k = static_cast<std::size_t>(std::floor(static_cast<double>(ranked.size()) * u * u * u));
                 take(ranked[k].second);
@@ -255,7 +361,7 @@ public:
             }
             break;
         }
-        case 4: { // rebuild a block of one satellite: earliest-start-first sweep over its jobs and the unserved ones
+        case DestroyOp::block_rebuild: { // earliest-start-first sweep over the block's jobs and the unserved ones
             std::vector<std::pair<std::size_t, std::size_t>> slots;
             for (std::size_t sat = 0; sat < s.timeline.size(); ++sat) {
                 for (std::size_t i = 0; i < s.timeline[sat].size(); ++i) {
@@ -267,12 +373,12 @@ public:
             }
             const auto [sat, i] = slots[m_rng.below(slots.size())];
             const double c = s.timeline[sat][i].start;
-            const double w = 120.0 + 300.0 * m_rng.uniform();
-            m_bonus = 4.0 * m_rng.uniform();
+            const double w = block_min_s + block_span_s * m_rng.uniform();
+            m_bonus = block_value_bonus_max_s * m_rng.uniform();
             rebuild_block(s, sat, c - w / 2, c + w / 2, removed, regions);
             break;
         }
-        default: { // targeted: make room for an unserved job in one of its opportunities
+        case DestroyOp::targeted: { // make room for an unserved job in one of its opportunities
             std::vector<std::size_t> cands;
             double total = 0.0;
             for (std::size_t j = 0; j < m_inst.jobs.size(); ++j) {
@@ -301,8 +407,8 @@ public:
                 }
                 const auto &ops = m_inst.task_opps[t];
                 const Opportunity &o = m_inst.opps[ops[m_rng.below(ops.size())]];
-                const double a = o.k_min * m_inst.step_s - 30.0;
-                const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + 30.0;
+                const double a = o.k_min * m_inst.step_s - targeted_margin_s;
+                const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + targeted_margin_s;
                 std::vector<std::size_t> jobs;
                 for (const Slot &sl : s.timeline[o.sat]) {
                     if (sl.end >= a && sl.start <= b) {
@@ -345,7 +451,7 @@ public:
             remove_job(m_inst, s, j);
             removed.push_back(j);
         }
-        regions.push_back(Region{sat, a - 60.0, b + 60.0});
+        regions.push_back(Region{sat, a - region_margin_s, b + region_margin_s});
         // candidate (task, opportunity) pairs on this satellite overlapping the stretch
         std::vector<std::pair<std::size_t, std::size_t>> cand;
         for (std::size_t oi : m_inst.sat_opps[sat]) {
@@ -457,7 +563,7 @@ public:
         }
         for (const Region &r : regions) {
             const auto &ops = m_inst.sat_opps[r.sat];
-            const double lo = r.a - 1800.0;
+            const double lo = r.a - repair_lookback_s;
             auto it = std::lower_bound(ops.begin(), ops.end(), lo,
                                        [&](std::size_t oi, double t) { return m_inst.opps[oi].k_min * m_inst.step_s < t; });
             for (; it != ops.end(); ++it) {
@@ -476,11 +582,11 @@ public:
         std::vector<std::pair<double, std::size_t>> keyed;
         // Two insertion orders: by value (with noise), or a sweep in time (earliest opportunity first), which packs a
         // pass tightly; chosen at random per repair.
-        const bool by_time = noise && m_rng.uniform() < 0.4;
+        const bool by_time = noise && m_rng.uniform() < time_sweep_probability;
         for (std::size_t j : cands) {
             double key = m_inst.jobs[j].score;
             if (noise) {
-                key *= 0.85 + 0.3 * m_rng.uniform();
+                key *= noise_min + noise_span * m_rng.uniform();
             }
             if (by_time) {
                 double first = 1e300;
@@ -493,16 +599,16 @@ public:
             }
             const std::size_t n = m_inst.jobs[j].tenant;
             if (n != npos && !deficits.empty() && deficits[n] > 0.0) {
-                key *= 2.0;
+                key *= share_deficit_boost;
             }
             if (j == target) {
-                key = 1e9;
+                key = target_key;
             }
             keyed.emplace_back(-key, j);
         }
         std::sort(keyed.begin(), keyed.end());
-        if (keyed.size() > 30) {
-            keyed.resize(30);
+        if (keyed.size() > max_repair_candidates) {
+            keyed.resize(max_repair_candidates);
         }
         // Removed jobs may go anywhere; the others (unserved jobs near the freed stretches) only into those stretches.
         for (const auto &kj : keyed) {
@@ -512,7 +618,8 @@ public:
         }
     }
 
-    /// Resequences every block of consecutive acquisitions (gaps < 5 min) of every satellite, then inserts what fits.
+    /// Resequences every block of consecutive acquisitions (gaps < polish_gap_s) of every satellite, then inserts
+    /// what fits.
     void polish(Solution &s)
     {
         if (m_prev_sat) {
@@ -522,7 +629,8 @@ public:
             std::size_t i0 = 0;
             while (i0 < s.timeline[sat].size()) {
                 std::size_t i1 = i0 + 1;
-                while (i1 < s.timeline[sat].size() && i1 - i0 < 16 && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < 300.0) {
+                while (i1 < s.timeline[sat].size() && i1 - i0 < polish_max_block_slots
+                       && s.timeline[sat][i1].start - s.timeline[sat][i1 - 1].end < polish_gap_s) {
                     ++i1;
                 }
                 throw_if_cancelled(m_inst.options);
@@ -543,16 +651,15 @@ public:
         polish(sol);
         Solution cur = sol, best = sol;
         Score cur_sc = score(cur), best_sc = cur_sc;
-        constexpr int n_ops = 5;
-        double weight[n_ops] = {1, 1, 1, 1, 1};
-        double gained[n_ops] = {0, 0, 0, 0, 0};
-        int used[n_ops] = {0, 0, 0, 0, 0};
+        std::array<double, destroy_op_count> weight{};
+        std::array<double, destroy_op_count> gained{};
+        std::array<int, destroy_op_count> used{};
+        weight.fill(1.0);
         const int iters = m_inst.options.iterations;
-        const double t_start = 1.5, t_end = 0.01; // annealing temperature (value units)
         int it = 0;
         for (; it < iters; ++it) {
             throw_if_cancelled(m_inst.options);
-            if ((it & 7) == 0 && elapsed() > m_inst.options.time_limit_s) {
+            if (it % clock_check_period == 0 && elapsed() > m_inst.options.time_limit_s) {
                 stats.time_limit_hit = true;
                 break;
             }
@@ -561,9 +668,9 @@ public:
                 wsum += w;
             }
             double x = m_rng.uniform() * wsum;
-            int op = n_ops - 1;
-            for (int k = 0; k < n_ops; ++k) {
-                x -= weight[k];
+            DestroyOp op = all_destroy_ops.back();
+            for (DestroyOp k : all_destroy_ops) {
+                x -= weight[op_index(k)];
                 if (x < 0.0) {
                     op = k;
                     break;
@@ -585,25 +692,28 @@ public:
             }
             repair(cand, removed, regions, target, true);
             const Score sc = score(cand);
-            const double temp = t_start * std::pow(t_end / t_start, static_cast<double>(it) / std::max(1, iters));
+            const double temp = anneal_temp_start
+                                * std::pow(anneal_temp_end / anneal_temp_start,
+                                           static_cast<double>(it) / std::max(1, iters));
             double reward = 0.0;
             bool accept = false;
             if (sc.better_than(best_sc)) {
                 best = cand;
                 best_sc = sc;
-                reward = 10.0;
+                reward = reward_new_best;
                 accept = true;
             } else if (sc.better_than(cur_sc)) {
-                reward = 4.0;
+                reward = reward_improved;
                 accept = true;
             } else {
                 const double delta = sc.value - cur_sc.value;
-                if (delta > -1e-9) {
-                    accept = sc.latency <= cur_sc.latency + 1e-6 || m_rng.uniform() < 0.05;
+                if (delta > -value_tie_eps) {
+                    accept = sc.latency_s <= cur_sc.latency_s + latency_tie_eps_s
+                             || m_rng.uniform() < equal_value_accept_probability;
                 } else {
                     accept = m_rng.uniform() < std::exp(delta / temp);
                 }
-                reward = accept ? 1.0 : 0.0;
+                reward = accept ? reward_accepted : 0.0;
             }
             if (accept) {
                 cur = std::move(cand);
@@ -611,12 +721,13 @@ public:
             } else {
                 cur.fail_memo = std::move(cand.fail_memo); // failures seen on the candidate stay valid (versioned)
             }
-            gained[op] += reward;
-            ++used[op];
-            if ((it + 1) % 50 == 0) {
-                for (int k = 0; k < n_ops; ++k) {
+            gained[op_index(op)] += reward;
+            ++used[op_index(op)];
+            if ((it + 1) % weight_update_period == 0) {
+                for (std::size_t k = 0; k < destroy_op_count; ++k) {
                     if (used[k] > 0) {
-                        weight[k] = std::max(0.05, 0.8 * weight[k] + 0.2 * gained[k] / used[k]);
+                        weight[k] =
+                            std::max(weight_floor, weight_keep * weight[k] + weight_learn * gained[k] / used[k]);
                     }
                     gained[k] = 0.0;
                     used[k] = 0;
@@ -680,7 +791,7 @@ public:
                 for (std::size_t oi : opps) {
                     const Opportunity &o = m_inst.opps[oi];
                     const SatInfo &si = m_inst.sats[o.sat];
-                    const double reach = si.pointable ? transition_s(180.0, si.agility) : 0.0;
+                    const double reach = si.pointable ? transition_s(preempt_slew_deg, si.agility) : 0.0;
                     const double a = o.k_min * m_inst.step_s - reach;
                     const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + reach;
                     std::vector<std::size_t> victims;
