@@ -170,8 +170,14 @@ std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, c
         bool wrong_pass = false;                        // seen, but only on the other pass direction
         std::vector<std::pair<double, double>> samples; // (tau, elevation) until visible, then (tau, margin)
         constexpr double coarse_s = 15.0;
-        for (double tau = t0; tau <= t1; tau += coarse_s) {
+        // Far below the horizon the step grows: the elevation of a LEO satellite changes by < 1 deg/s (0.86 deg/s
+        // at the zenith of a 500-km orbit, less below the horizon), so from -e deg it needs > e s to rise.
+        constexpr double max_elevation_rate_deg_s = 1.0;
+        constexpr double max_step_s = 120.0;
+        double step_s = coarse_s;
+        for (double tau = t0; tau <= t1; tau += step_s) {
             const double elevation = elevation_at(tau);
+            step_s = std::clamp((-elevation - 5.0) / max_elevation_rate_deg_s, coarse_s, max_step_s);
             if (elevation < 0.0) {
                 if (!visible) {
                     samples.emplace_back(tau, elevation);
@@ -213,8 +219,9 @@ std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, c
         peaks.resize(std::min<std::size_t>(peaks.size(), 3));
         double best_tau = peaks.front().first;
         double best = minus_inf;
+        const double reach_s = visible ? coarse_s : max_step_s; // the samples' spacing around a peak, at most
         for (const auto &[tau_c, value_c] : peaks) {
-            double a = std::max(t0, tau_c - coarse_s), b = std::min(t1, tau_c + coarse_s);
+            double a = std::max(t0, tau_c - reach_s), b = std::min(t1, tau_c + reach_s);
             const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
             double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
             double f1 = objective(x1), f2 = objective(x2);
