@@ -374,6 +374,11 @@ json filter_plan(const json &doc, const std::string &tenant, const std::set<std:
                 }
                 v["blocked_by"] = std::move(blockers);
             }
+            if (v.contains("capacity") && v["capacity"].is_object()) {
+                // The memory level and the busy contacts come from every nation's images: the nation sees where and
+                // when its data did not fit (satellite, time, contacts), not by how much.
+                v["capacity"].erase("excess_gbit");
+            }
             unserved.push_back(std::move(v));
         }
     }
