@@ -133,7 +133,8 @@ struct NearestMiss {
     std::uint32_t norad_id = 0;        ///< the satellite's (what a plan read back from plan.json identifies it by)
     std::optional<time::Instant> time; ///< when (unset for "excluded" and "pass_direction")
     std::string limit;                 ///< the largest violation (as above)
-    std::vector<LimitMiss> misses;     ///< every limit that does not hold at `time`, largest excess first
+    std::vector<LimitMiss> misses;     ///< every limit that does not hold at `time`, largest excess first (elevation
+                                       ///< first when the target never sees the satellite)
 };
 
 /// A station contact named in an explanation.
