@@ -200,7 +200,7 @@ int run_replan(const PlanCliOptions &o)
             bool used = false;
             for (auto &s : m.satellites) {
                 if (s.sat.propagator.elements().norad_id == rec.elements.norad_id) {
-                    s.sat.propagator = orbits::Sgp4Propagator(rec.elements);
+                    s.sat.propagator = orbits::Sgp4Propagator(rec.elements, s.sat.propagator.options());
                     used = true;
                     ++replaced;
                 }

@@ -101,6 +101,7 @@ int run_serve(const ServeOptions &o)
         fleet.sensors = std::move(sc.sensors);
         fleet.eop = std::move(sc.eop);
         fleet.search = sc.search;
+        fleet.sgp4 = sc.sgp4;
         // The scenario's tasking keys (agility, storage, data rates, shares, outages, planning), when it has them.
         fleet.tasking = std::make_shared<const scheduling::Mission>(io::read_mission_file(o.scenario));
     }

@@ -551,11 +551,11 @@ std::shared_ptr<const Fleet> Service::fleet_with_elements(Fleet base)
         });
         if (it != base.satellites.end()) {
             if (!(es.epoch < it->propagator.elements().epoch)) {
-                it->propagator = orbits::Sgp4Propagator(es);
+                it->propagator = orbits::Sgp4Propagator(es, it->propagator.options());
             }
         } else if (e.sensor && sensors.count(*e.sensor)) {
             base.satellites.push_back(
-                access::Satellite{orbits::Sgp4Propagator(es), es.object_name.empty() ? std::to_string(e.norad_id) : es.object_name,
+                access::Satellite{orbits::Sgp4Propagator(es, base.sgp4), es.object_name.empty() ? std::to_string(e.norad_id) : es.object_name,
                                   *sensors[*e.sensor]});
         }
     }
@@ -1396,14 +1396,14 @@ Response Service::upload_elements(const Principal &p, std::string_view body, con
                                [&](const access::Satellite &s) { return s.propagator.elements().norad_id == es.norad_id; });
         if (it != next.satellites.end()) {
             if (!(es.epoch < it->propagator.elements().epoch)) {
-                it->propagator = orbits::Sgp4Propagator(es);
+                it->propagator = orbits::Sgp4Propagator(es, it->propagator.options());
                 if (sensor) {
                     it->sensor = *sensor;
                 }
                 updated.push_back(es.norad_id);
             }
         } else if (sensor) {
-            next.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(es),
+            next.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(es, next.sgp4),
                                                         es.object_name.empty() ? std::to_string(es.norad_id) : es.object_name,
                                                         *sensor});
             added.push_back(es.norad_id);

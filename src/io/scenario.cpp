@@ -364,7 +364,7 @@ void read_satellites(const Reader &r, const YAML::Node &list, const std::map<std
             if (name.empty()) {
                 name = fmt::format("NORAD {}", el.norad_id);
             }
-            sc.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(el), std::move(name), sit->second});
+            sc.satellites.push_back(access::Satellite{orbits::Sgp4Propagator(el, sc.sgp4), std::move(name), sit->second});
             sc.satellite_entries.push_back(i);
         }
     }
@@ -425,7 +425,7 @@ const std::vector<std::string_view> &scenario_top_level_keys()
     // top-level keys (a misspelt key is still an error) and validates the sections it uses.
     static const std::vector<std::string_view> keys = {
         // access (this file)
-        "start_utc", "stop_utc", "duration_h", "eop_file", "search", "sensors", "satellites", "ground_stations",
+        "start_utc", "stop_utc", "duration_h", "eop_file", "search", "sgp4", "sensors", "satellites", "ground_stations",
         "targets",
         // coverage (coverage_scenario.cpp)
         "aoi", "coverage",
@@ -526,6 +526,21 @@ Scenario parse_scenario_node(const Reader &r, const YAML::Node &root)
             auto sensor = read_sensor(r, name, it->second, "sensors." + name);
             sensors.emplace(name, sensor);
             sc.sensors.push_back(std::move(sensor));
+        }
+    }
+    // ---- SGP4 constants (every satellite of the scenario): published benchmarks may state WGS-84
+    if (const YAML::Node g = root["sgp4"]; g.IsDefined()) {
+        r.check_map(g, "sgp4", {"gravity", "opsmode"});
+        if (g["gravity"].IsDefined()) {
+            sc.sgp4.gravity = r.choice<orbits::GravityModel>(g["gravity"], "sgp4.gravity",
+                                                             {{"wgs72", orbits::GravityModel::wgs72},
+                                                              {"wgs72old", orbits::GravityModel::wgs72old},
+                                                              {"wgs84", orbits::GravityModel::wgs84}});
+        }
+        if (g["opsmode"].IsDefined()) {
+            sc.sgp4.opsmode = r.choice<orbits::OpsMode>(g["opsmode"], "sgp4.opsmode",
+                                                        {{"improved", orbits::OpsMode::improved},
+                                                         {"afspc", orbits::OpsMode::afspc}});
         }
     }
     // ---- satellites

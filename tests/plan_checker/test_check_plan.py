@@ -67,6 +67,9 @@ def cases(tmp_path_factory):
     with open(os.path.join(DATA, "tiny.yaml"), encoding="utf-8") as f:
         base = yaml.safe_load(f)
     out = {"optical": Case(tmp, "optical", base)}
+    d = copy.deepcopy(base)
+    d["sgp4"] = {"gravity": "wgs84"}
+    out["wgs84"] = Case(tmp, "wgs84", d)
     for name, sensor in (("sar", SAR_SENSOR), ("fixed", FIXED_SENSOR)):
         d = copy.deepcopy(base)
         d["sensors"] = {"opt": sensor}
@@ -100,6 +103,13 @@ def test_cli_exit_codes_and_json(cases):
     # metrics.value is wrong, so the tenants' values no longer add up to it either
     assert {x["rule"] for x in v} == {"metrics_value", "metrics_tenant"}
     assert v[0]["rule"] == "metrics_value" and v[0]["id"] == "metrics.value"
+
+
+def test_wgs84_plan_passes(cases):
+    # Scenario key sgp4.gravity (published benchmarks may fix WGS-84): planner and checker both propagate with it.
+    c = cases["wgs84"]
+    assert len(c.plan["acquisitions"]) >= 5
+    assert check_plan.check(c.scenario, c.plan) == []
 
 
 def test_fixed_pushbroom_plan_passes(cases):

@@ -248,6 +248,13 @@ class Scenario:
             self.dut1_s = read_eop_dut1(os.path.join(base, doc["eop_file"]), self.start + (self.stop - self.start) / 2)
         self.planning = dict(PLANNING_DEFAULTS)
         self.planning.update(doc.get("planning") or {})
+        # SGP4 constants (scenario key sgp4): python-sgp4's own gravity models; opsmode 'i' only
+        sgp4_opts = doc.get("sgp4") or {}
+        self.sgp4_gravity = sgp4_opts.get("gravity", "wgs72")
+        if self.sgp4_gravity not in ("wgs72", "wgs72old", "wgs84"):
+            raise InputError(f"{path}: sgp4.gravity: unknown model {self.sgp4_gravity!r}")
+        if sgp4_opts.get("opsmode", "improved") != "improved":
+            raise InputError(f"{path}: sgp4.opsmode: only 'improved' is supported by the checker")
         sensors = doc.get("sensors") or {}
         self.satellites = {}  # name -> dict
         for entry in doc.get("satellites") or []:
@@ -383,7 +390,10 @@ class Checker:
         # Skyfield's built-in UT1 table is stale; ΔT = TAI-UTC + 32.184 - (UT1-UTC) (../shared/PITFALLS.md).
         tai_utc = 37.0
         self.ts = load.timescale(delta_t=tai_utc + 32.184 - scenario.dut1_s)
-        self.sats = {name: EarthSatellite(s["l1"], s["l2"], name, self.ts) for name, s in scenario.satellites.items()}
+        from sgp4.api import WGS72, WGS72OLD, WGS84, Satrec
+        const = {"wgs72": WGS72, "wgs72old": WGS72OLD, "wgs84": WGS84}[scenario.sgp4_gravity]
+        self.sats = {name: EarthSatellite.from_satrec(Satrec.twoline2rv(s["l1"], s["l2"], const), self.ts)
+                     for name, s in scenario.satellites.items()}
         self.t0 = scenario.start
 
     def fail(self, rule, ident, msg):

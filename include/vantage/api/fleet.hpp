@@ -29,6 +29,7 @@ struct Fleet {
     std::vector<geometry::Sensor> sensors;         ///< known sensors, by name (for element uploads)
     frames::EarthOrientation eop;                  ///< empty: UT1-UTC and polar motion taken as zero
     access::SearchOptions search;
+    orbits::Sgp4Options sgp4;                      ///< SGP4 constants for element sets uploaded later (scenario `sgp4:`)
     /// Tasking figures from the scenario's tasking keys (docs/formats.md § Tasking scenario): agility, data rate,
     /// imaging swath and storage per satellite (matched by NORAD id), tenants' rights shares and allowed
     /// stations, station outages, planner controls. Null: the defaults (scheduling/mission.hpp).

@@ -54,6 +54,7 @@ struct Scenario {
     std::vector<geometry::Target> targets;            ///< in file order
     frames::EarthOrientation eop;                     ///< from `eop_file`, empty when absent
     access::SearchOptions search;                     ///< from `search:` (defaults otherwise)
+    orbits::Sgp4Options sgp4;                         ///< from `sgp4:` (gravity, opsmode; WGS-72 and 'i' otherwise)
     std::vector<Diagnostic> diagnostics;              ///< rejected records and warnings of the referenced files
 };
 
