@@ -12,13 +12,13 @@
 #include "cli_util.hpp"
 #include "commands.hpp"
 #include "vantage/io/spot5.hpp"
-#include "vantage/scheduling/spot5_solver.hpp"
+#include "vantage/spot5/spot5_solver.hpp"
 
 namespace vantage::cli {
 
 namespace {
 
-namespace sp = scheduling::spot5;
+namespace sp = spot5;
 
 struct Spot5Options {
     std::string file;

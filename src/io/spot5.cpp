@@ -14,7 +14,7 @@
 
 namespace vantage::io {
 
-namespace sp = scheduling::spot5;
+namespace sp = spot5;
 
 namespace {
 

@@ -1,4 +1,5 @@
-// Exact MILP of the discretised tasking problem (timing and slews), solved with COIN-OR CBC.
+// Exact MILP of the discretised tasking problem (timing and slews), solved with COIN-OR CBC through the MILP wrapper
+// (vantage/milp/milp.hpp, driver branch_and_bound with clique and probing cuts).
 //
 // Variables: x_{o,k} = 1 when opportunity o starts at grid step k; y_j = 1 when job j is served.
 //   max  sum_j v_j y_j
@@ -17,12 +18,7 @@
 #include <cstdlib>
 #include <string>
 
-#include <coin/CbcModel.hpp>
-#include <coin/CglClique.hpp>
-#include <coin/CglProbing.hpp>
-#include <coin/CoinPackedMatrix.hpp>
-#include <coin/OsiClpSolverInterface.hpp>
-
+#include "vantage/milp/milp.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
@@ -58,14 +54,17 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
     first[inst.opps.size()] = nodes.size();
     const std::size_t nx = nodes.size();
     const std::size_t ny = inst.jobs.size();
-    const int ncols = static_cast<int>(nx + ny);
 
-    CoinPackedMatrix rows(false, 0, 0);
-    std::vector<double> rlo, rhi;
+    // Columns: x (no value of their own), then y (the job's value; fixed at 0 for an infeasible job).
+    milp::MilpModel model;
+    for (std::size_t n = 0; n < nx; ++n) {
+        model.add_binary(0.0);
+    }
+    for (std::size_t j = 0; j < ny; ++j) {
+        model.add_column(inst.jobs[j].value, 0.0, inst.jobs[j].feasible ? 1.0 : 0.0, true);
+    }
     auto add_row = [&](const std::vector<int> &idx, const std::vector<double> &val, double lo, double hi) {
-        rows.appendRow(static_cast<int>(idx.size()), idx.data(), val.data());
-        rlo.push_back(lo);
-        rhi.push_back(hi);
+        model.add_row(idx, val, lo, hi);
     };
     // tasks at most once; jobs need every task
     for (std::size_t t = 0; t < inst.tasks.size(); ++t) {
@@ -76,13 +75,13 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
             }
         }
         if (idx.size() > 1) {
-            add_row(idx, std::vector<double>(idx.size(), 1.0), -COIN_DBL_MAX, 1.0);
+            add_row(idx, std::vector<double>(idx.size(), 1.0), -milp::milp_infinity, 1.0);
         }
         const std::size_t j = inst.tasks[t].job;
         std::vector<double> val(idx.size(), -1.0);
         idx.push_back(static_cast<int>(nx + j));
         val.push_back(1.0);
-        add_row(idx, val, -COIN_DBL_MAX, 0.0);
+        add_row(idx, val, -milp::milp_infinity, 0.0);
     }
     // time cliques (valid for every pair, they only tighten the LP): the nodes of one satellite whose interval
     // [start, end + settle) contains the instant t pairwise conflict, so at most one of them is chosen
@@ -108,7 +107,7 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
                 }
             }
             if (idx.size() > 1) {
-                add_row(idx, std::vector<double>(idx.size(), 1.0), -COIN_DBL_MAX, 1.0);
+                add_row(idx, std::vector<double>(idx.size(), 1.0), -milp::milp_infinity, 1.0);
             }
         }
     }
@@ -146,8 +145,8 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
                         }
                     }
                     if (idx.size() > 1) {
-                        add_row(idx, std::vector<double>(idx.size(), 1.0), -COIN_DBL_MAX, 1.0);
-                        if (rlo.size() > max_rows) {
+                        add_row(idx, std::vector<double>(idx.size(), 1.0), -milp::milp_infinity, 1.0);
+                        if (static_cast<std::size_t>(model.num_rows()) > max_rows) {
                             return std::nullopt;
                         }
                     }
@@ -155,43 +154,21 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
             }
         }
     }
-    rows.setDimensions(static_cast<int>(rlo.size()), ncols);
-    std::vector<double> clo(static_cast<std::size_t>(ncols), 0.0), chi(static_cast<std::size_t>(ncols), 1.0),
-        obj(static_cast<std::size_t>(ncols), 0.0);
-    for (std::size_t j = 0; j < ny; ++j) {
-        obj[nx + j] = -inst.jobs[j].value; // minimise -value
-        if (!inst.jobs[j].feasible) {
-            chi[nx + j] = 0.0;
-        }
-    }
-    OsiClpSolverInterface solver;
-    solver.messageHandler()->setLogLevel(0);
-    solver.loadProblem(rows, clo.data(), chi.data(), obj.data(), rlo.data(), rhi.data());
-    for (int c = 0; c < ncols; ++c) {
-        solver.setInteger(c);
-    }
-    solver.initialSolve();
-    CbcModel model(solver);
-    model.setLogLevel(0);
-    model.messageHandler()->setLogLevel(0);
     // Clique cuts (the rows are set-packing constraints) and probing; plain branch and bound otherwise. The time
     // limit is wall-clock.
-    CglClique clique;
-    clique.setStarCliqueReport(false);
-    clique.setRowCliqueReport(false);
-    model.addCutGenerator(&clique, -1, "clique");
-    CglProbing probing;
-    model.addCutGenerator(&probing, -1, "probing");
-    model.setUseElapsedTime(true);
-    model.setMaximumSeconds(time_limit_s);
-    model.branchAndBound();
+    milp::MilpOptions options;
+    options.driver = milp::MilpDriver::branch_and_bound;
+    options.time_limit_s = time_limit_s;
+    options.clique_cuts = true;
+    options.probing_cuts = true;
+    const milp::MilpResult res = milp::solve_milp(model, options);
     MilpResult r;
-    r.optimal = model.isProvenOptimal();
-    r.bound = -model.getBestPossibleObjValue();
-    if (const double *x = model.bestSolution()) {
-        r.value = -model.getObjValue();
+    r.optimal = res.status == milp::MilpStatus::optimal;
+    r.bound = res.bound;
+    if (!res.x.empty()) {
+        r.value = res.objective;
         for (std::size_t n = 0; n < nx; ++n) {
-            if (x[n] > 0.5) {
+            if (res.x[n] > 0.5) {
                 r.chosen.emplace_back(nodes[n].opp, nodes[n].k);
             }
         }

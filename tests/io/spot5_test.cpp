@@ -17,7 +17,7 @@
 using vantage::ErrorCode;
 using vantage::ParseError;
 namespace io = vantage::io;
-namespace sp = vantage::scheduling::spot5;
+namespace sp = vantage::spot5;
 
 namespace {
 

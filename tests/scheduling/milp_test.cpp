@@ -1,4 +1,4 @@
-// The CBC MILP wrapper (detail/milp.hpp): optima against exhaustive enumeration on random 0/1 models,
+// The CBC MILP wrapper (vantage/milp/milp.hpp, module milp): optima against exhaustive enumeration on random 0/1 models,
 // bounds, warm starts, status codes, continuous columns and the clique cover.
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <random>
 
 #include "vantage/core/error.hpp"
-#include "vantage/scheduling/detail/milp.hpp"
+#include "vantage/milp/milp.hpp"
 
-namespace milp = vantage::scheduling::detail;
+namespace milp = vantage::milp;
 
 namespace {
 

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "vantage/core/error.hpp"
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/spot5/spot5.hpp"
 
-namespace sp = vantage::scheduling::spot5;
+namespace sp = vantage::spot5;
 
 namespace {
 

@@ -5,11 +5,11 @@
 #include <random>
 #include <vector>
 
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/spot5/spot5.hpp"
 
 namespace vantage::test_util {
 
-namespace sp = scheduling::spot5;
+namespace sp = spot5;
 
 /// n photos (n <= 9), ~2n binary and ~n ternary constraints, an optional binding capacity.
 inline sp::Instance random_spot5(std::uint32_t seed, int n, bool with_capacity)

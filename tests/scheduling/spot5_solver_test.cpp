@@ -4,9 +4,9 @@
 
 #include "scheduling/spot5_random.hpp"
 #include "vantage/core/error.hpp"
-#include "vantage/scheduling/spot5_solver.hpp"
+#include "vantage/spot5/spot5_solver.hpp"
 
-namespace sp = vantage::scheduling::spot5;
+namespace sp = vantage::spot5;
 using vantage::test_util::brute_force_optimum;
 using vantage::test_util::random_spot5;
 

@@ -16,10 +16,10 @@
 #include "scheduling/spot5_random.hpp"
 #include "scheduling/spot5_test_util.hpp"
 #include "vantage/io/spot5.hpp"
-#include "vantage/scheduling/spot5_solver.hpp"
+#include "vantage/spot5/spot5_solver.hpp"
 
 namespace io = vantage::io;
-namespace sp = vantage::scheduling::spot5;
+namespace sp = vantage::spot5;
 using vantage::test_util::spot5_certificate_path;
 using vantage::test_util::spot5_instance_path;
 

@@ -16,13 +16,13 @@
 #include <string>
 #include <string_view>
 
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/spot5/spot5.hpp"
 
 namespace vantage::io {
 
 /// Reads a `.spot` file; the instance is named after the file stem ("1504" for 1504.spot).
 /// @throws ParseError(file_not_found / file_read) when the file cannot be read, otherwise as `parse_spot5`.
-scheduling::spot5::Instance read_spot5_file(const std::filesystem::path &path);
+spot5::Instance read_spot5_file(const std::filesystem::path &path);
 
 /// Parses `.spot` text. `source_name` goes into every error.
 /// @throws ParseError with code
@@ -37,13 +37,13 @@ scheduling::spot5::Instance read_spot5_file(const std::filesystem::path &path);
 ///   - duplicate: a variable id declared twice, a value listed twice in a domain, a variable named twice in
 ///     one scope;
 ///   - mismatch: a scope naming an undeclared variable, a tuple value outside that variable's domain.
-scheduling::spot5::Instance parse_spot5(std::string_view text, const std::string &source_name,
+spot5::Instance parse_spot5(std::string_view text, const std::string &source_name,
                                         const std::string &instance_name);
 
 /// A solution certificate: the header claims (as printed; the published headers sometimes understate the
 /// profit by 2-4 and overstate the weight) and one value per photograph.
 struct Spot5Certificate {
-    scheduling::spot5::Solution solution;
+    spot5::Solution solution;
     std::int64_t claimed_profit = 0;  ///< "profit = P"
     double claimed_weight = 0.0;      ///< "weight = W": capacity units used (0 on single-orbit files)
 };
@@ -54,13 +54,13 @@ struct Spot5Certificate {
 /// @throws ParseError(file_not_found / file_read), syntax (a header line of the wrong shape, fewer or more
 ///         than N values), invalid_number, mismatch (N differs from the instance's photograph count, S
 ///         from the number of non-zero values).
-Spot5Certificate read_spot5_certificate(const std::filesystem::path &path, const scheduling::spot5::Instance &instance);
+Spot5Certificate read_spot5_certificate(const std::filesystem::path &path, const spot5::Instance &instance);
 /// As `read_spot5_certificate` on text in memory.
 Spot5Certificate parse_spot5_certificate(std::string_view text, const std::string &source_name,
-                                         const scheduling::spot5::Instance &instance);
+                                         const spot5::Instance &instance);
 
 /// Writes `solution` in the certificate format (profit = its value, weight = its consumption under `mode`).
-void write_spot5_certificate(std::ostream &out, const scheduling::spot5::Instance &instance,
-                             const scheduling::spot5::Solution &solution, scheduling::spot5::CapacityMode mode);
+void write_spot5_certificate(std::ostream &out, const spot5::Instance &instance,
+                             const spot5::Solution &solution, spot5::CapacityMode mode);
 
 } // namespace vantage::io

@@ -1,8 +1,8 @@
-// SPOT5 instance values and the solution checker (include/vantage/scheduling/spot5.hpp).
+// SPOT5 instance values and the solution checker (include/vantage/spot5/spot5.hpp).
 //
 // The checker reads the Instance only: it shares no code with the solvers (spot5_model.cpp compiles the
 // instance into conflict lists for them), so a solver bug cannot hide behind a checker bug.
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/spot5/spot5.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include "vantage/core/error.hpp"
 
-namespace vantage::scheduling::spot5 {
+namespace vantage::spot5 {
 
 std::string_view to_string(CapacityMode mode) noexcept
 {
@@ -206,4 +206,4 @@ CheckReport check(const Instance &instance, const Solution &solution, CapacityMo
     return r;
 }
 
-} // namespace vantage::scheduling::spot5
+} // namespace vantage::spot5

@@ -1,16 +1,21 @@
 #pragma once
 /// @file
-/// A small, reusable MILP front end on COIN-OR CBC 2.10 (Debian `coinor-libcbc-dev`) for the scheduling
-/// module: build a maximisation model with 0/1 (or integer / continuous) columns and ranged rows, solve it
-/// with a wall-clock limit and an optional warm start, and read back the best value, the proven upper bound
-/// (CBC's best bound) and the solution; or solve its LP relaxation alone for a fast upper bound.
+/// The one MILP front end on COIN-OR CBC 2.10 (Debian `coinor-libcbc-dev`), module `milp`
+/// (`vantage::milp`), used by the SPOT5 exact solver (module `spot5`) and the tasking planner's exact MILP
+/// (module `scheduling`): build a maximisation model with 0/1 (or integer / continuous) columns and ranged
+/// rows, solve it with a wall-clock limit and an optional warm start, and read back the best value, the
+/// proven upper bound (CBC's best bound) and the solution; or solve its LP relaxation alone for a fast upper
+/// bound.
 ///
-/// CBC appears only in milp.cpp: callers include this header and link `vantage::scheduling`.
+/// COIN headers appear only in src/milp/milp.cpp: callers include this header and link `vantage::milp`.
 /// docs/architecture/scheduling.md § "MILP wrapper" documents the interface.
 ///
-/// NOTE: CBC's stand-alone driver (CbcMain0/CbcMain1, the code behind the `cbc` binary, with its default
-/// preprocessing, cuts and heuristics) keeps some static state, so `solve_milp` serialises its calls
-/// with a mutex: safe to call from several threads, but they run one at a time.
+/// Two drivers (`MilpOptions::driver`):
+/// - `cbc_standalone` (default): CBC's stand-alone driver (CbcMain0/CbcMain1, the code behind the `cbc`
+///   binary, with its default preprocessing, cuts and heuristics). NOTE: it keeps some static state, so
+///   these calls are serialised with a mutex: safe to call from several threads, but they run one at a time.
+/// - `branch_and_bound`: a plain `CbcModel::branchAndBound` after an initial LP solve, with only the cut
+///   generators named in the options (clique, probing); no preprocessing, no heuristics, no mutex.
 
 #include <cstdint>
 #include <limits>
@@ -18,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-namespace vantage::scheduling::detail {
+namespace vantage::milp {
 
 inline constexpr double milp_infinity = std::numeric_limits<double>::infinity();
 
@@ -73,14 +78,23 @@ enum class MilpStatus {
     unbounded,   ///< LP relaxation unbounded
 };
 
+enum class MilpDriver {
+    cbc_standalone,   ///< CbcMain1 with CBC's defaults (preprocessing, cuts, heuristics); serialised
+    branch_and_bound, ///< CbcModel::branchAndBound with only the cut generators of MilpOptions
+};
+
 struct MilpOptions {
+    MilpDriver driver = MilpDriver::cbc_standalone;
     double time_limit_s = 60.0;      ///< wall-clock limit (s, > 0)
-    int threads = 1;                 ///< CBC threads (≥ 1)
+    int threads = 1;                 ///< CBC threads (≥ 1; branch_and_bound: exactly 1)
     std::vector<double> warm_start;  ///< a feasible point, one value per column, or empty
     double relative_gap = 0.0;       ///< stop when (bound − value) ≤ gap·|value| (0 = prove optimality)
     std::int64_t max_nodes = -1;     ///< branch-and-bound node limit (−1 = none); with threads = 1 and no
                                      ///< time limit hit, the run is deterministic
     bool log = false;                ///< CBC log on stdout
+    // branch_and_bound only (cbc_standalone uses CBC's default generators):
+    bool clique_cuts = false;        ///< CglClique (no star / row clique reports): set-packing rows
+    bool probing_cuts = false;       ///< CglProbing
 };
 
 struct MilpResult {
@@ -94,9 +108,11 @@ struct MilpResult {
     double seconds = 0.0;              ///< wall-clock time (s)
 };
 
-/// Solves `model` with CBC's default strategy (preprocessing, cuts, heuristics).
-/// @throws DomainError(invalid_argument) for time_limit_s ≤ 0, threads < 1, or a warm start of the
-///         wrong size.
+/// Solves `model` with the driver of `options` (default: CBC's default strategy: preprocessing, cuts,
+/// heuristics). With `branch_and_bound`, `optimal` is CBC's proven optimality, and a warm start that is
+/// feasible (max_violation ≤ 1e-6) becomes the first incumbent.
+/// @throws DomainError(invalid_argument) for time_limit_s ≤ 0, threads < 1 (branch_and_bound: ≠ 1), or a
+///         warm start of the wrong size.
 MilpResult solve_milp(const MilpModel &model, const MilpOptions &options = {});
 
 struct LpResult {
@@ -114,4 +130,4 @@ LpResult solve_lp_relaxation(const MilpModel &model);
 /// @throws DomainError(invalid_argument) for a node outside [0, num_nodes) or a self-loop.
 std::vector<std::vector<int>> clique_cover(int num_nodes, std::span<const std::pair<int, int>> edges);
 
-} // namespace vantage::scheduling::detail
+} // namespace vantage::milp

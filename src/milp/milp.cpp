@@ -1,8 +1,9 @@
-// CBC back end of the scheduling MILP wrapper (include/vantage/scheduling/detail/milp.hpp).
-#include "vantage/scheduling/detail/milp.hpp"
+// CBC back end of the MILP wrapper (include/vantage/milp/milp.hpp): the only file that includes COIN headers.
+#include "vantage/milp/milp.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -10,6 +11,8 @@
 
 #include <coin/CbcModel.hpp>
 #include <coin/CbcSolver.hpp>
+#include <coin/CglClique.hpp>
+#include <coin/CglProbing.hpp>
 #include <coin/CoinError.hpp>
 #include <coin/CoinPackedMatrix.hpp>
 #include <coin/OsiClpSolverInterface.hpp>
@@ -17,7 +20,7 @@
 
 #include "vantage/core/error.hpp"
 
-namespace vantage::scheduling::detail {
+namespace vantage::milp {
 
 namespace {
 
@@ -165,11 +168,73 @@ double MilpModel::max_violation(std::span<const double> x) const
     return worst;
 }
 
+namespace {
+
+// MilpDriver::branch_and_bound: one initial LP solve, then CbcModel::branchAndBound with only the requested cut
+// generators (no preprocessing, no heuristics). Uses no static CBC state, so it takes no lock.
+void solve_branch_and_bound(const MilpModel &model, const MilpOptions &options, double warm_objective, MilpResult &out)
+{
+    OsiClpSolverInterface solver;
+    load(model, solver, true);
+    solver.initialSolve();
+    CbcModel cbc(solver);
+    cbc.setLogLevel(options.log ? 1 : 0);
+    cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
+    CglClique clique;
+    clique.setStarCliqueReport(false);
+    clique.setRowCliqueReport(false);
+    if (options.clique_cuts) {
+        cbc.addCutGenerator(&clique, -1, "clique");
+    }
+    CglProbing probing;
+    if (options.probing_cuts) {
+        cbc.addCutGenerator(&probing, -1, "probing");
+    }
+    cbc.setUseElapsedTime(true);
+    cbc.setMaximumSeconds(options.time_limit_s);
+    if (options.max_nodes >= 0) {
+        cbc.setMaximumNodes(static_cast<int>(std::min<std::int64_t>(options.max_nodes, INT_MAX)));
+    }
+    if (options.relative_gap > 0.0) {
+        cbc.setAllowableFractionGap(options.relative_gap);
+    }
+    if (!options.warm_start.empty() && model.max_violation(options.warm_start) <= 1e-6) {
+        cbc.setBestSolution(options.warm_start.data(), model.num_columns(), -warm_objective, false);
+    }
+    cbc.branchAndBound();
+
+    out.time_limit_hit = cbc.isSecondsLimitReached();
+    out.node_limit_hit = cbc.isNodeLimitReached();
+    out.nodes = cbc.getNodeCount();
+    const double *best = cbc.bestSolution();
+    const bool have = best != nullptr;
+    if (have) {
+        out.x.assign(best, best + model.num_columns());
+        out.objective = -cbc.getObjValue();
+    }
+    const double bound = -cbc.getBestPossibleObjValue();
+    if (cbc.isProvenInfeasible()) {
+        out.status = MilpStatus::infeasible;
+    } else if (cbc.isContinuousUnbounded()) {
+        out.status = MilpStatus::unbounded;
+    } else if (have && cbc.isProvenOptimal()) {
+        out.status = MilpStatus::optimal;
+        out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
+    } else {
+        out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
+        out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
+    }
+}
+
+} // namespace
+
 MilpResult solve_milp(const MilpModel &model, const MilpOptions &options)
 {
     require(options.time_limit_s > 0.0 && std::isfinite(options.time_limit_s),
             fmt::format("MILP: time limit must be > 0 s, got {}", options.time_limit_s));
     require(options.threads >= 1, fmt::format("MILP: threads must be >= 1, got {}", options.threads));
+    require(options.driver != MilpDriver::branch_and_bound || options.threads == 1,
+            fmt::format("MILP: the branch_and_bound driver runs 1 thread, got {}", options.threads));
     require(options.relative_gap >= 0.0, "MILP: relative gap must be >= 0");
     require(options.warm_start.empty() || options.warm_start.size() == static_cast<std::size_t>(model.num_columns()),
             fmt::format("MILP: warm start has {} values for {} columns", options.warm_start.size(), model.num_columns()));
@@ -177,71 +242,83 @@ MilpResult solve_milp(const MilpModel &model, const MilpOptions &options)
     const auto t0 = std::chrono::steady_clock::now();
     MilpResult out;
     double warm_objective = options.warm_start.empty() ? -milp_infinity : 0.0;
-    const std::lock_guard<std::mutex> lock(cbc_mutex());
-    try {
-        OsiClpSolverInterface solver;
-        load(model, solver, true);
-        CbcModel cbc(solver);
-        CbcSolverUsefulData data;
-        CbcMain0(cbc, data);
-        cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
-        if (!options.warm_start.empty()) {
-            // NOTE: passed as a MIP start (by column name; CbcMain1 applies it after its preprocessing).
-            // Measured on SPOT5 with CBC 2.10.8, the alternatives are worse:
-            // - setBestSolution (an incumbent before preprocessing) with preprocessing on: when the start is
-            //   already optimal for the preprocessed root, CbcMain1 returned a worse solution while
-            //   reporting "optimal", or crashed in CglPreProcess::postProcess;
-            // - the same with preprocessing off: safe, but CBC then improved none of the multi-orbit
-            //   starts in 60 s, where with preprocessing it gains up to 4,000 (1405: 172193 -> 176168).
-            // The mapped start can lose the columns that preprocessing removed (a 124242 start arrived as
-            // 119220); the wrapper therefore returns the warm start itself when CBC ends below it.
-            std::vector<std::pair<std::string, double>> start;
-            start.reserve(options.warm_start.size());
-            for (int j = 0; j < model.num_columns(); ++j) {
-                start.emplace_back(cbc.solver()->getColName(j), options.warm_start[static_cast<std::size_t>(j)]);
-                warm_objective += model.objective()[static_cast<std::size_t>(j)] * options.warm_start[static_cast<std::size_t>(j)];
+    if (!options.warm_start.empty()) {
+        for (int j = 0; j < model.num_columns(); ++j) {
+            warm_objective += model.objective()[static_cast<std::size_t>(j)] * options.warm_start[static_cast<std::size_t>(j)];
+        }
+    }
+    if (options.driver == MilpDriver::branch_and_bound) {
+        try {
+            solve_branch_and_bound(model, options, warm_objective, out);
+        } catch (const CoinError &e) {
+            throw Error(ErrorCode::internal, fmt::format("CBC failed: {} ({}::{})", e.message(), e.className(), e.methodName()));
+        }
+    } else {
+        const std::lock_guard<std::mutex> lock(cbc_mutex());
+        try {
+            OsiClpSolverInterface solver;
+            load(model, solver, true);
+            CbcModel cbc(solver);
+            CbcSolverUsefulData data;
+            CbcMain0(cbc, data);
+            cbc.messageHandler()->setLogLevel(options.log ? 1 : 0);
+            if (!options.warm_start.empty()) {
+                // NOTE: passed as a MIP start (by column name; CbcMain1 applies it after its preprocessing).
+                // Measured on SPOT5 with CBC 2.10.8, the alternatives are worse:
+                // - setBestSolution (an incumbent before preprocessing) with preprocessing on: when the start is
+                //   already optimal for the preprocessed root, CbcMain1 returned a worse solution while
+                //   reporting "optimal", or crashed in CglPreProcess::postProcess;
+                // - the same with preprocessing off: safe, but CBC then improved none of the multi-orbit
+                //   starts in 60 s, where with preprocessing it gains up to 4,000 (1405: 172193 -> 176168).
+                // The mapped start can lose the columns that preprocessing removed (a 124242 start arrived as
+                // 119220); the wrapper therefore returns the warm start itself when CBC ends below it.
+                std::vector<std::pair<std::string, double>> start;
+                start.reserve(options.warm_start.size());
+                for (int j = 0; j < model.num_columns(); ++j) {
+                    start.emplace_back(cbc.solver()->getColName(j), options.warm_start[static_cast<std::size_t>(j)]);
+                }
+                cbc.setMIPStart(start);
             }
-            cbc.setMIPStart(start);
-        }
-        const std::string sec = fmt::format("{}", options.time_limit_s);
-        const std::string threads = fmt::format("{}", options.threads);
-        const std::string gap = fmt::format("{}", options.relative_gap);
-        std::vector<const char *> argv{"vantage-milp", "-log",    options.log ? "1" : "0", "-sec",   sec.c_str(),
-                                       "-timeMode",    "elapsed", "-ratioGap",             gap.c_str()};
-        if (options.threads > 1) {
-            argv.insert(argv.end(), {"-threads", threads.c_str()});
-        }
-        const std::string nodes = fmt::format("{}", options.max_nodes);
-        if (options.max_nodes >= 0) {
-            argv.insert(argv.end(), {"-maxNodes", nodes.c_str()});
-        }
-        argv.insert(argv.end(), {"-solve", "-quit"});
-        CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, nullptr, data);
+            const std::string sec = fmt::format("{}", options.time_limit_s);
+            const std::string threads = fmt::format("{}", options.threads);
+            const std::string gap = fmt::format("{}", options.relative_gap);
+            std::vector<const char *> argv{"vantage-milp", "-log",    options.log ? "1" : "0", "-sec",   sec.c_str(),
+                                           "-timeMode",    "elapsed", "-ratioGap",             gap.c_str()};
+            if (options.threads > 1) {
+                argv.insert(argv.end(), {"-threads", threads.c_str()});
+            }
+            const std::string nodes = fmt::format("{}", options.max_nodes);
+            if (options.max_nodes >= 0) {
+                argv.insert(argv.end(), {"-maxNodes", nodes.c_str()});
+            }
+            argv.insert(argv.end(), {"-solve", "-quit"});
+            CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, nullptr, data);
 
-        out.time_limit_hit = cbc.isSecondsLimitReached();
-        out.node_limit_hit = cbc.isNodeLimitReached();
-        out.nodes = cbc.getNodeCount();
-        const double *best = cbc.bestSolution();
-        const bool have = best != nullptr && cbc.getSolutionCount() + (cbc.isProvenOptimal() ? 1 : 0) > 0;
-        if (have) {
-            out.x.assign(best, best + model.num_columns());
-            out.objective = -cbc.getObjValue();
+            out.time_limit_hit = cbc.isSecondsLimitReached();
+            out.node_limit_hit = cbc.isNodeLimitReached();
+            out.nodes = cbc.getNodeCount();
+            const double *best = cbc.bestSolution();
+            const bool have = best != nullptr && cbc.getSolutionCount() + (cbc.isProvenOptimal() ? 1 : 0) > 0;
+            if (have) {
+                out.x.assign(best, best + model.num_columns());
+                out.objective = -cbc.getObjValue();
+            }
+            const double bound = -cbc.getBestPossibleObjValue();
+            if (cbc.isProvenInfeasible()) {
+                out.status = MilpStatus::infeasible;
+            } else if (cbc.isContinuousUnbounded()) {
+                out.status = MilpStatus::unbounded;
+            } else if (have && cbc.isProvenOptimal() && !out.time_limit_hit && !out.node_limit_hit) {
+                out.status = MilpStatus::optimal;
+                // CBC's bound after a completed search is its incumbent (within its tolerances).
+                out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
+            } else {
+                out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
+                out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
+            }
+        } catch (const CoinError &e) {
+            throw Error(ErrorCode::internal, fmt::format("CBC failed: {} ({}::{})", e.message(), e.className(), e.methodName()));
         }
-        const double bound = -cbc.getBestPossibleObjValue();
-        if (cbc.isProvenInfeasible()) {
-            out.status = MilpStatus::infeasible;
-        } else if (cbc.isContinuousUnbounded()) {
-            out.status = MilpStatus::unbounded;
-        } else if (have && cbc.isProvenOptimal() && !out.time_limit_hit && !out.node_limit_hit) {
-            out.status = MilpStatus::optimal;
-            // CBC's bound after a completed search is its incumbent (within its tolerances).
-            out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
-        } else {
-            out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
-            out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
-        }
-    } catch (const CoinError &e) {
-        throw Error(ErrorCode::internal, fmt::format("CBC failed: {} ({}::{})", e.message(), e.className(), e.methodName()));
     }
     if (!options.warm_start.empty() && (out.x.empty() || out.objective < warm_objective)) {
         // Never return less than the start (CBC keeps it only as a cutoff when it finds nothing better).
@@ -348,4 +425,4 @@ std::vector<std::vector<int>> clique_cover(int num_nodes, std::span<const std::p
     return cliques;
 }
 
-} // namespace vantage::scheduling::detail
+} // namespace vantage::milp

@@ -7,7 +7,7 @@
 
 #include "vantage/core/error.hpp"
 
-namespace vantage::scheduling::spot5::detail {
+namespace vantage::spot5::detail {
 
 bool Compiled::in_conflict(int u, int v) const
 {
@@ -132,9 +132,9 @@ std::vector<int> to_nodes(const Compiled &c, const Solution &s)
     return nodes;
 }
 
-scheduling::detail::MilpModel build_milp(const Compiled &c)
+milp::MilpModel build_milp(const Compiled &c)
 {
-    scheduling::detail::MilpModel m;
+    milp::MilpModel m;
     for (int u = 0; u < c.num_nodes; ++u) {
         m.add_binary(static_cast<double>(c.node_weight[static_cast<std::size_t>(u)]));
     }
@@ -155,7 +155,7 @@ scheduling::detail::MilpModel build_milp(const Compiled &c)
             }
         }
     }
-    for (const auto &k : scheduling::detail::clique_cover(c.num_nodes, edges)) {
+    for (const auto &k : milp::clique_cover(c.num_nodes, edges)) {
         m.add_at_most(k, 1.0);
     }
     for (const auto &t : c.triples) {
@@ -172,9 +172,9 @@ scheduling::detail::MilpModel build_milp(const Compiled &c)
         }
         // NOTE: the exact limit, not + capacity_tolerance: CBC accepts rows violated by its primal tolerance
         // (1e-7), which must stay inside the checker's slack.
-        m.add_row(cols, coefs, -scheduling::detail::milp_infinity, *c.capacity);
+        m.add_row(cols, coefs, -milp::milp_infinity, *c.capacity);
     }
     return m;
 }
 
-} // namespace vantage::scheduling::spot5::detail
+} // namespace vantage::spot5::detail

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "vantage/scheduling/detail/milp.hpp"
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/milp/milp.hpp"
+#include "vantage/spot5/spot5.hpp"
 
-namespace vantage::scheduling::spot5::detail {
+namespace vantage::spot5::detail {
 
 struct Compiled {
     int num_photos = 0;
@@ -40,6 +40,6 @@ Solution to_solution(const Compiled &c, const std::vector<int> &node_of_photo);
 std::vector<int> to_nodes(const Compiled &c, const Solution &s);
 
 /// The 0/1 MILP of `solve_exact` (columns = nodes, in node order).
-scheduling::detail::MilpModel build_milp(const Compiled &c);
+milp::MilpModel build_milp(const Compiled &c);
 
-} // namespace vantage::scheduling::spot5::detail
+} // namespace vantage::spot5::detail

@@ -5,9 +5,9 @@
 
 #include "spot5_model.hpp"
 #include "vantage/core/error.hpp"
-#include "vantage/scheduling/spot5_solver.hpp"
+#include "vantage/spot5/spot5_solver.hpp"
 
-namespace vantage::scheduling::spot5 {
+namespace vantage::spot5 {
 
 namespace {
 
@@ -33,9 +33,9 @@ Result solve_exact(const Instance &instance, CapacityMode mode, const ExactOptio
         throw DomainError(ErrorCode::invalid_argument, fmt::format("SPOT5 exact: threads must be >= 1, got {}", options.threads));
     }
     const detail::Compiled c = detail::compile(instance, mode);
-    const scheduling::detail::MilpModel model = detail::build_milp(c);
+    const milp::MilpModel model = detail::build_milp(c);
 
-    scheduling::detail::MilpOptions mo;
+    milp::MilpOptions mo;
     mo.time_limit_s = options.time_limit_s;
     mo.threads = options.threads;
     mo.log = options.log;
@@ -57,11 +57,11 @@ Result solve_exact(const Instance &instance, CapacityMode mode, const ExactOptio
         start.value = rep.value;
     }
 
-    const scheduling::detail::MilpResult mr = scheduling::detail::solve_milp(model, mo);
-    if (mr.status == scheduling::detail::MilpStatus::infeasible || mr.status == scheduling::detail::MilpStatus::unbounded) {
+    const milp::MilpResult mr = milp::solve_milp(model, mo);
+    if (mr.status == milp::MilpStatus::infeasible || mr.status == milp::MilpStatus::unbounded) {
         // Taking nothing is always feasible and the objective is bounded: a solver failure.
         throw Error(ErrorCode::internal, fmt::format("SPOT5 exact: CBC reports the model {} for instance {}",
-                                                     mr.status == scheduling::detail::MilpStatus::infeasible ? "infeasible" : "unbounded",
+                                                     mr.status == milp::MilpStatus::infeasible ? "infeasible" : "unbounded",
                                                      instance.name));
     }
     Result r;
@@ -94,11 +94,11 @@ Result solve_exact(const Instance &instance, CapacityMode mode, const ExactOptio
 std::int64_t lp_upper_bound(const Instance &instance, CapacityMode mode)
 {
     const detail::Compiled c = detail::compile(instance, mode);
-    const auto lp = scheduling::detail::solve_lp_relaxation(detail::build_milp(c));
+    const auto lp = milp::solve_lp_relaxation(detail::build_milp(c));
     if (!lp.optimal) {
         throw Error(ErrorCode::internal, fmt::format("SPOT5 LP relaxation of {} did not solve", instance.name));
     }
     return std::min(floor_bound(lp.objective), trivial_upper_bound(instance));
 }
 
-} // namespace vantage::scheduling::spot5
+} // namespace vantage::spot5

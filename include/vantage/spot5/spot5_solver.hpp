@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Solvers for the SPOT5 selection problem (`vantage/scheduling/spot5.hpp`).
+/// Solvers for the SPOT5 selection problem (`vantage/spot5/spot5.hpp`).
 ///
 /// - `solve_heuristic`: greedy construction by value density, then tabu search on the
 ///   "add one photo, repair by dropping the conflicting ones" neighbourhood (after Vasquez & Hao 2001,
@@ -19,9 +19,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "vantage/scheduling/spot5.hpp"
+#include "vantage/spot5/spot5.hpp"
 
-namespace vantage::scheduling::spot5 {
+namespace vantage::spot5 {
 
 /// Options of the heuristic. The search is a function of (instance, mode, seed, max_iterations) alone,
 /// unless the time limit or the target stops it earlier.
@@ -68,4 +68,4 @@ Result solve_exact(const Instance &instance, CapacityMode mode, const ExactOptio
 /// an upper bound on the optimum. Never below the optimum; typically 1-20 % above it on SPOT5.
 std::int64_t lp_upper_bound(const Instance &instance, CapacityMode mode);
 
-} // namespace vantage::scheduling::spot5
+} // namespace vantage::spot5

@@ -17,7 +17,7 @@
 /// 200 × 451.15 = 90230 > 90000, so a full `units200` selection can break the literal limit.
 ///
 /// Text becomes an `Instance` only in `io` (`vantage/io/spot5.hpp`); solvers live in
-/// `vantage/scheduling/spot5_solver.hpp`.
+/// `vantage/spot5/spot5_solver.hpp`.
 
 #include <cstdint>
 #include <optional>
@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-namespace vantage::scheduling::spot5 {
+namespace vantage::spot5 {
 
 /// Instrument values (Bensana et al. 1999 § 2.2).
 inline constexpr int camera_none = 0;   ///< photograph not taken
@@ -140,4 +140,4 @@ inline constexpr double literal_capacity_tolerance = 1e-6;
 CheckReport check(const Instance &instance, const Solution &solution, CapacityMode mode,
                   std::optional<std::int64_t> claimed_value = std::nullopt);
 
-} // namespace vantage::scheduling::spot5
+} // namespace vantage::spot5

@@ -1,5 +1,5 @@
 // SPOT5 heuristic: greedy construction by value density, then iterated local search with
-// large-neighbourhood restarts (include/vantage/scheduling/spot5_solver.hpp).
+// large-neighbourhood restarts (include/vantage/spot5/spot5_solver.hpp).
 //
 // The search moves among feasible selections only; nodes are (photo, camera) pairs.
 // - Insert-with-repair ("consistent neighbourhood" of Vasquez & Hao 2001, Comput. Optim. Appl.
@@ -31,9 +31,9 @@
 
 #include "spot5_model.hpp"
 #include "vantage/core/error.hpp"
-#include "vantage/scheduling/spot5_solver.hpp"
+#include "vantage/spot5/spot5_solver.hpp"
 
-namespace vantage::scheduling::spot5 {
+namespace vantage::spot5 {
 
 namespace {
 
@@ -655,4 +655,4 @@ Result solve_heuristic(const Instance &instance, CapacityMode mode, const Heuris
     return r;
 }
 
-} // namespace vantage::scheduling::spot5
+} // namespace vantage::spot5
