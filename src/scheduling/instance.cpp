@@ -336,6 +336,9 @@ void build_ephemerides(Instance &inst, const Mission &m, tbb::task_arena &arena)
     inst.eph.resize(ns);
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, ns, [&](std::size_t i) {
+            if (cancelled(inst.options)) { // a stop is answered within one satellite's work, not the whole stage's
+                return;
+            }
             if (m.satellites[i].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
                 inst.eph[i] = Ephemeris(m.satellites[i].sat.propagator, m.eop, m.start, -60.0, horizon_s + 60.0);
             }
@@ -460,6 +463,7 @@ std::vector<WorkItem> find_windows(const Instance &inst, const Mission &m, const
     }
     std::vector<WorkItem> work;
     for (const auto &[sensor_name, group] : by_sensor) {
+        throw_if_cancelled(inst.options); // one access-engine call per sensor: a stop waits for one of them at most
         const geometry::Sensor &sensor = m.satellites[group.front()].sat.sensor;
         std::vector<access::Satellite> sats;
         for (std::size_t s : group) {
@@ -531,6 +535,9 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
     std::vector<std::vector<Opportunity>> found(work.size());
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t wi) {
+            if (cancelled(inst.options)) {
+                return;
+            }
             const WorkItem &it = work[wi];
             const Task &t = inst.tasks[it.task];
             const Job &j = inst.jobs[t.job];
@@ -775,6 +782,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
     const std::vector<WorkItem> work = find_windows(inst, m, per_request);
     throw_if_cancelled(opt);
     make_opportunities(inst, m, work, arena);
+    throw_if_cancelled(opt);
     inst.tenant_feasible.assign(m.tenants.size(), 0);
     refresh_feasibility(inst);
     assign_scores(inst);

@@ -111,6 +111,11 @@ void validate_mission(const Mission &m)
     check(p.change_penalty >= 0.0, m, "planning.change_penalty", p.change_penalty, ">= 0");
 }
 
+bool cancelled(const PlanningOptions &options) noexcept
+{
+    return options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed);
+}
+
 void throw_if_cancelled(const PlanningOptions &options)
 {
     if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {

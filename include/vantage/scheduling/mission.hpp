@@ -91,6 +91,9 @@ struct PlanningOptions {
 /// Throws Error(ErrorCode::cancelled) when `options.cancel` is set and true.
 void throw_if_cancelled(const PlanningOptions &options);
 
+/// Whether `options.cancel` is set and true (for loops that stop early, then call `throw_if_cancelled`).
+bool cancelled(const PlanningOptions &options) noexcept;
+
 /// Everything the planner needs.
 struct Mission {
     std::string source;                          ///< scenario file (for messages)
