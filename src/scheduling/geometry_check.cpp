@@ -33,7 +33,6 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
     e.pass = v_km_s.dot(north) >= 0.0 ? geometry::PassDirection::ascending : geometry::PassDirection::descending;
 
     double m = elevation_deg; // every target must see the satellite
-    e.binding_value_deg = elevation_deg;
     if (violations && elevation_deg < 0.0) {
         violations->push_back(LimitViolation{"elevation", elevation_deg, 0.0, -elevation_deg});
     }
@@ -41,12 +40,7 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
         if (violations && margin < 0.0) {
             violations->push_back(LimitViolation{name, value, bound, -margin});
         }
-        if (margin < m) {
-            m = margin;
-            e.binding = name;
-            e.binding_value_deg = value;
-            e.binding_bound_deg = bound;
-        }
+        m = std::min(m, margin);
     };
     if (lim.max_off_nadir_deg) {
         consider(*lim.max_off_nadir_deg - e.off_nadir_deg, "off_nadir", e.off_nadir_deg, *lim.max_off_nadir_deg);

@@ -19,14 +19,10 @@ struct LimitEval {
     double incidence_deg = 0.0;
     geometry::LookSide side = geometry::LookSide::right;
     geometry::PassDirection pass = geometry::PassDirection::ascending;
-    /// The limit with the smallest margin: "elevation", "off_nadir", "swath", "along_track", "incidence_min",
-    /// "incidence_max", "look_side" or "sun_elevation"; its measured value and its bound (deg).
-    const char *binding = "elevation";
-    double binding_value_deg = 0.0;
-    double binding_bound_deg = 0.0;
 };
 
-/// One limit that does not hold at an instant: its name (LimitEval::binding), measured value, bound, and
+/// One limit that does not hold at an instant: its name ("elevation", "off_nadir", "swath", "along_track",
+/// "incidence_min", "incidence_max", "look_side", "sun_elevation"), measured value, bound, and
 /// excess = how far the value is on the wrong side of the bound (deg, > 0).
 struct LimitViolation {
     const char *limit = "";
