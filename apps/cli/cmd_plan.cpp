@@ -39,6 +39,7 @@ struct PlanCliOptions {
     std::string elements_file;
     std::string failed;
     std::optional<double> freeze_h;
+    bool replanning = false; ///< --iterations sets planning.replan_iterations
 };
 
 void write_file(const fs::path &path, const std::string &text)
@@ -58,7 +59,7 @@ scheduling::PlanningOptions options_of(const scheduling::Mission &m, const PlanC
         p.seed = *o.seed;
     }
     if (o.iterations) {
-        p.iterations = *o.iterations;
+        (o.replanning ? p.replan_iterations : p.iterations) = *o.iterations;
     }
     if (o.time_limit_s) {
         p.time_limit_s = *o.time_limit_s;
@@ -66,13 +67,33 @@ scheduling::PlanningOptions options_of(const scheduling::Mission &m, const PlanC
     return p;
 }
 
-void write_plan_files(const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o)
+/// Reads plan.cache beside a plan.json; an empty cache (with a warning) when it is missing or unusable.
+scheduling::OpportunityCache read_cache_beside(const fs::path &plan_json)
+{
+    const fs::path path = plan_json.parent_path() / "plan.cache";
+    std::ifstream f(path, std::ios::binary);
+    if (!f) {
+        return {};
+    }
+    std::stringstream ss;
+    ss << f.rdbuf();
+    std::string why;
+    if (auto c = io::parse_opportunity_cache(ss.str(), &why)) {
+        return *c;
+    }
+    std::cerr << fmt::format("warning: {}: {}; the opportunities are computed afresh\n", path.string(), why);
+    return {};
+}
+
+void write_plan_files(const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o,
+                      const scheduling::OpportunityCache &cache)
 {
     fs::create_directories(o.out_dir);
     const fs::path dir(o.out_dir);
     write_file(dir / "plan.json", io::plan_to_json(plan, m, fs::path(o.scenario).filename().string()));
     write_file(dir / "timeline.csv", io::plan_timeline_csv(plan, m));
     write_file(dir / "plan.czml", io::plan_to_czml(plan, m));
+    write_file(dir / "plan.cache", io::opportunity_cache_to_bytes(cache));
 }
 
 void print_summary(std::ostream &out, const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o)
@@ -144,8 +165,8 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
                        mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds, mt.bound_method, mt.bound_iterations,
                        mt.bound_time_limit_hit ? ", time limit hit" : "");
     const fs::path dir(o.out_dir);
-    out << fmt::format("  wrote          {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
-                       (dir / "plan.czml").string());
+    out << fmt::format("  wrote          {}, {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
+                       (dir / "plan.czml").string(), (dir / "plan.cache").string());
 }
 
 int run_plan(const PlanCliOptions &o)
@@ -154,8 +175,9 @@ int run_plan(const PlanCliOptions &o)
     if (auto warn = m.eop.coverage_warning(m.start, m.stop)) {
         std::cerr << "warning: " << *warn << '\n';
     }
-    const scheduling::Plan plan = scheduling::plan(m, options_of(m, o));
-    write_plan_files(plan, m, o);
+    scheduling::OpportunityCache cache;
+    const scheduling::Plan plan = scheduling::plan(m, options_of(m, o), &cache);
+    write_plan_files(plan, m, o, cache);
     print_summary(std::cout, plan, m, o);
     return exit_ok;
 }
@@ -174,7 +196,6 @@ std::string read_text(const std::string &path, const std::string &option)
 int run_replan(const PlanCliOptions &o)
 {
     scheduling::Mission m = io::read_mission_file(o.scenario);
-    const scheduling::PreviousPlan prev = io::parse_plan_json(read_text(o.plan_file, "--plan"), o.plan_file);
     scheduling::ReplanInput in;
     in.now = parse_time_option(o.now, "--now");
     in.freeze_h = o.freeze_h;
@@ -212,18 +233,19 @@ int run_replan(const PlanCliOptions &o)
         }
         in.elements_changed = replaced > 0;
     }
+    // a replan that changes anything explains its own unserved occurrences: the previous explanations are not read
+    const scheduling::PreviousPlan prev =
+        io::parse_plan_json(read_text(o.plan_file, "--plan"), o.plan_file, !in.changes_anything());
     scheduling::PlanChanges changes;
-    const scheduling::Plan plan = scheduling::replan(m, prev, in, options_of(m, o), changes);
-    // the mission the plan refers to includes the added requests
-    for (const auto &r : in.added) {
-        m.requests.push_back(r);
-    }
-    for (const auto &name : in.removed_stations) {
-        m.outages.push_back(scheduling::Outage{name, in.now, m.stop + time::Duration::from_hours(m.planning.delivery_margin_h + 24.0)});
-    }
-    write_plan_files(plan, m, o);
+    scheduling::OpportunityCache cache = read_cache_beside(o.plan_file);
+    const scheduling::Plan plan = scheduling::replan(m, prev, in, options_of(m, o), changes, &cache);
+    // the mission the plan refers to includes the added requests and the outages
+    m = scheduling::mission_after(m, in, options_of(m, o));
+    write_plan_files(plan, m, o, cache);
     write_file(fs::path(o.out_dir) / "changes.json", io::changes_to_json(changes));
     print_summary(std::cout, plan, m, o);
+    std::cout << fmt::format("  cache          {} of {} access windows' opportunities reused from {}\n", cache.hits,
+                             cache.hits + cache.misses, (fs::path(o.plan_file).parent_path() / "plan.cache").string());
     std::cout << fmt::format("  changes        kept {}, moved {}, added {}, removed {} (failed {}, frozen {}); {:.1f} % unchanged\n",
                              changes.kept.size(), changes.moved.size(), changes.added.size(), changes.removed.size(),
                              changes.failed.size(), changes.frozen.size(), 100.0 * changes.fraction_unchanged);
@@ -236,7 +258,10 @@ void add_common(CLI::App *cmd, PlanCliOptions &o)
     cmd->add_option("--scenario", o.scenario, "tasking scenario YAML (docs/formats.md)")->required()->check(CLI::ExistingFile);
     cmd->add_option("--out", o.out_dir, "output directory (created if needed)")->capture_default_str();
     cmd->add_option("--seed", o.seed, "ALNS random seed (default: planning.seed)");
-    cmd->add_option("--iterations", o.iterations, "ALNS iterations (default: planning.iterations)")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--iterations", o.iterations,
+                    o.replanning ? "ALNS iterations after the repair (default: planning.replan_iterations)"
+                                 : "ALNS iterations (default: planning.iterations)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--time-limit-s", o.time_limit_s, "wall-clock cap on the search (s)")->check(CLI::PositiveNumber);
 }
 
@@ -254,6 +279,7 @@ Runner add_replan(CLI::App &app)
 {
     auto o = std::make_shared<PlanCliOptions>();
     CLI::App *cmd = app.add_subcommand("replan", "replan at a time --now: urgent requests, a lost station, new element sets, failures");
+    o->replanning = true;
     add_common(cmd, *o);
     cmd->add_option("--plan", o->plan_file, "the previous plan.json")->required()->check(CLI::ExistingFile);
     cmd->add_option("--now", o->now, "replanning time, ISO 8601 UTC")->required();

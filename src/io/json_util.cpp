@@ -176,9 +176,13 @@ bool glued_to_previous_token(std::string_view text, std::size_t byte, const std:
 
 } // namespace
 
-nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth)
+nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth,
+                          const std::vector<std::string> *skip_keys)
 {
     JsonPathTracker tracker;
+    using E = nlohmann::json::parse_event_t;
+    bool skipping = false; // inside the value of a skipped key
+    int skip_depth = 0;    // depth of that key's event
     // NOTE: nesting is limited before a value is built: nlohmann parses deep nesting iteratively, but dumping
     // or copying it recurses, and 100000 nested arrays overflowed a server thread's stack.
     const nlohmann::json::parser_callback_t callback = [&](int depth, nlohmann::json::parse_event_t event,
@@ -187,7 +191,23 @@ nlohmann::json parse_json(std::string_view text, const std::string &source_name,
             throw ParseError(ErrorCode::syntax, fmt::format("JSON nested deeper than {} levels", max_depth),
                              ErrorContext{source_name, 0, "", ""});
         }
+        if (skipping) {
+            // nlohmann reports no end event of a discarded container: the skipped value is over at the next key of
+            // the same object or at that object's end
+            const bool over = (event == E::key && depth == skip_depth) || (event == E::object_end && depth == skip_depth - 1);
+            if (!over) {
+                return false;
+            }
+            skipping = false;
+            tracker.on_event(E::value, parsed, source_name); // the skipped value, as one value
+        }
         tracker.on_event(event, parsed, source_name);
+        if (event == E::key && skip_keys != nullptr
+            && std::find(skip_keys->begin(), skip_keys->end(), parsed.get_ref<const std::string &>()) != skip_keys->end()) {
+            skipping = true;
+            skip_depth = depth;
+            return false;
+        }
         return true;
     };
     try {

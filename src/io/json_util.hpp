@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -36,7 +37,10 @@ inline constexpr int max_json_depth = 64;
 
 /// Keys given twice in one object are refused (syntax, naming the key path); an error inside one value (NaN,
 /// Infinity, 1e999, a bad literal or string) names that value's key path.
-nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth = max_json_depth);
+/// `skip_keys`: the values of these keys (at any depth) are checked for syntax but not built: the document holds
+/// neither key nor value (a reader that does not need a large part of a file saves the time to build it).
+nlohmann::json parse_json(std::string_view text, const std::string &source_name, int max_depth = max_json_depth,
+                          const std::vector<std::string> *skip_keys = nullptr);
 
 /// Short text of a JSON value for error messages.
 std::string json_excerpt(const nlohmann::json &v);

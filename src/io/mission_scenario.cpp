@@ -89,7 +89,8 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
     r.check_map(n, "planning",
                 {"seed", "iterations", "time_limit_s", "time_step_s", "strip_overlap", "max_strip_length_km",
                  "strip_scan_speed_km_s", "delivery_margin_h", "fairness_tolerance", "min_contact_s",
-                 "default_downlink_mbit_s", "freeze_h", "change_penalty", "exact_bound", "urgent_share_exempt", "bound_time_limit_s"});
+                 "default_downlink_mbit_s", "freeze_h", "change_penalty", "exact_bound",  "urgent_share_exempt", "bound_time_limit_s",
+                 "replan_iterations"});
     auto num = [&](const char *key, double lo, double hi, bool lo_open, bool hi_open, double &out) {
         if (n[key].IsDefined()) {
             out = r.number_in(n[key], Reader::join("planning", key), lo, hi, lo_open, hi_open);
@@ -110,6 +111,9 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
     }
     if (auto v = whole("iterations", 0.0, 1e9)) {
         p.iterations = static_cast<int>(*v);
+    }
+    if (auto v = whole("replan_iterations", 0.0, 1e9)) {
+        p.replan_iterations = static_cast<int>(*v);
     }
     num("time_limit_s", 0.0, 1e7, true, false, p.time_limit_s);
     num("bound_time_limit_s", 0.0, 1e7, true, false, p.bound_time_limit_s);

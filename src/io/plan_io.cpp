@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -403,10 +405,12 @@ std::string changes_to_json(const scheduling::PlanChanges &c)
     return j.dump(1) + "\n";
 }
 
-scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::string &source_name)
+scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::string &source_name, bool explanations)
 {
     using detail::JsonWhere;
-    const nlohmann::json j = detail::parse_json(text, source_name);
+    static const std::vector<std::string> explanation_keys{"blocked_by", "nearest_misses", "capacity"};
+    const nlohmann::json j =
+        detail::parse_json(text, source_name, detail::max_json_depth, explanations ? nullptr : &explanation_keys);
     const JsonWhere root{source_name, 0, ""};
     if (!j.is_object()) {
         root.fail(ErrorCode::syntax, "expected a plan.json object");
@@ -574,6 +578,123 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
         }
     }
     return p;
+}
+
+namespace {
+
+constexpr std::string_view cache_magic = "VNTGOPC1";
+constexpr std::uint32_t cache_format_version = 1;
+
+std::uint64_t fnv1a(std::string_view bytes)
+{
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : bytes) {
+        h = (h ^ c) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+template <typename U> void put_le(std::string &out, U v)
+{
+    for (std::size_t i = 0; i < sizeof(U); ++i) {
+        out.push_back(static_cast<char>(static_cast<unsigned char>((static_cast<std::uint64_t>(v) >> (8 * i)) & 0xffU)));
+    }
+}
+
+/// Reads little-endian integers from a byte string; `ok` turns false at the first read past the end.
+struct LeReader {
+    std::string_view bytes;
+    std::size_t pos = 0;
+    bool ok = true;
+    template <typename U> U get()
+    {
+        if (!ok || bytes.size() - pos < sizeof(U)) {
+            ok = false;
+            return U{};
+        }
+        std::uint64_t v = 0;
+        for (std::size_t i = 0; i < sizeof(U); ++i) {
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(bytes[pos + i])) << (8 * i);
+        }
+        pos += sizeof(U);
+        return static_cast<U>(v);
+    }
+};
+
+} // namespace
+
+std::string opportunity_cache_to_bytes(const scheduling::OpportunityCache &cache)
+{
+    // entries in key order: the same cache gives the same bytes
+    std::vector<std::uint64_t> keys;
+    keys.reserve(cache.entries.size());
+    for (const auto &e : cache.entries) {
+        keys.push_back(e.first);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::string out(cache_magic);
+    put_le<std::uint32_t>(out, cache_format_version);
+    put_le<std::uint64_t>(out, keys.size());
+    for (std::uint64_t k : keys) {
+        const auto &ranges = cache.entries.at(k);
+        put_le<std::uint64_t>(out, k);
+        put_le<std::uint32_t>(out, static_cast<std::uint32_t>(ranges.size()));
+        for (const auto &r : ranges) {
+            put_le<std::uint32_t>(out, static_cast<std::uint32_t>(r.k_min));
+            put_le<std::uint32_t>(out, static_cast<std::uint32_t>(r.k_max));
+            put_le<std::uint8_t>(out, r.reversed ? 1 : 0);
+        }
+    }
+    put_le<std::uint64_t>(out, fnv1a(out));
+    return out;
+}
+
+std::optional<scheduling::OpportunityCache> parse_opportunity_cache(std::string_view bytes, std::string *why)
+{
+    auto fail = [&](const char *reason) -> std::optional<scheduling::OpportunityCache> {
+        if (why != nullptr) {
+            *why = reason;
+        }
+        return std::nullopt;
+    };
+    if (bytes.size() < cache_magic.size() + 4 + 8 + 8 || bytes.substr(0, cache_magic.size()) != cache_magic) {
+        return fail("not a plan.cache file");
+    }
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    LeReader tail{bytes.substr(bytes.size() - 8)};
+    if (tail.get<std::uint64_t>() != fnv1a(body)) {
+        return fail("checksum mismatch (truncated or damaged)");
+    }
+    LeReader r{body, cache_magic.size()};
+    if (r.get<std::uint32_t>() != cache_format_version) {
+        return fail("another format version");
+    }
+    const std::uint64_t n = r.get<std::uint64_t>();
+    scheduling::OpportunityCache cache;
+    for (std::uint64_t i = 0; i < n && r.ok; ++i) {
+        const std::uint64_t key = r.get<std::uint64_t>();
+        const std::uint32_t nr = r.get<std::uint32_t>();
+        if (!r.ok || nr > (body.size() - r.pos) / 9) {
+            return fail("truncated");
+        }
+        std::vector<scheduling::OpportunityCache::Range> ranges(nr);
+        for (auto &rg : ranges) {
+            rg.k_min = static_cast<std::int32_t>(r.get<std::uint32_t>());
+            rg.k_max = static_cast<std::int32_t>(r.get<std::uint32_t>());
+            const std::uint8_t rev = r.get<std::uint8_t>();
+            if (rev > 1 || rg.k_max < rg.k_min) {
+                return fail("damaged range");
+            }
+            rg.reversed = rev == 1;
+        }
+        if (!cache.entries.emplace(key, std::move(ranges)).second) {
+            return fail("duplicate key");
+        }
+    }
+    if (!r.ok || r.pos != body.size()) {
+        return fail("truncated");
+    }
+    return cache;
 }
 
 } // namespace vantage::io

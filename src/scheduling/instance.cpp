@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -524,7 +526,62 @@ std::vector<WorkItem> find_windows(const Instance &inst, const Mission &m, const
 
 /// Opportunities from the work items (parallel; each item independent, results merged in order), sorted by
 /// satellite and earliest start, and indexed per task and per satellite.
-void make_opportunities(Instance &inst, const Mission &m, const std::vector<WorkItem> &work, tbb::task_arena &arena)
+/// Version of the computation below: bump it whenever make_opportunities can return other ranges for the same
+/// inputs (its constants, sampling, margins), so that every OpportunityCache entry written before is a miss.
+constexpr std::uint64_t opportunity_algorithm_version = 1;
+
+/// The OpportunityCache key: 64-bit FNV-1a over the bytes of the values fed in, finished by splitmix64's mixer.
+class KeyHash {
+public:
+    KeyHash &add(double x)
+    {
+        x = x == 0.0 ? 0.0 : x; // -0 and +0 give the same ranges
+        return bytes(&x, sizeof x);
+    }
+    KeyHash &add(std::uint64_t x) { return bytes(&x, sizeof x); }
+    KeyHash &add(const std::optional<double> &x) { return x ? add(std::uint64_t{1}).add(*x) : add(std::uint64_t{0}); }
+    KeyHash &add(const Vec3 &v) { return add(v.x()).add(v.y()).add(v.z()); }
+    KeyHash &add(const frames::Geodetic &g) { return add(g.lat_deg).add(g.lon_deg).add(g.h_km); }
+    std::uint64_t value() const
+    {
+        std::uint64_t z = m_h + 0x9e3779b97f4a7c15ULL;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+
+private:
+    KeyHash &bytes(const void *p, std::size_t n)
+    {
+        const auto *c = static_cast<const unsigned char *>(p);
+        for (std::size_t i = 0; i < n; ++i) {
+            m_h = (m_h ^ c[i]) * 0x100000001b3ULL;
+        }
+        return *this;
+    }
+    std::uint64_t m_h = 0xcbf29ce484222325ULL;
+};
+
+/// The inputs one work item's ranges are computed from, hashed (OpportunityCache).
+std::uint64_t work_item_key(const Instance &inst, const time::Instant &start, const std::vector<std::uint64_t> &sat_print,
+                            const WorkItem &it)
+{
+    const Task &t = inst.tasks[it.task];
+    const Job &j = inst.jobs[t.job];
+    const AcquisitionLimits &l = it.limits;
+    KeyHash h;
+    h.add(sat_print[it.sat]).add(t.duration_s).add(t.a).add(t.b).add(inst.task_a_itrf[it.task]).add(inst.task_b_itrf[it.task]);
+    h.add(j.window_start_s).add(j.window_end_s);
+    h.add(l.max_off_nadir_deg).add(l.swath_km).add(l.along_track_half_angle_deg).add(l.incidence_min_deg);
+    h.add(l.incidence_max_deg).add(l.min_sun_elevation_deg);
+    h.add(static_cast<std::uint64_t>(l.look_side)).add(static_cast<std::uint64_t>(l.pass_direction));
+    h.add(std::uint64_t{it.tight ? 1u : 0u});
+    h.add((it.window.start - start).seconds()).add((it.window.end - start).seconds()).add((it.window.best - start).seconds());
+    return h.value();
+}
+
+void make_opportunities(Instance &inst, const Mission &m, const std::vector<WorkItem> &work, tbb::task_arena &arena,
+                        OpportunityCache *cache)
 {
     const double horizon_s = inst.horizon_s;
     inst.task_opps.resize(inst.tasks.size());
@@ -533,9 +590,51 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
                                          m.stop + time::Duration::from_seconds(600.0), m.eop);
     const double sun_t0 = -600.0;
     std::vector<std::vector<Opportunity>> found(work.size());
+    // Cache keys: per satellite a print of everything the work items of that satellite share (its ephemeris sampled
+    // every 60 s, the Sun's every hour, horizon, grid and the algorithm's version), then per work item its own inputs.
+    std::vector<std::uint64_t> keys;
+    std::vector<char> hit(work.size(), 0);
+    if (cache != nullptr) {
+        std::vector<std::uint64_t> sat_print(m.satellites.size(), 0);
+        arena.execute([&] {
+            tbb::parallel_for(std::size_t{0}, sat_print.size(), [&](std::size_t s) {
+                KeyHash h;
+                h.add(opportunity_algorithm_version).add(inst.horizon_s).add(inst.step_s);
+                h.add(std::uint64_t{inst.sats[s].pointable ? 1u : 0u});
+                if (!inst.eph[s].empty()) {
+                    for (double tau = 0.0; tau <= horizon_s + 60.0; tau += 60.0) {
+                        Vec3 r, v;
+                        inst.eph[s].state(std::min(tau, horizon_s), r, v);
+                        h.add(r).add(v);
+                    }
+                }
+                for (double tau = sun_t0; tau <= horizon_s - sun_t0; tau += 3600.0) {
+                    h.add(sun.position_itrf_km(tau - sun_t0));
+                }
+                sat_print[s] = h.value();
+            });
+        });
+        keys.resize(work.size());
+        for (std::size_t wi = 0; wi < work.size(); ++wi) {
+            keys[wi] = work_item_key(inst, m.start, sat_print, work[wi]);
+            if (auto f = cache->entries.find(keys[wi]); f != cache->entries.end()) {
+                hit[wi] = 1;
+                for (const auto &rg : f->second) {
+                    Opportunity o;
+                    o.task = work[wi].task;
+                    o.sat = work[wi].sat;
+                    o.k_min = rg.k_min;
+                    o.k_max = rg.k_max;
+                    o.reversed = rg.reversed;
+                    o.limits = work[wi].limits;
+                    found[wi].push_back(o);
+                }
+            }
+        }
+    }
     arena.execute([&] {
         tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t wi) {
-            if (cancelled(inst.options)) {
+            if (hit[wi] || cancelled(inst.options)) {
                 return;
             }
             const WorkItem &it = work[wi];
@@ -637,6 +736,18 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
             }
         });
     });
+    throw_if_cancelled(inst.options); // a cancelled parallel_for leaves items undone: never cache or use them
+    if (cache != nullptr) {
+        OpportunityCache next;
+        for (std::size_t wi = 0; wi < work.size(); ++wi) {
+            auto &ranges = next.entries[keys[wi]];
+            for (const auto &o : found[wi]) {
+                ranges.push_back(OpportunityCache::Range{o.k_min, o.k_max, o.reversed});
+            }
+            (hit[wi] ? next.hits : next.misses) += 1;
+        }
+        *cache = std::move(next);
+    }
     for (auto &v : found) {
         for (auto &o : v) {
             inst.opps.push_back(o);
@@ -762,7 +873,7 @@ void reserve_contacts(Instance &inst, const Mission &m, const PlanningOptions &o
 
 } // namespace
 
-Instance build_instance(const Mission &m, const PlanningOptions &opt)
+Instance build_instance(const Mission &m, const PlanningOptions &opt, OpportunityCache *cache)
 {
     const auto clock0 = std::chrono::steady_clock::now();
     Instance inst;
@@ -781,7 +892,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt)
     throw_if_cancelled(opt);
     const std::vector<WorkItem> work = find_windows(inst, m, per_request);
     throw_if_cancelled(opt);
-    make_opportunities(inst, m, work, arena);
+    make_opportunities(inst, m, work, arena, cache);
     throw_if_cancelled(opt);
     inst.tenant_feasible.assign(m.tenants.size(), 0);
     refresh_feasibility(inst);

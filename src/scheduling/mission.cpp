@@ -96,6 +96,7 @@ void validate_mission(const Mission &m)
     }
     const auto &p = m.planning;
     check(p.iterations >= 0, m, "planning.iterations", p.iterations, ">= 0");
+    check(p.replan_iterations >= 0, m, "planning.replan_iterations", p.replan_iterations, ">= 0");
     check(p.time_limit_s > 0.0, m, "planning.time_limit_s", p.time_limit_s, "> 0");
     check(p.bound_time_limit_s > 0.0, m, "planning.bound_time_limit_s", p.bound_time_limit_s, "> 0");
     check(p.time_step_s > 0.0 && p.time_step_s <= 60.0, m, "planning.time_step_s", p.time_step_s, "in (0, 60]");

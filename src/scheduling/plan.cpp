@@ -684,10 +684,10 @@ double storage_at_gbit(const Plan &plan, std::size_t satellite, const time::Inst
     return std::abs(level) < 1e-9 ? 0.0 : level;
 }
 
-Plan plan(const Mission &mission, const PlanningOptions &options)
+Plan plan(const Mission &mission, const PlanningOptions &options, OpportunityCache *cache)
 {
     validate_mission(mission);
-    const detail::Instance inst = detail::build_instance(mission, options);
+    const detail::Instance inst = detail::build_instance(mission, options, cache);
     detail::SearchStats stats;
     const detail::Solution sol = detail::search(inst, nullptr, nullptr, stats);
     const detail::Bounds b = detail::compute_bounds(inst, sol.value);

@@ -55,12 +55,9 @@ bool reuse_bound(const detail::Instance &inst, const Mission &m, const PreviousP
 
 } // namespace
 
-Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input, const PlanningOptions &options,
-            PlanChanges &changes)
+Mission mission_after(const Mission &mission, const ReplanInput &input, const PlanningOptions &options)
 {
-    using namespace detail;
     Mission m = mission;
-    // ---- apply the input
     std::set<std::string> ids;
     for (const auto &r : m.requests) {
         ids.insert(r.id);
@@ -81,6 +78,54 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
         }
         m.outages.push_back(Outage{name, input.now, far});
     }
+    return m;
+}
+
+PreviousPlan previous_plan_of(const Plan &plan, const Mission &mission)
+{
+    auto norad = [&](std::size_t s) { return mission.satellites.at(s).sat.propagator.elements().norad_id; };
+    PreviousPlan p;
+    for (const auto &a : plan.acquisitions) {
+        p.acquisitions.push_back(PreviousAcquisition{a.acquisition_id, a.request_id, a.occurrence, a.strip_id,
+                                                     norad(a.satellite), a.start, a.end});
+    }
+    for (const auto &d : plan.downlinks) {
+        p.downlinks.push_back(PreviousDownlink{norad(d.satellite), mission.stations.at(d.station).name, d.antenna, d.start, d.end});
+    }
+    p.seed = plan.seed;
+    p.iterations = plan.iterations;
+    p.metrics = plan.metrics;
+    p.unserved = plan.unserved;
+    return p;
+}
+
+Replanner::Replanner(Mission mission, PlanningOptions options)
+    : m_mission(std::move(mission)), m_options(options), m_plan(scheduling::plan(m_mission, m_options, &m_cache))
+{
+}
+
+void Replanner::set_propagator(std::size_t satellite, const orbits::Sgp4Propagator &propagator)
+{
+    m_mission.satellites.at(satellite).sat.propagator = propagator;
+    m_elements_changed = true;
+}
+
+const Plan &Replanner::replan(const ReplanInput &input, PlanChanges &changes)
+{
+    ReplanInput in = input;
+    in.elements_changed = in.elements_changed || m_elements_changed;
+    Plan next = scheduling::replan(m_mission, previous_plan_of(m_plan, m_mission), in, m_options, changes, &m_cache);
+    m_mission = mission_after(m_mission, in, m_options);
+    m_plan = std::move(next);
+    m_elements_changed = false;
+    return m_plan;
+}
+
+Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input, const PlanningOptions &options,
+            PlanChanges &changes, OpportunityCache *cache)
+{
+    using namespace detail;
+    const Mission m = mission_after(mission, input, options);
     std::set<std::string> failed(input.failed.begin(), input.failed.end());
     for (const auto &id : failed) {
         const bool known = std::any_of(previous.acquisitions.begin(), previous.acquisitions.end(),
@@ -91,14 +136,14 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
         }
     }
     validate_mission(m);
-    const bool changed = !input.added.empty() || !input.removed_stations.empty() || !failed.empty() || input.elements_changed;
+    const bool changed = input.changes_anything();
     const double freeze_h = input.freeze_h.value_or(options.freeze_h);
     const time::Instant t_freeze = input.now + time::Duration::from_hours(freeze_h);
     changes = PlanChanges{};
     changes.now = input.now;
     changes.freeze_h = freeze_h;
 
-    Instance inst = build_instance(m, options);
+    Instance inst = build_instance(m, options, cache);
     const double freeze_s = (t_freeze - m.start).seconds();
     const int k_from = static_cast<int>(std::ceil(freeze_s / inst.step_s - 1e-9));
     // Templates for frozen acquisitions (limits and scan direction of a matching opportunity), before clipping.
@@ -186,9 +231,7 @@ Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanIn
 
     // ---- repair: insert what fits; search (only when something changed) with a price on every change
     PlanningOptions opt = options;
-    if (!changed) {
-        opt.iterations = 0;
-    }
+    opt.iterations = changed ? options.replan_iterations : 0;
     inst.options = opt;
     SearchStats stats;
     Solution out = search(inst, &sol, &locked, stats, &prev_sat, &prev_k);

@@ -97,6 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadCase{"tasking_bad_agility.yaml", ErrorCode::out_of_range, 13, "sensors.opt.agility.max_rate_deg_s"},
                       BadCase{"tasking_outage_station.yaml", ErrorCode::missing_field, 41, "station_outages[0].station"},
                       BadCase{"tasking_unknown_planning_key.yaml", ErrorCode::unknown_key, 42, "planning.seeed"},
+                      BadCase{"tasking_replan_iterations.yaml", ErrorCode::invalid_number, 42, "planning.replan_iterations"},
                       BadCase{"tasking_allowed_station.yaml", ErrorCode::missing_field, 22, "tenants.IT.allowed_stations[1]"},
                       BadCase{"tasking_duplicate_request.yaml", ErrorCode::duplicate, 25, "requests[1].id"},
                       BadCase{"tasking_request_priority.yaml", ErrorCode::out_of_range, 26, "requests[2].priority"},

@@ -172,17 +172,7 @@ TEST(PlannerProperty, ShareRuleProtectsASmallNation)
 
 PreviousPlan previous_of(const Plan &p, const Mission &m)
 {
-    PreviousPlan prev;
-    for (const auto &a : p.acquisitions) {
-        prev.acquisitions.push_back(PreviousAcquisition{a.acquisition_id, a.request_id, a.occurrence, a.strip_id,
-                                                        m.satellites[a.satellite].sat.propagator.elements().norad_id,
-                                                        a.start, a.end});
-    }
-    prev.seed = p.seed;
-    prev.iterations = p.iterations;
-    prev.metrics = p.metrics;
-    prev.unserved = p.unserved;
-    return prev;
+    return previous_plan_of(p, m);
 }
 
 TEST(ReplanProperty, NoChangeReturnsTheIdenticalPlan)
@@ -284,6 +274,149 @@ TEST(ReplanProperty, FailedAcquisitionGoesBackAndRemovedStationIsUnused)
             }
         }
     }
+}
+
+/// Urgent point requests added at 04:00 (the replans below).
+ReplanInput urgent_input(const Mission &m)
+{
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(4.0);
+    in.freeze_h = 0.5;
+    in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
+    for (auto &r : in.added) {
+        r.priority = 10;
+        r.tier = mission::Tier::urgent;
+    }
+    return in;
+}
+
+TEST(OpportunityCacheProperty, ReusedOpportunitiesGiveTheSamePlans)
+{
+    const Mission m = constrained_mission();
+    OpportunityCache cache;
+    const Plan first = plan(m, m.planning, &cache);
+    expect_same_plan(first, plan(m, m.planning));
+    ASSERT_GT(cache.misses, 0u);
+    EXPECT_EQ(cache.hits, 0u);
+    EXPECT_EQ(cache.entries.size(), cache.misses);
+    const std::size_t items = cache.misses;
+    // the same mission again: every work item found, nothing computed, the same plan
+    expect_same_plan(first, plan(m, m.planning, &cache));
+    EXPECT_EQ(cache.hits, items);
+    EXPECT_EQ(cache.misses, 0u);
+    // a replan with added requests computes only theirs, and plans as it does without the cache
+    const ReplanInput in = urgent_input(m);
+    PlanChanges with_ch, without_ch;
+    const Plan with = replan(m, previous_of(first, m), in, m.planning, with_ch, &cache);
+    const Plan without = replan(m, previous_of(first, m), in, m.planning, without_ch);
+    expect_same_plan(with, without);
+    EXPECT_EQ(with_ch.kept, without_ch.kept);
+    EXPECT_EQ(cache.hits, items);
+    EXPECT_GT(cache.misses, 0u);
+    EXPECT_EQ(cache.entries.size(), items + cache.misses);
+}
+
+TEST(OpportunityCacheProperty, EveryInputChangeIsAMiss)
+{
+    Mission m = constrained_mission();
+    m.planning.iterations = 50;            // the cache's behaviour depends neither on the search
+    m.planning.bound_time_limit_s = 0.05; // nor on the bound
+    OpportunityCache base;
+    (void)plan(m, m.planning, &base);
+    const std::size_t items = base.misses;
+    // Each variant: the cached plan equals the plan without a cache, and what changed was computed afresh (a
+    // variant may also have other access windows, hence other work items: "everything misses" is hits == 0).
+    auto check = [&](const Mission &v, const PlanningOptions &o, const char *what, std::size_t min_misses) {
+        OpportunityCache c = base;
+        const Plan cached = plan(v, o, &c);
+        SCOPED_TRACE(what);
+        expect_same_plan(cached, plan(v, o));
+        EXPECT_GE(c.misses, min_misses);
+        return c;
+    };
+    {
+        // a new element set for one satellite (0.01 deg of mean anomaly): all of its work items miss
+        Mission v = m;
+        orbits::ElementSet e = v.satellites[1].sat.propagator.elements();
+        e.mean_anomaly_deg += 0.01;
+        v.satellites[1].sat.propagator = orbits::Sgp4Propagator(e);
+        const OpportunityCache c = check(v, v.planning, "elements", 1);
+        EXPECT_GT(c.hits, 0u) << "the other satellites' work items are reused";
+        EXPECT_LT(c.misses, items);
+    }
+    {
+        // the WGS-84 gravity model instead of WGS-72 for every satellite: everything misses
+        Mission v = m;
+        for (auto &s : v.satellites) {
+            orbits::Sgp4Options o = s.sat.propagator.options();
+            o.gravity = orbits::GravityModel::wgs84;
+            s.sat.propagator = orbits::Sgp4Propagator(s.sat.propagator.elements(), o);
+        }
+        const OpportunityCache c = check(v, v.planning, "gravity", 1);
+        EXPECT_EQ(c.hits, 0u);
+    }
+    {
+        // one request moved by 0.001 deg, another's time window shortened: their work items miss
+        Mission v = m;
+        v.requests[0].point->location.lat_deg += 0.001;
+        v.requests[1].window_end = v.requests[1].window_end - time::Duration::from_hours(1.0);
+        const OpportunityCache c = check(v, v.planning, "requests", 1);
+        EXPECT_GT(c.hits, 0u);
+    }
+    {
+        // a stricter Sun elevation on the sensor of every satellite: everything misses
+        Mission v = m;
+        for (auto &s : v.satellites) {
+            s.sat.sensor.min_sun_elevation_deg = 25.0;
+        }
+        const OpportunityCache c = check(v, v.planning, "sensor", 1);
+        EXPECT_EQ(c.hits, 0u);
+    }
+    {
+        // another time grid: everything misses
+        PlanningOptions o = m.planning;
+        o.time_step_s = 2.0;
+        const OpportunityCache c = check(m, o, "time step", 1);
+        EXPECT_EQ(c.hits, 0u);
+    }
+}
+
+TEST(ReplannerProperty, InMemoryReplansMatchPlanThenReplan)
+{
+    const Mission m = constrained_mission();
+    Replanner r(m, m.planning);
+    const Plan first = plan(m, m.planning);
+    expect_same_plan(r.current(), first);
+    const std::size_t items = r.cache().misses;
+    // first replan: urgent requests
+    const ReplanInput in = urgent_input(m);
+    PlanChanges ch, ref_ch;
+    const Plan &next = r.replan(in, ch);
+    const Plan ref = replan(m, previous_of(first, m), in, m.planning, ref_ch);
+    expect_same_plan(next, ref);
+    EXPECT_EQ(ch.kept, ref_ch.kept);
+    EXPECT_EQ(ch.added, ref_ch.added);
+    EXPECT_EQ(r.cache().hits, items);
+    EXPECT_EQ(r.mission().requests.size(), m.requests.size() + in.added.size());
+    // second replan from the first one's result: a lost station; nothing new to compute
+    ReplanInput in2;
+    in2.now = in.now + time::Duration::from_hours(1.0);
+    in2.freeze_h = 0.25;
+    in2.removed_stations = {"Matera"};
+    const Mission m2 = mission_after(m, in, m.planning);
+    PlanChanges ch2, ref_ch2;
+    const Plan &third = r.replan(in2, ch2);
+    const Plan ref2 = replan(m2, previous_of(ref, m2), in2, m.planning, ref_ch2);
+    expect_same_plan(third, ref2);
+    EXPECT_EQ(r.cache().misses, 0u);
+    EXPECT_EQ(r.mission().outages.size(), m.outages.size() + 1);
+    // a bad input leaves the state as it was
+    ReplanInput dup;
+    dup.now = in2.now;
+    dup.added = {in.added.front()}; // its id is in the mission already
+    PlanChanges ch3;
+    EXPECT_THROW((void)r.replan(dup, ch3), ConfigError);
+    expect_same_plan(r.current(), ref2);
 }
 
 } // namespace

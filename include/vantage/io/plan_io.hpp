@@ -5,6 +5,7 @@
 /// round-trip form; units in every key. plan.json holds no wall-clock figure, so the same mission, seed and
 /// iterations give byte-identical files.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,8 +31,19 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
 std::string changes_to_json(const scheduling::PlanChanges &changes);
 
 /// Reads the parts of a plan.json that replanning needs.
+/// @param explanations false: the unserved occurrences' `blocked_by`, `nearest_misses` and `capacity` are skipped
+///        (a replan that changes anything computes its own; they are most of a large plan.json)
 /// @throws ParseError(syntax) for text that is not JSON; ConfigError(missing_field / syntax / invalid_time)
 ///         naming the JSON path (e.g. "acquisitions[3].start_utc").
-scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::string &source_name);
+scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::string &source_name, bool explanations = true);
+
+/// plan.cache (beside plan.json): a scheduling::OpportunityCache as bytes. Layout (little-endian): magic
+/// "VNTGOPC1", u32 format version, u64 entry count, per entry u64 key, u32 range count and per range i32 k_min,
+/// i32 k_max, u8 reversed; then a u64 FNV-1a checksum of everything before it.
+std::string opportunity_cache_to_bytes(const scheduling::OpportunityCache &cache);
+
+/// Reads plan.cache bytes. A cache only ever saves time, so a file of another format version, truncated or
+/// damaged (checksum) is not an error: nullopt, with the reason in `why` when given (the caller recomputes).
+std::optional<scheduling::OpportunityCache> parse_opportunity_cache(std::string_view bytes, std::string *why = nullptr);
 
 } // namespace vantage::io

@@ -76,6 +76,9 @@ struct PlanningOptions {
     double default_downlink_mbit_s = 465.0; ///< rate of a station whose `downlink_mbit_s` is 0 / absent (Mbit/s, > 0)
     double freeze_h = 1.0;              ///< replanning: acquisitions and downlinks starting before now + freeze are kept
     double change_penalty = 0.5;        ///< replanning: value a change must gain (priority units, >= 0)
+    int replan_iterations = 100;        ///< replanning: ALNS iterations after the repair (>= 0). A replan keeps what
+                                        ///< still fits and inserts around the change; a short search polishes it
+                                        ///< (the full `iterations` would move more of the plan for little value)
     bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
                                         ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
     double bound_time_limit_s = 2.0;    ///< wall-clock cap on the slew-aware Lagrangian bound (s, > 0): its best

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "vantage/core/math.hpp"
@@ -237,11 +238,31 @@ struct Plan {
 /// data linearly over [start, end], every downlink part removes its data linearly over [start, end].
 double storage_at_gbit(const Plan &plan, std::size_t satellite, const time::Instant &t);
 
+/// The opportunities of one plan, kept for the next (a replan, or a plan of the same satellites and horizon), so
+/// that it computes only what it has not seen: the start-step ranges of one task on one satellite in one access
+/// window. Each entry is keyed by a 64-bit hash of every value its computation reads - the satellite's ephemeris
+/// (sampled every 60 s: element set, gravity model, Earth orientation and horizon start all change it), the Sun's,
+/// the horizon and time grid, the task's geometry and duration, the occurrence's time window, the imaging limits,
+/// the access window and a version of the algorithm - so any change of input is a miss, computed afresh. Files:
+/// io::write_opportunity_cache / io::read_opportunity_cache (`plan.cache` beside plan.json).
+struct OpportunityCache {
+    struct Range {
+        int k_min = 0;         ///< earliest start step
+        int k_max = 0;         ///< latest start step
+        bool reversed = false; ///< strips: scanned from its end b to a
+        bool operator==(const Range &) const = default;
+    };
+    std::unordered_map<std::uint64_t, std::vector<Range>> entries; ///< after a plan: exactly its own work items
+    std::size_t hits = 0;   ///< work items the last plan or replan found here
+    std::size_t misses = 0; ///< work items it computed
+};
+
 /// Plans a mission.
 /// @param mission validated mission (validate_mission)
 /// @param options planner controls (normally mission.planning, with CLI overrides)
+/// @param cache optional: opportunities found there are reused, and it is left holding this plan's
 /// @throws ConfigError from validate_mission; DomainError when SGP4 fails inside the horizon.
-Plan plan(const Mission &mission, const PlanningOptions &options);
+Plan plan(const Mission &mission, const PlanningOptions &options, OpportunityCache *cache = nullptr);
 
 /// One acquisition of a previous plan, as replanning needs it (read from plan.json).
 struct PreviousAcquisition {
@@ -281,6 +302,11 @@ struct ReplanInput {
     std::vector<std::string> removed_stations;   ///< --remove-station: unusable from `now` on
     std::vector<std::string> failed;             ///< --failed: acquisition ids whose images were lost
     bool elements_changed = false;               ///< --elements: the mission's satellites carry new element sets
+    /// Whether anything changed (otherwise the previous plan, explanations included, is the result).
+    bool changes_anything() const noexcept
+    {
+        return !added.empty() || !removed_stations.empty() || !failed.empty() || elements_changed;
+    }
 };
 
 /// What a replan did, acquisition by acquisition.
@@ -304,10 +330,49 @@ struct PlanChanges {
 /// @param input what changed
 /// @param options planner controls
 /// @param[out] changes what changed, acquisition by acquisition
+/// @param cache optional: as for plan()
 /// @throws ConfigError(duplicate) for an added request id already in the mission (field "requests[i].id"),
 ///         ConfigError(missing_field) for a failed id or removed station that does not exist (field "--failed" /
 ///         "--remove-station").
 Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input,
-            const PlanningOptions &options, PlanChanges &changes);
+            const PlanningOptions &options, PlanChanges &changes, OpportunityCache *cache = nullptr);
+
+/// The mission a replan plans, and the one its plan refers to: `mission` with the input's added requests appended
+/// and its removed stations out of service from `now` to a day past the delivery margin.
+/// @throws ConfigError(duplicate / missing_field) as replan() for an added id already there or an unknown station.
+Mission mission_after(const Mission &mission, const ReplanInput &input, const PlanningOptions &options);
+
+/// A plan as the previous plan of a replan: what reading its plan.json back gives, without the file.
+PreviousPlan previous_plan_of(const Plan &plan, const Mission &mission);
+
+/// Incremental replanning that keeps its state in memory: the mission, the current plan and the opportunities
+/// found so far (OpportunityCache). Each replan starts from the current plan, computes opportunities only for
+/// what it has not seen (added requests, new element sets) and becomes the current plan; the mission grows by the
+/// added requests and station outages. The same results as `vantage plan` then `vantage replan` on the files.
+/// Not thread-safe: one caller at a time.
+class Replanner {
+public:
+    /// Plans `mission` (scheduling::plan).
+    Replanner(Mission mission, PlanningOptions options);
+
+    /// Replans at input.now (scheduling::replan) and makes the result the current plan.
+    /// @throws as scheduling::replan; the state is unchanged when it throws
+    const Plan &replan(const ReplanInput &input, PlanChanges &changes);
+
+    /// A new element set for a satellite: the next replan treats the elements as changed.
+    void set_propagator(std::size_t satellite, const orbits::Sgp4Propagator &propagator);
+
+    const Mission &mission() const noexcept { return m_mission; }
+    const Plan &current() const noexcept { return m_plan; }
+    const OpportunityCache &cache() const noexcept { return m_cache; }
+    const PlanningOptions &options() const noexcept { return m_options; }
+
+private:
+    Mission m_mission;
+    PlanningOptions m_options;
+    OpportunityCache m_cache;
+    Plan m_plan;
+    bool m_elements_changed = false;
+};
 
 } // namespace vantage::scheduling

@@ -159,7 +159,7 @@ void assign_scores(Instance &inst);
 
 /// Builds the instance: occurrences, strips, access opportunities (access engine + tightening), station
 /// contacts with antennas reserved, ephemerides.
-Instance build_instance(const Mission &mission, const PlanningOptions &options);
+Instance build_instance(const Mission &mission, const PlanningOptions &options, OpportunityCache *cache = nullptr);
 
 /// One scheduled acquisition in a satellite's timeline.
 struct Slot {
