@@ -740,9 +740,12 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
     if (cache != nullptr) {
         OpportunityCache next;
         for (std::size_t wi = 0; wi < work.size(); ++wi) {
-            auto &ranges = next.entries[keys[wi]];
-            for (const auto &o : found[wi]) {
-                ranges.push_back(OpportunityCache::Range{o.k_min, o.k_max, o.reversed});
+            // two work items with the same inputs (two nations asking for the same point and window) share a key
+            // and have the same ranges: stored once
+            if (auto [it, fresh] = next.entries.try_emplace(keys[wi]); fresh) {
+                for (const auto &o : found[wi]) {
+                    it->second.push_back(OpportunityCache::Range{o.k_min, o.k_max, o.reversed});
+                }
             }
             (hit[wi] ? next.hits : next.misses) += 1;
         }

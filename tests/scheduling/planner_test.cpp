@@ -316,6 +316,29 @@ TEST(OpportunityCacheProperty, ReusedOpportunitiesGiveTheSamePlans)
     EXPECT_EQ(cache.entries.size(), items + cache.misses);
 }
 
+TEST(OpportunityCacheProperty, TwinRequestsShareAnEntry)
+{
+    // Another nation asks for exactly the first request's point and window: its work items have the same key.
+    Mission m = constrained_mission();
+    m.planning.iterations = 50;
+    m.planning.bound_time_limit_s = 0.05;
+    mission::Request twin = m.requests.front();
+    twin.id = "TWIN";
+    twin.tenant = "DE";
+    m.requests.push_back(twin);
+    OpportunityCache cache;
+    const Plan first = plan(m, m.planning, &cache);
+    EXPECT_LT(cache.entries.size(), cache.misses);
+    const Plan again = plan(m, m.planning, &cache);
+    expect_same_plan(first, again);
+    EXPECT_EQ(cache.misses, 0u);
+    for (const auto &[key, ranges] : cache.entries) {
+        for (const auto &r : ranges) {
+            EXPECT_EQ(std::count(ranges.begin(), ranges.end(), r), 1) << "a range stored twice";
+        }
+    }
+}
+
 TEST(OpportunityCacheProperty, EveryInputChangeIsAMiss)
 {
     Mission m = constrained_mission();
