@@ -33,7 +33,37 @@ SensorTasking read_sensor_tasking(const Reader &r, const YAML::Node &n, const st
     SensorTasking t;
     if (const YAML::Node a = n["agility"]; a.IsDefined()) {
         const std::string ap = Reader::join(path, "agility");
-        r.check_map(a, ap, {"max_rate_deg_s", "max_accel_deg_s2", "settle_s"});
+        r.check_map(a, ap, {"max_rate_deg_s", "max_accel_deg_s2", "settle_s", "slew_angle", "slew_table"});
+        if (a["slew_angle"].IsDefined()) {
+            t.agility.measure = r.choice<scheduling::SlewMeasure>(
+                a["slew_angle"], Reader::join(ap, "slew_angle"),
+                {{"lvlh", scheduling::SlewMeasure::lvlh}, {"roll_pitch", scheduling::SlewMeasure::roll_pitch}});
+        }
+        if (const YAML::Node tb = a["slew_table"]; tb.IsDefined()) {
+            // [[size_deg, time_s], ...]: sizes from 0, increasing; times not decreasing
+            const std::string tp = Reader::join(ap, "slew_table");
+            if (!tb.IsSequence() || tb.size() == 0) {
+                r.fail(ErrorCode::syntax, "expected a list of [size_deg, time_s] pairs", tb, tp);
+            }
+            for (std::size_t i = 0; i < tb.size(); ++i) {
+                const std::string ip = fmt::format("{}[{}]", tp, i);
+                if (!tb[i].IsSequence() || tb[i].size() != 2) {
+                    r.fail(ErrorCode::syntax, "expected a pair [size_deg, time_s]", tb[i], ip);
+                }
+                const double size = r.number_in(tb[i][0], ip + "[0]", 0.0, 360.0);
+                const double time = r.number_in(tb[i][1], ip + "[1]", 0.0, 3600.0);
+                if (i == 0 && size != 0.0) {
+                    r.fail(ErrorCode::out_of_range, "the first size must be 0", tb[i][0], ip + "[0]");
+                }
+                if (i > 0 && !(size > t.agility.slew_table.back().first)) {
+                    r.fail(ErrorCode::out_of_range, "sizes must increase", tb[i][0], ip + "[0]");
+                }
+                if (i > 0 && time < t.agility.slew_table.back().second) {
+                    r.fail(ErrorCode::out_of_range, "times must not decrease", tb[i][1], ip + "[1]");
+                }
+                t.agility.slew_table.emplace_back(size, time);
+            }
+        }
         if (a["max_rate_deg_s"].IsDefined()) {
             t.agility.max_rate_deg_s = r.number_in(a["max_rate_deg_s"], Reader::join(ap, "max_rate_deg_s"), 0.0, 180.0, true);
         }

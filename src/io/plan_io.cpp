@@ -219,6 +219,16 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         x["agility"] = ojson{{"max_rate_deg_s", s.agility.max_rate_deg_s},
                              {"max_accel_deg_s2", s.agility.max_accel_deg_s2},
                              {"settle_s", s.agility.settle_s}};
+        if (s.agility.measure != scheduling::SlewMeasure::lvlh) {
+            x["agility"]["slew_angle"] = "roll_pitch";
+        }
+        if (!s.agility.slew_table.empty()) {
+            ojson tb = ojson::array();
+            for (const auto &[size, time] : s.agility.slew_table) {
+                tb.push_back(ojson::array({size, time}));
+            }
+            x["agility"]["slew_table"] = std::move(tb);
+        }
         x["data_rate_mbit_s"] = s.data_rate_mbit_s;
         x["imaging_swath_km"] = s.imaging_swath_km;
         x["storage_gbit"] = s.storage_gbit;

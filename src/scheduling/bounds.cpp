@@ -6,13 +6,13 @@
 // - a polygon worth v with n strips is worth v/n per acquired strip (v [all strips] <= (v/n) sum_j [strip j]);
 // - start times are relaxed to cells of a few grid steps: a node (opportunity, cell) may start anywhere in its
 //   cell, so an arc a -> b needs earliest end of a + transition <= latest start of b;
-// - the transition between two consecutive acquisitions of a pointable satellite is settle_s + the rest-to-rest
-//   time of a LOWER BOUND of the slew angle over the two cells: with the look vectors of each node at the middle
-//   of its cell (e_a at a's end, s_b at b's start) and the largest angle any start step of the cell moves them
-//   (dev, computed at every grid step of the cell), every real pair of looks is at least
-//   angle(e_a, s_b) - dev_e(a) - dev_s(b) apart (triangle inequality on the sphere); the slew law is monotone
-//   in the angle, so the arc relaxes the real transition (never a time-discretised exact value, which would
-//   restrict);
+// - the transition between two consecutive acquisitions of a pointable satellite is settle_s + the slew time of
+//   a LOWER BOUND of the slew size over the two cells: with the look vectors of each node at the middle of its
+//   cell (e_a at a's end, s_b at b's start) and the largest size any start step of the cell moves them (dev,
+//   computed at every grid step of the cell), every real pair of looks is at least
+//   size(e_a, s_b) - dev_e(a) - dev_s(b) apart (the triangle inequality: both slew measures, the LVLH angle and
+//   |Δroll| + |Δpitch|, are metrics); the slew time is non-decreasing in the size, so the arc relaxes the real
+//   transition (never a time-discretised exact value, which would restrict);
 // - "each task at most once" is moved into the objective with multipliers λ >= 0 (Lagrange), which leaves one
 //   longest-path problem per satellite over its nodes ordered in time.
 // L(λ) = sum_t λ_t + sum_s max_path_s(w - λ) >= optimum for every λ >= 0, so the best L over the iterations is a
@@ -50,21 +50,8 @@ struct SatGraph {
     std::vector<std::size_t> by_key; // node indices by key
     bool slews = false;              // pointable: arcs closer than `reach` need the slew check
     Agility agility;
-    double reach = 0.0;              // rest-to-rest time of the largest possible slew (s)
+    double reach = 0.0;              // slew time of the largest possible slew (s)
 };
-
-/// The largest angle a rest-to-rest slew of duration t can turn (deg): the inverse of rest_to_rest_s.
-double reachable_angle_deg(double t, const Agility &ag)
-{
-    if (t <= 0.0) {
-        return 0.0;
-    }
-    const double w = ag.max_rate_deg_s, a = ag.max_accel_deg_s2;
-    if (t <= 2.0 * w / a) {
-        return 0.25 * a * t * t;
-    }
-    return w * (t - w / a);
-}
 
 SatGraph build_graph(const Instance &inst, std::size_t sat, double cell_steps)
 {
@@ -75,7 +62,7 @@ SatGraph build_graph(const Instance &inst, std::size_t sat, double cell_steps)
     const double step = inst.step_s;
     const int cs = static_cast<int>(cell_steps);
     const double gap = si.pointable ? si.agility.settle_s : 0.0;
-    double max_nadir = 0.0; // largest angle of any look from the LVLH nadir axis (deg)
+    double max_nadir = 0.0; // largest slew size of any look from the LVLH nadir axis (deg)
     const Vec3 nadir(0.0, 0.0, 1.0);
     std::vector<Vec3> ss, ee;
     for (std::size_t oi : inst.sat_opps[sat]) {
@@ -97,16 +84,17 @@ SatGraph build_graph(const Instance &inst, std::size_t sat, double cell_steps)
                 n.s = ss[mid];
                 n.e = ee[mid];
                 for (std::size_t i = 0; i < ss.size(); ++i) {
-                    n.dev_s = std::max(n.dev_s, angle_deg(ss[i], n.s));
-                    n.dev_e = std::max(n.dev_e, angle_deg(ee[i], n.e));
-                    max_nadir = std::max({max_nadir, angle_deg(ss[i], nadir), angle_deg(ee[i], nadir)});
+                    n.dev_s = std::max(n.dev_s, slew_measure_deg(ss[i], n.s, g.agility));
+                    n.dev_e = std::max(n.dev_e, slew_measure_deg(ee[i], n.e, g.agility));
+                    max_nadir = std::max({max_nadir, slew_measure_deg(ss[i], nadir, g.agility),
+                                          slew_measure_deg(ee[i], nadir, g.agility)});
                 }
             }
             g.nodes.push_back(n);
         }
     }
     if (g.slews) {
-        g.reach = rest_to_rest_s(std::min(180.0, 2.0 * max_nadir), g.agility);
+        g.reach = slew_time_s(std::min(max_slew_measure_deg(g.agility), 2.0 * max_nadir), g.agility);
     }
     std::sort(g.nodes.begin(), g.nodes.end(), [](const Node &a, const Node &b) {
         return std::tie(a.ls, a.task) < std::tie(b.ls, b.task);
@@ -145,8 +133,12 @@ bool arc_ok(const SatGraph &g, const Node &a, const Node &b)
     if (!g.slews || slack >= g.reach) {
         return true;
     }
-    const double allowed = reachable_angle_deg(slack, g.agility) + a.dev_e + b.dev_s + 1e-9;
-    return allowed >= 180.0 || angle_deg(a.e, b.s) <= allowed;
+    const double reachable = reachable_measure_deg(slack, g.agility);
+    if (reachable < 0.0) {
+        return false; // not even a slew of size 0 fits (a slew table whose first time exceeds the slack)
+    }
+    const double allowed = reachable + a.dev_e + b.dev_s + 1e-9;
+    return allowed >= max_slew_measure_deg(g.agility) || slew_measure_deg(a.e, b.s, g.agility) <= allowed;
 }
 
 /// Scratch space of one satellite's longest path (reused across iterations).

@@ -43,6 +43,15 @@ void validate_mission(const Mission &m)
         check(s.agility.max_rate_deg_s > 0.0, m, p + ".agility.max_rate_deg_s", s.agility.max_rate_deg_s, "> 0");
         check(s.agility.max_accel_deg_s2 > 0.0, m, p + ".agility.max_accel_deg_s2", s.agility.max_accel_deg_s2, "> 0");
         check(s.agility.settle_s >= 0.0, m, p + ".agility.settle_s", s.agility.settle_s, ">= 0");
+        const auto &tb = s.agility.slew_table;
+        for (std::size_t k = 0; k < tb.size(); ++k) {
+            const std::string tp = fmt::format("{}.agility.slew_table[{}]", p, k);
+            check(std::isfinite(tb[k].first) && std::isfinite(tb[k].second) && tb[k].second >= 0.0, m, tp, tb[k].second,
+                  "finite, time >= 0");
+            check(k > 0 || tb[k].first == 0.0, m, tp, tb[k].first, "the first size is 0");
+            check(k == 0 || tb[k].first > tb[k - 1].first, m, tp, tb[k].first, "sizes increase");
+            check(k == 0 || tb[k].second >= tb[k - 1].second, m, tp, tb[k].second, "times do not decrease");
+        }
         check(s.data_rate_mbit_s > 0.0, m, p + ".data_rate_mbit_s", s.data_rate_mbit_s, "> 0");
         check(s.imaging_swath_km > 0.0, m, p + ".imaging_swath_km", s.imaging_swath_km, "> 0");
         check(s.storage_gbit > 0.0, m, p + ".storage_gbit", s.storage_gbit, "> 0");

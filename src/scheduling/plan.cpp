@@ -302,7 +302,7 @@ std::vector<Blocker> blockers(const Instance &inst, const Solution &sol, std::si
         for (std::size_t oi : inst.task_opps[t]) {
             const Opportunity &o = inst.opps[oi];
             const SatInfo &si = inst.sats[o.sat];
-            const double reach = si.pointable ? transition_s(180.0, si.agility) : 0.0;
+            const double reach = si.pointable ? transition_s(max_slew_measure_deg(si.agility), si.agility) : 0.0;
             const double a = o.k_min * inst.step_s - reach;
             const double b = o.k_max * inst.step_s + inst.tasks[t].duration_s + reach;
             const auto &tl = sol.timeline[o.sat];
@@ -362,7 +362,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             a.look_start_lvlh = sl.look_start;
             a.look_end_lvlh = sl.look_end;
             if (i > 0 && si.pointable) {
-                a.slew_before_deg = angle_deg(tl[i - 1].look_end, sl.look_start);
+                a.slew_before_deg = slew_measure_deg(tl[i - 1].look_end, sl.look_start, si.agility);
                 a.slew_before_s = transition_s(a.slew_before_deg, si.agility);
             }
             const bool served = sol.served(inst, t.job);
@@ -593,7 +593,7 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
             }
             if (i > 0) {
                 const Slot &p = tl[i - 1];
-                const double need = si.pointable ? transition_s(angle_deg(p.look_end, sl.look_start), si.agility) : 0.0;
+                const double need = si.pointable ? transition_s(p.look_end, sl.look_start, si.agility) : 0.0;
                 if (sl.start < p.end + need - 1e-6) {
                     bad.push_back(fmt::format("sat {} slot {}: {} s after the previous one, needs {} s", s, i, sl.start - p.end, need));
                 }

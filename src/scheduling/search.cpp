@@ -143,9 +143,6 @@ constexpr std::size_t max_repair_candidates = 30;
 constexpr double polish_gap_s = 300.0;
 constexpr std::size_t polish_max_block_slots = 16;
 
-// preempt: the slew that bounds how far around an opportunity lower tiers are cleared (the largest possible, deg).
-constexpr double preempt_slew_deg = 180.0;
-
 // Simulated annealing: the temperature (value units) falls geometrically from anneal_temp_start to anneal_temp_end
 // over the iterations; a candidate with an equal value but a longer latency is accepted with
 // equal_value_accept_probability, to let the search drift across plateaus.
@@ -483,7 +480,7 @@ public:
                 const double d = m_inst.tasks[o.task].duration_s;
                 const Vec3 le = m_inst.eph[sat].look(*k * m_inst.step_s + d, m_inst.scan_point(o, 1.0));
                 if (next) {
-                    const double need = *k * m_inst.step_s + d + (si.pointable ? transition_s(angle_deg(le, next->look_start), si.agility) : 0.0);
+                    const double need = *k * m_inst.step_s + d + (si.pointable ? transition_s(le, next->look_start, si.agility) : 0.0);
                     if (need > next->start + 1e-9) {
                         continue;
                     }
@@ -791,7 +788,7 @@ public:
                 for (std::size_t oi : opps) {
                     const Opportunity &o = m_inst.opps[oi];
                     const SatInfo &si = m_inst.sats[o.sat];
-                    const double reach = si.pointable ? transition_s(preempt_slew_deg, si.agility) : 0.0;
+                    const double reach = si.pointable ? transition_s(max_slew_measure_deg(si.agility), si.agility) : 0.0;
                     const double a = o.k_min * m_inst.step_s - reach;
                     const double b = o.k_max * m_inst.step_s + m_inst.tasks[t].duration_s + reach;
                     std::vector<std::size_t> victims;

@@ -213,7 +213,7 @@ std::optional<int> earliest_start(const Instance &inst, const Opportunity &o, co
     // one step): the deficit g(k) = need(k) - t_k falls by ~1 s per second (|d need/dt| << 1 away from θ ~ 0), so
     // half-steps do not jump over the first feasible k.
     for (int it = 0; it < 64; ++it) {
-        const double need = prev->end + transition_s(angle_deg(prev->look_end, ls), si.agility);
+        const double need = prev->end + transition_s(prev->look_end, ls, si.agility);
         const double deficit = need - k * step;
         if (deficit <= time_eps_s) {
             return k;
@@ -278,7 +278,7 @@ bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t
     for (; j < tl.size(); ++j) {
         const Slot &cur = tl[j];
         const Slot &before = out.back();
-        const double need = before.end + (si.pointable ? transition_s(angle_deg(before.look_end, cur.look_start), si.agility) : 0.0);
+        const double need = before.end + (si.pointable ? transition_s(before.look_end, cur.look_start, si.agility) : 0.0);
         if (cur.start >= need - time_eps_s) {
             break; // no push needed from here on
         }
@@ -470,7 +470,7 @@ PlaceStatus try_place_at(const Instance &inst, const Solution &sol, std::size_t 
         std::lower_bound(tl.begin(), tl.end(), start, [](const Slot &s, double t) { return s.start < t; }) - tl.begin());
     Vec3 ls, le;
     inst.looks(o, k, ls, le);
-    auto need = [&](const Vec3 &a, const Vec3 &b) { return si.pointable ? transition_s(angle_deg(a, b), si.agility) : 0.0; };
+    auto need = [&](const Vec3 &a, const Vec3 &b) { return si.pointable ? transition_s(a, b, si.agility) : 0.0; };
     if (pos > 0 && start < tl[pos - 1].end + need(tl[pos - 1].look_end, ls) - time_eps_s) {
         return PlaceStatus::no_time;
     }
@@ -507,7 +507,7 @@ bool compact(const Instance &inst, Solution &sol, std::size_t sat)
         auto k = earliest_start(inst, o, prev, o.k_min, cur.k, ls);
         if (!k) {
             // non-FIFO slews: the earlier previous slot made no earlier start feasible; keep the current one if it fits
-            const double need = prev ? prev->end + (si.pointable ? transition_s(angle_deg(prev->look_end, cur.look_start), si.agility) : 0.0) : -1e300;
+            const double need = prev ? prev->end + (si.pointable ? transition_s(prev->look_end, cur.look_start, si.agility) : 0.0) : -1e300;
             if (cur.start < need - time_eps_s) {
                 return false;
             }
@@ -552,7 +552,7 @@ bool left_justify(const Instance &inst, std::size_t sat, std::vector<Slot> &tl, 
     if (i1 < tl.size() && i1 > 0) {
         const Slot &a = tl[i1 - 1];
         const Slot &b = tl[i1];
-        const double need = a.end + (si.pointable ? transition_s(angle_deg(a.look_end, b.look_start), si.agility) : 0.0);
+        const double need = a.end + (si.pointable ? transition_s(a.look_end, b.look_start, si.agility) : 0.0);
         if (b.start < need - time_eps_s) {
             return false;
         }

@@ -32,6 +32,11 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
         double s, e;
         Vec3 ls, le;
     };
+    for (const auto &si : inst.sats) {
+        if (si.pointable && !slew_time_subadditive(si.agility)) {
+            return std::nullopt; // pairwise conflicts would not be exact
+        }
+    }
     std::vector<NodeV> nodes;
     std::vector<std::size_t> first(inst.opps.size() + 1, 0);
     for (std::size_t oi = 0; oi < inst.opps.size(); ++oi) {
@@ -45,7 +50,7 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
             NodeV n{oi, k, k * inst.step_s, k * inst.step_s + d, Vec3::Zero(), Vec3::Zero()};
             inst.looks(o, k, n.ls, n.le);
             const auto &si = inst.sats[o.sat];
-            if (si.pointable && rest_to_rest_s(angle_deg(n.ls, n.le), si.agility) > d + si.agility.settle_s) {
+            if (si.pointable && slew_time_s(slew_measure_deg(n.ls, n.le, si.agility), si.agility) > d + si.agility.settle_s) {
                 return std::nullopt; // no triangle property: pairwise conflicts would not be exact
             }
             nodes.push_back(n);
@@ -115,7 +120,7 @@ std::optional<MilpResult> solve_milp(const Instance &inst, double time_limit_s, 
     for (std::size_t s = 0; s < inst.sats.size(); ++s) {
         const auto &si = inst.sats[s];
         const auto &ops = inst.sat_opps[s];
-        auto trans = [&](const Vec3 &a, const Vec3 &b) { return si.pointable ? transition_s(angle_deg(a, b), si.agility) : 0.0; };
+        auto trans = [&](const Vec3 &a, const Vec3 &b) { return si.pointable ? transition_s(a, b, si.agility) : 0.0; };
         for (std::size_t ia = 0; ia < ops.size(); ++ia) {
             const std::size_t a = ops[ia];
             for (std::size_t ib = ia + 1; ib < ops.size(); ++ib) {
@@ -233,6 +238,11 @@ std::optional<double> solve_exact_subsets(const Instance &inst, int max_tasks, s
         double s, e;
         Vec3 ls, le;
     };
+    for (const auto &si : inst.sats) {
+        if (si.pointable && !slew_time_subadditive(si.agility)) {
+            return std::nullopt; // the sequences' pairwise feasibility would not be exact
+        }
+    }
     Bits total(words, 0);
     set(total, 0);
     for (std::size_t s = 0; s < inst.sats.size(); ++s) {
@@ -243,7 +253,7 @@ std::optional<double> solve_exact_subsets(const Instance &inst, int max_tasks, s
             for (int k = o.k_min; k <= o.k_max; ++k) {
                 NodeV v{oi, bit[o.task], k * inst.step_s, k * inst.step_s + inst.tasks[o.task].duration_s, Vec3::Zero(), Vec3::Zero()};
                 inst.looks(o, k, v.ls, v.le);
-                if (si.pointable && rest_to_rest_s(angle_deg(v.ls, v.le), si.agility) > inst.tasks[o.task].duration_s + si.agility.settle_s) {
+                if (si.pointable && slew_time_s(slew_measure_deg(v.ls, v.le, si.agility), si.agility) > inst.tasks[o.task].duration_s + si.agility.settle_s) {
                     return std::nullopt;
                 }
                 nodes.push_back(v);
@@ -258,7 +268,7 @@ std::optional<double> solve_exact_subsets(const Instance &inst, int max_tasks, s
             set(start, 0);
             add_shifted(reach[b], start, nodes[b].t);
             for (std::size_t a = 0; a < b; ++a) {
-                const double need = si.pointable ? transition_s(angle_deg(nodes[a].le, nodes[b].ls), si.agility) : 0.0;
+                const double need = si.pointable ? transition_s(nodes[a].le, nodes[b].ls, si.agility) : 0.0;
                 if (nodes[b].s >= nodes[a].e + need - 1e-9) {
                     add_shifted(reach[b], reach[a], nodes[b].t);
                 }

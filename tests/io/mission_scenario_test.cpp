@@ -95,6 +95,7 @@ INSTANTIATE_TEST_SUITE_P(
     BadFiles, MissionScenarioParseErrors,
     ::testing::Values(BadCase{"tasking_unknown_tenant.yaml", ErrorCode::missing_field, 24, "requests[0].tenant"},
                       BadCase{"tasking_bad_agility.yaml", ErrorCode::out_of_range, 13, "sensors.opt.agility.max_rate_deg_s"},
+                      BadCase{"tasking_slew_table.yaml", ErrorCode::out_of_range, 13, "sensors.opt.agility.slew_table[2][0]"},
                       BadCase{"tasking_outage_station.yaml", ErrorCode::missing_field, 41, "station_outages[0].station"},
                       BadCase{"tasking_unknown_planning_key.yaml", ErrorCode::unknown_key, 42, "planning.seeed"},
                       BadCase{"tasking_replan_iterations.yaml", ErrorCode::invalid_number, 42, "planning.replan_iterations"},

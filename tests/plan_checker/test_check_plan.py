@@ -34,6 +34,8 @@ def _cli():
 SAR_SENSOR = {"type": "sar", "incidence_min_deg": 20, "incidence_max_deg": 50, "look_side": "right",
               "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
               "agility": {"max_rate_deg_s": 1.5, "max_accel_deg_s2": 0.5, "settle_s": 3}}
+# Published agile-EO benchmarks' slew model: |d roll| + |d pitch| and a piecewise-linear time table (with an offset).
+ROLL_PITCH_AGILITY = {"slew_angle": "roll_pitch", "slew_table": [[0, 4], [10, 8], [40, 18], [90, 33]], "settle_s": 1}
 FIXED_SENSOR = {"type": "optical", "swath_km": 290, "min_sun_elevation_deg": 10, "data_rate_mbit_s": 450}
 
 
@@ -70,6 +72,9 @@ def cases(tmp_path_factory):
     d = copy.deepcopy(base)
     d["sgp4"] = {"gravity": "wgs84"}
     out["wgs84"] = Case(tmp, "wgs84", d)
+    d = copy.deepcopy(base)
+    d["sensors"]["opt"]["agility"] = dict(ROLL_PITCH_AGILITY)
+    out["rollpitch"] = Case(tmp, "rollpitch", d)
     for name, sensor in (("sar", SAR_SENSOR), ("fixed", FIXED_SENSOR)):
         d = copy.deepcopy(base)
         d["sensors"] = {"opt": sensor}
@@ -109,6 +114,15 @@ def test_wgs84_plan_passes(cases):
     # Scenario key sgp4.gravity (published benchmarks may fix WGS-84): planner and checker both propagate with it.
     c = cases["wgs84"]
     assert len(c.plan["acquisitions"]) >= 5
+    assert check_plan.check(c.scenario, c.plan) == []
+
+
+def test_roll_pitch_slew_table_plan_passes(cases):
+    # agility.slew_angle roll_pitch with a slew_table (issue 13 item 6): the planner's sequences hold under the
+    # checker's own roll/pitch decomposition and table.
+    c = cases["rollpitch"]
+    assert len(c.plan["acquisitions"]) >= 5
+    assert c.plan["satellites"][0]["agility"]["slew_angle"] == "roll_pitch"
     assert check_plan.check(c.scenario, c.plan) == []
 
 
@@ -233,6 +247,18 @@ def p_slew(p, d):
     a0, a1 = consecutive_pair(p)
     gap = (check_plan.parse_utc(a1["start_utc"]) - check_plan.parse_utc(a0["end_utc"])).total_seconds()
     shift_acq(a1, -(gap - 1.0))  # 1 s between them, less than the 2-3 s settle alone
+
+
+def p_slew_table_slower(p, d):
+    # the scenario's table three times slower than the one the plan was made with
+    ag = d["sensors"]["opt"]["agility"]
+    ag["slew_table"] = [[a, 3 * t] for a, t in ag["slew_table"]]
+
+
+def p_slew_measure(p, d):
+    # the LVLH-angle plan checked as if slews were measured |d roll| + |d pitch| with a table that charges the
+    # size steeply: a diagonal slew is larger in roll + pitch than in angle
+    d["sensors"]["opt"]["agility"] = {"slew_angle": "roll_pitch", "slew_table": [[0, 0], [1, 1], [90, 90]], "settle_s": 2}
 
 
 def p_imaging_cap(p, d):
@@ -399,6 +425,9 @@ PLANTS = [
     ("optical", p_look_vector, "look_vector", set()),
     ("optical", p_overlap, "overlap", None),
     ("optical", p_slew, "slew", {"look_vector", "off_nadir"}),
+    ("rollpitch", p_slew, "slew", {"look_vector", "off_nadir"}),
+    ("rollpitch", p_slew_table_slower, "slew", set()),
+    ("optical", p_slew_measure, "slew", set()),
     ("optical", p_imaging_cap, "imaging_cap", set()),
     ("optical", p_station_elevation, "station_elevation", None),
     ("optical", p_antennas, "antennas", {"station_elevation"}),  # the added downlink's satellite is elsewhere

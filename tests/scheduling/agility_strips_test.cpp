@@ -31,7 +31,10 @@ TEST(AgilityValidation, PleiadesSixtyDegreesInTwentyFiveSeconds)
 
 TEST(AgilityValidation, TriangularBelowTheSwitchAngle)
 {
-    const Agility a{3.0, 1.0, 2.0};
+    Agility a;
+    a.max_rate_deg_s = 3.0;
+    a.max_accel_deg_s2 = 1.0;
+    a.settle_s = 2.0;
     // θ = 4 <= 9: 2 sqrt(4 / 1) = 4 s.
     EXPECT_NEAR(rest_to_rest_s(4.0, a), 4.0, formula_tol_s);
     // continuous at θ = ω²/α = 9: 2 sqrt(9) = 6 = 9/3 + 3
@@ -44,12 +47,93 @@ TEST(AgilityValidation, TriangularBelowTheSwitchAngle)
 TEST(AgilityProperty, SubadditiveAndMonotone)
 {
     // The exact MILP's pairwise formulation relies on t(a + b) <= t(a) + t(b) (concave, t(0) = 0).
-    const Agility a{1.5, 0.5, 3.0};
+    Agility a;
+    a.max_rate_deg_s = 1.5;
+    a.max_accel_deg_s2 = 0.5;
+    a.settle_s = 3.0;
     for (double x = 0.0; x < 90.0; x += 0.7) {
         for (double y = 0.0; y < 90.0; y += 1.3) {
             EXPECT_LE(rest_to_rest_s(x + y, a), rest_to_rest_s(x, a) + rest_to_rest_s(y, a) + formula_tol_s);
         }
         EXPECT_LE(rest_to_rest_s(x, a), rest_to_rest_s(x + 0.1, a));
+    }
+}
+
+/// A look with roll r and pitch p (deg): u = (sin p, -cos p sin r, cos p cos r) (agility.hpp).
+Vec3 look_rp(double roll_deg, double pitch_deg)
+{
+    const double r = roll_deg * deg_to_rad, p = pitch_deg * deg_to_rad;
+    return {std::sin(p), -std::cos(p) * std::sin(r), std::cos(p) * std::cos(r)};
+}
+
+TEST(AgilityValidation, RollPitchMeasureAndSlewTable)
+{
+    Agility rp;
+    rp.measure = SlewMeasure::roll_pitch;
+    // roll 20 -> -10 and pitch 5 -> 25: |Δroll| + |Δpitch| = 30 + 20 = 50
+    EXPECT_NEAR(slew_measure_deg(look_rp(20.0, 5.0), look_rp(-10.0, 25.0), rp), 50.0, angle_tol_deg);
+    // a pure roll is the same size in both measures; a diagonal move is larger in roll_pitch than the angle
+    const Agility lv;
+    EXPECT_NEAR(slew_measure_deg(look_rp(0.0, 0.0), look_rp(30.0, 0.0), rp), 30.0, angle_tol_deg);
+    EXPECT_NEAR(slew_measure_deg(look_rp(0.0, 0.0), look_rp(30.0, 0.0), lv), 30.0, angle_tol_deg);
+    EXPECT_GT(slew_measure_deg(look_rp(0.0, 0.0), look_rp(20.0, 20.0), rp),
+              slew_measure_deg(look_rp(0.0, 0.0), look_rp(20.0, 20.0), lv) + 10.0);
+    EXPECT_EQ(max_slew_measure_deg(rp), 360.0);
+    EXPECT_EQ(max_slew_measure_deg(lv), 180.0);
+    // A published-style table: 11.66 s + size/1.5 up to 15 deg, then 16.66 s + size/2 ... (linear pieces).
+    Agility tb;
+    tb.settle_s = 0.0;
+    tb.slew_table = {{0.0, 11.66}, {15.0, 21.66}, {40.0, 36.66}, {90.0, 61.66}};
+    EXPECT_NEAR(slew_time_s(0.0, tb), 11.66, formula_tol_s);
+    EXPECT_NEAR(slew_time_s(7.5, tb), 16.66, formula_tol_s);
+    EXPECT_NEAR(slew_time_s(40.0, tb), 36.66, formula_tol_s);
+    EXPECT_NEAR(slew_time_s(110.0, tb), 71.66, formula_tol_s); // the last slope (0.5 s/deg) beyond the table
+    EXPECT_NEAR(transition_s(look_rp(0.0, 0.0), look_rp(15.0, 0.0), tb), 21.66, 1e-9);
+    EXPECT_EQ(reachable_measure_deg(11.0, tb), -1.0); // not even a zero-size slew fits in 11 s
+    EXPECT_NEAR(reachable_measure_deg(16.66, tb), 7.5, 1e-9);
+    EXPECT_NEAR(reachable_measure_deg(71.66, tb), 110.0, 1e-9);
+    EXPECT_TRUE(slew_time_subadditive(tb)); // an offset and decreasing slopes
+    Agility convex;
+    convex.slew_table = {{0.0, 0.0}, {10.0, 1.0}, {20.0, 10.0}};
+    EXPECT_FALSE(slew_time_subadditive(convex)); // t(20) = 10 > t(10) + t(10) = 2
+}
+
+TEST(AgilityProperty, MeasuresAreMetricsAndTablesInvert)
+{
+    // The slew-aware bound needs the triangle inequality of both measures and reachable_measure_deg to be the
+    // inverse of slew_time_s (largest size whose time fits).
+    Agility rp;
+    rp.measure = SlewMeasure::roll_pitch;
+    const Agility lv;
+    std::vector<Vec3> looks;
+    for (double r = -50.0; r <= 50.0; r += 12.5) {
+        for (double p = -40.0; p <= 40.0; p += 13.0) {
+            looks.push_back(look_rp(r, p));
+        }
+    }
+    for (const Agility *ag : {static_cast<const Agility *>(&rp), &lv}) {
+        for (std::size_t i = 0; i < looks.size(); i += 3) {
+            for (std::size_t j = 0; j < looks.size(); j += 2) {
+                for (std::size_t k = 0; k < looks.size(); k += 5) {
+                    EXPECT_LE(slew_measure_deg(looks[i], looks[k], *ag),
+                              slew_measure_deg(looks[i], looks[j], *ag) + slew_measure_deg(looks[j], looks[k], *ag) + 1e-9);
+                }
+            }
+        }
+    }
+    Agility tb;
+    tb.slew_table = {{0.0, 5.0}, {10.0, 9.0}, {30.0, 9.0}, {60.0, 30.0}};
+    Agility law; // the rate/acceleration law
+    for (const Agility *ag : {static_cast<const Agility *>(&tb), static_cast<const Agility *>(&law)}) {
+        for (double t = 0.0; t < 80.0; t += 0.37) {
+            const double m = reachable_measure_deg(t, *ag);
+            if (m < 0.0) {
+                EXPECT_GT(slew_time_s(0.0, *ag), t);
+                continue;
+            }
+            EXPECT_LE(slew_time_s(m, *ag), t + 1e-9) << t;
+            EXPECT_GT(slew_time_s(m + 1e-6, *ag), t - 1e-9) << t; // the largest such size
+        }
     }
 }
 

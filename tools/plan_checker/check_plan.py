@@ -32,7 +32,8 @@ Rules (the name printed with each violation):
                      half a swath of it, and the strips of a complete polygon cover it
   look_vector        the plan's look_start_lvlh / look_end_lvlh agree with the recomputed LVLH look vectors
   overlap            acquisitions of one satellite do not overlap
-  slew               gap between consecutive acquisitions >= rest-to-rest slew t(theta) + settle
+  slew               gap between consecutive acquisitions >= slew time t(size) + settle (size: LVLH angle, or
+                     |d roll| + |d pitch| with agility.slew_angle roll_pitch; t: issue 6 law or agility.slew_table)
   imaging_cap        imaging time in any window of one orbit period <= max_imaging_s_per_orbit
   station_elevation  station elevation >= its mask over every downlink (samples <= 1 s, both ends)
   antennas           per station, simultaneous downlinks <= antennas; antenna index valid and not double-booked
@@ -684,7 +685,10 @@ class Checker:
             sat = self.sc.satellites[sat_name]
             idx.sort(key=lambda i: self.acq_secs[i])
             ag = sat["agility"]
-            w, al, settle = float(ag["max_rate_deg_s"]), float(ag["max_accel_deg_s2"]), float(ag["settle_s"])
+            settle = float(ag["settle_s"])
+            measure = ag.get("slew_angle", "lvlh")
+            # roll_pitch adds two angles, each known to LOOK_TOL_DEG
+            look_tol = LOOK_TOL_DEG * (2.0 if measure == "roll_pitch" else 1.0)
             for i0, i1 in zip(idx, idx[1:]):
                 a0, a1 = acqs[i0], acqs[i1]
                 gap = self.acq_secs[i1][0] - self.acq_secs[i0][1]
@@ -698,10 +702,10 @@ class Checker:
                 l1 = self.looks.get(a1["acquisition_id"])
                 if l0 is None or l1 is None:
                     continue
-                th = float(angle_between_deg(l0[1], l1[0]))
-                need = rest_to_rest_s(th, w, al) + settle
-                # the slack of the sqrt law near 0: theta known to LOOK_TOL_DEG
-                tol = SLEW_TOL_S + (rest_to_rest_s(th + LOOK_TOL_DEG, w, al) - rest_to_rest_s(th, w, al))
+                th = slew_size_deg(l0[1], l1[0], measure)
+                need = slew_time_s(th, ag) + settle
+                # the slack of the sqrt law near 0 (or of a table's slope): the size known to look_tol
+                tol = SLEW_TOL_S + (slew_time_s(th + look_tol, ag) - slew_time_s(th, ag))
                 if gap < need - tol:
                     self.fail("slew", a1["acquisition_id"],
                               f"gap {gap:.3f} s after {a0['acquisition_id']} on {sat_name} < slew {need - settle:.3f} s "
@@ -984,6 +988,41 @@ class Checker:
         self.check_downlinks()
         self.check_values()
         return self.violations
+
+
+def roll_pitch_deg(u):
+    """Roll and pitch of an LVLH look u = (x along, y, z nadir) (docs/formats.md, agility.slew_angle): the look is
+    nadir pitched by p towards the velocity, then rolled by r about the velocity axis: u = (sin p, -cos p sin r,
+    cos p cos r)."""
+    u = unit(np.asarray(u, dtype=float))
+    return math.degrees(math.atan2(-u[1], u[2])), math.degrees(math.asin(max(-1.0, min(1.0, u[0]))))
+
+
+def slew_size_deg(u0, u1, measure):
+    """Size of the slew between two LVLH looks: their angle (lvlh) or |d roll| + |d pitch| (roll_pitch)."""
+    if measure != "roll_pitch":
+        return float(angle_between_deg(u0, u1))
+    r0, p0 = roll_pitch_deg(u0)
+    r1, p1 = roll_pitch_deg(u1)
+    dr = abs(r1 - r0) % 360.0
+    return min(dr, 360.0 - dr) + abs(p1 - p0)
+
+
+def slew_time_s(size_deg, ag):
+    """Slew time (no settling): agility.slew_table, linear between points and along the last segment beyond it,
+    else the issue-6 rate/acceleration law."""
+    table = ag.get("slew_table")
+    if not table:
+        return rest_to_rest_s(size_deg, float(ag["max_rate_deg_s"]), float(ag["max_accel_deg_s2"]))
+    xs = [float(a) for a, _ in table]
+    ts = [float(t) for _, t in table]
+    x = max(0.0, size_deg)
+    if len(xs) == 1:
+        return ts[0]
+    for i in range(1, len(xs)):
+        if x <= xs[i] or i == len(xs) - 1:
+            return ts[i - 1] + (ts[i] - ts[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
+    raise AssertionError("unreachable")
 
 
 def rest_to_rest_s(theta_deg, w_deg_s, a_deg_s2):

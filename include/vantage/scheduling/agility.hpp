@@ -30,8 +30,36 @@ namespace vantage::scheduling {
 /// @param agility ω = max_rate_deg_s, α = max_accel_deg_s2 (both > 0)
 double rest_to_rest_s(double theta_deg, const Agility &agility) noexcept;
 
-/// Time needed between two acquisitions whose look vectors differ by `theta_deg`: rest_to_rest_s + settle_s.
-double transition_s(double theta_deg, const Agility &agility) noexcept;
+/// Size of the slew from look `from` to look `to` (unit LVLH vectors), as `agility.measure` says (deg):
+/// - lvlh: the angle between them (angle_deg);
+/// - roll_pitch: |Δroll| + |Δpitch|, with a look u = (x, y, z) in LVLH decomposed as pitch = asin(x) (towards the
+///   velocity) and roll = atan2(-y, z) (about the velocity axis, towards the orbit normal): u = (sin p,
+///   -cos p sin r, cos p cos r), a pitch-then-roll rotation of nadir. This is the measure of agile-satellite
+///   benchmarks whose attitude is commanded as separate roll and pitch manoeuvres (Δroll wrapped to [-180, 180]).
+///   Yaw is not a degree of freedom of a look vector and is left out.
+/// Both are metrics (the triangle inequality holds), which the slew-aware bound relies on.
+double slew_measure_deg(const Vec3 &from, const Vec3 &to, const Agility &agility) noexcept;
+
+/// Largest value slew_measure_deg can take (deg): 180 (lvlh), 360 (roll_pitch).
+double max_slew_measure_deg(const Agility &agility) noexcept;
+
+/// Slew time of a slew of size `measure_deg` (s, >= 0), without settling: the slew table when the agility has one,
+/// else rest_to_rest_s. Non-decreasing in the size.
+double slew_time_s(double measure_deg, const Agility &agility) noexcept;
+
+/// The largest slew size a slew of at most `t_s` seconds covers (deg; the inverse of slew_time_s), -1 when even a
+/// slew of size 0 takes longer (a table whose first time is > 0).
+double reachable_measure_deg(double t_s, const Agility &agility) noexcept;
+
+/// Whether slew_time_s(a + b) <= slew_time_s(a) + slew_time_s(b) for all sizes (the exact solvers' pairwise
+/// conflicts are exact only then): always for the rate/acceleration law; checked on a 0.25-deg grid for a table.
+bool slew_time_subadditive(const Agility &agility);
+
+/// Time needed between two acquisitions whose slew has size `measure_deg`: slew_time_s + settle_s.
+double transition_s(double measure_deg, const Agility &agility) noexcept;
+
+/// Time needed between an acquisition that ends with look `from` and one that starts with look `to`.
+double transition_s(const Vec3 &from, const Vec3 &to, const Agility &agility) noexcept;
 
 /// The LVLH axes (rows: x, y, z unit vectors in the frame of r and v) of an inertial position/velocity.
 /// @param r_km inertial position (km), v_km_s inertial velocity (km/s); r × v != 0

@@ -22,12 +22,23 @@
 
 namespace vantage::scheduling {
 
-/// Attitude agility of a satellite (sensor key `agility`): rest-to-rest slews with bounded rate and acceleration,
-/// followed by a settling time. See agility.hpp for the slew law.
+/// How the size of a slew between two look vectors is measured (sensor key `agility.slew_angle`; agility.hpp).
+enum class SlewMeasure {
+    lvlh,       ///< `lvlh`: the angle between the two LVLH look vectors (default)
+    roll_pitch, ///< `roll_pitch`: |Δroll| + |Δpitch| of the two looks' roll and pitch angles
+};
+
+/// Attitude agility of a satellite (sensor key `agility`): rest-to-rest slews with bounded rate and acceleration
+/// (or a piecewise-linear slew table), followed by a settling time. See agility.hpp for the slew laws.
 struct Agility {
     double max_rate_deg_s = 3.0;   ///< ω, maximum slew rate (deg/s, > 0)
     double max_accel_deg_s2 = 1.0; ///< α, maximum angular acceleration (deg/s², > 0)
     double settle_s = 2.0;         ///< settling time after every slew (s, >= 0)
+    SlewMeasure measure = SlewMeasure::lvlh; ///< `slew_angle`
+    /// `slew_table`: (slew size in deg, slew time in s) points; when given it replaces the rate/acceleration law:
+    /// linear between points, the last segment's slope beyond the last. Sizes start at 0 and increase, times do not
+    /// decrease (validate_mission).
+    std::vector<std::pair<double, double>> slew_table;
     bool operator==(const Agility &) const = default;
 };
 
