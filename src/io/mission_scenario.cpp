@@ -33,7 +33,11 @@ SensorTasking read_sensor_tasking(const Reader &r, const YAML::Node &n, const st
     SensorTasking t;
     if (const YAML::Node a = n["agility"]; a.IsDefined()) {
         const std::string ap = Reader::join(path, "agility");
-        r.check_map(a, ap, {"max_rate_deg_s", "max_accel_deg_s2", "settle_s", "slew_angle", "slew_table"});
+        r.check_map(a, ap, {"max_rate_deg_s", "max_accel_deg_s2", "settle_s", "slew_angle", "slew_table", "initial_attitude"});
+        if (a["initial_attitude"].IsDefined()) {
+            t.agility.initial_nadir =
+                r.choice<bool>(a["initial_attitude"], Reader::join(ap, "initial_attitude"), {{"free", false}, {"nadir", true}});
+        }
         if (a["slew_angle"].IsDefined()) {
             t.agility.measure = r.choice<scheduling::SlewMeasure>(
                 a["slew_angle"], Reader::join(ap, "slew_angle"),

@@ -222,6 +222,9 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         if (s.agility.measure != scheduling::SlewMeasure::lvlh) {
             x["agility"]["slew_angle"] = "roll_pitch";
         }
+        if (s.agility.initial_nadir) {
+            x["agility"]["initial_attitude"] = "nadir";
+        }
         if (!s.agility.slew_table.empty()) {
             ojson tb = ojson::array();
             for (const auto &[size, time] : s.agility.slew_table) {

@@ -361,8 +361,8 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             a.scan_end = o.reversed ? t.a : t.b;
             a.look_start_lvlh = sl.look_start;
             a.look_end_lvlh = sl.look_end;
-            if (i > 0 && si.pointable) {
-                a.slew_before_deg = slew_measure_deg(tl[i - 1].look_end, sl.look_start, si.agility);
+            if (const Slot *before = slot_before(inst, s, tl, i); before && si.pointable) {
+                a.slew_before_deg = slew_measure_deg(before->look_end, sl.look_start, si.agility);
                 a.slew_before_s = transition_s(a.slew_before_deg, si.agility);
             }
             const bool served = sol.served(inst, t.job);
@@ -591,8 +591,8 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
             if (angle_deg(ls, sl.look_start) > 1e-9 || angle_deg(le, sl.look_end) > 1e-9) {
                 bad.push_back(fmt::format("sat {} slot {}: stale look vectors", s, i));
             }
-            if (i > 0) {
-                const Slot &p = tl[i - 1];
+            if (const Slot *before = slot_before(inst, s, tl, i)) {
+                const Slot &p = *before;
                 const double need = si.pointable ? transition_s(p.look_end, sl.look_start, si.agility) : 0.0;
                 if (sl.start < p.end + need - 1e-6) {
                     bad.push_back(fmt::format("sat {} slot {}: {} s after the previous one, needs {} s", s, i, sl.start - p.end, need));

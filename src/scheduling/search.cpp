@@ -465,7 +465,7 @@ public:
         const SatInfo &si = m_inst.sats[sat];
         std::vector<std::size_t> added;
         while (!cand.empty()) {
-            const Slot *prev = pos > 0 ? &tl[pos - 1] : nullptr;
+            const Slot *prev = slot_before(m_inst, sat, tl, pos);
             const Slot *next = pos < tl.size() ? &tl[pos] : nullptr;
             double best_score = 1e300;
             std::size_t best = npos;

@@ -191,6 +191,16 @@ struct Candidate {
 
 /// Earliest grid step in [k_lo, k_hi] at which opportunity `o` can start after a slot ending at prev_end with look
 /// vector prev_le (no previous slot when prev_end is -inf): the slew from prev_le to the start look vector must fit.
+const Slot *slot_before(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl, std::size_t pos)
+{
+    if (pos > 0) {
+        return &tl[pos - 1];
+    }
+    static const Slot nadir_at_start{npos, 0, 0.0, 0.0, Vec3(0.0, 0.0, 1.0), Vec3(0.0, 0.0, 1.0)};
+    const SatInfo &si = inst.sats[sat];
+    return si.pointable && si.agility.initial_nadir ? &nadir_at_start : nullptr;
+}
+
 std::optional<int> earliest_start(const Instance &inst, const Opportunity &o, const Slot *prev, int k_lo, int k_hi, Vec3 &ls)
 {
     const SatInfo &si = inst.sats[o.sat];
@@ -236,7 +246,7 @@ bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t
     passed = false;
     const double step = inst.step_s;
     const double d = inst.tasks[o.task].duration_s;
-    const Slot *prev = pos > 0 ? &tl[pos - 1] : nullptr;
+    const Slot *prev = slot_before(inst, o.sat, tl, pos);
     {
         // necessary condition with settling only (slews >= 0), no look vectors: cheap rejection
         const SatInfo &si0 = inst.sats[o.sat];
@@ -471,7 +481,7 @@ PlaceStatus try_place_at(const Instance &inst, const Solution &sol, std::size_t 
     Vec3 ls, le;
     inst.looks(o, k, ls, le);
     auto need = [&](const Vec3 &a, const Vec3 &b) { return si.pointable ? transition_s(a, b, si.agility) : 0.0; };
-    if (pos > 0 && start < tl[pos - 1].end + need(tl[pos - 1].look_end, ls) - time_eps_s) {
+    if (const Slot *before = slot_before(inst, o.sat, tl, pos); before && start < before->end + need(before->look_end, ls) - time_eps_s) {
         return PlaceStatus::no_time;
     }
     if (pos < tl.size() && tl[pos].start < end + need(le, tl[pos].look_start) - time_eps_s) {
@@ -502,7 +512,7 @@ bool compact(const Instance &inst, Solution &sol, std::size_t sat)
     const SatInfo &si = inst.sats[sat];
     for (const Slot &cur : tl) {
         const Opportunity &o = inst.opps[cur.opp];
-        const Slot *prev = out.empty() ? nullptr : &out.back();
+        const Slot *prev = slot_before(inst, sat, out, out.size());
         Vec3 ls;
         auto k = earliest_start(inst, o, prev, o.k_min, cur.k, ls);
         if (!k) {
@@ -542,7 +552,7 @@ bool left_justify(const Instance &inst, std::size_t sat, std::vector<Slot> &tl, 
     for (std::size_t i = i0; i < i1; ++i) {
         const Opportunity &o = inst.opps[tl[i].opp];
         Vec3 ls;
-        const auto k = earliest_start(inst, o, i > 0 ? &tl[i - 1] : nullptr, o.k_min, o.k_max, ls);
+        const auto k = earliest_start(inst, o, slot_before(inst, sat, tl, i), o.k_min, o.k_max, ls);
         if (!k) {
             return false;
         }

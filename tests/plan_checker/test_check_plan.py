@@ -7,6 +7,7 @@ satellites, 3 stations with an outage, a polygon, a repeat, two nations with all
 written here: the same satellites as agile right-looking SAR, and as a fixed 290-km push-broom.
 """
 import copy
+import datetime
 import json
 import os
 import shutil
@@ -75,6 +76,9 @@ def cases(tmp_path_factory):
     d = copy.deepcopy(base)
     d["sensors"]["opt"]["agility"] = dict(ROLL_PITCH_AGILITY)
     out["rollpitch"] = Case(tmp, "rollpitch", d)
+    d = copy.deepcopy(base)
+    d["sensors"]["opt"]["agility"] = {"initial_attitude": "nadir"}
+    out["nadirstart"] = Case(tmp, "nadirstart", d)
     for name, sensor in (("sar", SAR_SENSOR), ("fixed", FIXED_SENSOR)):
         d = copy.deepcopy(base)
         d["sensors"] = {"opt": sensor}
@@ -123,6 +127,14 @@ def test_roll_pitch_slew_table_plan_passes(cases):
     c = cases["rollpitch"]
     assert len(c.plan["acquisitions"]) >= 5
     assert c.plan["satellites"][0]["agility"]["slew_angle"] == "roll_pitch"
+    assert check_plan.check(c.scenario, c.plan) == []
+
+
+def test_initial_nadir_plan_passes(cases):
+    # agility.initial_attitude nadir: the first acquisition of each satellite counts the slew from nadir.
+    c = cases["nadirstart"]
+    assert c.plan["acquisitions"]
+    assert c.plan["satellites"][0]["agility"]["initial_attitude"] == "nadir"
     assert check_plan.check(c.scenario, c.plan) == []
 
 
@@ -259,6 +271,16 @@ def p_slew_measure(p, d):
     # the LVLH-angle plan checked as if slews were measured |d roll| + |d pitch| with a table that charges the
     # size steeply: a diagonal slew is larger in roll + pitch than in angle
     d["sensors"]["opt"]["agility"] = {"slew_angle": "roll_pitch", "slew_table": [[0, 0], [1, 1], [90, 90]], "settle_s": 2}
+
+
+def p_initial_attitude(p, d):
+    # the horizon starts 1 s before the first acquisition, which would need a slew from nadir first
+    first = min(p["acquisitions"], key=lambda a: a["start_utc"])
+    t0 = check_plan.parse_utc(first["start_utc"]) - datetime.timedelta(seconds=1)
+    stop = check_plan.parse_utc(d["start_utc"]) + datetime.timedelta(hours=float(d["duration_h"]))
+    d["start_utc"] = t0.strftime("%Y-%m-%dT%H:%M:%SZ") if t0.microsecond == 0 else t0.isoformat().replace("+00:00", "Z")
+    d["duration_h"] = (stop - t0).total_seconds() / 3600.0
+    d["sensors"]["opt"]["agility"] = {"initial_attitude": "nadir"}
 
 
 def p_imaging_cap(p, d):
@@ -428,6 +450,7 @@ PLANTS = [
     ("rollpitch", p_slew, "slew", {"look_vector", "off_nadir"}),
     ("rollpitch", p_slew_table_slower, "slew", set()),
     ("optical", p_slew_measure, "slew", set()),
+    ("optical", p_initial_attitude, "initial_attitude", None),
     ("optical", p_imaging_cap, "imaging_cap", set()),
     ("optical", p_station_elevation, "station_elevation", None),
     ("optical", p_antennas, "antennas", {"station_elevation"}),  # the added downlink's satellite is elsewhere

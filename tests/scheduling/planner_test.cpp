@@ -442,4 +442,44 @@ TEST(ReplannerProperty, InMemoryReplansMatchPlanThenReplan)
     expect_same_plan(r.current(), ref2);
 }
 
+TEST(PlannerProperty, InitialNadirAttitudeDelaysTheFirstAcquisition)
+{
+    // agility.initial_attitude nadir (issue 13 item 6): with the horizon starting 1 s before the free plan's first
+    // acquisition, the first acquisition of every satellite waits for the slew from nadir.
+    Mission m = base_mission("2025-10-03T09:00:00Z", 0.25, 2);
+    m.requests = point_cluster(12, 45.0, 10.0, 0.6, m.start, m.stop, 8);
+    m.planning.iterations = 100;
+    m.planning.bound_time_limit_s = 0.05;
+    const Plan free_plan = plan(m, m.planning);
+    ASSERT_FALSE(free_plan.acquisitions.empty());
+    Mission n = m;
+    n.start = free_plan.acquisitions.front().start - time::Duration::from_seconds(1.0);
+    for (auto &s : n.satellites) {
+        s.agility.initial_nadir = true;
+    }
+    const detail::Instance inst = detail::build_instance(n, n.planning);
+    detail::SearchStats st;
+    const detail::Solution sol = detail::search(inst, nullptr, nullptr, st);
+    EXPECT_TRUE(detail::check_solution(inst, sol).empty()) << violations(detail::check_solution(inst, sol));
+    int checked = 0;
+    for (std::size_t sat = 0; sat < inst.sats.size(); ++sat) {
+        const auto &tl = sol.timeline[sat];
+        if (tl.empty()) {
+            continue;
+        }
+        const double need = transition_s(Vec3(0.0, 0.0, 1.0), tl.front().look_start, inst.sats[sat].agility);
+        EXPECT_GE(tl.front().start, need - 1e-6) << "satellite " << sat;
+        EXPECT_GT(need, 1.0); // the constraint binds: more than the 1 s the horizon leaves
+        ++checked;
+    }
+    EXPECT_GT(checked, 0);
+    // the reported slew of the first acquisition is the one from nadir
+    const Plan p = detail::make_plan(inst, sol);
+    for (const auto &a : p.acquisitions) {
+        if (a.acquisition_id == p.acquisitions.front().acquisition_id) {
+            EXPECT_GT(a.slew_before_s, 0.0);
+        }
+    }
+}
+
 } // namespace

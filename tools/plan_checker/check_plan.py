@@ -34,6 +34,8 @@ Rules (the name printed with each violation):
   overlap            acquisitions of one satellite do not overlap
   slew               gap between consecutive acquisitions >= slew time t(size) + settle (size: LVLH angle, or
                      |d roll| + |d pitch| with agility.slew_angle roll_pitch; t: issue 6 law or agility.slew_table)
+  initial_attitude   with agility.initial_attitude nadir, each satellite's first acquisition starts no earlier than
+                     the slew from nadir (plus settle) after the horizon start
   imaging_cap        imaging time in any window of one orbit period <= max_imaging_s_per_orbit
   station_elevation  station elevation >= its mask over every downlink (samples <= 1 s, both ends)
   antennas           per station, simultaneous downlinks <= antennas; antenna index valid and not double-booked
@@ -710,6 +712,18 @@ class Checker:
                     self.fail("slew", a1["acquisition_id"],
                               f"gap {gap:.3f} s after {a0['acquisition_id']} on {sat_name} < slew {need - settle:.3f} s "
                               f"+ settle {settle} s for theta {th:.3f} deg")
+            # agility.initial_attitude nadir: the first acquisition also needs the slew from nadir at the horizon start
+            if sat["pointable"] and ag.get("initial_attitude", "free") == "nadir" and idx:
+                a1 = acqs[idx[0]]
+                l1 = self.looks.get(a1["acquisition_id"])
+                if l1 is not None:
+                    th = slew_size_deg(np.array([0.0, 0.0, 1.0]), l1[0], measure)
+                    need = slew_time_s(th, ag) + settle
+                    tol = SLEW_TOL_S + (slew_time_s(th + look_tol, ag) - slew_time_s(th, ag))
+                    if self.acq_secs[idx[0]][0] < need - tol:
+                        self.fail("initial_attitude", a1["acquisition_id"],
+                                  f"starts {self.acq_secs[idx[0]][0]:.3f} s after the horizon start on {sat_name}, "
+                                  f"< slew {need - settle:.3f} s + settle {settle} s from nadir ({th:.3f} deg)")
             cap = sat["max_imaging_s_per_orbit"]
             if cap is not None:
                 period = 86400.0 / float(sat["l2"][52:63])

@@ -39,6 +39,9 @@ struct Agility {
     /// linear between points, the last segment's slope beyond the last. Sizes start at 0 and increase, times do not
     /// decrease (validate_mission).
     std::vector<std::pair<double, double>> slew_table;
+    /// `initial_attitude: nadir`: the satellite looks at nadir at the start of the horizon, so its first acquisition
+    /// starts no earlier than the slew from nadir allows (`free`, the default: no constraint before the first one)
+    bool initial_nadir = false;
     bool operator==(const Agility &) const = default;
 };
 

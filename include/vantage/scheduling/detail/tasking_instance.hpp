@@ -255,6 +255,11 @@ enum class PlaceStatus { ok, no_time, storage, downlink, cap };
 /// settle and the slew from prev's end look vector to the start look vector (returned in `ls`) must fit.
 std::optional<int> earliest_start(const Instance &inst, const Opportunity &o, const Slot *prev, int k_lo, int k_hi, Vec3 &ls);
 
+/// The slot a slot at position `pos` of satellite `sat`'s timeline `tl` follows: tl[pos - 1]; at position 0 the
+/// satellite's attitude at the start of the horizon when its agility fixes one (agility.initial_nadir: a zero-length
+/// slot at 0 s looking at nadir), else null.
+const Slot *slot_before(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl, std::size_t pos);
+
 /// Finds a feasible placement of `task` (every opportunity, every gap; earliest end first), checking timing,
 /// slews, per-orbit cap, storage and delivery. On success the simulation of the chosen satellite is in `sim`.
 /// With `focus`, only opportunities overlapping one of its regions (on their satellite) are tried.
