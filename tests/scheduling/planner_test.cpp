@@ -175,6 +175,20 @@ PreviousPlan previous_of(const Plan &p, const Mission &m)
     return previous_plan_of(p, m);
 }
 
+/// Urgent point requests added at 04:00 (the replans below).
+ReplanInput urgent_input(const Mission &m)
+{
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(4.0);
+    in.freeze_h = 0.5;
+    in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
+    for (auto &r : in.added) {
+        r.priority = 10;
+        r.tier = mission::Tier::urgent;
+    }
+    return in;
+}
+
 TEST(ReplanProperty, NoChangeReturnsTheIdenticalPlan)
 {
     const Mission m = constrained_mission();
@@ -194,14 +208,7 @@ TEST(ReplanProperty, UrgentRequestsKeepTheFrozenPartAndChangeLittle)
 {
     const Mission m = constrained_mission();
     const Plan first = plan(m, m.planning);
-    ReplanInput in;
-    in.now = m.start + time::Duration::from_hours(4.0);
-    in.freeze_h = 0.5;
-    in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
-    for (auto &r : in.added) {
-        r.priority = 10;
-        r.tier = mission::Tier::urgent;
-    }
+    const ReplanInput in = urgent_input(m);
     PlanChanges ch;
     Mission m2 = m;
     const Plan next = replan(m2, previous_of(first, m), in, m.planning, ch);
@@ -274,20 +281,6 @@ TEST(ReplanProperty, FailedAcquisitionGoesBackAndRemovedStationIsUnused)
             }
         }
     }
-}
-
-/// Urgent point requests added at 04:00 (the replans below).
-ReplanInput urgent_input(const Mission &m)
-{
-    ReplanInput in;
-    in.now = m.start + time::Duration::from_hours(4.0);
-    in.freeze_h = 0.5;
-    in.added = point_cluster(6, 47.0, 9.0, 1.0, in.now, m.stop, 77, {"FR"}, "U");
-    for (auto &r : in.added) {
-        r.priority = 10;
-        r.tier = mission::Tier::urgent;
-    }
-    return in;
 }
 
 TEST(OpportunityCacheProperty, ReusedOpportunitiesGiveTheSamePlans)

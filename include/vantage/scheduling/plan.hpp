@@ -356,7 +356,8 @@ public:
     Replanner(Mission mission, PlanningOptions options);
 
     /// Replans at input.now (scheduling::replan) and makes the result the current plan.
-    /// @throws as scheduling::replan; the state is unchanged when it throws
+    /// @throws as scheduling::replan; the mission and the current plan are unchanged when it throws (the cache may
+    ///         have gained entries, which stay valid)
     const Plan &replan(const ReplanInput &input, PlanChanges &changes);
 
     /// A new element set for a satellite: the next replan treats the elements as changed.
