@@ -283,6 +283,16 @@ def p_initial_attitude(p, d):
     d["sensors"]["opt"]["agility"] = {"initial_attitude": "nadir"}
 
 
+def p_explanation(p, d):
+    # an unserved occurrence without an opportunity said to be blocked by an acquisition, moved 10 min away from
+    # where it is (two faults of the one rule: blocked_by for that reason, and a blocker that is not the plan's)
+    u = p["unserved"][0]
+    a = p["acquisitions"][0]
+    u["blocked_by"] = [{k: a[k] for k in ("acquisition_id", "request_id", "tenant", "satellite", "norad_id",
+                                          "start_utc", "end_utc")}]
+    u["blocked_by"][0]["start_utc"] = shift_iso(a["start_utc"], -600.0)
+
+
 def p_imaging_cap(p, d):
     d["satellites"][0]["max_imaging_s_per_orbit"] = 15
 
@@ -451,6 +461,7 @@ PLANTS = [
     ("rollpitch", p_slew_table_slower, "slew", set()),
     ("optical", p_slew_measure, "slew", set()),
     ("optical", p_initial_attitude, "initial_attitude", None),
+    ("optical", p_explanation, "explanation", set()),
     ("optical", p_imaging_cap, "imaging_cap", set()),
     ("optical", p_station_elevation, "station_elevation", None),
     ("optical", p_antennas, "antennas", {"station_elevation"}),  # the added downlink's satellite is elsewhere

@@ -48,6 +48,10 @@ Rules (the name printed with each violation):
   storage            onboard memory in [0, storage_gbit] at all times (linear fill / drain)
   served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
   unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
+  explanation        an unserved occurrence's explanation fits its reason (blocked_by: outcompeted; nearest_misses:
+                     no_opportunity, on satellites of the scenario; capacity: storage / downlink), and every
+                     blocked_by entry is an acquisition of this plan with the same request, nation, satellite and
+                     times
   acquisition_value  value = reward or priority (points), that / strip_count (complete polygons), 0 (incomplete)
   metrics_value      metrics.value = sum of priorities of the served occurrences
   metrics_bound      value <= value_upper_bound <= value_trivial_bound <= value of all occurrences
@@ -449,6 +453,7 @@ class Checker:
         sc = self.sc
         acqs = self.plan.get("acquisitions", [])
         self.acq_secs = []
+        self.acq_by_id = {a.get("acquisition_id"): a for a in acqs}
         sun_jobs = []  # (acq index, secs, lat, lon, alt, min_sun)
         self.looks = {}
         step = float(self.plan.get("time_step_s", sc.planning["time_step_s"]))
@@ -923,6 +928,7 @@ class Checker:
             if u.get("reason") not in VALID_REASONS:
                 self.fail("unserved_list", f"{key[0]}.{key[1]}", f"unknown reason {u.get('reason')!r}")
             unserved[key] = u.get("reason")
+            self.check_explanation(u)
         # Occurrences whose window does not meet the horizon are not part of the plan (the planner skips them;
         # docs/formats.md does not say so: reported).
         all_occ = [(rid, k) for rid, r in sc.requests.items() for k, (ws, we) in enumerate(r["occurrences"])
@@ -994,6 +1000,27 @@ class Checker:
                     self.fail("share_rule", t, f"served share {100 * got:.2f} % < rights {100 * info['share']:.2f} % - "
                                                f"{100 * tol:.1f} points while {len(waiting)} occurrence(s) wait "
                                                f"(e.g. {waiting[0][0]}.{waiting[0][1]})")
+
+    def check_explanation(self, u):
+        uid = f"{u['request_id']}.{u['occurrence']}"
+        reason = u.get("reason")
+        for k, reasons in (("blocked_by", {"outcompeted"}), ("nearest_misses", {"no_opportunity"}),
+                           ("capacity", {"storage", "downlink"})):
+            if k in u and reason not in reasons:
+                self.fail("explanation", uid, f"{k} given for reason {reason!r}")
+        by_id = self.acq_by_id
+        for b in u.get("blocked_by", []):
+            a = by_id.get(b.get("acquisition_id"))
+            if a is None:
+                self.fail("explanation", uid, f"blocked_by names {b.get('acquisition_id')!r}, not an acquisition of the plan")
+                continue
+            for f in ("request_id", "tenant", "satellite", "norad_id", "start_utc", "end_utc"):
+                if b.get(f) != a.get(f):
+                    self.fail("explanation", uid, f"blocked_by {b['acquisition_id']}: {f} {b.get(f)!r} != the "
+                                                  f"acquisition's {a.get(f)!r}")
+        for n in u.get("nearest_misses", []):
+            if n.get("satellite") not in self.sc.satellites:
+                self.fail("explanation", uid, f"nearest miss on {n.get('satellite')!r}, not a satellite of the scenario")
 
     def run(self):
         self.check_acquisitions()
