@@ -170,6 +170,34 @@ double MilpModel::max_violation(std::span<const double> x) const
 
 namespace {
 
+/// The outcome of a finished CbcModel, whichever driver ran it: limits hit, nodes, incumbent, status and bound.
+/// `have`: its best-solution array holds a solution (the drivers tell it differently); `proven`: it proved that
+/// solution optimal within its limits - then the bound is the incumbent (CBC's bound after a completed search is
+/// its incumbent within its tolerances), or CBC's own with a relative gap.
+void read_back(CbcModel &cbc, const MilpModel &model, const MilpOptions &options, bool have, bool proven, MilpResult &out)
+{
+    out.time_limit_hit = cbc.isSecondsLimitReached();
+    out.node_limit_hit = cbc.isNodeLimitReached();
+    out.nodes = cbc.getNodeCount();
+    if (have) {
+        const double *best = cbc.bestSolution();
+        out.x.assign(best, best + model.num_columns());
+        out.objective = -cbc.getObjValue();
+    }
+    const double bound = -cbc.getBestPossibleObjValue();
+    if (cbc.isProvenInfeasible()) {
+        out.status = MilpStatus::infeasible;
+    } else if (cbc.isContinuousUnbounded()) {
+        out.status = MilpStatus::unbounded;
+    } else if (proven) {
+        out.status = MilpStatus::optimal;
+        out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
+    } else {
+        out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
+        out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
+    }
+}
+
 // MilpDriver::branch_and_bound: one initial LP solve, then CbcModel::branchAndBound with only the requested cut
 // generators (no preprocessing, no heuristics). Uses no static CBC state, so it takes no lock.
 void solve_branch_and_bound(const MilpModel &model, const MilpOptions &options, double warm_objective, MilpResult &out)
@@ -202,28 +230,8 @@ void solve_branch_and_bound(const MilpModel &model, const MilpOptions &options, 
         cbc.setBestSolution(options.warm_start.data(), model.num_columns(), -warm_objective, false);
     }
     cbc.branchAndBound();
-
-    out.time_limit_hit = cbc.isSecondsLimitReached();
-    out.node_limit_hit = cbc.isNodeLimitReached();
-    out.nodes = cbc.getNodeCount();
-    const double *best = cbc.bestSolution();
-    const bool have = best != nullptr;
-    if (have) {
-        out.x.assign(best, best + model.num_columns());
-        out.objective = -cbc.getObjValue();
-    }
-    const double bound = -cbc.getBestPossibleObjValue();
-    if (cbc.isProvenInfeasible()) {
-        out.status = MilpStatus::infeasible;
-    } else if (cbc.isContinuousUnbounded()) {
-        out.status = MilpStatus::unbounded;
-    } else if (have && cbc.isProvenOptimal()) {
-        out.status = MilpStatus::optimal;
-        out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
-    } else {
-        out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
-        out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
-    }
+    const bool have = cbc.bestSolution() != nullptr;
+    read_back(cbc, model, options, have, have && cbc.isProvenOptimal(), out);
 }
 
 } // namespace
@@ -293,29 +301,10 @@ MilpResult solve_milp(const MilpModel &model, const MilpOptions &options)
             }
             argv.insert(argv.end(), {"-solve", "-quit"});
             CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, nullptr, data);
-
-            out.time_limit_hit = cbc.isSecondsLimitReached();
-            out.node_limit_hit = cbc.isNodeLimitReached();
-            out.nodes = cbc.getNodeCount();
-            const double *best = cbc.bestSolution();
-            const bool have = best != nullptr && cbc.getSolutionCount() + (cbc.isProvenOptimal() ? 1 : 0) > 0;
-            if (have) {
-                out.x.assign(best, best + model.num_columns());
-                out.objective = -cbc.getObjValue();
-            }
-            const double bound = -cbc.getBestPossibleObjValue();
-            if (cbc.isProvenInfeasible()) {
-                out.status = MilpStatus::infeasible;
-            } else if (cbc.isContinuousUnbounded()) {
-                out.status = MilpStatus::unbounded;
-            } else if (have && cbc.isProvenOptimal() && !out.time_limit_hit && !out.node_limit_hit) {
-                out.status = MilpStatus::optimal;
-                // CBC's bound after a completed search is its incumbent (within its tolerances).
-                out.bound = options.relative_gap == 0.0 ? out.objective : std::max(out.objective, bound);
-            } else {
-                out.status = have ? MilpStatus::feasible : MilpStatus::no_solution;
-                out.bound = std::isfinite(bound) && std::abs(bound) < 1e49 ? bound : milp_infinity;
-            }
+            // CbcMain1 can leave a best-solution array without a solution in it
+            const bool have = cbc.bestSolution() != nullptr && cbc.getSolutionCount() + (cbc.isProvenOptimal() ? 1 : 0) > 0;
+            read_back(cbc, model, options, have,
+                      have && cbc.isProvenOptimal() && !cbc.isSecondsLimitReached() && !cbc.isNodeLimitReached(), out);
         } catch (const CoinError &e) {
             throw Error(ErrorCode::internal, fmt::format("CBC failed: {} ({}::{})", e.message(), e.className(), e.methodName()));
         }
