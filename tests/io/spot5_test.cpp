@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "scheduling/spot5_test_util.hpp"
+#include "spot5/spot5_test_util.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/io/spot5.hpp"
 

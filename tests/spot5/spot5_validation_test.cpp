@@ -13,8 +13,8 @@
 #include <map>
 #include <string>
 
-#include "scheduling/spot5_random.hpp"
-#include "scheduling/spot5_test_util.hpp"
+#include "spot5/spot5_random.hpp"
+#include "spot5/spot5_test_util.hpp"
 #include "vantage/io/spot5.hpp"
 #include "vantage/spot5/spot5_solver.hpp"
 

@@ -2,7 +2,7 @@
 // oracle), plus determinism and bound properties. Instances are built in code (no io).
 #include <gtest/gtest.h>
 
-#include "scheduling/spot5_random.hpp"
+#include "spot5/spot5_random.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/spot5/spot5_solver.hpp"
 
