@@ -53,7 +53,7 @@ TEST(BoundCrossCheck, SlewAwareLagrangianIsAboveTheOptimum)
         below_trivial += b.real < b.trivial - 1e-3 ? 1 : 0;
     }
     std::printf("below the trivial bound on %d of 8\n", below_trivial);
-    EXPECT_GE(below_trivial, 2);
+    EXPECT_GE(below_trivial, 6); // one-step cells (measured 6 of 8; 2 of 8 with 5-s cells)
 }
 
 TEST(BoundCrossCheck, RollPitchMeasureAndSlewTableBoundsAreAboveTheOptimum)
@@ -82,7 +82,7 @@ TEST(BoundCrossCheck, RollPitchMeasureAndSlewTableBoundsAreAboveTheOptimum)
         EXPECT_GE(b.real, *exact - 1e-6) << "seed " << seed;
         below_trivial += b.real < b.trivial - 1e-3 ? 1 : 0;
     }
-    EXPECT_GE(below_trivial, 1);
+    EXPECT_GE(below_trivial, 3); // measured 3 of 4
 }
 
 TEST(TierProperty, UrgentTierServesTheMostUrgentThatFit)
