@@ -133,4 +133,18 @@ inline scheduling::Mission base_mission(const std::string &start_iso, double hou
     return m;
 }
 
+/// One satellite (90002), one pass over 45N 10E at 09:05 UTC, n point requests clustered around it (seeded): an
+/// oversubscribed instance small enough for the subset DP; the Lagrangian bound rather than the DP, with time to
+/// converge.
+inline scheduling::Mission one_pass(std::uint64_t seed, int n)
+{
+    scheduling::Mission m = base_mission("2025-10-03T09:00:00Z", 0.25, 2);
+    m.satellites.erase(m.satellites.begin());
+    m.requests = point_cluster(n, 45.0, 10.0, 0.6 + 0.05 * static_cast<double>(seed % 3), m.start, m.stop, seed * 7 + 1);
+    m.planning.iterations = 600;
+    m.planning.exact_bound = false; // the Lagrangian, not the subset DP
+    m.planning.bound_time_limit_s = 120.0;
+    return m;
+}
+
 } // namespace vantage::test
