@@ -152,6 +152,10 @@ Mode mode_for_sensor(const geometry::Sensor &sensor, Spec &spec)
         // elevation in [90 - incidence_max, 90 - incidence_min]; the lower bound implies elevation >= 0.
         add(TermKind::elev_min, std::sin((90.0 - *sensor.incidence_max_deg) * deg_to_rad));
         add(TermKind::elev_max, std::sin((90.0 - *sensor.incidence_min_deg) * deg_to_rad));
+        // Zero Doppler within the squint limit: |along-track look angle| <= sigma, as tan(sigma) C -/+ A >= 0.
+        const double sigma = sensor.max_squint_deg.value_or(geometry::default_max_squint_deg) * deg_to_rad;
+        add(TermKind::along, std::tan(sigma), -1.0);
+        add(TermKind::along, std::tan(sigma), 1.0);
     } else {
         add(TermKind::elev_min, 0.0); // the target sees the satellite
         if (sensor.max_off_nadir_deg) {
@@ -181,9 +185,11 @@ Mode mode_for_sensor(const geometry::Sensor &sensor, Spec &spec)
     return m;
 }
 
-bool is_fixed(const geometry::Sensor &s)
+/// Images a point as it crosses its instrument line or beam (fixed push-broom, SAR): the best time of a window is
+/// the crossing (smallest |along-track look angle|), not the smallest off-nadir angle.
+bool is_crossing(const geometry::Sensor &s)
 {
-    return s.type == geometry::SensorType::optical && !s.max_off_nadir_deg;
+    return s.type == geometry::SensorType::sar || !s.max_off_nadir_deg;
 }
 
 } // namespace
@@ -194,17 +200,17 @@ Spec spec_for_sensor(const geometry::Sensor &sensor)
     Spec s;
     s.station = false;
     s.pass = sensor.pass_direction;
-    bool all_fixed = true;
+    bool all_crossing = true;
     if (sensor.modes.empty()) {
         s.modes.push_back(mode_for_sensor(sensor, s));
-        all_fixed = is_fixed(sensor);
+        all_crossing = is_crossing(sensor);
     } else {
         for (const auto &m : sensor.modes) {
             s.modes.push_back(mode_for_sensor(m, s));
-            all_fixed = all_fixed && is_fixed(m);
+            all_crossing = all_crossing && is_crossing(m);
         }
     }
-    s.objective = all_fixed ? Objective::min_along : Objective::min_off_nadir;
+    s.objective = all_crossing ? Objective::min_along : Objective::min_off_nadir;
     s.needs_frame = true;
     for (const Mode &m : s.modes) {
         for (const Term &t : m.terms) {

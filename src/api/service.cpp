@@ -229,6 +229,7 @@ json sensor_json(const geometry::Sensor &s)
     opt("min_sun_elevation_deg", s.min_sun_elevation_deg);
     opt("incidence_min_deg", s.incidence_min_deg);
     opt("incidence_max_deg", s.incidence_max_deg);
+    opt("max_squint_deg", s.max_squint_deg);
     j["look_side"] = look_side_name(s.look_side);
     j["pass_direction"] = pass_direction_name(s.pass_direction);
     return j;

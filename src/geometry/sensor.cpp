@@ -37,9 +37,13 @@ void validate_one(const Sensor &root, const Sensor &s, const std::string &prefix
     check_range(root, prefix, s.min_sun_elevation_deg, "min_sun_elevation_deg", -90.0, 90.0, false, false);
     check_range(root, prefix, s.incidence_min_deg, "incidence_min_deg", 0.0, 90.0, false, true);
     check_range(root, prefix, s.incidence_max_deg, "incidence_max_deg", 0.0, 90.0, true, false);
+    check_range(root, prefix, s.max_squint_deg, "max_squint_deg", 0.0, 45.0, true, false);
     if (s.along_track_half_angle_deg && (s.type != SensorType::optical || s.max_off_nadir_deg)) {
         fail(ErrorCode::unsupported, root, prefix + "along_track_half_angle_deg",
              "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)");
+    }
+    if (s.max_squint_deg && s.type != SensorType::sar) {
+        fail(ErrorCode::unsupported, root, prefix + "max_squint_deg", "max_squint_deg applies to sar sensors");
     }
     if (!complete) {
         return;

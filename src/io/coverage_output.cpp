@@ -78,6 +78,7 @@ ojson sensor_json(const geometry::Sensor &s)
     opt("min_sun_elevation_deg", s.min_sun_elevation_deg);
     opt("incidence_min_deg", s.incidence_min_deg);
     opt("incidence_max_deg", s.incidence_max_deg);
+    opt("max_squint_deg", s.max_squint_deg);
     j["look_side"] = detail::look_side_name(s.look_side);
     j["pass_direction"] = detail::pass_name(s.pass_direction);
     return j;

@@ -49,7 +49,7 @@ ojson limits_json(const scheduling::AcquisitionLimits &l)
     };
     opt("max_off_nadir_deg", l.max_off_nadir_deg);
     opt("swath_km", l.swath_km);
-    opt("along_track_half_angle_deg", l.along_track_half_angle_deg);
+    opt(l.incidence_min_deg ? "max_squint_deg" : "along_track_half_angle_deg", l.along_track_half_angle_deg);
     opt("incidence_min_deg", l.incidence_min_deg);
     opt("incidence_max_deg", l.incidence_max_deg);
     opt("min_sun_elevation_deg", l.min_sun_elevation_deg);
@@ -97,6 +97,8 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         x["target_alt_m"] = a.target.h_km * 1000.0;
         x["off_nadir_deg"] = a.off_nadir_deg;
         x["incidence_deg"] = a.incidence_deg;
+        // the along-track look angle at which the target is imaged: a SAR's squint (0: zero Doppler)
+        x[a.limits.incidence_min_deg ? "squint_deg" : "along_track_look_deg"] = a.along_track_deg;
         x["look_side"] = side(a.look_side);
         x["look_start_lvlh"] = vec(a.look_start_lvlh);
         x["look_end_lvlh"] = vec(a.look_end_lvlh);
@@ -376,7 +378,10 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
         const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
         doc.push_back(ojson{{"id", id},
                             {"name", a.acquisition_id},
-                            {"description", fmt::format("{} ({}), {} on {}", a.request_id, a.tenant, iso(a.start), m.satellites[a.satellite].sat.name)},
+                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°", a.request_id,
+                                                        a.tenant, iso(a.start), m.satellites[a.satellite].sat.name, a.off_nadir_deg,
+                                                        a.incidence_deg, a.limits.incidence_min_deg ? "squint" : "along-track look",
+                                                        a.along_track_deg)},
                             {"availability", iso(a.start) + "/" + iso(a.end)},
                             {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
                             {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},

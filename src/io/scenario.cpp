@@ -44,6 +44,7 @@ void read_sensor_constraints(const Reader &r, const YAML::Node &n, const std::st
     opt("min_sun_elevation_deg", -90.0, 90.0, false, false, s.min_sun_elevation_deg);
     opt("incidence_min_deg", 0.0, 90.0, false, true, s.incidence_min_deg);
     opt("incidence_max_deg", 0.0, 90.0, true, false, s.incidence_max_deg);
+    opt("max_squint_deg", 0.0, 45.0, true, false, s.max_squint_deg);
     if (n["look_side"].IsDefined()) {
         s.look_side = r.choice<LookSide>(n["look_side"], Reader::join(path, "look_side"),
                                          {{"left", LookSide::left}, {"right", LookSide::right}, {"both", LookSide::both}});
@@ -83,6 +84,9 @@ void check_sensor_complete(const Reader &r, const geometry::Sensor &s, const YAM
             fail_at(ErrorCode::unsupported, "incidence bounds apply to sar sensors only",
                     s.incidence_min_deg ? "incidence_min_deg" : "incidence_max_deg");
         }
+        if (s.max_squint_deg) {
+            fail_at(ErrorCode::unsupported, "max_squint_deg applies to sar sensors only", "max_squint_deg");
+        }
         if (s.along_track_half_angle_deg && s.max_off_nadir_deg) {
             fail_at(ErrorCode::unsupported,
                     "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)",
@@ -111,7 +115,7 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
     // NOTE: agility, data_rate_mbit_s and imaging_swath_km are tasking keys, read by io/mission_scenario.cpp.
     r.check_map(n, path,
                 {"type", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                 "incidence_min_deg", "incidence_max_deg", "look_side", "pass_direction", "modes", "agility",
+                 "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "look_side", "pass_direction", "modes", "agility",
                  "data_rate_mbit_s", "imaging_swath_km"});
     using geometry::PassDirection;
     using geometry::SensorType;
@@ -138,7 +142,7 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
             const YAML::Node m = modes[i];
             r.check_map(m, p,
                         {"name", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                         "incidence_min_deg", "incidence_max_deg", "look_side"});
+                         "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "look_side"});
             geometry::Sensor mode = s;
             mode.modes.clear();
             mode.pass_direction = PassDirection::any;
@@ -152,6 +156,23 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
         }
     } else {
         check_sensor_complete(r, s, n, YAML::Node(), path, path, name);
+    }
+    // A SAR without `agility` cannot pitch: beyond the electronic steering the default covers it images at zero
+    // Doppler (geometry::default_max_squint_deg).
+    if (s.type == SensorType::sar && !n["agility"].IsDefined()) {
+        auto too_wide = [&](const geometry::Sensor &x, const YAML::Node &at, const std::string &p) {
+            if (x.max_squint_deg && *x.max_squint_deg > geometry::default_max_squint_deg && at["max_squint_deg"].IsDefined()) {
+                r.fail(ErrorCode::unsupported,
+                       fmt::format("a sar sensor without agility images at zero Doppler: max_squint_deg above {} "
+                                   "needs an agility block (the satellite pitches to squint)",
+                                   geometry::default_max_squint_deg),
+                       at["max_squint_deg"], Reader::join(p, "max_squint_deg"));
+            }
+        };
+        too_wide(s, n, path);
+        for (std::size_t i = 0; i < s.modes.size(); ++i) {
+            too_wide(s.modes[i], modes[i], indexed(Reader::join(path, "modes"), i));
+        }
     }
     // The engine's own rules (geometry::validate_sensor), reported at this sensor's line and key path.
     try {

@@ -27,6 +27,7 @@ ImagingLimits sensor_limits(const geometry::Sensor &s)
     } else {
         l.incidence_min_deg = s.incidence_min_deg.value_or(0.0);
         l.incidence_max_deg = s.incidence_max_deg.value_or(90.0);
+        l.along_track_half_angle_deg = s.max_squint_deg.value_or(geometry::default_max_squint_deg);
     }
     l.look_side = s.look_side;
     l.pass_direction = s.pass_direction;
@@ -83,9 +84,14 @@ bool points(const geometry::Sensor &s) noexcept
     return s.type == SensorType::sar || has_cone(s);
 }
 
+bool images_at_crossing(const geometry::Sensor &s) noexcept
+{
+    return s.type == SensorType::sar || !has_cone(s);
+}
+
 bool window_holds(const geometry::Sensor &s, double window_s, double duration_s) noexcept
 {
-    return !points(s) || window_s >= duration_s;
+    return images_at_crossing(s) || window_s >= duration_s;
 }
 
 std::optional<double> look_angle_limit_deg(const geometry::Sensor &s, const Request &r) noexcept

@@ -49,10 +49,10 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
         const double hs = geometry::half_swath_angle_deg(*lim.swath_km, std::max(foot.h_km, 1.0));
         consider(hs - std::abs(cross_deg), "swath", std::abs(cross_deg), hs);
     }
-    if (lim.along_track_half_angle_deg) { // push-broom: the point is on the instrument's line, not ahead or behind
-        const Vec3 along = right.cross(nadir);
-        const double along_deg = std::atan2(los.dot(along), los.dot(nadir)) * rad_to_deg;
-        consider(*lim.along_track_half_angle_deg - std::abs(along_deg), "along_track", std::abs(along_deg),
+    e.along_track_deg = std::atan2(los.dot(right.cross(nadir)), los.dot(nadir)) * rad_to_deg;
+    if (lim.along_track_half_angle_deg) { // push-broom, SAR: the point is on the instrument's line, not ahead or behind
+        const double a = std::abs(e.along_track_deg);
+        consider(*lim.along_track_half_angle_deg - a, lim.incidence_min_deg ? "squint" : "along_track", a,
                  *lim.along_track_half_angle_deg);
     }
     if (lim.incidence_min_deg) {

@@ -17,12 +17,13 @@ struct LimitEval {
     double margin_deg = 0.0;    ///< min over the constraints of (limit - value) in degrees; >= 0 when all hold
     double off_nadir_deg = 0.0;
     double incidence_deg = 0.0;
+    double along_track_deg = 0.0; ///< signed along-track look angle (+ ahead; docs/formats.md): the SAR's squint
     geometry::LookSide side = geometry::LookSide::right;
     geometry::PassDirection pass = geometry::PassDirection::ascending;
 };
 
-/// One limit that does not hold at an instant: its name ("elevation", "off_nadir", "swath", "along_track",
-/// "incidence_min", "incidence_max", "look_side", "sun_elevation"), measured value, bound, and
+/// One limit that does not hold at an instant: its name ("elevation", "off_nadir", "swath", "along_track" (fixed
+/// optical), "squint" (SAR), "incidence_min", "incidence_max", "look_side", "sun_elevation"), measured value, bound, and
 /// excess = how far the value is on the wrong side of the bound (deg, > 0).
 struct LimitViolation {
     const char *limit = "";

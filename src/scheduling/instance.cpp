@@ -146,6 +146,9 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
             if (m.look_side != s.modes[0].look_side) {
                 unsupported("the modes look to different sides");
             }
+            if (m.max_squint_deg != s.modes[0].max_squint_deg) {
+                unsupported("the modes have different max_squint_deg");
+            }
             bands.push_back({m.incidence_min_deg.value_or(0.0), m.incidence_max_deg.value_or(90.0)});
         }
         std::sort(bands.begin(), bands.end());
@@ -159,6 +162,7 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
         out.incidence_min_deg = lo;
         out.incidence_max_deg = hi;
         out.look_side = s.modes[0].look_side;
+        out.max_squint_deg = s.modes[0].max_squint_deg;
         return out;
     }
     double widest = 0.0;
@@ -654,11 +658,11 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
             std::vector<std::pair<double, double>> starts; // feasible start times
             bool reversed = false;
             if (t.a == t.b) {
-                // The starts of acquisitions [s, s + d] inside a window [a, b]. A fixed push-broom sees a point
-                // only while it crosses the instrument's line (the window is the +-along_track_half_angle
-                // crossing, a few seconds): its acquisition is the scene of d seconds around that crossing, so
-                // the window must lie inside the acquisition instead.
-                const bool crossing = !inst.sats[it.sat].pointable;
+                // The starts of acquisitions [s, s + d] inside a window [a, b]. A fixed push-broom, and a SAR
+                // (zero Doppler), see a point only while it crosses the instrument's line or beam (the window is
+                // the +-along-track limit crossing, a few seconds): its acquisition is the scene of d seconds
+                // around that crossing, so the window must lie inside the acquisition instead.
+                const bool crossing = it.limits.along_track_half_angle_deg.has_value();
                 auto add = [&](double a, double b) {
                     if (crossing && b - a < d) {
                         starts.emplace_back(b - d + edge_shrink_s, a - edge_shrink_s);

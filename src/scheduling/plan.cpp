@@ -12,6 +12,7 @@
 #include <tbb/task_arena.h>
 
 #include "geometry_check.hpp"
+#include "vantage/mission/imaging_limits.hpp"
 #include "vantage/core/constants.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/frames/transforms.hpp"
@@ -276,8 +277,8 @@ std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, c
             while (hi - best_tau < 3600.0 && holds(hi + 1.0)) {
                 hi += 1.0;
             }
-            const bool points = m.satellites[s].pointable();
-            miss.limit = points && hi - lo < tk.duration_s ? "duration" : "window";
+            const bool stares = !mission::images_at_crossing(m.satellites[s].sat.sensor);
+            miss.limit = stares && hi - lo < tk.duration_s ? "duration" : "window";
             const double usable = std::max(0.0, std::min(hi, t1) - std::max(lo, t0));
             miss.misses.push_back(LimitMiss{miss.limit, usable, tk.duration_s, std::max(0.0, tk.duration_s - usable)});
         }
@@ -372,16 +373,46 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             // off-nadir / incidence: largest over the acquisition, sampled every <= 1 s and at both ends
             const int nsamp = std::max(2, static_cast<int>(std::ceil(t.duration_s)) + 1);
             bool seen_left = false, seen_right = false;
-            for (int q = 0; q < nsamp; ++q) {
-                const double f = static_cast<double>(q) / (nsamp - 1);
+            const bool crossing = o.limits.along_track_half_angle_deg.has_value();
+            AcquisitionLimits geo = o.limits; // the Sun is not evaluated here (it holds over the whole acquisition)
+            geo.min_sun_elevation_deg.reset();
+            auto look_at = [&](double f) {
                 Vec3 rr, vv;
                 inst.eph[s].state(sl.start + f * t.duration_s, rr, vv);
                 const Vec3 p = inst.scan_point(o, f);
-                const auto e = evaluate_limits(o.limits, rr, vv, p, frames::itrf_to_geodetic(p), Vec3::Zero());
+                return evaluate_limits(geo, rr, vv, p, frames::itrf_to_geodetic(p), Vec3::Zero());
+            };
+            // The imaging instant of a crossing sensor: where its limits hold with the largest margin (the
+            // crossing of the beam or line, unless another limit binds there), by samples then golden section.
+            double best_f = 0.5, best_margin = -std::numeric_limits<double>::infinity();
+            for (int q = 0; q < nsamp; ++q) {
+                const double f = static_cast<double>(q) / (nsamp - 1);
+                const auto e = look_at(f);
                 a.off_nadir_deg = std::max(a.off_nadir_deg, e.off_nadir_deg);
                 a.incidence_deg = std::max(a.incidence_deg, e.incidence_deg);
                 (e.side == geometry::LookSide::left ? seen_left : seen_right) = true;
+                if (e.margin_deg > best_margin) {
+                    best_margin = e.margin_deg;
+                    best_f = f;
+                }
             }
+            if (crossing) {
+                const double df = 1.0 / (nsamp - 1);
+                double lo = std::max(0.0, best_f - df), hi = std::min(1.0, best_f + df);
+                const double gr = 0.5 * (std::sqrt(5.0) - 1.0);
+                for (int it = 0; it < 40 && (hi - lo) * t.duration_s > 1e-4; ++it) {
+                    const double x1 = hi - gr * (hi - lo), x2 = lo + gr * (hi - lo);
+                    if (look_at(x1).margin_deg < look_at(x2).margin_deg) {
+                        lo = x1;
+                    } else {
+                        hi = x2;
+                    }
+                }
+                if (look_at(0.5 * (lo + hi)).margin_deg > best_margin) { // else the sample was the better one
+                    best_f = 0.5 * (lo + hi);
+                }
+            }
+            a.along_track_deg = look_at(crossing ? best_f : 0.5).along_track_deg;
             // One side throughout, or `both` for an acquisition that crosses the ground track (found by the
             // independent plan checker: a strip reported `left` looked right for part of it).
             a.look_side = seen_left && seen_right ? geometry::LookSide::both

@@ -65,6 +65,9 @@ bool sensor_in(const geometry::Sensor &s, const geometry::LookAngles &la, const 
         if (la.incidence_deg < *s.incidence_min_deg || la.incidence_deg > *s.incidence_max_deg) {
             return false;
         }
+        if (std::abs(la.along_track_deg) > s.max_squint_deg.value_or(geometry::default_max_squint_deg)) {
+            return false; // zero Doppler
+        }
     } else if (s.max_off_nadir_deg) {
         if (la.off_nadir_deg > *s.max_off_nadir_deg) {
             return false;
@@ -243,6 +246,9 @@ Case random_case(std::mt19937_64 &rng, std::uint32_t id, bool stations_only = fa
         s.incidence_max_deg = *s.incidence_min_deg + 10.0 + 20.0 * u(rng);
         s.look_side = u(rng) < 0.33 ? geometry::LookSide::left
                                     : (u(rng) < 0.5 ? geometry::LookSide::right : geometry::LookSide::both);
+        if (u(rng) < 0.5) { // an antenna steered along track; else zero Doppler (the 1 deg default)
+            s.max_squint_deg = 0.3 + 9.7 * u(rng);
+        }
         break;
     case 5: { // SAR with two modes (OR): a right-looking and a left-looking band, overlapping in incidence
         s.type = geometry::SensorType::sar;

@@ -232,7 +232,7 @@ TEST(AccessCrossCheck, OpticalAndSarWindowsMatchIndependentReference)
 {
     const auto sc = io::read_scenario_file(test_data + "/access_crosscheck.yaml");
     const auto fixture = read_fixture(test_data + "/access_reference_windows.csv");
-    ASSERT_GT(fixture.size(), 90U);
+    ASSERT_GT(fixture.size(), 80U); // 85 windows (SAR windows are zero-Doppler crossings since 2026-12-07)
     const auto windows = access::find_target_access(sc.satellites, sc.targets, sc.start, sc.stop, sc.eop, sc.search);
 
     std::map<std::pair<std::uint32_t, std::string>, std::vector<const access::TargetAccess *>> by_key;

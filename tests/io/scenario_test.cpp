@@ -125,6 +125,9 @@ TEST(ScenarioParseErrors, OneFilePerFailureClass)
          "pass_direction"},
         {"scenario_mode_incomplete.yaml", ErrorCode::missing_field, 8, "sensors.s1.modes[0].incidence_max_deg", "s1"},
         {"scenario_bad_along_track.yaml", ErrorCode::unsupported, 7, "sensors.pleiades.along_track_half_angle_deg", "2"},
+        {"scenario_bad_squint.yaml", ErrorCode::out_of_range, 8, "sensors.c-sar.max_squint_deg", "60"},
+        {"scenario_squint_optical.yaml", ErrorCode::unsupported, 7, "sensors.pleiades.max_squint_deg", "2"},
+        {"scenario_squint_no_agility.yaml", ErrorCode::unsupported, 8, "sensors.c-sar.max_squint_deg", "3"},
     };
     for (const auto &c : cases) {
         SCOPED_TRACE(c.file);

@@ -32,8 +32,10 @@ def _cli():
     return cli
 
 
-SAR_SENSOR = {"type": "sar", "incidence_min_deg": 20, "incidence_max_deg": 50, "look_side": "right",
-              "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
+# A SAR images at zero Doppler; tiny.yaml's targets lie near the ground tracks, so a wide band, and a squint of up to
+# 5 deg (the satellite pitches: it has agility) to get crossings and squinted acquisitions in 1.5 h.
+SAR_SENSOR = {"type": "sar", "incidence_min_deg": 10, "incidence_max_deg": 60, "look_side": "right",
+              "max_squint_deg": 5, "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
               "agility": {"max_rate_deg_s": 1.5, "max_accel_deg_s2": 0.5, "settle_s": 3}}
 # Published agile-EO benchmarks' slew model: |d roll| + |d pitch| and a piecewise-linear time table (with an offset).
 ROLL_PITCH_AGILITY = {"slew_angle": "roll_pitch", "slew_table": [[0, 4], [10, 8], [40, 18], [90, 33]], "settle_s": 1}
@@ -435,6 +437,17 @@ def p_incidence(p, d):
             b["limits"].update({"incidence_min_deg": a["limits"]["incidence_min_deg"], "incidence_max_deg": 89.5})
 
 
+def p_squint(p, d):
+    # 40 s later the target is ~20 deg behind the zero-Doppler plane for the whole acquisition
+    shift_acq(first_point(p), 40.0)
+
+
+def p_squint_report(p, d):
+    # an angle the target does not pass during the acquisition (a 15-s scene spans ~8 deg around the crossing)
+    a = first_point(p)
+    a["squint_deg"] = a["squint_deg"] + 20.0
+
+
 def p_swath(p, d):
     d["sensors"]["opt"]["swath_km"] = 2  # 1 km each side: no target stays inside
 
@@ -484,8 +497,10 @@ PLANTS = [
     ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
     ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts"}),
     ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant", "metrics_bound"}),
-    ("sar", p_incidence, "incidence", set()),
+    ("sar", p_incidence, "incidence", {"squint"}),  # the imaging instant moves with the limits
     ("sar", p_look_side_report, "look_side_report", set()),
+    ("sar", p_squint, "squint", None),  # also the look vectors, slews, downlink order
+    ("sar", p_squint_report, "squint", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km
 ]
 

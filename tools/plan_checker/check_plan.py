@@ -23,7 +23,16 @@ Rules (the name printed with each violation):
   push_broom         fixed push-broom (not pointable): the imaged point passes under the instrument, i.e. its
                      along-track look angle comes within PUSH_BROOM_TOL_DEG of 0 during the acquisition. This goes
                      beyond docs/formats.md (which bounds only the cross-track angle) and is what a push-broom does.
-  incidence          incidence in [incidence_min_deg, incidence_max_deg] at every sample
+  incidence          incidence in [incidence_min_deg, incidence_max_deg] at every sample (SAR point: at the
+                     imaging instant, see squint)
+  squint             SAR: the radar images at zero Doppler, within max_squint_deg (sensor key, default 1 deg) of it:
+                     a point target is imaged at the instant (samples every SQUINT_STEP_S) where visibility,
+                     |along-track look angle| <= max_squint_deg (docs/formats.md, relative to the Earth-fixed
+                     velocity), off-nadir, incidence and look side hold with the largest margin, and all of them must
+                     hold there; the reported squint_deg is an along-track angle the target passes during the
+                     acquisition with the limits holding (the planner's imaging instant; where two instants tie, as
+                     on both sides of a crossing cut by the incidence band, either); a strip's imaged point is within
+                     the limit at every sample
   look_side          cross-track look angle on the allowed side at every sample
   sun_elevation      Sun elevation at the imaged point >= min_sun_elevation_deg at every sample (astropy)
   look_side_report   the plan's look_side of an acquisition holds at every sample (cross-track sign)
@@ -114,6 +123,14 @@ COVERAGE_TOL = 0.005
 # <= 0.65 deg/s, so with 1-s samples the smallest sampled |angle| of a point crossed during the acquisition is
 # <= 0.33 deg; 1 deg also absorbs a strip scan speed that differs from the ground speed by a few percent.
 PUSH_BROOM_TOL_DEG = 1.0
+# SAR point acquisitions are sampled every SQUINT_STEP_S s: the along-track angle of a point moves by <= 0.7 deg/s in
+# LEO, so the sample nearest the zero-Doppler crossing is within 0.7 * 0.05 / 2 = 0.018 deg of it.
+SQUINT_STEP_S = 0.05
+# Squint, deg: the sampling above (0.018) plus the ANGLE_TOL_DEG position budget.
+SQUINT_TOL_DEG = ANGLE_TOL_DEG + 0.02
+# Reported squint_deg vs the along-track angle of our nearest sample, deg: our samples are within 0.018 deg of any
+# angle the target passes, the rest is the ephemeris/frame difference (~0.001 deg).
+SQUINT_REPORT_TOL_DEG = 0.03
 # Sampling step of every "over the whole interval" check, s (the brief: <= 1 s, both ends included).
 SAMPLE_STEP_S = 1.0
 
@@ -375,6 +392,7 @@ class Scenario:
                 lim["incidence_min_deg"] = float(max(lo))
             if hi:
                 lim["incidence_max_deg"] = float(min(hi))
+            lim["max_squint_deg"] = float(s.get("max_squint_deg", 1.0))
         else:
             se = [v for v in (s.get("min_sun_elevation_deg"), req.get("min_sun_elevation_deg")) if v is not None]
             if se:
@@ -522,6 +540,8 @@ class Checker:
             segs = []
             for (i, aid, s, e, lim, a) in items:
                 ts = self.samples(s, e)
+                if sc.satellites[sat_name]["kind"] == "sar" and a.get("strip_count", 1) == 1:
+                    ts = np.linspace(s, e, max(2, int(math.ceil((e - s) / SQUINT_STEP_S - 1e-9)) + 1))
                 f = (ts - s) / max(e - s, 1e-12)
                 lat, lon = great_circle_points(a["scan_start_lat_deg"], a["scan_start_lon_deg"],
                                                a["scan_end_lat_deg"], a["scan_end_lon_deg"], f)
@@ -563,13 +583,51 @@ class Checker:
         off_nadir = angle_between_deg(los, nadir)
         right = unit(np.cross(nadir, v))
         cross = np.degrees(np.arctan2(np.sum(los * right, -1), np.sum(los * nadir, -1)))
+        fwd = unit(np.cross(right, nadir))
+        along = np.degrees(np.arctan2(np.sum(los * fwd, -1), np.sum(los * nadir, -1)))
+        ts_all = ts
+        if sat["kind"] == "sar":
+            sq = lim["max_squint_deg"]
+            if a.get("strip_count", 1) == 1:
+                # A point is imaged as it crosses the beam (the antenna pointed at some squint within the limit):
+                # the imaging instant is the sample where every limit holds with the largest margin (the limits
+                # below are then checked there, and only there).
+                margin = np.minimum(elev, sq - np.abs(along))
+                if "max_off_nadir_deg" in lim:
+                    margin = np.minimum(margin, lim["max_off_nadir_deg"] - off_nadir)
+                if "incidence_min_deg" in lim:
+                    margin = np.minimum(margin, inc - lim["incidence_min_deg"])
+                if "incidence_max_deg" in lim:
+                    margin = np.minimum(margin, lim["incidence_max_deg"] - inc)
+                if lim["look_side"] in ("left", "right"):
+                    margin = np.minimum(margin, cross if lim["look_side"] == "right" else -cross)
+                j = int(np.argmax(margin))
+                if abs(along[j]) > sq + SQUINT_TOL_DEG:
+                    self.fail("squint", aid, f"SAR: no instant within {sq} deg of zero Doppler where the limits hold "
+                                             f"(along-track look angle {along[j]:.3f} deg at +{ts[j] - ts[0]:.2f} s)")
+                # The reported squint_deg: an along-track angle the target passes during the acquisition at which
+                # the limits hold (the planner's imaging instant; where two instants tie, either).
+                rep_sq = a.get("squint_deg")
+                k = int(np.argmin(np.abs(along - float(rep_sq)))) if rep_sq is not None else 0
+                if rep_sq is None or abs(along[k] - float(rep_sq)) > SQUINT_REPORT_TOL_DEG or margin[k] < -SQUINT_TOL_DEG:
+                    self.fail("squint", aid, f"reported squint_deg {rep_sq}: the target passes no such along-track "
+                                             f"angle where the limits hold (nearest {along[k]:.4f} deg at "
+                                             f"+{ts[k] - ts[0]:.2f} s, margin {margin[k]:.3f} deg)")
+                keep = slice(j, j + 1)
+                elev, inc, off_nadir, cross, along, ts = (x[keep] for x in (elev, inc, off_nadir, cross, along, ts))
+                v, slat, slon = v[keep], slat[keep], slon[keep]
+            else:
+                jj = int(np.argmax(np.abs(along)))
+                if abs(along[jj]) > sq + SQUINT_TOL_DEG:
+                    self.fail("squint", aid, f"SAR strip: imaged point {along[jj]:.3f} deg along-track at "
+                                             f"+{ts[jj] - ts[0]:.1f} s, beyond max_squint_deg {sq}")
 
         def worst(x, bad_msg, rule, limit_ok):
             j = int(np.argmin(limit_ok))
             if limit_ok[j] < 0:
                 self.fail(rule, aid, bad_msg(j))
 
-        rel = lambda j: f"at +{ts[j] - ts[0]:.1f} s"  # noqa: E731
+        rel = lambda j: f"at +{ts[j] - ts_all[0]:.1f} s"  # noqa: E731
         worst(elev, lambda j: f"target elevation of the satellite {elev[j]:.3f} deg < 0 {rel(j)}", "visibility",
               elev + ANGLE_TOL_DEG)
         if "max_off_nadir_deg" in lim:
@@ -582,8 +640,6 @@ class Checker:
             worst(cross, lambda j: f"cross-track {cross[j]:.3f} deg outside half-swath {eta[j]:.3f} deg {rel(j)}", "swath",
                   eta + ANGLE_TOL_DEG - np.abs(cross))
         if not sat["pointable"]:
-            fwd = unit(np.cross(right, nadir))
-            along = np.degrees(np.arctan2(np.sum(los * fwd, -1), np.sum(los * nadir, -1)))
             crossed = along.min() <= 0.0 <= along.max()
             j = int(np.argmin(np.abs(along)))
             if not crossed and abs(along[j]) > PUSH_BROOM_TOL_DEG:
@@ -615,7 +671,7 @@ class Checker:
         # LVLH look vectors at the scan ends, from GCRS r, v (CCSDS LVLH: z = -r, y = -(r x v), x = y x z)
         pg = np.einsum("nji,nj->ni", rot, p)  # ITRS -> GCRS (transpose of GCRS -> ITRS)
         looks = []
-        for j in (0, len(ts) - 1):
+        for j in (0, len(ts_all) - 1):
             z = -unit(rg[j])
             y = -unit(np.cross(rg[j], vg[j]))
             x = np.cross(y, z)

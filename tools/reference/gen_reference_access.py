@@ -26,11 +26,12 @@ Geometry (all ITRS/WGS-84, km):
   rectangular field of view) |cross-track| <= half-swath angle eta = atan2(R sin(l), R + h - R cos(l)),
   l = swath/(2R), R = 6371.0088 km (WGS-84 mean radius), h = geodetic height of the satellite, and
   |along-track look angle| <= alpha (default 1 deg), along-track angle = atan2(los.along, los.nadir) with
-  along = right x nadir; optical: Sun elevation >= min; SAR: incidence in [min, max] and the look side.
+  along = right x nadir; optical: Sun elevation >= min; SAR: incidence in [min, max], the look side and
+  |along-track look angle| <= max_squint_deg (default 1 deg: imaging at zero Doppler).
   A sensor with `modes` holds when any mode holds (each mode a complete sensor of the same type).
   pass_direction filters whole windows by the direction at the best time.
-- best time: minimum off-nadir; for fixed optical the crossing of the cross-track plane (minimum
-  |along-track angle|). `mode`: the first mode that holds at the best time (empty without modes).
+- best time: minimum off-nadir; for fixed optical and SAR the crossing of the cross-track (zero-Doppler) plane
+  (minimum |along-track angle|). `mode`: the first mode that holds at the best time (empty without modes).
 
 Windows: the conjunction is sampled every STEP_S seconds; each sign change is refined by bisection on the
 same boolean to < 1 us; the best time (minimum off-nadir) by golden-section search around the best sample.
@@ -69,7 +70,7 @@ SENSORS = {
     "msi": dict(type="optical", swath_km=290.0, min_sun_elevation_deg=0.0),
     "oli": dict(type="optical", swath_km=185.0, min_sun_elevation_deg=5.0, pass_direction="descending"),
     "c-sar-iw": dict(type="sar", incidence_min_deg=29.1, incidence_max_deg=46.0, look_side="right"),
-    "c-sar-ew": dict(type="sar", incidence_min_deg=18.9, incidence_max_deg=47.0, look_side="both"),
+    "c-sar-ew": dict(type="sar", incidence_min_deg=18.9, incidence_max_deg=47.0, look_side="both", max_squint_deg=2.5),
     # hypothetical: a high Sun threshold on a 10:00 orbit so that Sun-elevation edges occur in October
     "oli-sun": dict(type="optical", swath_km=185.0, min_sun_elevation_deg=44.0, along_track_half_angle_deg=1.5),
     # modes (OR): IW right-looking or a 40-47 deg band on either side
@@ -183,6 +184,7 @@ def mode_margins(mode, el, off, c, cross, along_angle, h_s, sun_el):
     else:
         m["incidence_min"] = np.radians(90.0 - mode["incidence_min_deg"]) - el
         m["incidence_max"] = el - np.radians(90.0 - mode["incidence_max_deg"])
+        m["squint"] = np.radians(mode.get("max_squint_deg", 1.0)) - np.abs(along_angle)
     side = mode.get("look_side", "both")
     if side != "both":
         m["look_side"] = c if side == "right" else -c
@@ -198,8 +200,9 @@ def modes_of(sensor):
     return [(md["name"], {**base, **{k: v for k, v in md.items() if k != "name"}}) for md in sensor["modes"]]
 
 
-def is_fixed(sensor):
-    return all(m["type"] == "optical" and "max_off_nadir_deg" not in m for _, m in modes_of(sensor))
+def is_crossing(sensor):
+    """Images at the crossing of its cross-track plane (fixed optical) or zero-Doppler plane (SAR)."""
+    return all(m["type"] == "sar" or "max_off_nadir_deg" not in m for _, m in modes_of(sensor))
 
 
 def evaluate_state(sensor, target, r, v, sun_itrs_km):
@@ -323,9 +326,9 @@ def main():
             ok, m, _ = evaluate_state(sensor, target, r_grid, v_grid, sun_grid)
             starts, ends = windows_from_samples(world, sat, sensor, target, grid, ok, stop_s)
             for s0, s1 in zip(starts, ends):
-                # best: minimum off-nadir (fixed optical: minimum |along-track angle|, the crossing of the
-                # cross-track plane), sampled then golden-section inside [s0, s1]
-                key = "along" if is_fixed(sensor) else "off"
+                # best: minimum off-nadir (fixed optical, SAR: minimum |along-track angle|, the crossing of the
+                # cross-track or zero-Doppler plane), sampled then golden-section inside [s0, s1]
+                key = "along" if is_crossing(sensor) else "off"
                 ts_ = np.linspace(s0, s1, max(9, int((s1 - s0) / STEP_S) + 2))
                 _, _, q = evaluate(world, sat, sensor, target, ts_)
                 k = int(np.argmin(q[key]))

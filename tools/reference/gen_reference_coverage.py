@@ -15,7 +15,7 @@ values are repeated below (SATS, SENSORS, AOI, GRID_KM) and checked against it.
   round(parallel length / d) (half away from zero), cell areas from Snyder's q(phi) (1987, eq. 3-12); the AOI is a
   longitude/latitude box, so containment is two comparisons.
 - Windows: the constraint geometry of tools/reference/gen_reference_access.py (imported: Skyfield ITRS states with
-  real UT1 and polar motion, geodetic nadir, off-nadir cone, swath cross-track angle, SAR incidence and look side,
+  real UT1 and polar motion, geodetic nadir, off-nadir cone, swath cross-track angle, SAR incidence, look side and squint,
   astropy Sun elevation), sampled every STEP_S seconds for each satellite and point; every sign change refined by
   bisection to < 1 us. A window shorter than STEP_S can be missed here; min_window_s / min_gap_s report the
   shortest window and gap at each point so the comparison can tell.

@@ -34,6 +34,11 @@ enum class PassDirection {
 /// 500-800 km then sees a target for 3-5 s around the instant it crosses the cross-track plane.
 inline constexpr double default_along_track_half_angle_deg = 1.0;
 
+/// Default SAR squint limit (degrees): |along-track look angle| at which a SAR images. A side-looking SAR images a
+/// point as it crosses the zero-Doppler plane (the plane through the satellite normal to its Earth-fixed velocity;
+/// the along-track look angle of docs/formats.md is 0 there); 1 deg is a few seconds of a LEO pass either side.
+inline constexpr double default_max_squint_deg = 1.0;
+
 /// A sensor as the access engine sees it. Which fields apply:
 /// - optical with `max_off_nadir_deg`: **agile optical**, target inside the cone off-nadir <= max;
 /// - optical without `max_off_nadir_deg` but with `swath_km`: **fixed optical** (push-broom) with a rectangular
@@ -41,7 +46,9 @@ inline constexpr double default_along_track_half_angle_deg = 1.0;
 ///   (`half_swath_angle_deg` of `swath_km` at the current geodetic height) and |along-track look angle| <=
 ///   `along_track_half_angle_deg` (default `default_along_track_half_angle_deg`);
 /// - optical, both: `min_sun_elevation_deg` (if set) must hold at the target;
-/// - sar: incidence in [`incidence_min_deg`, `incidence_max_deg`] and `look_side`; lighting ignored.
+/// - sar: incidence in [`incidence_min_deg`, `incidence_max_deg`], `look_side` and |along-track look angle| (the
+///   squint) <= `max_squint_deg` (default `default_max_squint_deg`: a SAR images at zero Doppler, so, like a
+///   push-broom, it sees a point while it crosses its beam); lighting ignored.
 /// All: the target must see the satellite (elevation >= 0) and `pass_direction` filters windows by the
 /// pass direction at their best time.
 ///
@@ -59,6 +66,7 @@ struct Sensor {
     std::optional<double> min_sun_elevation_deg;    ///< optical: min Sun elevation at the target (degrees, [-90, 90])
     std::optional<double> incidence_min_deg;        ///< SAR: min incidence at the target (degrees, [0, 90))
     std::optional<double> incidence_max_deg;        ///< SAR: max incidence at the target (degrees, (min, 90])
+    std::optional<double> max_squint_deg;           ///< SAR: max |along-track look angle| (degrees, (0, 45])
     LookSide look_side = LookSide::both;            ///< allowed look side (SAR; honoured for optical too)
     PassDirection pass_direction = PassDirection::any; ///< allowed pass direction at the best time
     std::vector<Sensor> modes;                      ///< alternative modes (OR); empty: the fields above apply

@@ -15,12 +15,13 @@ namespace vantage::mission {
 /// tightened by the request's. Which fields are set follows the sensor kind (geometry::Sensor):
 /// agile optical: `max_off_nadir_deg` (the cone); fixed optical: `swath_km` and `along_track_half_angle_deg`
 /// (the instrument's field of view) and, when the request sets one, `max_off_nadir_deg` (a limit on the look
-/// angle of the scene: a push-broom cannot point, so the limit selects crossings); SAR: the incidence band and,
+/// angle of the scene: a push-broom cannot point, so the limit selects crossings); SAR: the incidence band, the
+/// squint limit in `along_track_half_angle_deg` (the sensor's `max_squint_deg`, default 1 deg: zero Doppler) and,
 /// when the request sets one, `max_off_nadir_deg` (the radar's look angle). Optical: `min_sun_elevation_deg`.
 struct ImagingLimits {
     std::optional<double> max_off_nadir_deg;          ///< off-nadir angle of the line of sight <= this (deg)
     std::optional<double> swath_km;                   ///< fixed optical: |cross-track| <= half_swath_angle_deg(swath_km, h)
-    std::optional<double> along_track_half_angle_deg; ///< fixed optical: |along-track look angle| <= this (deg)
+    std::optional<double> along_track_half_angle_deg; ///< fixed optical, SAR (squint): |along-track look angle| <= this (deg)
     std::optional<double> incidence_min_deg;          ///< SAR (deg)
     std::optional<double> incidence_max_deg;          ///< SAR (deg)
     std::optional<double> min_sun_elevation_deg;      ///< optical (deg)
@@ -53,12 +54,18 @@ bool has_cone(const geometry::Sensor &sensor) noexcept;
 /// angle being nearly constant over a crossing) and, in the planner, the acquisitions. nullopt otherwise.
 std::optional<double> look_angle_limit_deg(const geometry::Sensor &sensor, const Request &request) noexcept;
 
-/// Whether the sensor points its line of sight at a target (agile optical, SAR): an acquisition then lies inside
-/// an access window. A fixed push-broom cannot: its window is the few seconds the target is near its cross-track
-/// line, and an acquisition of `duration_s` is the scene around that crossing (the window inside the acquisition).
+/// Whether the sensor points its line of sight at a target (agile optical, SAR): the satellite then slews between
+/// acquisitions. A fixed push-broom cannot.
 bool points(const geometry::Sensor &sensor) noexcept;
 
-/// Whether an access window of `window_s` seconds can hold an acquisition of `duration_s` seconds (`points`).
+/// Whether the sensor images a point as the point crosses its instrument line or beam (fixed push-broom; SAR, at
+/// zero Doppler within its squint limit): its window is the few seconds of that crossing, and an acquisition of
+/// `duration_s` is the scene around it (the window inside the acquisition). Agile optical stares: its acquisition
+/// lies inside a window.
+bool images_at_crossing(const geometry::Sensor &sensor) noexcept;
+
+/// Whether an access window of `window_s` seconds can hold an acquisition of `duration_s` seconds
+/// (`images_at_crossing`, else the window must be as long as the acquisition).
 bool window_holds(const geometry::Sensor &sensor, double window_s, double duration_s) noexcept;
 
 /// `sensor` (without modes, or one mode) with its constraint fields replaced by `limits`, for the access engine: an

@@ -63,6 +63,11 @@ struct Acquisition {
     frames::Geodetic scan_end;   ///< ground point imaged at `end` (= target for a point)
     double off_nadir_deg = 0.0;  ///< largest off-nadir angle over the acquisition (deg)
     double incidence_deg = 0.0;  ///< largest incidence over the acquisition (deg)
+    /// Signed along-track look angle (deg, + ahead; docs/formats.md) at which the target is imaged: for a sensor
+    /// that images at a crossing (fixed push-broom, SAR) the one at the imaging instant, where the geometry limits
+    /// hold with the largest margin (the crossing of the line or zero-Doppler plane unless another limit binds
+    /// there; a SAR's squint), for an agile optical sensor the one at the middle of the acquisition.
+    double along_track_deg = 0.0;
     geometry::LookSide look_side = geometry::LookSide::right; ///< side throughout; `both` when it crosses the ground track
     Vec3 look_start_lvlh = Vec3::Zero(); ///< unit look vector at start, LVLH components (agility.hpp)
     Vec3 look_end_lvlh = Vec3::Zero();   ///< unit look vector at end
@@ -122,7 +127,7 @@ struct LimitMiss {
 /// window (inside the horizon) at which its geometry comes closest to the request's limits, and the limits that do
 /// not hold there. Closest: if the target never sees the satellite, the instant of highest elevation (limit
 /// "elevation"); else, among the instants it sees it, the one where the largest violation among the other limits
-/// is smallest. `limit` is the largest violation there: "elevation", "off_nadir", "swath", "along_track",
+/// is smallest. `limit` is the largest violation there: "elevation", "off_nadir", "swath", "along_track", "squint",
 /// "incidence_min", "incidence_max", "look_side" (value: the signed cross-track look angle, + right),
 /// "sun_elevation"; or "duration" (every limit holds around `time` but for less than duration_s), "window" (the
 /// limits hold only where the occurrence's window or the horizon cuts the acquisition off), "pass_direction" (no
