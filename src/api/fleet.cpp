@@ -69,6 +69,9 @@ std::vector<geometry::Target> sample_points(const mission::Request &r)
 
 std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
 {
+    if (!mission::offered_modes(sensor, r)) {
+        return std::nullopt; // no mode offers the request's instrument mode / polarisations
+    }
     if (sensor.modes.empty()) {
         const auto l = mission::imaging_limits(sensor, r);
         return l ? std::optional(mission::search_sensor(sensor, *l)) : std::nullopt;
@@ -78,6 +81,9 @@ std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor
     geometry::Sensor s = sensor;
     s.modes.clear();
     for (geometry::Sensor m : sensor.modes) {
+        if (!mission::offers(m, r)) {
+            continue;
+        }
         m.pass_direction = sensor.pass_direction;
         if (const auto l = mission::imaging_limits(m, r)) {
             geometry::Sensor searched = mission::search_sensor(m, *l);

@@ -42,6 +42,15 @@ void validate_one(const Sensor &root, const Sensor &s, const std::string &prefix
         fail(ErrorCode::unsupported, root, prefix + "along_track_half_angle_deg",
              "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)");
     }
+    for (std::size_t i = 0; i < s.polarizations.size(); ++i) {
+        if (s.type != SensorType::sar) {
+            fail(ErrorCode::unsupported, root, prefix + "polarizations", "polarizations apply to sar sensors");
+        }
+        if (!is_polarization(s.polarizations[i])) {
+            fail(ErrorCode::out_of_range, root, prefix + fmt::format("polarizations[{}]", i),
+                 fmt::format("polarization '{}' is not one of HH, HV, VH, VV", s.polarizations[i]));
+        }
+    }
     if (s.max_squint_deg && s.type != SensorType::sar) {
         fail(ErrorCode::unsupported, root, prefix + "max_squint_deg", "max_squint_deg applies to sar sensors");
     }
@@ -69,6 +78,11 @@ void validate_one(const Sensor &root, const Sensor &s, const std::string &prefix
 }
 
 } // namespace
+
+bool is_polarization(std::string_view p) noexcept
+{
+    return p == "HH" || p == "HV" || p == "VH" || p == "VV";
+}
 
 void validate_sensor(const Sensor &s)
 {

@@ -70,7 +70,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     check_object(v, at,
                  {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
                   "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
-                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward"});
+                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations"});
     auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
     auto need = [&](const char *k) -> const nlohmann::json & {
         if (!has(k)) {
@@ -144,6 +144,19 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     }
     if (has("pass_direction")) {
         r.pass_direction = pass_from(v["pass_direction"], at.child("pass_direction"));
+    }
+    if (has("instrument_mode")) {
+        r.instrument_mode = json_string(v["instrument_mode"], at.child("instrument_mode"));
+    }
+    if (has("polarizations")) {
+        const JsonWhere pw = at.child("polarizations");
+        const nlohmann::json &pol = v["polarizations"];
+        if (!pol.is_array() || pol.empty()) {
+            pw.fail(ErrorCode::syntax, "expected a non-empty list of polarizations (HH, HV, VH, VV)", json_excerpt(pol));
+        }
+        for (std::size_t i = 0; i < pol.size(); ++i) {
+            r.polarizations.push_back(json_string(pol[i], pw.index(i)));
+        }
     }
     if (const auto d = opt_num("duration_s", 0.0, 3600.0, true, false)) {
         r.duration_s = *d;
@@ -226,6 +239,12 @@ nlohmann::json request_to_json_value(const mission::Request &r)
     put("min_sun_elevation_deg", r.min_sun_elevation_deg);
     o["look_side"] = look_side_name(r.look_side);
     o["pass_direction"] = pass_name(r.pass_direction);
+    if (r.instrument_mode) {
+        o["instrument_mode"] = *r.instrument_mode;
+    }
+    if (!r.polarizations.empty()) {
+        o["polarizations"] = r.polarizations;
+    }
     o["duration_s"] = r.duration_s;
     if (r.repeat) {
         o["repeat"] = {{"every_h", r.repeat->every_h}, {"count", r.repeat->count}, {"window_h", r.repeat->window_h}};

@@ -45,6 +45,23 @@ void read_sensor_constraints(const Reader &r, const YAML::Node &n, const std::st
     opt("incidence_min_deg", 0.0, 90.0, false, true, s.incidence_min_deg);
     opt("incidence_max_deg", 0.0, 90.0, true, false, s.incidence_max_deg);
     opt("max_squint_deg", 0.0, 45.0, true, false, s.max_squint_deg);
+    if (const YAML::Node pol = n["polarizations"]; pol.IsDefined()) {
+        const std::string ppath = Reader::join(path, "polarizations");
+        if (!pol.IsSequence() || pol.size() == 0) {
+            r.fail(ErrorCode::syntax, "expected a non-empty list of polarizations (HH, HV, VH, VV)", pol, ppath);
+        }
+        s.polarizations.clear();
+        for (std::size_t i = 0; i < pol.size(); ++i) {
+            const std::string p = r.text(pol[i], indexed(ppath, i));
+            if (!geometry::is_polarization(p)) {
+                r.fail(ErrorCode::out_of_range, "polarization must be one of HH, HV, VH, VV", pol[i], indexed(ppath, i));
+            }
+            if (std::find(s.polarizations.begin(), s.polarizations.end(), p) != s.polarizations.end()) {
+                r.fail(ErrorCode::duplicate, "polarization given twice", pol[i], indexed(ppath, i));
+            }
+            s.polarizations.push_back(p);
+        }
+    }
     if (n["look_side"].IsDefined()) {
         s.look_side = r.choice<LookSide>(n["look_side"], Reader::join(path, "look_side"),
                                          {{"left", LookSide::left}, {"right", LookSide::right}, {"both", LookSide::both}});
@@ -87,6 +104,9 @@ void check_sensor_complete(const Reader &r, const geometry::Sensor &s, const YAM
         if (s.max_squint_deg) {
             fail_at(ErrorCode::unsupported, "max_squint_deg applies to sar sensors only", "max_squint_deg");
         }
+        if (!s.polarizations.empty()) {
+            fail_at(ErrorCode::unsupported, "polarizations apply to sar sensors only", "polarizations");
+        }
         if (s.along_track_half_angle_deg && s.max_off_nadir_deg) {
             fail_at(ErrorCode::unsupported,
                     "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)",
@@ -115,7 +135,7 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
     // NOTE: agility, data_rate_mbit_s and imaging_swath_km are tasking keys, read by io/mission_scenario.cpp.
     r.check_map(n, path,
                 {"type", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                 "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "look_side", "pass_direction", "modes", "agility",
+                 "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "look_side", "pass_direction", "modes", "agility",
                  "data_rate_mbit_s", "imaging_swath_km"});
     using geometry::PassDirection;
     using geometry::SensorType;
@@ -142,7 +162,7 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
             const YAML::Node m = modes[i];
             r.check_map(m, p,
                         {"name", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                         "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "look_side"});
+                         "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "look_side"});
             geometry::Sensor mode = s;
             mode.modes.clear();
             mode.pass_direction = PassDirection::any;

@@ -14,6 +14,34 @@ bool serves_kind(const geometry::Sensor &s, const Request &r) noexcept
            && !(r.sensor == SensorKind::sar && s.type != SensorType::sar);
 }
 
+bool offers(const geometry::Sensor &m, const Request &r)
+{
+    if (!r.instrument_mode && r.polarizations.empty()) {
+        return true;
+    }
+    if (m.type != SensorType::sar || (r.instrument_mode && *r.instrument_mode != m.name)) {
+        return false;
+    }
+    return std::all_of(r.polarizations.begin(), r.polarizations.end(), [&](const std::string &p) {
+        return std::find(m.polarizations.begin(), m.polarizations.end(), p) != m.polarizations.end();
+    });
+}
+
+std::optional<geometry::Sensor> offered_modes(const geometry::Sensor &s, const Request &r)
+{
+    if (s.modes.empty()) {
+        return offers(s, r) ? std::optional(s) : std::nullopt;
+    }
+    geometry::Sensor out = s;
+    out.modes.clear();
+    for (const auto &m : s.modes) {
+        if (offers(m, r)) {
+            out.modes.push_back(m);
+        }
+    }
+    return out.modes.empty() ? std::nullopt : std::optional(out);
+}
+
 ImagingLimits sensor_limits(const geometry::Sensor &s)
 {
     ImagingLimits l;

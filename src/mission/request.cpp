@@ -1,5 +1,6 @@
 #include "vantage/mission/request.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -134,6 +135,23 @@ void validate_request(const Request &r)
     if (r.sensor == SensorKind::optical && (r.incidence_min_deg || r.incidence_max_deg)) {
         fail(ErrorCode::unsupported, "incidence limits apply to sar requests (sensor: sar or any)",
              r.incidence_min_deg ? "incidence_min_deg" : "incidence_max_deg", "");
+    }
+    if (r.sensor == SensorKind::optical && (r.instrument_mode || !r.polarizations.empty())) {
+        fail(ErrorCode::unsupported, "instrument_mode and polarizations apply to sar requests (sensor: sar)",
+             r.instrument_mode ? "instrument_mode" : "polarizations", "");
+    }
+    if (r.instrument_mode && r.instrument_mode->empty()) {
+        fail(ErrorCode::out_of_range, "must not be empty", "instrument_mode", "");
+    }
+    for (std::size_t i = 0; i < r.polarizations.size(); ++i) {
+        const std::string field = fmt::format("polarizations[{}]", i);
+        if (!geometry::is_polarization(r.polarizations[i])) {
+            fail(ErrorCode::out_of_range, "must be one of HH, HV, VH, VV", field, r.polarizations[i]);
+        }
+        if (std::find(r.polarizations.begin(), r.polarizations.begin() + static_cast<std::ptrdiff_t>(i),
+                      r.polarizations[i]) != r.polarizations.begin() + static_cast<std::ptrdiff_t>(i)) {
+            fail(ErrorCode::duplicate, "polarization given twice", field, r.polarizations[i]);
+        }
     }
     if (r.sensor == SensorKind::sar && r.min_sun_elevation_deg) {
         fail(ErrorCode::unsupported, "a sun elevation limit applies to optical requests (sensor: optical or any)",

@@ -272,13 +272,18 @@ struct WorkItem {
 
 std::optional<AcquisitionLimits> effective_limits(const geometry::Sensor &with_modes, const mission::Request &r, bool &tight)
 {
-    const geometry::Sensor s = planning_sensor(with_modes);
-    const auto l = mission::imaging_limits(s, r);
     tight = false;
+    const auto offered = mission::offered_modes(with_modes, r); // instrument mode, polarisations
+    if (!offered) {
+        return std::nullopt;
+    }
+    const geometry::Sensor s = planning_sensor(*offered);
+    const auto l = mission::imaging_limits(s, r);
     if (l) {
+        // tight: the windows, searched with every mode of the sensor, need a re-check with these limits
         mission::ImagingLimits searched = *l; // the pass direction is checked on the windows, not re-searched
         searched.pass_direction = s.pass_direction;
-        tight = searched != mission::sensor_limits(s);
+        tight = searched != mission::sensor_limits(planning_sensor(with_modes));
     }
     return l;
 }

@@ -292,6 +292,25 @@ TEST_F(HttpAdversarialProperty, SqlLookingStringsAreJustData)
     EXPECT_EQ(c.Get("/api/v1/requests/" + id, bearer(fr_requester))->status, 200);
 }
 
+// SAR mode keys over HTTP (issue 15): stored and returned as sent; a bad polarisation names its JSON path.
+TEST_F(HttpAdversarialProperty, SarModeKeysRoundTripAndBadOnesNameTheirField)
+{
+    auto c = client();
+    const auto bad = c.Post("/api/v1/requests", bearer(fr_requester),
+                            ServiceFixture::toulouse(R"(, "sensor": "sar", "polarizations": ["VV", "XX"])"), "application/json");
+    expect_json_error(bad, 400, "out_of_range");
+    EXPECT_EQ(json::parse(bad->body)["field"], "polarizations[1]") << bad->body;
+    const auto ok = c.Post("/api/v1/requests", bearer(fr_requester),
+                           ServiceFixture::toulouse(R"(, "sensor": "sar", "instrument_mode": "IW", "polarizations": ["VV"])"),
+                           "application/json");
+    ASSERT_EQ(ok->status, 201) << ok->body;
+    const std::string id = json::parse(ok->body)["id"];
+    const json got = json::parse(c.Get("/api/v1/requests/" + id, bearer(fr_requester))->body);
+    const json &req = got.contains("request") ? got["request"] : got;
+    EXPECT_EQ(req["instrument_mode"], "IW") << got.dump();
+    EXPECT_EQ(req["polarizations"], json::array({"VV"})) << got.dump();
+}
+
 TEST_F(HttpStaticFilesProperty, TheWebFolderIsServedAndNothingOutsideIt)
 {
     auto index = raw_get(m_port, "/");

@@ -63,3 +63,18 @@ TEST(RequestTierParseErrors, EachErrorNamesItsKey)
     expect_field(R"(, "reward": 2e6)", ErrorCode::out_of_range, "reward");
     expect_field(R"(, "reward": "10")", ErrorCode::invalid_number, "reward");
 }
+
+// The SAR mode keys of a request (issue 15): parsed, written back, errors named by key path.
+TEST(RequestSarModeKeys, ParsedWrittenAndRefused)
+{
+    const auto r = io::parse_request_json(body(R"(, "sensor": "sar", "instrument_mode": "IW", "polarizations": ["VV", "VH"])"), "b");
+    ASSERT_TRUE(r.instrument_mode);
+    EXPECT_EQ(*r.instrument_mode, "IW");
+    EXPECT_EQ(r.polarizations, (std::vector<std::string>{"VV", "VH"}));
+    EXPECT_EQ(io::parse_request_json(io::request_to_json(r), "written"), r);
+    expect_field(R"(, "polarizations": ["VV", "XY"])", ErrorCode::out_of_range, "polarizations[1]");
+    expect_field(R"(, "polarizations": [])", ErrorCode::syntax, "polarizations");
+    expect_field(R"(, "polarizations": "VV")", ErrorCode::syntax, "polarizations");
+    expect_field(R"(, "polarizations": ["VV", 3])", ErrorCode::syntax, "polarizations[1]");
+    expect_field(R"(, "sensor": "optical", "instrument_mode": "IW")", ErrorCode::unsupported, "instrument_mode");
+}

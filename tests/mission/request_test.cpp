@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "vantage/core/error.hpp"
+#include "vantage/mission/imaging_limits.hpp"
 #include "vantage/mission/request.hpp"
 
 using namespace vantage;
@@ -77,4 +78,68 @@ TEST(RequestParseErrors, RulesNameTheKeyPath)
     r = point_request();
     r.repeat = mission::Repeat{6.0, 0, 1.0};
     expect_field(r, ErrorCode::out_of_range, "repeat.count");
+}
+
+TEST(RequestParseErrors, SarModeAndPolarizations)
+{
+    mission::Request r = point_request();
+    r.polarizations = {"VV", "XX"};
+    expect_field(r, ErrorCode::out_of_range, "polarizations[1]");
+    r.polarizations = {"VV", "VV"};
+    expect_field(r, ErrorCode::duplicate, "polarizations[1]");
+    r = point_request();
+    r.sensor = mission::SensorKind::optical;
+    r.instrument_mode = "IW";
+    expect_field(r, ErrorCode::unsupported, "instrument_mode");
+    r = point_request();
+    r.instrument_mode = "";
+    expect_field(r, ErrorCode::out_of_range, "instrument_mode");
+}
+
+// The one rule for SAR modes: a request's instrument mode selects modes by name (a sensor without modes is one
+// mode named after it), its polarisations must all be offered; optical sensors offer neither.
+TEST(ImagingRule, InstrumentModeAndPolarizationsSelectModes)
+{
+    geometry::Sensor s1;
+    s1.name = "s1";
+    s1.type = geometry::SensorType::sar;
+    geometry::Sensor iw = s1, ew = s1;
+    iw.name = "IW";
+    iw.incidence_min_deg = 29.1;
+    iw.incidence_max_deg = 46.0;
+    iw.polarizations = {"VV", "VH"};
+    ew.name = "EW";
+    ew.incidence_min_deg = 18.9;
+    ew.incidence_max_deg = 47.0;
+    ew.polarizations = {"HH", "HV"};
+    s1.modes = {iw, ew};
+    mission::Request r = point_request();
+    ASSERT_TRUE(mission::offered_modes(s1, r));
+    EXPECT_EQ(mission::offered_modes(s1, r)->modes.size(), 2u);
+    r.instrument_mode = "EW";
+    ASSERT_TRUE(mission::offered_modes(s1, r));
+    ASSERT_EQ(mission::offered_modes(s1, r)->modes.size(), 1u);
+    EXPECT_EQ(mission::offered_modes(s1, r)->modes[0].name, "EW");
+    r.polarizations = {"VV"};
+    EXPECT_FALSE(mission::offered_modes(s1, r)); // EW offers HH/HV only
+    r.instrument_mode.reset();
+    ASSERT_TRUE(mission::offered_modes(s1, r));
+    EXPECT_EQ(mission::offered_modes(s1, r)->modes[0].name, "IW");
+    r.polarizations = {"VV", "HH"}; // no one mode offers both
+    EXPECT_FALSE(mission::offered_modes(s1, r));
+
+    geometry::Sensor single = iw; // no modes: one mode named after the sensor
+    single.name = "s1-iw";
+    r.polarizations = {"VH"};
+    EXPECT_TRUE(mission::offered_modes(single, r));
+    r.instrument_mode = "IW";
+    EXPECT_FALSE(mission::offered_modes(single, r));
+    r.instrument_mode = "s1-iw";
+    EXPECT_TRUE(mission::offered_modes(single, r));
+
+    geometry::Sensor optical;
+    optical.name = "opt";
+    optical.max_off_nadir_deg = 30.0;
+    EXPECT_FALSE(mission::offered_modes(optical, r));
+    EXPECT_TRUE(mission::offered_modes(optical, point_request()));
 }

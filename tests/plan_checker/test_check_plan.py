@@ -35,7 +35,7 @@ def _cli():
 # A SAR images at zero Doppler; tiny.yaml's targets lie near the ground tracks, so a wide band, and a squint of up to
 # 5 deg (the satellite pitches: it has agility) to get crossings and squinted acquisitions in 1.5 h.
 SAR_SENSOR = {"type": "sar", "incidence_min_deg": 10, "incidence_max_deg": 60, "look_side": "right",
-              "max_squint_deg": 5, "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
+              "max_squint_deg": 5, "polarizations": ["VV", "VH"], "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
               "agility": {"max_rate_deg_s": 1.5, "max_accel_deg_s2": 0.5, "settle_s": 3}}
 # Published agile-EO benchmarks' slew model: |d roll| + |d pitch| and a piecewise-linear time table (with an offset).
 ROLL_PITCH_AGILITY = {"slew_angle": "roll_pitch", "slew_table": [[0, 4], [10, 8], [40, 18], [90, 33]], "settle_s": 1}
@@ -94,6 +94,41 @@ def test_real_plans_pass(cases):
         c = cases[name]
         assert len(c.plan["acquisitions"]) >= 5 and c.plan["downlinks"], name
         assert check_plan.check(c.scenario, c.plan) == [], name
+
+
+def test_sar_mode_and_polarizations_select_satellites(cases, tmp_path):
+    """Requests asking for a polarisation the SAR does not offer, or an instrument mode it does not have, are not
+    planned (nearest_misses: excluded); those asking for what it offers (VH; mode "opt", its own name) are, and the
+    plan passes the checker."""
+    c = cases["sar"]
+    d = copy.deepcopy(c.doc)
+    served = {a["request_id"] for a in c.plan["acquisitions"]}
+    asked = {}
+    for k, r in enumerate(x for x in d["requests"] if x["id"] in served):
+        r.update([("polarizations", ["HH"])] if k % 3 == 0 else [("instrument_mode", "IW")] if k % 3 == 1
+                 else [("polarizations", ["VH"]), ("instrument_mode", "opt")])
+        asked[r["id"]] = k % 3 == 2
+    assert len(asked) >= 3
+    sub = Case.__new__(Case)
+    sub.dir = str(tmp_path)
+    shutil.copy(os.path.join(DATA, "two_sats.tle"), sub.dir)
+    sub.doc = d
+    sub.scenario = sub.write_scenario(d, "scenario.yaml")
+    out = os.path.join(sub.dir, "out")
+    r = subprocess.run([_cli(), "plan", "--scenario", sub.scenario, "--out", out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
+        plan = json.load(f)
+    got = {a["request_id"] for a in plan["acquisitions"]}
+    for rid, offered in asked.items():
+        if offered:
+            continue
+        assert rid not in got, rid
+        u = next(u for u in plan["unserved"] if u["request_id"] == rid)
+        assert u["reason"] == "no_opportunity", u
+        assert {m["limit"] for m in u["nearest_misses"]} == {"excluded"}, u
+    assert any(rid in got for rid, offered in asked.items() if offered)
+    assert check_plan.check(sub.scenario, plan) == []
 
 
 def test_cli_exit_codes_and_json(cases):
@@ -448,6 +483,14 @@ def p_squint_report(p, d):
     a["squint_deg"] = a["squint_deg"] + 20.0
 
 
+def p_sar_polarization(p, d):
+    req(d, first_point(p)["request_id"])["polarizations"] = ["HH"]  # the sensor offers VV and VH only
+
+
+def p_sar_instrument_mode(p, d):
+    req(d, first_point(p)["request_id"])["instrument_mode"] = "EW"  # the sensor has no modes: its one mode is "opt"
+
+
 def p_swath(p, d):
     d["sensors"]["opt"]["swath_km"] = 2  # 1 km each side: no target stays inside
 
@@ -501,6 +544,8 @@ PLANTS = [
     ("sar", p_look_side_report, "look_side_report", set()),
     ("sar", p_squint, "squint", None),  # also the look vectors, slews, downlink order
     ("sar", p_squint_report, "squint", set()),
+    ("sar", p_sar_polarization, "sar_mode", set()),
+    ("sar", p_sar_instrument_mode, "sar_mode", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km
 ]
 

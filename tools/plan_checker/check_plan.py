@@ -23,6 +23,8 @@ Rules (the name printed with each violation):
   push_broom         fixed push-broom (not pointable): the imaged point passes under the instrument, i.e. its
                      along-track look angle comes within PUSH_BROOM_TOL_DEG of 0 during the acquisition. This goes
                      beyond docs/formats.md (which bounds only the cross-track angle) and is what a push-broom does.
+  sar_mode           a SAR request's instrument_mode (a mode's name; a sensor without modes is one mode named after
+                     the sensor) and every one of its polarizations are offered by one mode of the satellite's sensor
   incidence          incidence in [incidence_min_deg, incidence_max_deg] at every sample (SAR point: at the
                      imaging instant, see squint)
   squint             SAR: the radar images at zero Doppler, within max_squint_deg (sensor key, default 1 deg) of it:
@@ -376,9 +378,30 @@ class Scenario:
         out["duration_s"] = float(r.get("duration_s", 10.0))
         return out
 
-    def limits(self, sat, req):
-        """Sensor limits tightened by the request's (docs/design/tasking-model.md)."""
+    @staticmethod
+    def offered_modes(sat, req):
+        """The sensor's modes (each with the sensor's keys as defaults; a sensor without modes is one mode named
+        after the sensor) that offer a SAR request's instrument_mode and all of its polarizations (docs/formats.md)."""
         s = sat["sensor"]
+        base = {k: v for k, v in s.items() if k != "modes"}
+        modes = [{**base, **m} for m in s["modes"]] if s.get("modes") else [dict(base, name=sat["sensor_name"])]
+        want_mode, want_pol = req.get("instrument_mode"), req.get("polarizations") or []
+        if want_mode is None and not want_pol:
+            return modes
+        return [m for m in modes if s["type"] == "sar" and (want_mode is None or m.get("name") == want_mode)
+                and all(p in (m.get("polarizations") or []) for p in want_pol)]
+
+    def limits(self, sat, req):
+        """Sensor limits tightened by the request's (docs/design/tasking-model.md); a SAR sensor's modes join into
+        one incidence band, as the planner's."""
+        s = dict(sat["sensor"])
+        if s.get("modes"):
+            ms = self.offered_modes(sat, req) or self.offered_modes(sat, {})
+            s.update(incidence_min_deg=min(m["incidence_min_deg"] for m in ms),
+                     incidence_max_deg=max(m["incidence_max_deg"] for m in ms),
+                     look_side=ms[0].get("look_side", "both"))
+            if "max_squint_deg" in ms[0]:
+                s["max_squint_deg"] = ms[0]["max_squint_deg"]
         lim = {}
         mon = [v for v in (s.get("max_off_nadir_deg"), req.get("max_off_nadir_deg")) if v is not None]
         if mon:
@@ -500,6 +523,10 @@ class Checker:
             rs = req.get("sensor", "any")
             if rs != "any" and rs != sat["kind"]:
                 self.fail("request", aid, f"request wants a {rs} sensor, {a['satellite']} carries {sat['kind']}")
+            if not sc.offered_modes(sat, req):
+                self.fail("sar_mode", aid, f"no mode of {a['satellite']}'s sensor {sat['sensor_name']!r} offers "
+                                           f"instrument_mode {req.get('instrument_mode')!r} with polarizations "
+                                           f"{req.get('polarizations')}")
             is_poly = "aoi" in req
             if not is_poly:
                 if a.get("strip_count", 1) != 1 or a.get("strip_id", 0) != 0:

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vantage::geometry {
@@ -39,6 +40,10 @@ inline constexpr double default_along_track_half_angle_deg = 1.0;
 /// the along-track look angle of docs/formats.md is 0 there); 1 deg is a few seconds of a LEO pass either side.
 inline constexpr double default_max_squint_deg = 1.0;
 
+/// The SAR polarisations (transmit, receive) a sensor or mode offers and a request may ask for, as STAC's
+/// `sar:polarizations`: "HH", "HV", "VH", "VV".
+bool is_polarization(std::string_view p) noexcept;
+
 /// A sensor as the access engine sees it. Which fields apply:
 /// - optical with `max_off_nadir_deg`: **agile optical**, target inside the cone off-nadir <= max;
 /// - optical without `max_off_nadir_deg` but with `swath_km`: **fixed optical** (push-broom) with a rectangular
@@ -69,6 +74,7 @@ struct Sensor {
     std::optional<double> max_squint_deg;           ///< SAR: max |along-track look angle| (degrees, (0, 45])
     LookSide look_side = LookSide::both;            ///< allowed look side (SAR; honoured for optical too)
     PassDirection pass_direction = PassDirection::any; ///< allowed pass direction at the best time
+    std::vector<std::string> polarizations;         ///< SAR: polarisations offered (is_polarization; empty: none declared)
     std::vector<Sensor> modes;                      ///< alternative modes (OR); empty: the fields above apply
 };
 

@@ -33,6 +33,15 @@ struct ImagingLimits {
 /// Whether a sensor of this family may serve the request at all (`sensor: optical | sar | any`).
 bool serves_kind(const geometry::Sensor &sensor, const Request &request) noexcept;
 
+/// Whether one mode (or a sensor without modes, one mode named after the sensor) offers what a SAR request asks
+/// for: its `instrument_mode` is the mode's name, and it offers every one of the request's `polarizations`. A
+/// request that asks for neither is offered by every mode; one that asks for either only by SAR modes.
+bool offers(const geometry::Sensor &mode, const Request &request);
+
+/// The sensor with only the modes that offer the request (`offers`), or the sensor itself when it has no modes
+/// and offers it; nullopt when none does. Call it before `imaging_limits` (which tightens one mode at a time).
+std::optional<geometry::Sensor> offered_modes(const geometry::Sensor &sensor, const Request &request);
+
 /// The rule, for a sensor without modes or for one mode (a mode is a complete geometry::Sensor):
 /// - off-nadir: the request's `max_off_nadir_deg` and the sensor's cone, the smaller; for a sensor without a cone
 ///   (fixed optical, SAR) the request's limit alone;

@@ -63,6 +63,10 @@ struct Request {
     std::optional<double> min_sun_elevation_deg; ///< [-90, 90]; optical
     geometry::LookSide look_side = geometry::LookSide::both;
     geometry::PassDirection pass_direction = geometry::PassDirection::any;
+    /// SAR: the instrument mode (a sensor mode's `name`, e.g. "IW"; a sensor without modes is one mode named after
+    /// the sensor), as STAC's `sar:instrument_mode`; none: any mode
+    std::optional<std::string> instrument_mode;
+    std::vector<std::string> polarizations; ///< SAR: every one must be offered by the mode (geometry::is_polarization)
     double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
     std::optional<Repeat> repeat; ///< none: one occurrence with the window above
     Tier tier = Tier::standard;   ///< `tier` (`urgent: true` means Tier::urgent)
