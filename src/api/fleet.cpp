@@ -9,7 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "vantage/core/constants.hpp"
 #include "vantage/core/error.hpp"
+#include "vantage/geometry/look.hpp"
 #include "vantage/mission/imaging_limits.hpp"
 
 namespace vantage::api {
@@ -65,6 +67,39 @@ std::vector<geometry::Target> sample_points(const mission::Request &r)
                                        frames::Geodetic{ring[i].lat_deg, ring[i].lon_deg, 0.0}});
     }
     return out;
+}
+
+/// Whether a window's image meets the request's `max_gsd_m` at its best time (the service's feasibility estimate;
+/// the tasking planner evaluates every instant exactly). `sat.sensor` is the searched one (its modes are the
+/// offered ones, the window's `mode` indexes them). Geocentric distance r from SGP4 at the best time; on a sphere of
+/// the mean radius R the height is r - R and the slant range at off-nadir theta r cos(theta) - sqrt(R^2 - r^2
+/// sin^2(theta)) (well conditioned at nadir; < 0.5 % from the ellipsoid's); the resolution formulas are geometry's.
+bool resolution_holds(const access::Satellite &sat, const access::Window &w, const mission::Request &r)
+{
+    const geometry::Sensor &sensor = sat.sensor;
+    if (!r.max_gsd_m) {
+        return true;
+    }
+    const geometry::Sensor &m = w.mode >= 0 && static_cast<std::size_t>(w.mode) < sensor.modes.size()
+                                    ? sensor.modes[static_cast<std::size_t>(w.mode)]
+                                    : sensor;
+    const double inc = std::clamp(w.incidence_deg_at_best, 1e-6, 89.999);
+    if (m.type == geometry::SensorType::sar) {
+        return m.slant_range_resolution_m
+               && geometry::sar_ground_range_resolution_m(*m.slant_range_resolution_m, inc) <= *r.max_gsd_m;
+    }
+    if (!m.gsd_nadir_m) {
+        return false;
+    }
+    constexpr double radius_km = 6371.0088;
+    const double r_km = sat.propagator.propagate(w.best).r_km.norm();
+    const double theta = w.min_off_nadir_deg * deg_to_rad;
+    const double disc = radius_km * radius_km - r_km * r_km * std::sin(theta) * std::sin(theta);
+    if (!(r_km > radius_km) || !(disc > 0.0)) {
+        return false;
+    }
+    const double range_km = r_km * std::cos(theta) - std::sqrt(disc);
+    return geometry::optical_gsd(*m.gsd_nadir_m, range_km, r_km - radius_km, inc).mean_m <= *r.max_gsd_m;
 }
 
 std::optional<geometry::Sensor> restricted_sensor(const geometry::Sensor &sensor, const mission::Request &r)
@@ -233,7 +268,8 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
                 const bool enough = std::any_of(found.begin(), found.end(), [&](const access::TargetAccess &f) {
                     const auto &sensor = fleet.satellites[fleet_index[f.satellite]].sensor;
                     return mission::window_holds(sensor, (f.window.end - f.window.start).seconds(), r.duration_s)
-                           && f.window.min_off_nadir_deg <= look_limit_deg[f.satellite];
+                           && f.window.min_off_nadir_deg <= look_limit_deg[f.satellite]
+                           && resolution_holds(sats[f.satellite], f.window, r);
                 });
                 if (enough) {
                     break;
@@ -250,6 +286,9 @@ Opportunities find_opportunities(const Fleet &fleet, const mission::Request &r, 
             const auto &sat = sats[a.satellite];
             if (w.min_off_nadir_deg > look_limit_deg[a.satellite]) {
                 continue; // no cone (fixed swath, SAR): the request's off-nadir limit filters the windows
+            }
+            if (!resolution_holds(sat, w, r)) {
+                continue; // coarser than the request's max_gsd_m at the window's best time
             }
             Opportunity op;
             op.occurrence = o.index;

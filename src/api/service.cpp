@@ -230,6 +230,11 @@ json sensor_json(const geometry::Sensor &s)
     opt("incidence_min_deg", s.incidence_min_deg);
     opt("incidence_max_deg", s.incidence_max_deg);
     opt("max_squint_deg", s.max_squint_deg);
+    opt("gsd_nadir_m", s.gsd_nadir_m);
+    opt("slant_range_resolution_m", s.slant_range_resolution_m);
+    if (!s.polarizations.empty()) {
+        j["polarizations"] = s.polarizations;
+    }
     j["look_side"] = look_side_name(s.look_side);
     j["pass_direction"] = pass_direction_name(s.pass_direction);
     return j;

@@ -87,4 +87,29 @@ double half_swath_angle_deg(double swath_km, double altitude_km, double radius_k
     return std::atan2(radius_km * std::sin(lambda), radius_km + altitude_km - radius_km * std::cos(lambda)) * rad_to_deg;
 }
 
+OpticalGsd optical_gsd(double gsd_nadir_m, double range_km, double height_km, double incidence_deg)
+{
+    if (!(gsd_nadir_m > 0.0) || !(range_km > 0.0) || !(height_km > 0.0) || !(incidence_deg >= 0.0 && incidence_deg < 90.0)
+        || !std::isfinite(gsd_nadir_m) || !std::isfinite(range_km) || !std::isfinite(height_km)) {
+        throw Error(ErrorCode::invalid_argument, "optical_gsd needs G0 > 0, range > 0, height > 0 and incidence in [0, 90)",
+                    ErrorContext{"", 0, "incidence_deg", fmt::format("{} (range {} km, height {} km)", incidence_deg,
+                                                                     range_km, height_km)});
+    }
+    OpticalGsd g{};
+    g.along_m = gsd_nadir_m * range_km / height_km;
+    g.cross_m = g.along_m / std::cos(incidence_deg * deg_to_rad);
+    g.mean_m = std::sqrt(g.along_m * g.cross_m);
+    return g;
+}
+
+double sar_ground_range_resolution_m(double slant_range_resolution_m, double incidence_deg)
+{
+    if (!(slant_range_resolution_m > 0.0) || !(incidence_deg > 0.0 && incidence_deg <= 90.0)
+        || !std::isfinite(slant_range_resolution_m)) {
+        throw Error(ErrorCode::invalid_argument, "sar_ground_range_resolution_m needs a resolution > 0 and incidence in (0, 90]",
+                    ErrorContext{"", 0, "incidence_deg", fmt::format("{}", incidence_deg)});
+    }
+    return slant_range_resolution_m / std::sin(incidence_deg * deg_to_rad);
+}
+
 } // namespace vantage::geometry

@@ -38,6 +38,15 @@ void validate_one(const Sensor &root, const Sensor &s, const std::string &prefix
     check_range(root, prefix, s.incidence_min_deg, "incidence_min_deg", 0.0, 90.0, false, true);
     check_range(root, prefix, s.incidence_max_deg, "incidence_max_deg", 0.0, 90.0, true, false);
     check_range(root, prefix, s.max_squint_deg, "max_squint_deg", 0.0, 45.0, true, false);
+    check_range(root, prefix, s.gsd_nadir_m, "gsd_nadir_m", 0.0, 1000.0, true, false);
+    check_range(root, prefix, s.slant_range_resolution_m, "slant_range_resolution_m", 0.0, 1000.0, true, false);
+    if (s.gsd_nadir_m && s.type != SensorType::optical) {
+        fail(ErrorCode::unsupported, root, prefix + "gsd_nadir_m", "gsd_nadir_m applies to optical sensors");
+    }
+    if (s.slant_range_resolution_m && s.type != SensorType::sar) {
+        fail(ErrorCode::unsupported, root, prefix + "slant_range_resolution_m",
+             "slant_range_resolution_m applies to sar sensors");
+    }
     if (s.along_track_half_angle_deg && (s.type != SensorType::optical || s.max_off_nadir_deg)) {
         fail(ErrorCode::unsupported, root, prefix + "along_track_half_angle_deg",
              "along_track_half_angle_deg applies to fixed optical sensors (swath_km without max_off_nadir_deg)");

@@ -39,6 +39,13 @@ std::uint32_t norad(const scheduling::Mission &m, std::size_t sat)
     return m.satellites[sat].sat.propagator.elements().norad_id;
 }
 
+/// The unit suffix of a nearest miss's value, bound and excess: seconds for "duration" / "window", metres for
+/// "gsd", degrees otherwise.
+std::string miss_unit(const std::string &limit)
+{
+    return limit == "duration" || limit == "window" ? "s" : (limit == "gsd" ? "m" : "deg");
+}
+
 ojson limits_json(const scheduling::AcquisitionLimits &l)
 {
     ojson j = ojson::object();
@@ -53,6 +60,7 @@ ojson limits_json(const scheduling::AcquisitionLimits &l)
     opt("incidence_min_deg", l.incidence_min_deg);
     opt("incidence_max_deg", l.incidence_max_deg);
     opt("min_sun_elevation_deg", l.min_sun_elevation_deg);
+    opt("max_gsd_m", l.max_gsd_m);
     j["look_side"] = side(l.look_side);
     j["pass_direction"] = direction(l.pass_direction);
     return j;
@@ -99,6 +107,15 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         x["incidence_deg"] = a.incidence_deg;
         // the along-track look angle at which the target is imaged: a SAR's squint (0: zero Doppler)
         x[a.limits.incidence_min_deg ? "squint_deg" : "along_track_look_deg"] = a.along_track_deg;
+        if (a.gsd_m > 0.0) {
+            if (a.limits.incidence_min_deg) {
+                x["ground_range_resolution_m"] = a.gsd_m;
+            } else {
+                x["gsd_along_m"] = a.gsd_along_m;
+                x["gsd_cross_m"] = a.gsd_cross_m;
+                x["gsd_m"] = a.gsd_m;
+            }
+        }
         x["look_side"] = side(a.look_side);
         x["look_start_lvlh"] = vec(a.look_start_lvlh);
         x["look_end_lvlh"] = vec(a.look_end_lvlh);
@@ -153,11 +170,8 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
                 y["time_utc"] = n.time ? ojson(iso(*n.time)) : ojson(nullptr);
                 ojson ms = ojson::array();
                 for (const auto &l : n.misses) {
-                    const bool seconds = l.limit == "duration" || l.limit == "window";
-                    ms.push_back(ojson{{"limit", l.limit},
-                                       {seconds ? "value_s" : "value_deg", l.value},
-                                       {seconds ? "bound_s" : "bound_deg", l.bound},
-                                       {seconds ? "excess_s" : "excess_deg", l.excess}});
+                    const std::string unit = miss_unit(l.limit);
+                    ms.push_back(ojson{{"limit", l.limit}, {"value_" + unit, l.value}, {"bound_" + unit, l.bound}, {"excess_" + unit, l.excess}});
                 }
                 y["misses"] = std::move(ms);
                 nm.push_back(std::move(y));
@@ -540,10 +554,11 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
                             const auto &l = n["misses"][q];
                             scheduling::LimitMiss z;
                             z.limit = detail::json_string(need(l, lt, "limit"), lt.child("limit"));
-                            const bool seconds = z.limit == "duration" || z.limit == "window";
-                            z.value = detail::json_number(need(l, lt, seconds ? "value_s" : "value_deg"), lt.child(seconds ? "value_s" : "value_deg"));
-                            z.bound = detail::json_number(need(l, lt, seconds ? "bound_s" : "bound_deg"), lt.child(seconds ? "bound_s" : "bound_deg"));
-                            z.excess = detail::json_number(need(l, lt, seconds ? "excess_s" : "excess_deg"), lt.child(seconds ? "excess_s" : "excess_deg"));
+                            const std::string unit = miss_unit(z.limit);
+                            for (auto [key, out] : {std::pair{"value_" + unit, &z.value}, std::pair{"bound_" + unit, &z.bound},
+                                                    std::pair{"excess_" + unit, &z.excess}}) {
+                                *out = detail::json_number(need(l, lt, key.c_str()), lt.child(key));
+                            }
                             y.misses.push_back(std::move(z));
                         }
                     }

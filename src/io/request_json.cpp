@@ -70,7 +70,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     check_object(v, at,
                  {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
                   "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
-                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations"});
+                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations", "max_gsd_m"});
     auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
     auto need = [&](const char *k) -> const nlohmann::json & {
         if (!has(k)) {
@@ -139,6 +139,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     r.incidence_min_deg = opt_num("incidence_min_deg", 0.0, 90.0, false, true);
     r.incidence_max_deg = opt_num("incidence_max_deg", 0.0, 90.0, true, false);
     r.min_sun_elevation_deg = opt_num("min_sun_elevation_deg", -90.0, 90.0, false, false);
+    r.max_gsd_m = opt_num("max_gsd_m", 0.0, 1e5, true, false);
     if (has("look_side")) {
         r.look_side = look_side_from(v["look_side"], at.child("look_side"));
     }
@@ -237,6 +238,7 @@ nlohmann::json request_to_json_value(const mission::Request &r)
     put("incidence_min_deg", r.incidence_min_deg);
     put("incidence_max_deg", r.incidence_max_deg);
     put("min_sun_elevation_deg", r.min_sun_elevation_deg);
+    put("max_gsd_m", r.max_gsd_m);
     o["look_side"] = look_side_name(r.look_side);
     o["pass_direction"] = pass_name(r.pass_direction);
     if (r.instrument_mode) {

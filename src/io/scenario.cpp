@@ -45,6 +45,8 @@ void read_sensor_constraints(const Reader &r, const YAML::Node &n, const std::st
     opt("incidence_min_deg", 0.0, 90.0, false, true, s.incidence_min_deg);
     opt("incidence_max_deg", 0.0, 90.0, true, false, s.incidence_max_deg);
     opt("max_squint_deg", 0.0, 45.0, true, false, s.max_squint_deg);
+    opt("gsd_nadir_m", 0.0, 1000.0, true, false, s.gsd_nadir_m);
+    opt("slant_range_resolution_m", 0.0, 1000.0, true, false, s.slant_range_resolution_m);
     if (const YAML::Node pol = n["polarizations"]; pol.IsDefined()) {
         const std::string ppath = Reader::join(path, "polarizations");
         if (!pol.IsSequence() || pol.size() == 0) {
@@ -135,7 +137,8 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
     // NOTE: agility, data_rate_mbit_s and imaging_swath_km are tasking keys, read by io/mission_scenario.cpp.
     r.check_map(n, path,
                 {"type", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                 "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "look_side", "pass_direction", "modes", "agility",
+                 "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "gsd_nadir_m", "slant_range_resolution_m",
+                 "look_side", "pass_direction", "modes", "agility",
                  "data_rate_mbit_s", "imaging_swath_km"});
     using geometry::PassDirection;
     using geometry::SensorType;
@@ -162,7 +165,8 @@ geometry::Sensor read_sensor(const Reader &r, const std::string &name, const YAM
             const YAML::Node m = modes[i];
             r.check_map(m, p,
                         {"name", "max_off_nadir_deg", "swath_km", "along_track_half_angle_deg", "min_sun_elevation_deg",
-                         "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "look_side"});
+                         "incidence_min_deg", "incidence_max_deg", "max_squint_deg", "polarizations", "gsd_nadir_m",
+                         "slant_range_resolution_m", "look_side"});
             geometry::Sensor mode = s;
             mode.modes.clear();
             mode.pass_direction = PassDirection::any;

@@ -57,6 +57,7 @@ ImagingLimits sensor_limits(const geometry::Sensor &s)
         l.incidence_max_deg = s.incidence_max_deg.value_or(90.0);
         l.along_track_half_angle_deg = s.max_squint_deg.value_or(geometry::default_max_squint_deg);
     }
+    l.resolution_m = s.type == SensorType::optical ? s.gsd_nadir_m : s.slant_range_resolution_m;
     l.look_side = s.look_side;
     l.pass_direction = s.pass_direction;
     return l;
@@ -85,6 +86,12 @@ std::optional<ImagingLimits> imaging_limits(const geometry::Sensor &s, const Req
         if (!(*l.incidence_min_deg < *l.incidence_max_deg)) {
             return std::nullopt;
         }
+    }
+    if (r.max_gsd_m) {
+        if (!l.resolution_m) {
+            return std::nullopt;
+        }
+        l.max_gsd_m = r.max_gsd_m;
     }
     if (r.look_side != LookSide::both) {
         if (l.look_side != LookSide::both && l.look_side != r.look_side) {

@@ -128,6 +128,7 @@ void validate_request(const Request &r)
     check_range(r.incidence_min_deg, "incidence_min_deg", 0.0, 90.0, false, true);
     check_range(r.incidence_max_deg, "incidence_max_deg", 0.0, 90.0, true, false);
     check_range(r.min_sun_elevation_deg, "min_sun_elevation_deg", -90.0, 90.0, false, false);
+    check_range(r.max_gsd_m, "max_gsd_m", 0.0, 1e5, true, false);
     if (r.incidence_min_deg && r.incidence_max_deg && !(*r.incidence_min_deg < *r.incidence_max_deg)) {
         fail(ErrorCode::out_of_range, "incidence_min_deg must be below incidence_max_deg", "incidence_max_deg",
              fmt::format("{}", *r.incidence_max_deg));

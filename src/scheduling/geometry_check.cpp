@@ -38,7 +38,7 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
     }
     auto consider = [&](double margin, const char *name, double value, double bound) {
         if (violations && margin < 0.0) {
-            violations->push_back(LimitViolation{name, value, bound, -margin});
+            violations->push_back(LimitViolation{name, value, bound, -margin, -margin});
         }
         m = std::min(m, margin);
     };
@@ -65,6 +65,29 @@ LimitEval evaluate_limits(const AcquisitionLimits &lim, const Vec3 &r_km, const 
         consider(cross_deg, "look_side", cross_deg, 0.0);
     } else if (lim.look_side == geometry::LookSide::left) {
         consider(-cross_deg, "look_side", cross_deg, 0.0);
+    }
+    if (lim.resolution_m && elevation_deg > 0.0 && foot.h_km > g.h_km) {
+        const double range_km = (p_km - r_km).norm();
+        if (lim.incidence_min_deg) { // SAR
+            e.gsd_m = geometry::sar_ground_range_resolution_m(*lim.resolution_m, std::min(90.0, e.incidence_deg));
+            e.gsd_along_m = e.gsd_cross_m = e.gsd_m;
+        } else {
+            const auto gsd = geometry::optical_gsd(*lim.resolution_m, range_km, foot.h_km - g.h_km, e.incidence_deg);
+            e.gsd_along_m = gsd.along_m;
+            e.gsd_cross_m = gsd.cross_m;
+            e.gsd_m = gsd.mean_m;
+        }
+    }
+    if (lim.max_gsd_m) {
+        // The margin in the planner's angle scale: rad_to_deg ln(limit / value), 1 % of resolution ~ 0.57;
+        // without a resolution value (target below the horizon) the elevation margin above already rules.
+        if (e.gsd_m > 0.0) {
+            const double margin = std::log(*lim.max_gsd_m / e.gsd_m) * rad_to_deg;
+            if (violations && margin < 0.0) {
+                violations->push_back(LimitViolation{"gsd", e.gsd_m, *lim.max_gsd_m, e.gsd_m - *lim.max_gsd_m, -margin});
+            }
+            m = std::min(m, margin);
+        }
     }
     if (lim.min_sun_elevation_deg) {
         const Vec3 s = (sun_itrf_km - p_km).normalized();

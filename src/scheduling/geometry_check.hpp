@@ -18,6 +18,9 @@ struct LimitEval {
     double off_nadir_deg = 0.0;
     double incidence_deg = 0.0;
     double along_track_deg = 0.0; ///< signed along-track look angle (+ ahead; docs/formats.md): the SAR's squint
+    double gsd_along_m = 0.0;     ///< optical with a resolution: along-track GSD (m); SAR: ground-range resolution
+    double gsd_cross_m = 0.0;     ///< optical with a resolution: cross-track GSD (m); SAR: ground-range resolution
+    double gsd_m = 0.0;           ///< optical: geometric-mean GSD; SAR: ground-range resolution (m); 0: none stated
     geometry::LookSide side = geometry::LookSide::right;
     geometry::PassDirection pass = geometry::PassDirection::ascending;
 };
@@ -27,9 +30,10 @@ struct LimitEval {
 /// excess = how far the value is on the wrong side of the bound (deg, > 0).
 struct LimitViolation {
     const char *limit = "";
-    double value_deg = 0.0;
-    double bound_deg = 0.0;
-    double excess_deg = 0.0;
+    double value_deg = 0.0;  ///< for "gsd": metres
+    double bound_deg = 0.0;  ///< for "gsd": metres
+    double excess_deg = 0.0; ///< for "gsd": metres
+    double rank_deg = 0.0;   ///< how far off, comparable across limits: excess_deg; for "gsd" the margin's scale
 };
 
 /// Evaluates every limit of `lim` for a satellite at ITRF (r, v) looking at the ground point `p` (ITRF km,

@@ -140,6 +140,18 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
                           fmt::format("the tasking planner needs one set of limits per sensor: {}", why),
                           ErrorContext{"", 0, fmt::format("sensors.{}.modes", s.name), s.name});
     };
+    // one resolution for the merged modes: the coarsest, so that a resolution limit holds in every mode (none
+    // when a mode states none)
+    auto coarsest = [&](std::optional<double> geometry::Sensor::*field) -> std::optional<double> {
+        std::optional<double> worst;
+        for (const auto &m : s.modes) {
+            if (!(m.*field)) {
+                return std::nullopt;
+            }
+            worst = std::max(worst.value_or(0.0), *(m.*field));
+        }
+        return worst;
+    };
     if (s.type == SensorType::sar) {
         std::vector<std::pair<double, double>> bands;
         for (const auto &m : s.modes) {
@@ -163,6 +175,7 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
         out.incidence_max_deg = hi;
         out.look_side = s.modes[0].look_side;
         out.max_squint_deg = s.modes[0].max_squint_deg;
+        out.slant_range_resolution_m = coarsest(&geometry::Sensor::slant_range_resolution_m);
         return out;
     }
     double widest = 0.0;
@@ -177,6 +190,7 @@ geometry::Sensor planning_sensor(const geometry::Sensor &s)
     out.swath_km.reset();
     out.min_sun_elevation_deg = s.modes[0].min_sun_elevation_deg;
     out.look_side = s.modes[0].look_side;
+    out.gsd_nadir_m = coarsest(&geometry::Sensor::gsd_nadir_m);
     return out;
 }
 
@@ -537,7 +551,8 @@ std::vector<WorkItem> find_windows(const Instance &inst, const Mission &m, const
 /// satellite and earliest start, and indexed per task and per satellite.
 /// Version of the computation below: bump it whenever make_opportunities can return other ranges for the same
 /// inputs (its constants, sampling, margins), so that every OpportunityCache entry written before is a miss.
-constexpr std::uint64_t opportunity_algorithm_version = 1;
+// 2: SAR images at zero Doppler (crossing acquisitions), resolution limits (2026-12-07).
+constexpr std::uint64_t opportunity_algorithm_version = 2;
 
 /// The OpportunityCache key: 64-bit FNV-1a over the bytes of the values fed in, finished by splitmix64's mixer.
 class KeyHash {
@@ -582,7 +597,7 @@ std::uint64_t work_item_key(const Instance &inst, const time::Instant &start, co
     h.add(sat_print[it.sat]).add(t.duration_s).add(t.a).add(t.b).add(inst.task_a_itrf[it.task]).add(inst.task_b_itrf[it.task]);
     h.add(j.window_start_s).add(j.window_end_s);
     h.add(l.max_off_nadir_deg).add(l.swath_km).add(l.along_track_half_angle_deg).add(l.incidence_min_deg);
-    h.add(l.incidence_max_deg).add(l.min_sun_elevation_deg);
+    h.add(l.incidence_max_deg).add(l.min_sun_elevation_deg).add(l.resolution_m).add(l.max_gsd_m);
     h.add(static_cast<std::uint64_t>(l.look_side)).add(static_cast<std::uint64_t>(l.pass_direction));
     h.add(std::uint64_t{it.tight ? 1u : 0u});
     h.add((it.window.start - start).seconds()).add((it.window.end - start).seconds()).add((it.window.best - start).seconds());

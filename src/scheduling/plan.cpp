@@ -254,7 +254,7 @@ std::vector<NearestMiss> nearest_misses(const Instance &inst, std::size_t job, c
         eval(best_tau, &violated);
         if (!violated.empty()) {
             std::sort(violated.begin(), violated.end(),
-                      [](const LimitViolation &a, const LimitViolation &b) { return a.excess_deg > b.excess_deg; });
+                      [](const LimitViolation &a, const LimitViolation &b) { return a.rank_deg > b.rank_deg; });
             for (const auto &v : violated) {
                 miss.misses.push_back(LimitMiss{v.limit, v.value_deg, v.bound_deg, v.excess_deg});
             }
@@ -391,6 +391,11 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                 a.off_nadir_deg = std::max(a.off_nadir_deg, e.off_nadir_deg);
                 a.incidence_deg = std::max(a.incidence_deg, e.incidence_deg);
                 (e.side == geometry::LookSide::left ? seen_left : seen_right) = true;
+                if (e.gsd_m > a.gsd_m) { // the coarsest over the acquisition (a staring sensor's)
+                    a.gsd_along_m = e.gsd_along_m;
+                    a.gsd_cross_m = e.gsd_cross_m;
+                    a.gsd_m = e.gsd_m;
+                }
                 if (e.margin_deg > best_margin) {
                     best_margin = e.margin_deg;
                     best_f = f;
@@ -413,6 +418,12 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                 }
             }
             a.along_track_deg = look_at(crossing ? best_f : 0.5).along_track_deg;
+            if (crossing) { // the resolution at the imaging instant
+                const auto e = look_at(best_f);
+                a.gsd_along_m = e.gsd_along_m;
+                a.gsd_cross_m = e.gsd_cross_m;
+                a.gsd_m = e.gsd_m;
+            }
             // One side throughout, or `both` for an acquisition that crosses the ground track (found by the
             // independent plan checker: a strip reported `left` looked right for part of it).
             a.look_side = seen_left && seen_right ? geometry::LookSide::both

@@ -96,6 +96,8 @@ TEST_F(OneImagingRuleProperty, FeasibleInTheServiceExactlyWhenThePlanHasAnOpport
     // with a random mix of limits; plus the two cases that used to disagree.
     std::mt19937 rng(20261207);
     std::uniform_real_distribution<double> lat(36.0, 60.0), lon(-8.0, 25.0), u(0.0, 1.0);
+    std::mt19937 rng_gsd(15); // a stream of its own: the other limits draw as before
+    std::uniform_real_distribution<double> u_gsd(0.0, 1.0);
     std::vector<std::string> bodies;
     for (int i = 0; i < 40; ++i) {
         std::string extra;
@@ -117,6 +119,9 @@ TEST_F(OneImagingRuleProperty, FeasibleInTheServiceExactlyWhenThePlanHasAnOpport
         }
         if (!sar && u(rng) < 0.3) {
             extra += fmt::format(R"(, "min_sun_elevation_deg": {:.1f})", 40.0 * u(rng));
+        }
+        if (u_gsd(rng_gsd) < 0.3) { // Pleiades 0.7 m, Neo 0.3 m, Sentinel-2 10 m at nadir; Sentinel-1 3 m slant range
+            extra += fmt::format(R"(, "max_gsd_m": {:.2f})", 0.3 + 12.0 * u_gsd(rng_gsd) * u_gsd(rng_gsd));
         }
         bodies.push_back(fmt::format(R"({{"target": {{"lat_deg": {:.4f}, "lon_deg": {:.4f}}}, "window_start_utc": "2025-10-03T00:00:00Z",
                                       "window_end_utc": "2025-10-04T00:00:00Z", "priority": 5{}}})",

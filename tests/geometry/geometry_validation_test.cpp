@@ -222,3 +222,23 @@ TEST(GeometryValidation, SensorValidationNamesTheField)
         EXPECT_EQ(e.context().field, "incidence_max_deg");
     }
 }
+
+// Image resolution (issue 15 item 5), hand-computed: G0 rho/h along, / cos i across, geometric mean; SAR slant-range
+// resolution / sin i.
+TEST(ImageResolution, HandComputedValuesAndBadInput)
+{
+    const auto nadir = vantage::geometry::optical_gsd(0.5, 600.0, 600.0, 0.0);
+    EXPECT_DOUBLE_EQ(nadir.along_m, 0.5);
+    EXPECT_DOUBLE_EQ(nadir.cross_m, 0.5);
+    EXPECT_DOUBLE_EQ(nadir.mean_m, 0.5);
+    const auto oblique = vantage::geometry::optical_gsd(0.5, 1200.0, 600.0, 60.0);
+    EXPECT_NEAR(oblique.along_m, 1.0, 1e-12);
+    EXPECT_NEAR(oblique.cross_m, 2.0, 1e-12);
+    EXPECT_NEAR(oblique.mean_m, std::sqrt(2.0), 1e-12);
+    EXPECT_NEAR(vantage::geometry::sar_ground_range_resolution_m(1.0, 30.0), 2.0, 1e-12);
+    EXPECT_THROW(vantage::geometry::optical_gsd(0.5, 600.0, 600.0, 90.0), vantage::Error);
+    EXPECT_THROW(vantage::geometry::optical_gsd(0.0, 600.0, 600.0, 10.0), vantage::Error);
+    EXPECT_THROW(vantage::geometry::optical_gsd(0.5, 600.0, -1.0, 10.0), vantage::Error);
+    EXPECT_THROW(vantage::geometry::sar_ground_range_resolution_m(1.0, 0.0), vantage::Error);
+    EXPECT_THROW(vantage::geometry::sar_ground_range_resolution_m(std::nan(""), 30.0), vantage::Error);
+}

@@ -77,4 +77,7 @@ TEST(RequestSarModeKeys, ParsedWrittenAndRefused)
     expect_field(R"(, "polarizations": "VV")", ErrorCode::syntax, "polarizations");
     expect_field(R"(, "polarizations": ["VV", 3])", ErrorCode::syntax, "polarizations[1]");
     expect_field(R"(, "sensor": "optical", "instrument_mode": "IW")", ErrorCode::unsupported, "instrument_mode");
+    EXPECT_EQ(*io::parse_request_json(body(R"(, "max_gsd_m": 0.7)"), "b").max_gsd_m, 0.7);
+    expect_field(R"(, "max_gsd_m": 0)", ErrorCode::out_of_range, "max_gsd_m");
+    expect_field(R"(, "max_gsd_m": "fine")", ErrorCode::invalid_number, "max_gsd_m");
 }

@@ -129,6 +129,7 @@ TEST(ScenarioParseErrors, OneFilePerFailureClass)
         {"scenario_squint_optical.yaml", ErrorCode::unsupported, 7, "sensors.pleiades.max_squint_deg", "2"},
         {"scenario_squint_no_agility.yaml", ErrorCode::unsupported, 8, "sensors.c-sar.max_squint_deg", "3"},
         {"scenario_bad_polarization.yaml", ErrorCode::out_of_range, 8, "sensors.c-sar.polarizations[1]", "VX"},
+        {"scenario_gsd_on_sar.yaml", ErrorCode::unsupported, 8, "sensors.c-sar.gsd_nadir_m", "0.5"},
     };
     for (const auto &c : cases) {
         SCOPED_TRACE(c.file);

@@ -35,7 +35,8 @@ def _cli():
 # A SAR images at zero Doppler; tiny.yaml's targets lie near the ground tracks, so a wide band, and a squint of up to
 # 5 deg (the satellite pitches: it has agility) to get crossings and squinted acquisitions in 1.5 h.
 SAR_SENSOR = {"type": "sar", "incidence_min_deg": 10, "incidence_max_deg": 60, "look_side": "right",
-              "max_squint_deg": 5, "polarizations": ["VV", "VH"], "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
+              "max_squint_deg": 5, "polarizations": ["VV", "VH"], "slant_range_resolution_m": 2.0,
+              "imaging_swath_km": 30, "data_rate_mbit_s": 1500,
               "agility": {"max_rate_deg_s": 1.5, "max_accel_deg_s2": 0.5, "settle_s": 3}}
 # Published agile-EO benchmarks' slew model: |d roll| + |d pitch| and a piecewise-linear time table (with an offset).
 ROLL_PITCH_AGILITY = {"slew_angle": "roll_pitch", "slew_table": [[0, 4], [10, 8], [40, 18], [90, 33]], "settle_s": 1}
@@ -71,6 +72,7 @@ def cases(tmp_path_factory):
     tmp = str(tmp_path_factory.mktemp("plans"))
     with open(os.path.join(DATA, "tiny.yaml"), encoding="utf-8") as f:
         base = yaml.safe_load(f)
+    base["sensors"]["opt"]["gsd_nadir_m"] = 0.5  # Pleiades Neo class: plan.json reports the resolution
     out = {"optical": Case(tmp, "optical", base)}
     d = copy.deepcopy(base)
     d["sgp4"] = {"gravity": "wgs84"}
@@ -129,6 +131,37 @@ def test_sar_mode_and_polarizations_select_satellites(cases, tmp_path):
         assert {m["limit"] for m in u["nearest_misses"]} == {"excluded"}, u
     assert any(rid in got for rid, offered in asked.items() if offered)
     assert check_plan.check(sub.scenario, plan) == []
+
+
+def test_resolution_limit_selects_acquisitions(cases, tmp_path):
+    """max_gsd_m through the CLI: every request of the optical case asks for a resolution the satellites reach only
+    near nadir; the plan keeps to it (reported gsd_m <= limit), serves fewer, and passes the checker."""
+    c = cases["optical"]
+    d = copy.deepcopy(c.doc)
+    for r in d["requests"]:
+        if r.get("sensor", "any") != "sar":
+            r["max_gsd_m"] = 0.62
+    sub = Case.__new__(Case)
+    sub.dir = str(tmp_path)
+    shutil.copy(os.path.join(DATA, "two_sats.tle"), sub.dir)
+    sub.doc = d
+    sub.scenario = sub.write_scenario(d, "scenario.yaml")
+    out = os.path.join(sub.dir, "out")
+    r = subprocess.run([_cli(), "plan", "--scenario", sub.scenario, "--out", out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
+        plan = json.load(f)
+    assert plan["acquisitions"], "some acquisitions near nadir"
+    assert len(plan["acquisitions"]) < len(c.plan["acquisitions"])
+    assert max(a["gsd_m"] for a in c.plan["acquisitions"]) > 0.62  # the limit binds
+    for a in plan["acquisitions"]:
+        assert a["gsd_m"] <= 0.62 * (1 + 1e-9), a
+        assert a["limits"]["max_gsd_m"] == 0.62
+    assert check_plan.check(sub.scenario, plan) == []
+    misses = [m for u in plan["unserved"] for m in u.get("nearest_misses", []) if m["limit"] == "gsd"]
+    for m in misses:
+        g = next(x for x in m["misses"] if x["limit"] == "gsd")
+        assert g["value_m"] > g["bound_m"] == 0.62 and g["excess_m"] > 0
 
 
 def test_cli_exit_codes_and_json(cases):
@@ -491,6 +524,24 @@ def p_sar_instrument_mode(p, d):
     req(d, first_point(p)["request_id"])["instrument_mode"] = "EW"  # the sensor has no modes: its one mode is "opt"
 
 
+def p_gsd(p, d):
+    # a resolution limit finer than the one the first acquisition was made at
+    a = first_point(p)
+    req(d, a["request_id"])["max_gsd_m"] = round(a["gsd_m"] * 0.9, 6)
+    a["limits"]["max_gsd_m"] = req(d, a["request_id"])["max_gsd_m"]
+
+
+def p_gsd_report(p, d):
+    first_point(p)["gsd_m"] *= 1.5
+
+
+def p_gsd_no_resolution(p, d):
+    del d["sensors"]["opt"]["gsd_nadir_m"]  # the sensor states no resolution: no request may ask for one
+    a = first_point(p)
+    req(d, a["request_id"])["max_gsd_m"] = 100.0
+    a["limits"]["max_gsd_m"] = 100.0
+
+
 def p_swath(p, d):
     d["sensors"]["opt"]["swath_km"] = 2  # 1 km each side: no target stays inside
 
@@ -503,17 +554,17 @@ PLANTS = [
     ("optical", p_data_volume, "data_volume", None),  # the parts no longer carry the image: not delivered, metrics
     ("optical", p_limits_echo, "limits_echo", set()),
     ("optical", p_visibility, "visibility", None),
-    ("optical", p_off_nadir, "off_nadir", {"look_vector", "slew", "overlap"}),
+    ("optical", p_off_nadir, "off_nadir", {"look_vector", "slew", "overlap", "gsd"}),  # gsd: the report moved too
     ("optical", p_sun_elevation, "sun_elevation", set()),
     ("optical", p_pass_direction, "pass_direction", set()),
     ("optical", p_look_side, "look_side", set()),
     ("optical", p_look_side_report, "look_side_report", set()),
-    ("optical", p_strip_polygon, "strip_polygon", {"look_vector", "off_nadir", "visibility", "slew"}),
-    ("optical", p_strip_coverage, "strip_polygon", {"look_vector", "off_nadir"}),
+    ("optical", p_strip_polygon, "strip_polygon", {"look_vector", "off_nadir", "visibility", "slew", "gsd"}),
+    ("optical", p_strip_coverage, "strip_polygon", {"look_vector", "off_nadir", "gsd"}),
     ("optical", p_look_vector, "look_vector", set()),
     ("optical", p_overlap, "overlap", None),
     ("optical", p_slew, "slew", {"look_vector", "off_nadir"}),
-    ("rollpitch", p_slew, "slew", {"look_vector", "off_nadir"}),
+    ("rollpitch", p_slew, "slew", {"look_vector", "off_nadir", "gsd"}),
     ("rollpitch", p_slew_table_slower, "slew", set()),
     ("optical", p_slew_measure, "slew", set()),
     ("optical", p_initial_attitude, "initial_attitude", None),
@@ -540,11 +591,14 @@ PLANTS = [
     ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
     ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts"}),
     ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant", "metrics_bound"}),
-    ("sar", p_incidence, "incidence", {"squint"}),  # the imaging instant moves with the limits
+    ("sar", p_incidence, "incidence", {"squint", "gsd"}),  # the imaging instant moves with the limits
     ("sar", p_look_side_report, "look_side_report", set()),
     ("sar", p_squint, "squint", None),  # also the look vectors, slews, downlink order
     ("sar", p_squint_report, "squint", set()),
     ("sar", p_sar_polarization, "sar_mode", set()),
+    ("optical", p_gsd, "gsd", set()),
+    ("optical", p_gsd_report, "gsd", set()),
+    ("optical", p_gsd_no_resolution, "gsd", None),  # the reports of every acquisition go too
     ("sar", p_sar_instrument_mode, "sar_mode", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km
 ]

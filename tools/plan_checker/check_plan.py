@@ -25,6 +25,10 @@ Rules (the name printed with each violation):
                      beyond docs/formats.md (which bounds only the cross-track angle) and is what a push-broom does.
   sar_mode           a SAR request's instrument_mode (a mode's name; a sensor without modes is one mode named after
                      the sensor) and every one of its polarizations are offered by one mode of the satellite's sensor
+  gsd                a request's max_gsd_m holds (optical: geometric-mean GSD G0 rho/h / sqrt(cos i), G0 = the sensor's
+                     gsd_nadir_m; SAR: slant_range_resolution_m / sin i) at every sample (SAR point: at the imaging
+                     instant), only on sensors that state a resolution; the reported gsd_m /
+                     ground_range_resolution_m is a value the acquisition takes (within GSD_RTOL)
   incidence          incidence in [incidence_min_deg, incidence_max_deg] at every sample (SAR point: at the
                      imaging instant, see squint)
   squint             SAR: the radar images at zero Doppler, within max_squint_deg (sensor key, default 1 deg) of it:
@@ -133,6 +137,10 @@ SQUINT_TOL_DEG = ANGLE_TOL_DEG + 0.02
 # Reported squint_deg vs the along-track angle of our nearest sample, deg: our samples are within 0.018 deg of any
 # angle the target passes, the rest is the ephemeris/frame difference (~0.001 deg).
 SQUINT_REPORT_TOL_DEG = 0.03
+# Resolution (GSD, SAR ground range), relative: positions agree to ~15 m over >= 500 km ranges (3e-5), the scan
+# line to 0.3 km (6e-4), incidence within ANGLE_TOL_DEG changes 1/sin(i) by cot(i) x 0.05 deg (< 0.3 % above
+# 20 deg incidence); 0.5 % covers them.
+GSD_RTOL = 0.005
 # Sampling step of every "over the whole interval" check, s (the brief: <= 1 s, both ends included).
 SAMPLE_STEP_S = 1.0
 
@@ -402,7 +410,15 @@ class Scenario:
                      look_side=ms[0].get("look_side", "both"))
             if "max_squint_deg" in ms[0]:
                 s["max_squint_deg"] = ms[0]["max_squint_deg"]
+        # resolution (m): the sensor's, for modes the coarsest of the offered ones (none if one states none)
+        rkey = "slant_range_resolution_m" if sat["kind"] == "sar" else "gsd_nadir_m"
+        ms = self.offered_modes(sat, req) if s.get("modes") else [s]
+        res = [m.get(rkey) for m in ms] if ms else [None]
         lim = {}
+        if all(v is not None for v in res):
+            lim["_resolution_m"] = float(max(res))  # not echoed by the plan (leading underscore)
+        if req.get("max_gsd_m") is not None:
+            lim["max_gsd_m"] = float(req["max_gsd_m"])
         mon = [v for v in (s.get("max_off_nadir_deg"), req.get("max_off_nadir_deg")) if v is not None]
         if mon:
             lim["max_off_nadir_deg"] = float(min(mon))
@@ -556,9 +572,14 @@ class Checker:
                     ev = echo.get(key)
                     if key == "swath_km" and ev is None:
                         continue  # documented "where set"
+                    if key.startswith("_"):
+                        continue
                     same = (ev == v) if isinstance(v, str) else (ev is not None and abs(float(ev) - v) < 1e-9)
                     if not same:
                         self.fail("limits_echo", aid, f"limits.{key} = {ev!r}, scenario gives {v!r}")
+            if "max_gsd_m" in lim and "_resolution_m" not in lim:
+                self.fail("gsd", aid, f"the request asks max_gsd_m {lim['max_gsd_m']} but {a['satellite']}'s sensor "
+                                      "states no resolution (gsd_nadir_m / slant_range_resolution_m)")
             if "conflict" in (lim["look_side"], lim["pass_direction"]):
                 self.fail("look_side", aid, "the sensor's and the request's look side / pass direction conflict")
             by_sat_geo[a["satellite"]].append((i, aid, s, e, lim, a))
@@ -612,6 +633,16 @@ class Checker:
         cross = np.degrees(np.arctan2(np.sum(los * right, -1), np.sum(los * nadir, -1)))
         fwd = unit(np.cross(right, nadir))
         along = np.degrees(np.arctan2(np.sum(los * fwd, -1), np.sum(los * nadir, -1)))
+        # resolution (docs/formats.md): optical G0 rho / h along, / (h cos i) across, their geometric mean; SAR
+        # slant-range resolution / sin i; h = satellite height above the target's
+        res = lim.get("_resolution_m")
+        gsd = np.zeros(len(ts))
+        if res is not None:
+            rng = np.linalg.norm(p - r, axis=-1)
+            if sat["kind"] == "sar":
+                gsd = res / np.sin(np.radians(np.clip(inc, 1e-9, 90.0)))
+            else:
+                gsd = res * rng / (sh - alt_km) / np.sqrt(np.cos(np.radians(np.clip(inc, 0.0, 89.999))))
         ts_all = ts
         if sat["kind"] == "sar":
             sq = lim["max_squint_deg"]
@@ -628,6 +659,8 @@ class Checker:
                     margin = np.minimum(margin, lim["incidence_max_deg"] - inc)
                 if lim["look_side"] in ("left", "right"):
                     margin = np.minimum(margin, cross if lim["look_side"] == "right" else -cross)
+                if "max_gsd_m" in lim and res is not None:  # the planner's scale: deg x ln(limit / value)
+                    margin = np.minimum(margin, np.degrees(np.log(lim["max_gsd_m"] / gsd)))
                 j = int(np.argmax(margin))
                 if abs(along[j]) > sq + SQUINT_TOL_DEG:
                     self.fail("squint", aid, f"SAR: no instant within {sq} deg of zero Doppler where the limits hold "
@@ -641,7 +674,7 @@ class Checker:
                                              f"angle where the limits hold (nearest {along[k]:.4f} deg at "
                                              f"+{ts[k] - ts[0]:.2f} s, margin {margin[k]:.3f} deg)")
                 keep = slice(j, j + 1)
-                elev, inc, off_nadir, cross, along, ts = (x[keep] for x in (elev, inc, off_nadir, cross, along, ts))
+                elev, inc, off_nadir, cross, along, ts, gsd = (x[keep] for x in (elev, inc, off_nadir, cross, along, ts, gsd))
                 v, slat, slon = v[keep], slat[keep], slon[keep]
             else:
                 jj = int(np.argmax(np.abs(along)))
@@ -674,6 +707,15 @@ class Checker:
                                              f"{'ahead of' if along[j] > 0 else 'behind'} the instrument's line "
                                              f"(along-track look angle, > {PUSH_BROOM_TOL_DEG} deg); off-nadir "
                                              f"{off_nadir[j]:.2f} deg")
+        if "max_gsd_m" in lim and res is not None:
+            m = lim["max_gsd_m"]
+            worst(gsd, lambda j: f"resolution {gsd[j]:.3f} m > max_gsd_m {m} {rel(j)}", "gsd", m * (1.0 + GSD_RTOL) - gsd)
+        if res is not None:
+            key = "ground_range_resolution_m" if sat["kind"] == "sar" else "gsd_m"
+            rv = a.get(key)
+            if rv is None or not (gsd.min() * (1.0 - GSD_RTOL) <= float(rv) <= gsd.max() * (1.0 + GSD_RTOL)):
+                self.fail("gsd", aid, f"reported {key} {rv} is not the resolution the target is imaged at "
+                                      f"({gsd.min():.4f} .. {gsd.max():.4f} m)")
         if "incidence_min_deg" in lim:
             m = lim["incidence_min_deg"]
             worst(inc, lambda j: f"incidence {inc[j]:.3f} deg < {m} deg {rel(j)}", "incidence", inc - m + ANGLE_TOL_DEG)

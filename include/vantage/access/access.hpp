@@ -67,7 +67,7 @@ struct SearchOptions {
 struct Window {
     time::Instant start;                ///< first instant the constraints hold (or the analysis start if partial)
     time::Instant end;                  ///< last instant the constraints hold (or the analysis stop if partial)
-    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets) / crossing of the cross-track plane (fixed optical), within [start, end]
+    time::Instant best;                 ///< max elevation (stations) / min off-nadir (targets) / crossing of the cross-track plane (fixed optical) or zero-Doppler plane (SAR), within [start, end]
     bool partial = false;               ///< cut by the analysis interval at either end
     double max_elevation_deg = 0;       ///< stations: elevation at best; targets: elevation of the satellite seen from the target at best (deg)
     double min_off_nadir_deg = 0;       ///< off-nadir angle at best (deg, [0, 90])

@@ -67,4 +67,25 @@ PassDirection pass_direction_of(const frames::StateVector<frames::Itrf> &sat);
 /// @return half-swath angle (degrees, (0, 90))
 double half_swath_angle_deg(double swath_km, double altitude_km, double radius_km = 6371.0088);
 
+/// Ground sample distance of an optical image (metres), the usual first-order model: a detector of nadir GSD
+/// G0 at height h sees, at slant range rho and incidence i at the target, along track G0 rho / h and across
+/// track G0 rho / (h cos i); `mean_m` is their geometric mean (what a request's `max_gsd_m` bounds).
+struct OpticalGsd {
+    double along_m; ///< along-track GSD (m)
+    double cross_m; ///< cross-track GSD (m)
+    double mean_m;  ///< sqrt(along_m cross_m) (m)
+};
+
+/// @param gsd_nadir_m G0, the nadir GSD at the satellite's height (m, > 0)
+/// @param range_km slant range satellite-target (km, > 0)
+/// @param height_km satellite height above the target's height (km, > 0)
+/// @param incidence_deg incidence at the target (degrees, [0, 90))
+/// @throws Error(ErrorCode::invalid_argument) outside those ranges (the target must see the satellite).
+OpticalGsd optical_gsd(double gsd_nadir_m, double range_km, double height_km, double incidence_deg);
+
+/// Ground-range resolution of a SAR image (metres): slant-range resolution / sin(incidence).
+/// @param slant_range_resolution_m (m, > 0); @param incidence_deg (degrees, (0, 90])
+/// @throws Error(ErrorCode::invalid_argument) outside those ranges.
+double sar_ground_range_resolution_m(double slant_range_resolution_m, double incidence_deg);
+
 } // namespace vantage::geometry

@@ -75,6 +75,8 @@ struct Sensor {
     LookSide look_side = LookSide::both;            ///< allowed look side (SAR; honoured for optical too)
     PassDirection pass_direction = PassDirection::any; ///< allowed pass direction at the best time
     std::vector<std::string> polarizations;         ///< SAR: polarisations offered (is_polarization; empty: none declared)
+    std::optional<double> gsd_nadir_m;              ///< optical: ground sample distance at nadir (m, (0, 1000])
+    std::optional<double> slant_range_resolution_m; ///< SAR: slant-range resolution (m, (0, 1000])
     std::vector<Sensor> modes;                      ///< alternative modes (OR); empty: the fields above apply
 };
 

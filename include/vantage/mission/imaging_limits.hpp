@@ -25,6 +25,8 @@ struct ImagingLimits {
     std::optional<double> incidence_min_deg;          ///< SAR (deg)
     std::optional<double> incidence_max_deg;          ///< SAR (deg)
     std::optional<double> min_sun_elevation_deg;      ///< optical (deg)
+    std::optional<double> resolution_m; ///< the sensor's gsd_nadir_m (optical) or slant_range_resolution_m (SAR)
+    std::optional<double> max_gsd_m;    ///< the request's: mean GSD (optical) / ground-range resolution (SAR) <= this (m)
     geometry::LookSide look_side = geometry::LookSide::both;
     geometry::PassDirection pass_direction = geometry::PassDirection::any;
     bool operator==(const ImagingLimits &) const = default;
@@ -47,7 +49,8 @@ std::optional<geometry::Sensor> offered_modes(const geometry::Sensor &sensor, co
 ///   (fixed optical, SAR) the request's limit alone;
 /// - incidence (SAR): the two bands intersect; an empty band excludes the sensor;
 /// - Sun elevation (optical): the higher minimum; ignored for SAR (it images at night);
-/// - look side and pass direction: `both`/`any` take the other's; two different fixed values exclude the sensor.
+/// - look side and pass direction: `both`/`any` take the other's; two different fixed values exclude the sensor;
+/// - resolution: the request's `max_gsd_m` on the sensor's resolution; a sensor that states none is excluded.
 /// nullopt when the request excludes the sensor (family, empty band, side, direction). `sensor.modes` must be
 /// empty (tighten each mode; geometry::Sensor's modes are ORed).
 std::optional<ImagingLimits> imaging_limits(const geometry::Sensor &sensor, const Request &request);

@@ -67,6 +67,10 @@ struct Request {
     /// the sensor), as STAC's `sar:instrument_mode`; none: any mode
     std::optional<std::string> instrument_mode;
     std::vector<std::string> polarizations; ///< SAR: every one must be offered by the mode (geometry::is_polarization)
+    /// (0, 1e5] m: largest image resolution: optical, the geometric-mean GSD (geometry::optical_gsd); SAR, the
+    /// ground-range resolution (geometry::sar_ground_range_resolution_m). A sensor that states no resolution
+    /// (`gsd_nadir_m`, `slant_range_resolution_m`) does not serve such a request.
+    std::optional<double> max_gsd_m;
     double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
     std::optional<Repeat> repeat; ///< none: one occurrence with the window above
     Tier tier = Tier::standard;   ///< `tier` (`urgent: true` means Tier::urgent)

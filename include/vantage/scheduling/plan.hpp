@@ -68,6 +68,12 @@ struct Acquisition {
     /// hold with the largest margin (the crossing of the line or zero-Doppler plane unless another limit binds
     /// there; a SAR's squint), for an agile optical sensor the one at the middle of the acquisition.
     double along_track_deg = 0.0;
+    /// Resolution, when the sensor states one (else 0): optical GSD along and across track and their geometric mean
+    /// (geometry::optical_gsd), SAR ground-range resolution in all three; at the imaging instant for a crossing
+    /// sensor, the coarsest over the acquisition for an agile optical one (m).
+    double gsd_along_m = 0.0;
+    double gsd_cross_m = 0.0;
+    double gsd_m = 0.0;
     geometry::LookSide look_side = geometry::LookSide::right; ///< side throughout; `both` when it crosses the ground track
     Vec3 look_start_lvlh = Vec3::Zero(); ///< unit look vector at start, LVLH components (agility.hpp)
     Vec3 look_end_lvlh = Vec3::Zero();   ///< unit look vector at end
@@ -115,7 +121,7 @@ struct Blocker {
 };
 
 /// One limit that does not hold at a nearest miss: measured value, bound and how far the value is on the wrong side
-/// (degrees; seconds for "duration" and "window").
+/// (degrees; seconds for "duration" and "window"; metres for "gsd").
 struct LimitMiss {
     std::string limit;
     double value = 0.0;
@@ -129,7 +135,7 @@ struct LimitMiss {
 /// "elevation"); else, among the instants it sees it, the one where the largest violation among the other limits
 /// is smallest. `limit` is the largest violation there: "elevation", "off_nadir", "swath", "along_track", "squint",
 /// "incidence_min", "incidence_max", "look_side" (value: the signed cross-track look angle, + right),
-/// "sun_elevation"; or "duration" (every limit holds around `time` but for less than duration_s), "window" (the
+/// "sun_elevation", "gsd" (resolution, metres); or "duration" (every limit holds around `time` but for less than duration_s), "window" (the
 /// limits hold only where the occurrence's window or the horizon cuts the acquisition off), "pass_direction" (no
 /// instant of the wanted pass direction), "excluded" (the request's limits exclude the sensor: family, empty
 /// incidence band, look side or pass direction). Relaxing every limit in `misses` by its excess gives an instant
