@@ -392,10 +392,11 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
         const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
         doc.push_back(ojson{{"id", id},
                             {"name", a.acquisition_id},
-                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°", a.request_id,
+                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}", a.request_id,
                                                         a.tenant, iso(a.start), m.satellites[a.satellite].sat.name, a.off_nadir_deg,
                                                         a.incidence_deg, a.limits.incidence_min_deg ? "squint" : "along-track look",
-                                                        a.along_track_deg)},
+                                                        a.along_track_deg,
+                                                        a.gsd_m > 0.0 ? fmt::format(", resolution {:.2f} m", a.gsd_m) : std::string())},
                             {"availability", iso(a.start) + "/" + iso(a.end)},
                             {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
                             {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},

@@ -111,16 +111,8 @@ def test_sar_mode_and_polarizations_select_satellites(cases, tmp_path):
                  else [("polarizations", ["VH"]), ("instrument_mode", "opt")])
         asked[r["id"]] = k % 3 == 2
     assert len(asked) >= 3
-    sub = Case.__new__(Case)
-    sub.dir = str(tmp_path)
-    shutil.copy(os.path.join(DATA, "two_sats.tle"), sub.dir)
-    sub.doc = d
-    sub.scenario = sub.write_scenario(d, "scenario.yaml")
-    out = os.path.join(sub.dir, "out")
-    r = subprocess.run([_cli(), "plan", "--scenario", sub.scenario, "--out", out], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
-        plan = json.load(f)
+    sub = Case(str(tmp_path), "limited", d)  # plans it with the CLI
+    plan = sub.plan
     got = {a["request_id"] for a in plan["acquisitions"]}
     for rid, offered in asked.items():
         if offered:
@@ -141,16 +133,8 @@ def test_resolution_limit_selects_acquisitions(cases, tmp_path):
     for r in d["requests"]:
         if r.get("sensor", "any") != "sar":
             r["max_gsd_m"] = 0.62
-    sub = Case.__new__(Case)
-    sub.dir = str(tmp_path)
-    shutil.copy(os.path.join(DATA, "two_sats.tle"), sub.dir)
-    sub.doc = d
-    sub.scenario = sub.write_scenario(d, "scenario.yaml")
-    out = os.path.join(sub.dir, "out")
-    r = subprocess.run([_cli(), "plan", "--scenario", sub.scenario, "--out", out], capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
-        plan = json.load(f)
+    sub = Case(str(tmp_path), "limited", d)  # plans it with the CLI
+    plan = sub.plan
     assert plan["acquisitions"], "some acquisitions near nadir"
     assert len(plan["acquisitions"]) < len(c.plan["acquisitions"])
     assert max(a["gsd_m"] for a in c.plan["acquisitions"]) > 0.62  # the limit binds
