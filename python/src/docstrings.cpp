@@ -163,6 +163,27 @@ Returns:
     list of GroundStation.)";
 }
 
+std::string eclipses_doc()
+{
+    return R"(Earth-shadow intervals (as `vantage eclipses`): penumbra and umbra entry and exit, edges to 1 ms.
+
+Args:
+    elements: ElementSet or list of them.
+    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    model: "conical" (umbra and penumbra of a spherical Sun and Earth, R = 6378.137 km) or "cylindrical"
+        (umbra only, the Sun at infinity).
+    eop: EarthOrientation (optional; the shadow does not depend on it). step_s: sampling step (s).
+
+Returns:
+    list of dicts: norad_id, satellite, penumbra_start_utc, umbra_start_utc (None on a penumbral pass),
+    umbra_end_utc, penumbra_end_utc (datetimes, UTC), duration_s, partial (cut by the interval).
+
+Example:
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> vantage.eclipses(sats[0], "2025-10-03T00:00:00Z", "2025-10-03T03:00:00Z")[1]["umbra_start_utc"]
+)";
+}
+
 std::string passes_doc()
 {
     return R"(Ground-station passes (elevation above the station's mask), edges refined to 1 ms.

@@ -7,6 +7,7 @@
 #include "docstrings.hpp"
 #include "expose.hpp"
 #include "vantage/access/access.hpp"
+#include "vantage/access/eclipse.hpp"
 #include "vantage/io/scenario.hpp"
 #include "vantage/io/stations.hpp"
 
@@ -136,6 +137,47 @@ void expose_access(py::module_ &m)
         py::arg("elements"), py::arg("stations"), py::arg("start"), py::arg("stop"),
         py::arg("min_elevation_deg") = py::none(), py::arg("eop") = py::none(), py::arg("threads") = 0,
         py::arg("compute_attributes") = true, passes_doc().c_str());
+
+    m.def(
+        "eclipses",
+        [](const py::object &elements, const py::object &start, const py::object &stop, const std::string &model,
+           const py::object &eop_obj, double step_s) {
+            const auto sats = to_satellites(elements);
+            const time::Instant t0 = to_instant(start, "start");
+            const time::Instant t1 = to_instant(stop, "stop");
+            if (model != "conical" && model != "cylindrical") {
+                throw ConfigError(ErrorCode::out_of_range, "model must be 'conical' or 'cylindrical'",
+                                  ErrorContext{"", 0, "model", model});
+            }
+            frames::EarthOrientation eop;
+            if (!eop_obj.is_none()) {
+                eop = eop_obj.cast<frames::EarthOrientation>();
+            }
+            std::vector<access::Eclipse> found;
+            {
+                py::gil_scoped_release release;
+                found = access::find_eclipses(sats, t0, t1, eop,
+                                              model == "cylindrical" ? access::ShadowModel::cylindrical
+                                                                     : access::ShadowModel::conical,
+                                              step_s);
+            }
+            py::list out;
+            for (const auto &e : found) {
+                py::dict d;
+                d["norad_id"] = sats[e.satellite].propagator.elements().norad_id;
+                d["satellite"] = sats[e.satellite].name;
+                d["penumbra_start_utc"] = to_datetime(e.penumbra_start);
+                d["umbra_start_utc"] = e.umbra_start ? py::object(to_datetime(*e.umbra_start)) : py::none();
+                d["umbra_end_utc"] = e.umbra_end ? py::object(to_datetime(*e.umbra_end)) : py::none();
+                d["penumbra_end_utc"] = to_datetime(e.penumbra_end);
+                d["duration_s"] = (e.penumbra_end - e.penumbra_start).seconds();
+                d["partial"] = e.partial;
+                out.append(d);
+            }
+            return out;
+        },
+        py::arg("elements"), py::arg("start"), py::arg("stop"), py::arg("model") = "conical", py::arg("eop") = py::none(),
+        py::arg("step_s") = 30.0, eclipses_doc().c_str());
 
     m.def(
         "access",

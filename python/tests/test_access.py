@@ -85,3 +85,26 @@ def test_fixed_optical_window_is_the_swath_crossing(source_dir):
     assert fixed
     for r in fixed:
         assert 1.0 < (r["end_utc"] - r["start_utc"]).total_seconds() < 10.0
+
+
+def test_eclipses_match_independent_reference(source_dir):
+    """vantage.eclipses vs tools/reference/gen_reference_eclipses.py (Skyfield, astropy Sun, Vallado's cones):
+    Pleiades 1A's penumbra and umbra edges over 6 h; both sides agree to < 1 ms (EclipseCrossCheck), 10 ms here."""
+    sat = [s for s in vantage.read_tle(source_dir / "examples" / "eo-satellites.tle") if s.norad_id == 38012]
+    start, stop = _iso("2025-10-03T00:00:00Z"), _iso("2025-10-03T06:00:00Z")
+    ours = vantage.eclipses(sat, start, stop)
+    with open(source_dir / "tests" / "data" / "eclipse_reference.csv") as f:
+        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+    ref = [r for r in rows if r["norad_id"] == "38012" and r["model"] == "conical" and _iso(r["time_utc"]) < stop]
+    assert len(ref) >= 12
+    field = {("penumbra", "entry"): "penumbra_start_utc", ("penumbra", "exit"): "penumbra_end_utc",
+             ("umbra", "entry"): "umbra_start_utc", ("umbra", "exit"): "umbra_end_utc"}
+    for r in ref:
+        k = field[(r["boundary"], r["kind"])]
+        t = _iso(r["time_utc"])
+        assert min(abs((e[k] - t).total_seconds()) for e in ours if e[k] is not None) < 0.01, r
+    assert all(e["umbra_start_utc"] is not None for e in ours)
+    cyl = vantage.eclipses(sat, start, stop, model="cylindrical")
+    assert len(cyl) == len(ours) and all(c["umbra_start_utc"] == c["penumbra_start_utc"] for c in cyl)
+    with pytest.raises(vantage.Error):
+        vantage.eclipses(sat, start, stop, model="flat")
