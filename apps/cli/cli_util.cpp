@@ -10,6 +10,7 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include "vantage/io/eop.hpp"
 #include "vantage/io/omm.hpp"
 
 namespace vantage::cli {
@@ -185,6 +186,38 @@ std::string csv_field(const std::string &s)
         }
     }
     return q + "\"";
+}
+
+AnalysisSpan read_analysis_span(const std::string &start, const std::string &stop, const std::string &eop_file,
+                                std::ostream &err)
+{
+    AnalysisSpan s{parse_time_option(start, "--start"), parse_time_option(stop, "--stop"), {}};
+    if (!(s.stop > s.start)) {
+        throw ConfigError(ErrorCode::out_of_range, "--stop must be after --start", ErrorContext{"", 0, "--stop", stop});
+    }
+    if (!eop_file.empty()) {
+        s.eop = io::read_eop_file(eop_file);
+    }
+    if (auto warn = s.eop.coverage_warning(s.start, s.stop)) {
+        err << "warning: " << *warn << '\n';
+    }
+    return s;
+}
+
+std::vector<access::Satellite> sgp4_satellites(const std::vector<io::ElementRecord> &records, const std::string &what,
+                                               std::ostream &err)
+{
+    std::vector<access::Satellite> sats;
+    sats.reserve(records.size());
+    for (const auto &r : records) {
+        access::Satellite s{orbits::Sgp4Propagator(r.elements), r.elements.object_name, {}};
+        if (s.propagator.init_status() != orbits::Sgp4Status::ok) {
+            err << fmt::format("warning: norad_id {}: SGP4 initialisation failed ({}); no {} computed\n",
+                               r.elements.norad_id, orbits::describe(s.propagator.init_status()), what);
+        }
+        sats.push_back(std::move(s));
+    }
+    return sats;
 }
 
 } // namespace vantage::cli

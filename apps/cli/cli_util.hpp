@@ -81,6 +81,21 @@ private:
 void write_passes_csv(std::ostream &out, const std::vector<access::StationPass> &passes,
                       const std::vector<access::Satellite> &sats, const std::vector<geometry::GroundStation> &stations);
 
+/// The analysis interval of --start / --stop (stop after start, else a ConfigError naming --stop) and the Earth
+/// orientation of --eop (none when empty), with a warning on `err` when it does not cover the interval.
+struct AnalysisSpan {
+    time::Instant start;
+    time::Instant stop;
+    frames::EarthOrientation eop;
+};
+AnalysisSpan read_analysis_span(const std::string &start, const std::string &stop, const std::string &eop_file,
+                                std::ostream &err);
+
+/// SGP4 satellites of the records (display name = object name); a record whose SGP4 initialisation fails is kept
+/// (the access functions skip it) and reported on `err` as "...; no <what> computed".
+std::vector<access::Satellite> sgp4_satellites(const std::vector<io::ElementRecord> &records, const std::string &what,
+                                               std::ostream &err);
+
 /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string &s);
 

@@ -29,29 +29,12 @@ struct EclipsesOptions {
 int run_eclipses(const EclipsesOptions &o)
 {
     const std::vector<io::ElementRecord> records = load_elements(o.elements, std::cerr).records;
-    const time::Instant start = parse_time_option(o.start, "--start");
-    const time::Instant stop = parse_time_option(o.stop, "--stop");
-    if (!(stop > start)) {
-        throw ConfigError(ErrorCode::out_of_range, "--stop must be after --start", ErrorContext{"", 0, "--stop", o.stop});
-    }
-    frames::EarthOrientation eop;
-    if (!o.eop_file.empty()) {
-        eop = io::read_eop_file(o.eop_file);
-    }
-    if (auto warn = eop.coverage_warning(start, stop)) {
-        std::cerr << "warning: " << *warn << '\n';
-    }
-    std::vector<access::Satellite> sats;
-    for (const auto &r : records) {
-        access::Satellite s{orbits::Sgp4Propagator(r.elements), r.elements.object_name, {}};
-        if (s.propagator.init_status() != orbits::Sgp4Status::ok) {
-            std::cerr << fmt::format("warning: norad_id {}: SGP4 initialisation failed ({}); no eclipses computed\n",
-                                     r.elements.norad_id, orbits::describe(s.propagator.init_status()));
-        }
-        sats.push_back(std::move(s));
-    }
+    const AnalysisSpan span = read_analysis_span(o.start, o.stop, o.eop_file, std::cerr);
+    const time::Instant &start = span.start;
+    const time::Instant &stop = span.stop;
+    const std::vector<access::Satellite> sats = sgp4_satellites(records, "eclipses", std::cerr);
     const auto model = o.model == "cylindrical" ? access::ShadowModel::cylindrical : access::ShadowModel::conical;
-    const auto eclipses = access::find_eclipses(sats, start, stop, eop, model, o.step_s);
+    const auto eclipses = access::find_eclipses(sats, start, stop, span.eop, model, o.step_s);
 
     OutputTarget target(o.out_file, "--out");
     std::ostream &out = target.stream();

@@ -59,29 +59,11 @@ int run_passes(const PassesOptions &o)
             s.mask.clear();
         }
     }
-    const time::Instant start = parse_time_option(o.start, "--start");
-    const time::Instant stop = parse_time_option(o.stop, "--stop");
-    if (!(stop > start)) {
-        throw ConfigError(ErrorCode::out_of_range, "--stop must be after --start", ErrorContext{"", 0, "--stop", o.stop});
-    }
-    frames::EarthOrientation eop;
-    if (!o.eop_file.empty()) {
-        eop = io::read_eop_file(o.eop_file);
-    }
-    if (auto warn = eop.coverage_warning(start, stop)) {
-        std::cerr << "warning: " << *warn << '\n';
-    }
-
-    std::vector<access::Satellite> sats;
-    sats.reserve(records.size());
-    for (const auto &r : records) {
-        access::Satellite s{orbits::Sgp4Propagator(r.elements), r.elements.object_name, {}};
-        if (s.propagator.init_status() != orbits::Sgp4Status::ok) {
-            std::cerr << fmt::format("warning: norad_id {}: SGP4 initialisation failed ({}); no passes computed\n",
-                                     r.elements.norad_id, orbits::describe(s.propagator.init_status()));
-        }
-        sats.push_back(std::move(s));
-    }
+    const AnalysisSpan span = read_analysis_span(o.start, o.stop, o.eop_file, std::cerr);
+    const time::Instant &start = span.start;
+    const time::Instant &stop = span.stop;
+    const frames::EarthOrientation &eop = span.eop;
+    const std::vector<access::Satellite> sats = sgp4_satellites(records, "passes", std::cerr);
     access::SearchOptions search;
     search.min_window_s = o.min_window_s;
     search.threads = o.threads;
