@@ -8,6 +8,13 @@ find_package(yaml-cpp 0.7 REQUIRED CONFIG)
 pkg_check_modules(ERFA REQUIRED IMPORTED_TARGET erfa>=2.0)
 pkg_check_modules(GEOGRAPHICLIB REQUIRED IMPORTED_TARGET geographiclib>=2.1)
 pkg_check_modules(PUGIXML REQUIRED IMPORTED_TARGET pugixml>=1.13)
+# ecCodes (GRIB2 cloud cover): Debian 12's eccodes.pc names a non-existent include directory, and its CMake package
+# drags in ecbuild; the header and library are found directly.
+find_path(ECCODES_INCLUDE_DIR eccodes.h REQUIRED)
+find_library(ECCODES_LIBRARY eccodes REQUIRED)
+add_library(Vantage::eccodes INTERFACE IMPORTED)
+set_target_properties(Vantage::eccodes PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${ECCODES_INCLUDE_DIR}"
+                                                  INTERFACE_LINK_LIBRARIES "${ECCODES_LIBRARY}")
 find_package(hwy 1.0 REQUIRED CONFIG)
 find_package(TBB 2021 REQUIRED CONFIG)
 pkg_check_modules(SLEEF REQUIRED IMPORTED_TARGET sleef>=3.5)

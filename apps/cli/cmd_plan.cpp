@@ -1,5 +1,6 @@
 // vantage plan / vantage replan: the tasking planner on a scenario (docs/formats.md § Tasking scenario, § Tasking
 // plan). Thin: read the mission, call scheduling::plan / replan, write the files, print a summary.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -115,6 +116,24 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
     out << fmt::format("  value          {:g} of upper bound {:g} ({}{}: {:.1f} %, gap {:.1f} %); trivial bound {:g}\n", mt.value,
                        mt.value_upper_bound, mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct, 100.0 - pct,
                        mt.value_trivial_bound);
+    // clouds: what the plan knew, and what the forecast costs in expected value
+    if (!m.clouds || m.clouds->empty()) {
+        out << "  clouds         no cloud data: optical images planned as if the sky were clear\n";
+    } else {
+        int optical = 0;
+        double p_sum = 0.0;
+        for (const auto &a : plan.acquisitions) {
+            if (a.cloud_probability) {
+                ++optical;
+                p_sum += *a.cloud_probability;
+            }
+        }
+        out << fmt::format("  clouds         expected value {:g} of {:g} if every image were clear; {} images with a cloud "
+                           "forecast, mean P(clear enough) {:.2f} ({} forecast fields, {} climatology months)\n",
+                           mt.value, mt.value_if_clear, optical, optical > 0 ? p_sum / optical : 1.0,
+                           m.clouds->forecasts.size(),
+                           std::count_if(m.clouds->monthly.begin(), m.clouds->monthly.end(), [](const auto &g) { return g.has_value(); }));
+    }
     out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
                        mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
     out << "  nation   value  share  rights  served\n";

@@ -1273,7 +1273,7 @@ Response Service::record_outcome(const Principal &p, const std::string &acquisit
     const json j = parse_json_body(body, "the body");
     check_keys(j, {"outcome", "note"});
     if (!j.contains("outcome") || !j["outcome"].is_string()) {
-        throw ApiError(400, "missing_field", "outcome (succeeded, failed or delivered) is required", "outcome");
+        throw ApiError(400, "missing_field", "outcome (succeeded, failed, cloudy or delivered) is required", "outcome");
     }
     const std::string outcome = j["outcome"].get<std::string>();
     std::string note;
@@ -1288,14 +1288,19 @@ Response Service::record_outcome(const Principal &p, const std::string &acquisit
     if (outcome == "succeeded") {
         from = {AcquisitionState::planned};
         to = AcquisitionState::succeeded;
-    } else if (outcome == "failed") {
+    } else if (outcome == "failed" || outcome == "cloudy") {
+        // cloudy: an optical image the clouds spoiled - failed, so its occurrence goes back to the queue for the next
+        // plan (issue 15); the note says why
         from = {AcquisitionState::planned, AcquisitionState::succeeded};
         to = AcquisitionState::failed;
+        if (outcome == "cloudy" && note.empty()) {
+            note = "cloudy";
+        }
     } else if (outcome == "delivered") {
         from = {AcquisitionState::planned, AcquisitionState::succeeded};
         to = AcquisitionState::delivered;
     } else {
-        throw ApiError(400, "out_of_range", "outcome must be one of: succeeded, failed, delivered", "outcome");
+        throw ApiError(400, "out_of_range", "outcome must be one of: succeeded, failed, cloudy, delivered", "outcome");
     }
     const store::Render<store::AcquisitionRecord> render = [](const store::AcquisitionRecord &a) {
         json out = acquisition_summary(a);

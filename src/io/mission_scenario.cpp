@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "vantage/io/cloud_grib.hpp"
+
 #include "json_util.hpp"
 #include "request_reader.hpp"
 #include "scenario_node.hpp"
@@ -107,6 +109,52 @@ std::vector<mission::Request> read_request_list(const Reader &r, const YAML::Nod
         out.push_back(std::move(q));
     }
     return out;
+}
+
+/// `clouds: {forecast: [files], climatology: [files], forecast_sigma_pct, climatology_sigma_pct, default_max_cover_pct}`
+/// (a single file may be given as a string).
+mission::CloudData read_clouds_node(const Reader &r, const YAML::Node &c)
+{
+    r.check_map(c, "clouds", {"forecast", "climatology", "forecast_sigma_pct", "climatology_sigma_pct", "default_max_cover_pct"});
+    auto files = [&](const char *key) {
+        std::vector<fs::path> out;
+        const YAML::Node n = c[key];
+        const std::string path = Reader::join("clouds", key);
+        if (!n.IsDefined() || n.IsNull()) {
+            return out;
+        }
+        if (n.IsScalar()) {
+            out.push_back(r.file(n, path));
+        } else if (n.IsSequence()) {
+            for (std::size_t i = 0; i < n.size(); ++i) {
+                out.push_back(r.file(n[i], indexed(path, i)));
+            }
+        } else {
+            r.fail(ErrorCode::syntax, "expected a GRIB file or a list of them", n, path);
+        }
+        return out;
+    };
+    const auto forecast = files("forecast");
+    const auto climatology = files("climatology");
+    if (forecast.empty() && climatology.empty()) {
+        r.fail(ErrorCode::missing_field, "give a forecast or a climatology (GRIB files)", c, "clouds");
+    }
+    mission::CloudData d;
+    try {
+        d = read_clouds(forecast, climatology);
+    } catch (const ConfigError &e) {
+        r.fail(e.code(), fmt::format("{}: {}", e.context().source, e.message()), c, e.context().field);
+    }
+    if (c["forecast_sigma_pct"].IsDefined()) {
+        d.forecast_sigma_pct = r.number_in(c["forecast_sigma_pct"], "clouds.forecast_sigma_pct", 0.0, 100.0);
+    }
+    if (c["climatology_sigma_pct"].IsDefined()) {
+        d.climatology_sigma_pct = r.number_in(c["climatology_sigma_pct"], "clouds.climatology_sigma_pct", 0.0, 100.0);
+    }
+    if (c["default_max_cover_pct"].IsDefined()) {
+        d.default_max_cover_pct = r.number_in(c["default_max_cover_pct"], "clouds.default_max_cover_pct", 0.0, 100.0);
+    }
+    return d;
 }
 
 std::vector<mission::Request> requests_from_node(const Reader &r, const YAML::Node &root)
@@ -323,6 +371,11 @@ scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
     // ---- planning
     if (const YAML::Node p = root["planning"]; p.IsDefined() && !p.IsNull()) {
         read_planning(r, p, m.planning);
+    }
+
+    // ---- clouds
+    if (const YAML::Node c = root["clouds"]; c.IsDefined() && !c.IsNull()) {
+        m.clouds = std::make_shared<const mission::CloudData>(read_clouds_node(r, c));
     }
     try {
         scheduling::validate_mission(m);

@@ -46,6 +46,40 @@ std::string miss_unit(const std::string &limit)
     return limit == "duration" || limit == "window" ? "s" : (limit == "gsd" ? "m" : "deg");
 }
 
+/// plan.json `clouds`: what the plan knew about clouds (docs/formats.md § Tasking plan).
+ojson clouds_json(const scheduling::Mission &m)
+{
+    if (!m.clouds || m.clouds->empty()) {
+        return ojson{{"source", "none"},
+                     {"note", "no cloud data: optical images are planned as if the sky were clear (max_cloud_cover_pct is not "
+                              "applied)"}};
+    }
+    const auto &c = *m.clouds;
+    ojson files = ojson::array();
+    for (const auto &f : c.files) {
+        files.push_back(std::filesystem::path(f).filename().string());
+    }
+    ojson fields = ojson::array();
+    for (const auto &f : c.forecasts) {
+        fields.push_back(ojson{{"time_utc", iso(f.time)}, {"averaged_over_h", f.averaged_over_s / 3600.0}, {"source", f.source}});
+    }
+    ojson months = ojson::array();
+    for (std::size_t i = 0; i < c.monthly.size(); ++i) {
+        if (c.monthly[i]) {
+            months.push_back(static_cast<int>(i) + 1);
+        }
+    }
+    ojson j{{"source", c.forecasts.empty() ? "climatology" : "forecast"},
+            {"files", files},
+            {"forecast_fields", fields},
+            {"climatology_months", months},
+            {"forecast_sigma_pct", c.forecast_sigma_pct},
+            {"climatology_sigma_pct", c.climatology_sigma_pct},
+            {"model", "P(usable) = Phi((max_cloud_cover_pct - predicted cover) / sigma); 1 when the limit is 100"}};
+    j["default_max_cover_pct"] = c.default_max_cover_pct ? ojson(*c.default_max_cover_pct) : ojson(nullptr);
+    return j;
+}
+
 ojson limits_json(const scheduling::AcquisitionLimits &l)
 {
     ojson j = ojson::object();
@@ -121,6 +155,12 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         x["look_end_lvlh"] = vec(a.look_end_lvlh);
         x["slew_before_deg"] = a.slew_before_deg;
         x["slew_before_s"] = a.slew_before_s;
+        if (a.cloud_cover_pct) {
+            x["cloud_cover_pct"] = *a.cloud_cover_pct;
+            x["cloud_probability"] = *a.cloud_probability;
+            x["cloud_source"] = mission::to_string(a.cloud_source);
+            x["cloud_time_utc"] = iso(a.cloud_time);
+        }
         x["value"] = a.value;
         x["data_gbit"] = a.data_gbit;
         x["storage_gbit_after"] = a.storage_after_gbit;
@@ -192,6 +232,7 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     const auto &mt = plan.metrics;
     ojson met;
     met["value"] = mt.value;
+    met["value_if_clear"] = mt.value_if_clear;
     met["value_upper_bound"] = mt.value_upper_bound;
     met["value_trivial_bound"] = mt.value_trivial_bound;
     met["bound_method"] = mt.bound_method;
@@ -224,6 +265,7 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     met["constructive_value"] = mt.constructive_value;
     met["opportunities"] = mt.opportunities;
     j["metrics"] = met;
+    j["clouds"] = clouds_json(m);
     // The satellites and stations the plan refers to, with the figures its constraints use.
     j["satellites"] = ojson::array();
     for (const auto &s : m.satellites) {
@@ -302,11 +344,16 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
     };
     for (const auto &a : plan.acquisitions) {
         const std::string sat = q(m.satellites[a.satellite].sat.name);
-        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{}", sat, iso(a.start), iso(a.end),
-                                                                q(a.acquisition_id), a.storage_after_gbit)});
+        // look columns: a SAR's squint or an optical sensor's along-track look angle; clouds where predicted
+        const bool sar = a.limits.incidence_min_deg.has_value();
+        const std::string look = fmt::format("{},{}", sar ? "" : fmt::format("{}", a.along_track_deg),
+                                             sar ? fmt::format("{}", a.along_track_deg) : "");
+        const std::string clouds = a.cloud_cover_pct ? fmt::format("{},{}", *a.cloud_cover_pct, *a.cloud_probability) : ",";
+        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{},{},{}", sat, iso(a.start), iso(a.end),
+                                                                q(a.acquisition_id), a.storage_after_gbit, look, clouds)});
         for (const auto &p : a.downlinks) {
             rows.push_back(Row{a.satellite, p.start, 2,
-                               fmt::format("{},downlink,{},{},{},{},{}", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
+                               fmt::format("{},downlink,{},{},{},{},{},,,,", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
                                            q(m.stations[p.station].name), scheduling::storage_at_gbit(plan, a.satellite, p.end))});
         }
     }
@@ -323,7 +370,7 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
             const time::Instant s = it->second->end;
             const time::Instant e = s + time::Duration::from_seconds(a->slew_before_s);
             rows.push_back(Row{a->satellite, s, 0,
-                               fmt::format("{},slew,{},{},{},,{}", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
+                               fmt::format("{},slew,{},{},{},,{},,,,", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
                                            q(a->acquisition_id), scheduling::storage_at_gbit(plan, a->satellite, e))});
         }
         last[a->satellite] = a;
@@ -331,7 +378,8 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
     std::stable_sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
         return std::tie(a.sat, a.start, a.kind_order) < std::tie(b.sat, b.start, b.kind_order);
     });
-    std::string out = "satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after\n";
+    std::string out = "satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after,along_track_look_deg,"
+                      "squint_deg,cloud_cover_pct,cloud_probability\n";
     for (const auto &r : rows) {
         out += r.text;
         out += '\n';
@@ -392,11 +440,14 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
         const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
         doc.push_back(ojson{{"id", id},
                             {"name", a.acquisition_id},
-                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}", a.request_id,
+                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}{}", a.request_id,
                                                         a.tenant, iso(a.start), m.satellites[a.satellite].sat.name, a.off_nadir_deg,
                                                         a.incidence_deg, a.limits.incidence_min_deg ? "squint" : "along-track look",
                                                         a.along_track_deg,
-                                                        a.gsd_m > 0.0 ? fmt::format(", resolution {:.2f} m", a.gsd_m) : std::string())},
+                                                        a.gsd_m > 0.0 ? fmt::format(", resolution {:.2f} m", a.gsd_m) : std::string(),
+                                                        a.cloud_cover_pct ? fmt::format(", clouds {:.0f} % (P clear enough {:.2f})",
+                                                                                        *a.cloud_cover_pct, *a.cloud_probability)
+                                                                          : std::string())},
                             {"availability", iso(a.start) + "/" + iso(a.end)},
                             {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
                             {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},
@@ -505,7 +556,7 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
             bool known = false;
             for (auto r : {scheduling::UnservedReason::no_opportunity, scheduling::UnservedReason::outcompeted,
                            scheduling::UnservedReason::storage, scheduling::UnservedReason::downlink,
-                           scheduling::UnservedReason::share_limit}) {
+                           scheduling::UnservedReason::share_limit, scheduling::UnservedReason::clouds}) {
                 if (reason == scheduling::to_string(r)) {
                     x.reason = r;
                     known = true;

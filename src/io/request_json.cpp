@@ -70,7 +70,8 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     check_object(v, at,
                  {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
                   "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
-                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations", "max_gsd_m"});
+                  "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations", "max_gsd_m",
+                  "max_cloud_cover_pct", "min_cloud_probability"});
     auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
     auto need = [&](const char *k) -> const nlohmann::json & {
         if (!has(k)) {
@@ -140,6 +141,8 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     r.incidence_max_deg = opt_num("incidence_max_deg", 0.0, 90.0, true, false);
     r.min_sun_elevation_deg = opt_num("min_sun_elevation_deg", -90.0, 90.0, false, false);
     r.max_gsd_m = opt_num("max_gsd_m", 0.0, 1e5, true, false);
+    r.max_cloud_cover_pct = opt_num("max_cloud_cover_pct", 0.0, 100.0, false, false);
+    r.min_cloud_probability = opt_num("min_cloud_probability", 0.0, 1.0, true, false);
     if (has("look_side")) {
         r.look_side = look_side_from(v["look_side"], at.child("look_side"));
     }
@@ -239,6 +242,8 @@ nlohmann::json request_to_json_value(const mission::Request &r)
     put("incidence_max_deg", r.incidence_max_deg);
     put("min_sun_elevation_deg", r.min_sun_elevation_deg);
     put("max_gsd_m", r.max_gsd_m);
+    put("max_cloud_cover_pct", r.max_cloud_cover_pct);
+    put("min_cloud_probability", r.min_cloud_probability);
     o["look_side"] = look_side_name(r.look_side);
     o["pass_direction"] = pass_name(r.pass_direction);
     if (r.instrument_mode) {

@@ -475,7 +475,7 @@ const std::vector<std::string_view> &scenario_top_level_keys()
         // coverage (coverage_scenario.cpp)
         "aoi", "coverage",
         // tasking (io/mission_scenario.cpp)
-        "tenants", "requests", "requests_file", "planning", "station_outages",
+        "tenants", "requests", "requests_file", "planning", "station_outages", "clouds",
     };
     return keys;
 }

@@ -129,6 +129,12 @@ void validate_request(const Request &r)
     check_range(r.incidence_max_deg, "incidence_max_deg", 0.0, 90.0, true, false);
     check_range(r.min_sun_elevation_deg, "min_sun_elevation_deg", -90.0, 90.0, false, false);
     check_range(r.max_gsd_m, "max_gsd_m", 0.0, 1e5, true, false);
+    check_range(r.max_cloud_cover_pct, "max_cloud_cover_pct", 0.0, 100.0, false, false);
+    check_range(r.min_cloud_probability, "min_cloud_probability", 0.0, 1.0, true, false);
+    if (r.sensor == SensorKind::sar && (r.max_cloud_cover_pct || r.min_cloud_probability)) {
+        fail(ErrorCode::unsupported, "cloud limits apply to optical requests (sensor: optical or any); radar sees through clouds",
+             r.max_cloud_cover_pct ? "max_cloud_cover_pct" : "min_cloud_probability", "");
+    }
     if (r.incidence_min_deg && r.incidence_max_deg && !(*r.incidence_min_deg < *r.incidence_max_deg)) {
         fail(ErrorCode::out_of_range, "incidence_min_deg must be below incidence_max_deg", "incidence_max_deg",
              fmt::format("{}", *r.incidence_max_deg));

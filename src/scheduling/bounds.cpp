@@ -322,14 +322,41 @@ bool longest_path(const SatGraph &g, const std::vector<double> &w, PathWork &pw,
 
 } // namespace
 
+double task_bound_value(const Instance &inst, std::size_t task)
+{
+    const Job &j = inst.jobs[inst.tasks[task].job];
+    if (!inst.clouds_used) {
+        return inst.task_opps[task].empty() ? 0.0 : j.value / static_cast<double>(j.tasks.size());
+    }
+    double p = 0.0;
+    for (std::size_t o : inst.task_opps[task]) {
+        p = std::max(p, inst.opps[o].p_usable);
+    }
+    return j.value * p / static_cast<double>(j.tasks.size());
+}
+
+double job_bound_value(const Instance &inst, std::size_t job)
+{
+    const Job &j = inst.jobs[job];
+    if (!j.feasible) {
+        return 0.0;
+    }
+    if (!inst.clouds_used) {
+        return j.value;
+    }
+    double v = 0.0;
+    for (std::size_t t : j.tasks) {
+        v += task_bound_value(inst, t);
+    }
+    return v;
+}
+
 Bounds compute_bounds(const Instance &inst, double incumbent)
 {
     const auto t0 = std::chrono::steady_clock::now();
     Bounds b;
-    for (const auto &j : inst.jobs) {
-        if (j.feasible) {
-            b.trivial += j.value;
-        }
+    for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+        b.trivial += job_bound_value(inst, j);
     }
     b.real = b.trivial;
     b.method = "trivial";
@@ -338,7 +365,7 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
         b.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return b;
     }
-    if (inst.options.exact_bound) {
+    if (inst.options.exact_bound && !inst.clouds_used) { // the subset DP counts whole job values
         // Small instances: the exact optimum of the discretised relaxation (no storage, downlink, cap or share rule)
         // by the subset DP - a tight upper bound.
         if (auto dp = solve_exact_subsets(inst, 14)) {
@@ -353,9 +380,8 @@ Bounds compute_bounds(const Instance &inst, double incumbent)
     const std::size_t nt = inst.tasks.size();
     std::vector<double> value(nt, 0.0);
     for (std::size_t t = 0; t < nt; ++t) {
-        const Job &j = inst.jobs[inst.tasks[t].job];
-        if (j.feasible) {
-            value[t] = j.value / static_cast<double>(j.tasks.size());
+        if (inst.jobs[inst.tasks[t].job].feasible) {
+            value[t] = task_bound_value(inst, t);
         }
     }
     const auto graphs = build_graphs(inst);

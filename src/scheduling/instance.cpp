@@ -604,6 +604,45 @@ std::uint64_t work_item_key(const Instance &inst, const time::Instant &start, co
     return h.value();
 }
 
+/// Clouds (docs/architecture/scheduling.md § Clouds): every opportunity of an optical sensor for a request with a
+/// cover limit (its own `max_cloud_cover_pct`, else the mission's `clouds.default_max_cover_pct`) gets the cover
+/// predicted at the task's centre at the middle of its acquisition range and the probability of a usable image;
+/// those below the request's `min_cloud_probability`, or with no chance at all, are dropped (counted per task).
+void apply_clouds(Instance &inst, const Mission &m)
+{
+    inst.task_cloud_dropped.assign(inst.tasks.size(), 0);
+    if (!m.clouds || m.clouds->empty()) {
+        return;
+    }
+    const mission::CloudData &c = *m.clouds;
+    std::vector<Opportunity> kept;
+    kept.reserve(inst.opps.size());
+    for (auto &o : inst.opps) {
+        const Task &task = inst.tasks[o.task];
+        const mission::Request &q = m.requests[inst.jobs[task.job].request];
+        const auto limit = q.max_cloud_cover_pct ? q.max_cloud_cover_pct : c.default_max_cover_pct;
+        if (limit && m.satellites[o.sat].sat.sensor.type == geometry::SensorType::optical) {
+            const double mid_s = 0.5 * (o.k_min + o.k_max) * inst.step_s + 0.5 * task.duration_s;
+            const auto cover = mission::cloud_cover_at(c, task.centre.lat_deg, task.centre.lon_deg,
+                                                       m.start + time::Duration::from_seconds(mid_s));
+            if (cover) {
+                o.cloud_cover_pct = cover->cover_pct;
+                o.cloud_time_s = mid_s;
+                o.cloud_source = cover->source;
+                o.p_usable = mission::usable_probability(cover->cover_pct, *limit, mission::sigma_for(c, cover->source));
+                inst.clouds_used = true;
+                // worthless (p = 0 with σ = 0 and a cover above the limit) or below the request's minimum
+                if (!(o.p_usable > 0.0) || (q.min_cloud_probability && o.p_usable < *q.min_cloud_probability)) {
+                    ++inst.task_cloud_dropped[o.task];
+                    continue;
+                }
+            }
+        }
+        kept.push_back(o);
+    }
+    inst.opps = std::move(kept);
+}
+
 void make_opportunities(Instance &inst, const Mission &m, const std::vector<WorkItem> &work, tbb::task_arena &arena,
                         OpportunityCache *cache)
 {
@@ -780,6 +819,7 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
             inst.opps.push_back(o);
         }
     }
+    apply_clouds(inst, m);
     std::sort(inst.opps.begin(), inst.opps.end(), [](const Opportunity &a, const Opportunity &b) {
         return std::tie(a.sat, a.k_min, a.task, a.k_max) < std::tie(b.sat, b.k_min, b.task, b.k_max);
     });

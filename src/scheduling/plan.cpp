@@ -36,6 +36,8 @@ const char *to_string(UnservedReason reason) noexcept
         return "downlink";
     case UnservedReason::share_limit:
         return "share_limit";
+    case UnservedReason::clouds:
+        return "clouds";
     }
     return "outcompeted";
 }
@@ -76,7 +78,14 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
         }
         throw_if_cancelled(inst.options);
         if (!inst.jobs[j].feasible) {
-            out[j] = UnservedReason::no_opportunity;
+            // clouds: every task without an opportunity lost its opportunities to min_cloud_probability
+            bool cloudy = !inst.task_cloud_dropped.empty();
+            for (std::size_t t : inst.jobs[j].tasks) {
+                if (inst.task_opps[t].empty() && (inst.task_cloud_dropped.empty() || inst.task_cloud_dropped[t] == 0)) {
+                    cloudy = false;
+                }
+            }
+            out[j] = cloudy ? UnservedReason::clouds : UnservedReason::no_opportunity;
             continue;
         }
         std::vector<std::size_t> fresh;
@@ -367,7 +376,13 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                 a.slew_before_s = transition_s(a.slew_before_deg, si.agility);
             }
             const bool served = sol.served(inst, t.job);
-            a.value = served ? j.value / static_cast<double>(j.tasks.size()) : 0.0;
+            a.value = served ? j.value * o.p_usable / static_cast<double>(j.tasks.size()) : 0.0;
+            if (o.cloud_cover_pct >= 0.0) {
+                a.cloud_cover_pct = o.cloud_cover_pct;
+                a.cloud_probability = o.p_usable;
+                a.cloud_source = o.cloud_source;
+                a.cloud_time = at(inst, o.cloud_time_s);
+            }
             a.data_gbit = inst.data_gbit(o.task, s);
             a.limits = o.limits;
             // off-nadir / incidence: largest over the acquisition, sampled every <= 1 s and at both ends
@@ -506,12 +521,14 @@ Plan make_plan(const Instance &inst, const Solution &sol)
         ++tier.total;
         tier.with_opportunity += j.feasible ? 1 : 0;
         if (sol.served(inst, ji)) {
+            const double v = j.value * sol.job_factor[ji]; // the expected value with clouds
             ++tier.served;
-            tier.value += j.value;
+            tier.value += v;
             ++mt.requests_served;
             ++tm.served;
-            tm.value += j.value;
-            mt.value += j.value;
+            tm.value += v;
+            mt.value += v;
+            mt.value_if_clear += j.value;
             latencies.push_back((job_delivered[ji] - j.window_start_s) / 3600.0);
             continue;
         }
@@ -589,7 +606,11 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
             bad.push_back(fmt::format("job {}: job_done {} but {} tasks scheduled", j, sol.job_done[j], n));
         }
         if (sol.served(inst, j)) {
-            value += inst.jobs[j].value;
+            value += inst.jobs[j].value * job_factor(inst, sol, j);
+            if (std::abs(job_factor(inst, sol, j) - sol.job_factor[j]) > 1e-12) {
+                bad.push_back(fmt::format("job {}: value factor {} but its opportunities give {}", j, sol.job_factor[j],
+                                          job_factor(inst, sol, j)));
+            }
         }
     }
     if (std::abs(value - sol.value) > 1e-6) {

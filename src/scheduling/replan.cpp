@@ -32,12 +32,11 @@ bool reuse_bound(const detail::Instance &inst, const Mission &m, const PreviousP
         added_ids.insert(r.id);
     }
     double trivial = 0.0, added_value = 0.0;
-    for (const auto &j : inst.jobs) {
-        if (j.feasible) {
-            trivial += j.value;
-            if (added_ids.count(m.requests[j.request].id)) {
-                added_value += j.value;
-            }
+    for (std::size_t ji = 0; ji < inst.jobs.size(); ++ji) {
+        const double v = detail::job_bound_value(inst, ji);
+        trivial += v;
+        if (added_ids.count(m.requests[inst.jobs[ji].request].id)) {
+            added_value += v;
         }
     }
     const double reused = previous.metrics.value_upper_bound + added_value;

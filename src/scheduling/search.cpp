@@ -464,6 +464,7 @@ public:
         auto pos = static_cast<std::size_t>(std::lower_bound(tl.begin(), tl.end(), a, [](const Slot &x, double t) { return x.start < t; }) - tl.begin());
         const SatInfo &si = m_inst.sats[sat];
         std::vector<std::size_t> added;
+        std::vector<std::size_t> added_opp;
         while (!cand.empty()) {
             const Slot *prev = slot_before(m_inst, sat, tl, pos);
             const Slot *next = pos < tl.size() ? &tl[pos] : nullptr;
@@ -487,7 +488,7 @@ public:
                 }
                 const Job &j = m_inst.jobs[m_inst.tasks[o.task].job];
                 // earliest finish first, with a random bonus for value (GRASP-like)
-                const double score = *k * m_inst.step_s + 0.5 * d - m_bonus * m_rng.uniform() * j.value / static_cast<double>(j.tasks.size());
+                const double score = *k * m_inst.step_s + 0.5 * d - m_bonus * m_rng.uniform() * j.value * o.p_usable / static_cast<double>(j.tasks.size());
                 if (score < best_score) {
                     best_score = score;
                     best = ci;
@@ -501,6 +502,7 @@ public:
             ++pos;
             const std::size_t task = cand[best].first;
             added.push_back(task);
+            added_opp.push_back(cand[best].second);
             cand.erase(std::remove_if(cand.begin(), cand.end(), [&](const auto &x) { return x.first == task; }), cand.end());
         }
         if (added.empty() || !cap_ok_public(sat, tl)) {
@@ -514,8 +516,8 @@ public:
         s.timeline[sat] = std::move(tl);
         s.delivered[sat] = std::move(r.delivered);
         note_change(m_inst, s, sat, before);
-        for (std::size_t t : added) {
-            mark_scheduled(m_inst, s, t, sat);
+        for (std::size_t i = 0; i < added.size(); ++i) {
+            mark_scheduled(m_inst, s, added[i], added_opp[i]);
         }
         // strips of polygons left incomplete by this sweep only cost time: take them out again
         for (std::size_t t : added) {

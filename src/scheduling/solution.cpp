@@ -128,6 +128,8 @@ Solution empty_solution(const Instance &inst)
     s.timeline.resize(inst.sats.size());
     s.delivered.resize(inst.sats.size());
     s.task_sat.assign(inst.tasks.size(), npos);
+    s.task_opp.assign(inst.tasks.size(), npos);
+    s.job_factor.assign(inst.jobs.size(), 1.0);
     s.job_done.assign(inst.jobs.size(), 0);
     s.tenant_value.assign(inst.shares.size(), 0.0);
     s.tenant_served.assign(inst.shares.size(), 0);
@@ -432,8 +434,11 @@ PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, s
         return PlaceStatus::no_time;
     }
     // Least disturbance first (total delay pushed onto later acquisitions), then the earliest end.
-    std::sort(cands.begin(), cands.end(), [](const Candidate &a, const Candidate &b) {
-        return std::tie(a.shift, a.end, a.opp, a.pos) < std::tie(b.shift, b.end, b.opp, b.pos);
+    // Clouds: the clearest opportunity first (p_usable in steps of 0.01; all 1 without clouds).
+    auto clear = [&](const Candidate &c) { return -std::round(inst.opps[c.opp].p_usable * 100.0); };
+    std::sort(cands.begin(), cands.end(), [&](const Candidate &a, const Candidate &b) {
+        const double ca = clear(a), cb = clear(b);
+        return std::tie(ca, a.shift, a.end, a.opp, a.pos) < std::tie(cb, b.shift, b.end, b.opp, b.pos);
     });
     PlaceStatus first_fail = PlaceStatus::no_time;
     for (auto &c : cands) {
@@ -734,10 +739,12 @@ namespace {
 void job_gained(const Instance &inst, Solution &sol, std::size_t job)
 {
     const Job &j = inst.jobs[job];
-    sol.value += j.value;
-    sol.score += j.score;
+    const double f = inst.clouds_used ? job_factor(inst, sol, job) : 1.0;
+    sol.job_factor[job] = f;
+    sol.value += j.value * f;
+    sol.score += scaled_score(j, f);
     if (j.tenant != npos && !j.share_exempt) {
-        sol.tenant_value[j.tenant] += j.value;
+        sol.tenant_value[j.tenant] += j.value * f;
         ++sol.tenant_served[j.tenant];
     }
 }
@@ -745,15 +752,26 @@ void job_gained(const Instance &inst, Solution &sol, std::size_t job)
 void job_lost(const Instance &inst, Solution &sol, std::size_t job)
 {
     const Job &j = inst.jobs[job];
-    sol.value -= j.value;
-    sol.score -= j.score;
+    const double f = sol.job_factor[job];
+    sol.value -= j.value * f;
+    sol.score -= scaled_score(j, f);
     if (j.tenant != npos && !j.share_exempt) {
-        sol.tenant_value[j.tenant] -= j.value;
+        sol.tenant_value[j.tenant] -= j.value * f;
         --sol.tenant_served[j.tenant];
     }
 }
 
 } // namespace
+
+double job_factor(const Instance &inst, const Solution &sol, std::size_t job)
+{
+    const Job &j = inst.jobs[job];
+    double sum = 0.0;
+    for (std::size_t t : j.tasks) {
+        sum += sol.task_opp[t] == npos ? 0.0 : inst.opps[sol.task_opp[t]].p_usable;
+    }
+    return j.tasks.empty() ? 0.0 : sum / static_cast<double>(j.tasks.size());
+}
 
 void apply_placement(const Instance &inst, Solution &sol, const Placement &p, SimResult &&sim)
 {
@@ -776,6 +794,7 @@ void apply_placement(const Instance &inst, Solution &sol, const Placement &p, Si
     }
     sol.delivered[o.sat] = std::move(sim.delivered);
     sol.task_sat[o.task] = o.sat;
+    sol.task_opp[o.task] = p.opp;
     const std::size_t job = inst.tasks[o.task].job;
     ++sol.job_done[job];
     if (sol.served(inst, job)) {
@@ -783,9 +802,10 @@ void apply_placement(const Instance &inst, Solution &sol, const Placement &p, Si
     }
 }
 
-void mark_scheduled(const Instance &inst, Solution &sol, std::size_t task, std::size_t sat)
+void mark_scheduled(const Instance &inst, Solution &sol, std::size_t task, std::size_t opp)
 {
-    sol.task_sat[task] = sat;
+    sol.task_sat[task] = inst.opps[opp].sat;
+    sol.task_opp[task] = opp;
     const std::size_t job = inst.tasks[task].job;
     ++sol.job_done[job];
     if (sol.served(inst, job)) {
@@ -814,6 +834,7 @@ void remove_task(const Instance &inst, Solution &sol, std::size_t task)
     }
     --sol.job_done[job];
     sol.task_sat[task] = npos;
+    sol.task_opp[task] = npos;
     sol.delivered[sat] = simulate(inst, sat, tl, false).delivered;
 }
 

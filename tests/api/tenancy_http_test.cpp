@@ -572,4 +572,38 @@ TEST_F(OutcomeProperty, ARealPlannerIdTakesARequestFromScheduledToAcquiredOverHt
     EXPECT_EQ(status_http(fr_requester, id), "ACQUIRED");
 }
 
+// Clouds (issue 15): an acquisition reported cloudy returns its occurrence to the queue, and the next plan takes it
+// again on another pass.
+TEST_F(OutcomeProperty, ACloudyAcquisitionGoesBackToTheQueueOverHttp)
+{
+    const std::string id = submit_http(fr_requester, toulouse(R"(, "id": "cloudy.test:1", "max_cloud_cover_pct": 20)"));
+    m_service->process_pending();
+    const auto made = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})");
+    ASSERT_EQ(made.first, 201) << made.second.dump();
+    const json req = get(fr_requester, "/api/v1/requests/" + id).second;
+    ASSERT_FALSE(req["acquisitions"].empty());
+    const json &body = req.contains("request") ? req["request"] : req;
+    EXPECT_EQ(body["max_cloud_cover_pct"], 20.0) << req.dump();
+    const std::string acq = req["acquisitions"][0]["acquisition_id"];
+    const auto bad = post(fr_operator, "/api/v1/acquisitions/" + acq + "/outcome", R"({"outcome": "overcast"})");
+    EXPECT_EQ(bad.first, 400);
+    EXPECT_EQ(bad.second["field"], "outcome");
+    // reported after the pass (the clock moves past the acquisition, as an operator's report would come)
+    m_clock.set(time::Instant::parse_iso8601(req["acquisitions"][0]["end_utc"].get<std::string>()) + time::Duration::from_seconds(60));
+    const auto cloudy = post(fr_operator, "/api/v1/acquisitions/" + acq + "/outcome", R"({"outcome": "cloudy"})");
+    ASSERT_EQ(cloudy.first, 200) << cloudy.second.dump();
+    EXPECT_EQ(cloudy.second["state"], "failed");
+    EXPECT_EQ(cloudy.second["note"], "cloudy");
+    EXPECT_EQ(cloudy.second["request_status"], "FEASIBLE");
+    const auto again = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})");
+    ASSERT_EQ(again.first, 201) << again.second.dump();
+    const json req2 = get(fr_requester, "/api/v1/requests/" + id).second;
+    EXPECT_EQ(status_http(fr_requester, id), "SCHEDULED");
+    bool replanned = false;
+    for (const auto &a : req2["acquisitions"]) {
+        replanned = replanned || (a["acquisition_id"] != acq && a["state"] == "planned");
+    }
+    EXPECT_TRUE(replanned) << req2.dump();
+}
+
 } // namespace

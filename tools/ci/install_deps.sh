@@ -13,6 +13,8 @@ PKGS=(
   liberfa-dev libgeographiclib-dev libeigen3-dev libfmt-dev
   # io / cli
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libpugixml-dev
+  # cloud cover forecasts (GRIB2) for the planner; grib_set / grib_get_data for the tests and the plan checker
+  libeccodes-dev libeccodes-tools
   # fast batch propagation (SIMD dispatch, vector math, threads), spatial index for access
   libhwy-dev libsleef-dev libtbb-dev libs2-dev
   # scheduling: MILP (SPOT5 exact method, planner upper bounds and exact tasking on small instances)

@@ -71,6 +71,13 @@ struct Request {
     /// ground-range resolution (geometry::sar_ground_range_resolution_m). A sensor that states no resolution
     /// (`gsd_nadir_m`, `slant_range_resolution_m`) does not serve such a request.
     std::optional<double> max_gsd_m;
+    /// [0, 100] %: optical: the most cloud cover an image may have (STAC's `eo:cloud_cover` unit). With cloud data
+    /// the planner values an opportunity by the probability that its cover is at most this (mission/clouds.hpp);
+    /// without, it is reported and ignored. SAR ignores clouds.
+    std::optional<double> max_cloud_cover_pct;
+    /// (0, 1]: optical: plan an image only where that probability is at least this (value subject to a minimum
+    /// probability); none: every opportunity counts by its probability (expected value)
+    std::optional<double> min_cloud_probability;
     double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
     std::optional<Repeat> repeat; ///< none: one occurrence with the window above
     Tier tier = Tier::standard;   ///< `tier` (`urgent: true` means Tier::urgent)

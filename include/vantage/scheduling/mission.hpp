@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "vantage/access/access.hpp"
 #include "vantage/frames/earth_orientation.hpp"
 #include "vantage/geometry/site.hpp"
+#include "vantage/mission/clouds.hpp"
 #include "vantage/mission/request.hpp"
 #include "vantage/time/instant.hpp"
 
@@ -124,6 +126,9 @@ struct Mission {
     std::vector<Tenant> tenants;                 ///< empty: no share rule, every station allowed
     std::vector<mission::Request> requests;      ///< the requests (validated)
     PlanningOptions planning;                    ///< planner controls
+    /// Cloud cover for optical requests (scenario `clouds`; mission/clouds.hpp); null or empty: none, and the plan
+    /// says so (every optical image counts as clear)
+    std::shared_ptr<const mission::CloudData> clouds;
 };
 
 /// Checks the cross-references and ranges of a mission (request tenants known, station names in outages and

@@ -79,7 +79,17 @@ struct Acquisition {
     Vec3 look_end_lvlh = Vec3::Zero();   ///< unit look vector at end
     double slew_before_deg = 0.0;  ///< θ from the previous acquisition of this satellite (0 for the first)
     double slew_before_s = 0.0;    ///< transition_s(θ) (0 for the first or a fixed sensor)
-    double value = 0.0;            ///< priority (point) or priority / strip_count (strip of a complete polygon); 0 for a strip of an incomplete polygon
+    /// the occurrence's value (point) or value / strip_count (strip of a complete polygon), times cloud_probability;
+    /// 0 for a strip of an incomplete polygon
+    double value = 0.0;
+    /// Clouds (optical, a cover limit and cloud data): the cover predicted at the target (a strip's centre) at
+    /// `cloud_time` (%) and the probability that it is at most the request's limit; unset otherwise
+    std::optional<double> cloud_cover_pct;
+    std::optional<double> cloud_probability;
+    /// the instant of the prediction: the middle of the imaging opportunity (the pass's range of start times) this
+    /// acquisition was chosen in, so one value per opportunity (within minutes of the acquisition)
+    time::Instant cloud_time;
+    mission::CloudSource cloud_source = mission::CloudSource::forecast;
     double data_gbit = 0.0;        ///< data recorded (Gbit)
     std::vector<DownlinkPart> downlinks; ///< in time order; their data sums to data_gbit
     time::Instant delivered;       ///< end of the last downlink part
@@ -105,6 +115,7 @@ enum class UnservedReason {
     storage,        ///< an opportunity fits in time but the mass memory would overflow
     downlink,       ///< an opportunity fits but the image could not be downlinked within the horizon
     share_limit,    ///< it fits, but serving it would break the share rule for another nation
+    clouds,         ///< some task's every opportunity has P(usable) below the request's min_cloud_probability
 };
 const char *to_string(UnservedReason reason) noexcept;
 
@@ -211,7 +222,10 @@ struct TierMetrics {
 
 /// Plan figures.
 struct PlanMetrics {
-    double value = 0.0;               ///< served value (sum of priorities of served occurrences)
+    /// served value: the sum of the served occurrences' values; with clouds the expected value (each value times
+    /// the mean probability that its images are clear enough)
+    double value = 0.0;
+    double value_if_clear = 0.0;      ///< the served occurrences' values without the cloud probabilities
     double value_upper_bound = 0.0;   ///< a proven upper bound on the optimal value (the real bound: bound_method)
     double value_trivial_bound = 0.0; ///< value of every occurrence that has an opportunity for each of its tasks
     std::string bound_method;         ///< "trivial" (the trivial bound), "exact_dp" (optimum of the discretised

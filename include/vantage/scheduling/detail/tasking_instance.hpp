@@ -90,6 +90,13 @@ struct Opportunity {
     int k_max = 0;
     bool reversed = false;         ///< scan from b to a (strips: the satellite's along-track direction)
     AcquisitionLimits limits;
+    /// Clouds (optical request with a cover limit and cloud data): the cover predicted at the task's centre at the
+    /// middle of the opportunity (%; -1: no prediction) and the probability that the image is usable
+    /// (mission::usable_probability); an acquisition earns its job's value times this (expected value)
+    double cloud_cover_pct = -1.0;
+    double p_usable = 1.0;
+    double cloud_time_s = 0.0; ///< the instant of the prediction: the middle of the opportunity's acquisitions (s)
+    mission::CloudSource cloud_source = mission::CloudSource::forecast;
 };
 
 /// A usable station contact of a satellite (an antenna reserved for it), seconds after start.
@@ -130,6 +137,9 @@ struct Instance {
     std::vector<std::vector<char>> allowed;          ///< [tenant][station] (empty without tenants)
     std::vector<double> shares;                      ///< normalised rights shares per tenant
     std::vector<int> tenant_feasible;                ///< feasible jobs per tenant (share-rule jobs only)
+    /// opportunities of each task dropped because P(usable) < the request's min_cloud_probability
+    std::vector<int> task_cloud_dropped;
+    bool clouds_used = false;                        ///< some opportunity has a cloud prediction (p_usable may be < 1)
     double opportunities_seconds = 0.0;
 
     /// Ground point scanned at fraction f in [0, 1] of an opportunity's acquisition (ITRF km): linear
@@ -153,6 +163,13 @@ void refresh_feasibility(Instance &inst);
 
 /// Sets `tenant_feasible` from the jobs' `feasible` flags (share-rule jobs only).
 void count_share_feasible(Instance &inst);
+
+/// The most a task can earn: its job's value / its task count, times the best p_usable among its opportunities
+/// (0 without an opportunity). The bounds sum these: a valid upper bound on the expected value with clouds.
+double task_bound_value(const Instance &inst, std::size_t task);
+
+/// The most a feasible job can earn: the sum of task_bound_value over its tasks (its value without clouds).
+double job_bound_value(const Instance &inst, std::size_t job);
 
 /// Sets Job::score of every job from its tier and value (tier bases: see Job::score).
 void assign_scores(Instance &inst);
@@ -207,6 +224,10 @@ SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot
 struct Solution {
     std::vector<std::vector<Slot>> timeline;   ///< per satellite, by start
     std::vector<std::size_t> task_sat;         ///< satellite of each scheduled task (npos if not scheduled)
+    std::vector<std::size_t> task_opp;         ///< opportunity of each scheduled task (npos if not scheduled)
+    /// per served job: the fraction of its value it earns, the mean p_usable of its tasks' opportunities (1 without
+    /// clouds); value and score count value x factor
+    std::vector<double> job_factor;
     std::vector<int> job_done;                 ///< scheduled tasks per job
     std::vector<std::vector<double>> delivered; ///< per satellite per slot (s)
     double value = 0.0;                        ///< value of complete jobs
@@ -294,7 +315,13 @@ void restrict_opportunities(Instance &inst, int k_from);
 void apply_placement(const Instance &inst, Solution &sol, const Placement &p, SimResult &&sim);
 
 /// Bookkeeping of a task whose slot was put into timeline[sat] directly (value, job and tenant counts).
-void mark_scheduled(const Instance &inst, Solution &sol, std::size_t task, std::size_t sat);
+void mark_scheduled(const Instance &inst, Solution &sol, std::size_t task, std::size_t opp);
+
+/// The fraction of job `job`'s value its scheduled tasks earn: the mean p_usable of their opportunities.
+double job_factor(const Instance &inst, const Solution &sol, std::size_t job);
+
+/// What a served job adds to the objective (Job::score with its value scaled by `factor`).
+inline double scaled_score(const Job &j, double factor) noexcept { return j.score - j.value * (1.0 - factor); }
 
 /// Removes a scheduled task (and re-simulates its satellite).
 void remove_task(const Instance &inst, Solution &sol, std::size_t task);
