@@ -4,7 +4,10 @@ planner (Skyfield SGP4 + ITRS, astropy Sun, Shapely), and planted faults of ever
 The plans are made once per session by the `vantage` CLI (env VANTAGE_CLI, set by ctest; else build/apps/cli/vantage
 of this checkout) on tests/plan_checker/data/tiny.yaml (copy of tests/data/tasking/tiny.yaml: 2 agile optical
 satellites, 3 stations with an outage, a polygon, a repeat, two nations with allowed_stations) and two variants
-written here: the same satellites as agile right-looking SAR, and as a fixed 290-km push-broom.
+written here: the same satellites as agile right-looking SAR, and as a fixed 290-km push-broom; and two with clouds
+(issue 15 item 1): two REAL GFS total-cloud-cover fields (tests/reference/clouds) re-stamped with ecCodes' grib_set
+to 09:00 and 09:20 UTC of the scenario's day (the passes over Italy fall between them, the later pass after them), and
+a variant that adds the raw 2011-10-08 GFS file as an October climatology.
 """
 import copy
 import datetime
@@ -44,10 +47,12 @@ FIXED_SENSOR = {"type": "optical", "swath_km": 290, "min_sun_elevation_deg": 10,
 
 
 class Case:
-    def __init__(self, tmp, name, doc):
+    def __init__(self, tmp, name, doc, prepare=None):
         self.dir = os.path.join(tmp, name)
         os.makedirs(self.dir)
         shutil.copy(os.path.join(DATA, "two_sats.tle"), self.dir)
+        if prepare is not None:  # writes the files the scenario names (cloud GRIBs) into the case's folder
+            prepare(self.dir)
         self.doc = doc
         self.scenario = self.write_scenario(doc, "scenario.yaml")
         out = os.path.join(self.dir, "out")
@@ -65,6 +70,64 @@ class Case:
     def rules(self, plan=None, doc=None):
         sc = self.scenario if doc is None else self.write_scenario(doc, "planted.yaml")
         return {r for r, _, _ in check_plan.check(sc, plan if plan is not None else self.plan)}
+
+
+REF_CLOUDS = os.path.join(ROOT, "tests", "reference", "clouds")
+GFS_2011_10 = os.path.join(REF_CLOUDS, "gfs.2011100800.f072.2p5deg.tcc-only.grib2")  # 6 tcc messages, 66-72 h avg
+GFS_2011_01 = os.path.join(REF_CLOUDS, "gfs.t12z.pgrbf120.2p5deg.tcc-only.grib2")  # 6 tcc messages, 114-120 h avg
+
+
+def _eccodes(*args):
+    if shutil.which(args[0]) is None:
+        pytest.skip(f"{args[0]} not found (ecCodes command-line tools, libeccodes-tools)")
+    r = subprocess.run(list(args), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def make_cloud_forecast(folder):
+    """clouds.grib2: the whole-atmosphere total cloud cover of the two vendored GFS runs re-stamped to one run of
+    2025-10-03 (6-h averages, so each field stands for the middle of its interval):
+      message 1: 2011-10-08 00 UTC +66-72 h  -> 2025-10-03 00:00 UTC +6-12 h  (09:00)
+      message 2: 2011-01-10 12 UTC +114-120 h -> 2025-10-03 00:20 UTC +6-12 h  (09:20)
+    and clim.grib2: the raw 2011-10-08 file (6 tcc messages of which only the whole-atmosphere one is read), an
+    October climatology."""
+    parts = []
+    for k, (src, minute) in enumerate(((GFS_2011_10, 0), (GFS_2011_01, 20))):
+        total = os.path.join(folder, f"total{k}.grib2")
+        _eccodes("grib_copy", "-w", "typeOfLevel=atmosphereSingleLayer", src, total)
+        out = os.path.join(folder, f"field{k}.grib2")
+        _eccodes("grib_set", "-s", f"year=2025,month=10,day=3,hour=0,minute={minute},forecastTime=6,"
+                 "yearOfEndOfOverallTimeInterval=2025,monthOfEndOfOverallTimeInterval=10,"
+                 f"dayOfEndOfOverallTimeInterval=3,hourOfEndOfOverallTimeInterval=12,"
+                 f"minuteOfEndOfOverallTimeInterval={minute}", total, out)
+        parts.append(out)
+    with open(os.path.join(folder, "clouds.grib2"), "wb") as f:
+        for part in parts:
+            with open(part, "rb") as g:
+                f.write(g.read())
+    shutil.copy(GFS_2011_10, os.path.join(folder, "clim.grib2"))
+
+
+def cloud_doc(base, climatology=False):
+    """tiny.yaml with clouds: limits of 20, 45 and 100 %, the rest at the default 30 % (or none, with the
+    climatology), a min_cloud_probability that holds (IT-1) and one that no opportunity meets (FR-5: unserved,
+    reason clouds)."""
+    d = copy.deepcopy(base)
+    if climatology:
+        d["clouds"] = {"forecast": "clouds.grib2", "climatology": ["clim.grib2"], "forecast_sigma_pct": 20,
+                       "climatology_sigma_pct": 40}
+    else:
+        d["clouds"] = {"forecast": "clouds.grib2", "default_max_cover_pct": 30}
+    limits = {"FR-1": {"max_cloud_cover_pct": 20}, "FR-2": {"max_cloud_cover_pct": 45},
+              "IT-2": {"max_cloud_cover_pct": 100}, "IT-1": {"min_cloud_probability": 0.3},
+              "FR-5": {"min_cloud_probability": 0.9}}
+    if climatology:
+        limits.update({"FR-7": {"max_cloud_cover_pct": 50}, "IT-1": {"max_cloud_cover_pct": 40,
+                                                                      "min_cloud_probability": 0.3}})
+        del limits["FR-5"]
+    for r in d["requests"]:
+        r.update(limits.get(r["id"], {}))
+    return d
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +151,8 @@ def cases(tmp_path_factory):
         d["sensors"] = {"opt": sensor}
         d["requests"] = [r for r in d["requests"] if r.get("sensor") != "optical"]
         out[name] = Case(tmp, name, d)
+    out["clouds"] = Case(tmp, "clouds", cloud_doc(base), prepare=make_cloud_forecast)
+    out["clouds_clim"] = Case(tmp, "clouds_clim", cloud_doc(base, climatology=True), prepare=make_cloud_forecast)
     return out
 
 
@@ -198,6 +263,49 @@ def test_fixed_pushbroom_plan_passes(cases):
     c = cases["fixed"]
     assert c.plan["acquisitions"]
     assert check_plan.check(c.scenario, c.plan) == []
+
+
+CLOUD_KEYS = ("cloud_cover_pct", "cloud_probability", "cloud_source", "cloud_time_utc")
+
+
+def test_cloud_plans_pass(cases):
+    """Clouds through the CLI: every optical acquisition of a request with a limit carries a prediction that the
+    checker recomputes from the GRIB files (ecCodes) to ~1e-9 %, values are expected values, FR-5's
+    min_cloud_probability leaves it unserved for clouds, and the plans pass with zero violations."""
+    c = cases["clouds"]
+    plan = c.plan
+    assert plan["clouds"]["source"] == "forecast" and len(plan["clouds"]["forecast_fields"]) == 2
+    acqs = plan["acquisitions"]
+    assert len(acqs) >= 5
+    assert all(all(k in a for k in CLOUD_KEYS) for a in acqs)  # optical only, default limit 30 %
+    sources = {a["cloud_source"] for a in acqs}
+    assert sources == {"forecast", "persistence"}, sources  # between the fields; the 09:32 pass after them
+    assert any(0.05 < a["cloud_probability"] < 0.95 for a in acqs)
+    assert next(a for a in acqs if a["request_id"] == "IT-2")["cloud_probability"] == 1.0  # limit 100 %
+    assert all(a["cloud_probability"] >= 0.3 for a in acqs if a["request_id"] == "IT-1")
+    assert any(u["request_id"] == "FR-5" and u["reason"] == "clouds" for u in plan["unserved"]), plan["unserved"]
+    m = plan["metrics"]
+    assert m["value"] < m["value_if_clear"]
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), plan)
+    assert chk.run() == []
+    st = chk.cloud_stats
+    assert st["predicted"] == len(acqs)
+    assert st["max_cover_diff_pct"] < 1e-3 and st["max_p_diff_recomputed"] < 1e-6, st
+    # with a climatology (sigma 40) after the last field, other sigmas, and no default limit
+    c = cases["clouds_clim"]
+    acqs = c.plan["acquisitions"]
+    pred = [a for a in acqs if "cloud_source" in a]
+    assert {a["cloud_source"] for a in pred} == {"forecast", "climatology"}
+    assert {a["request_id"] for a in pred} <= {"FR-1", "FR-2", "IT-1", "IT-2", "FR-7"}
+    assert any("cloud_source" not in a for a in acqs)  # requests without a limit: no prediction
+    assert c.plan["clouds"]["climatology_months"] == [10]
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), c.plan)
+    assert chk.run() == []
+    assert chk.cloud_stats["max_cover_diff_pct"] < 1e-3
+    # no clouds section: no cloud keys, source none
+    for name in ("optical", "sar"):
+        assert cases[name].plan["clouds"]["source"] == "none"
+        assert not any(k in a for a in cases[name].plan["acquisitions"] for k in CLOUD_KEYS)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -530,9 +638,76 @@ def p_swath(p, d):
     d["sensors"]["opt"]["swath_km"] = 2  # 1 km each side: no target stays inside
 
 
+def cloudy(p, below=1.0):
+    """The first acquisition with a cloud prediction (probability < below)."""
+    return next(a for a in p["acquisitions"] if "cloud_probability" in a and a["cloud_probability"] < below)
+
+
+def p_cloud_cover(p, d):
+    cloudy(p)["cloud_cover_pct"] += 5.0
+
+
+def p_cloud_probability(p, d):
+    a = cloudy(p, 0.95)
+    a["cloud_probability"] = a["cloud_probability"] * 0.8
+
+
+def p_cloud_time(p, d):
+    a = cloudy(p)
+    a["cloud_time_utc"] = shift_iso(a["cloud_time_utc"], 3600.0)
+
+
+def p_cloud_source(p, d):
+    cloudy(p)["cloud_source"] = "climatology"
+
+
+def p_cloud_keys_missing(p, d):
+    a = cloudy(p)
+    for k in CLOUD_KEYS:
+        del a[k]
+
+
+def p_cloud_min_probability(p, d):
+    # the request asks for a probability above the one its acquisition has
+    a = cloudy(p, 0.95)
+    req(d, a["request_id"])["min_cloud_probability"] = round((a["cloud_probability"] + 1.0) / 2.0, 6)
+
+
+def p_cloud_keys_on_sar(p, d):
+    first_point(p).update({"cloud_cover_pct": 10.0, "cloud_probability": 0.9, "cloud_source": "forecast",
+                           "cloud_time_utc": first_point(p)["start_utc"]})
+
+
+def p_cloud_summary(p, d):
+    p["clouds"] = {"source": "forecast", "files": ["clouds.grib2"]}  # a plan without cloud data claiming some
+
+
+def p_cloud_reason(p, d):
+    u = next(u for u in p["unserved"] if u["reason"] == "no_opportunity")
+    u["reason"] = "clouds"  # the request has no min_cloud_probability (and the nearest misses stay)
+
+
+def p_cloud_value_unscaled(p, d):
+    a = cloudy(p, 0.95)
+    a["value"] = req(d, a["request_id"])["priority"] / a["strip_count"]  # the clear value
+
+
+def p_value_if_clear(p, d):
+    p["metrics"]["value_if_clear"] += 1.0
+
+
+def p_metrics_tier(p, d):
+    p["metrics"]["requests_by_tier"]["standard"]["value"] += 1.0
+
+
+def p_metrics_tier_opportunity(p, d):
+    p["metrics"]["requests_by_tier"]["standard"]["with_opportunity"] += 1
+
+
 # (case, planted fault, rule that must catch it, rules allowed besides it (side effects of the same edit))
 PLANTS = [
-    ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts", "metrics_latency"}),  # the occurrence is no longer served
+    ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts",
+                                       "metrics_latency", "metrics_tier"}),  # the occurrence is no longer served
     ("optical", p_window, "window", set()),
     ("optical", p_time_grid, "time_grid", {"look_vector", "downlink_order", "slew", "overlap", "off_nadir"}),
     ("optical", p_data_volume, "data_volume", None),  # the parts no longer carry the image: not delivered, metrics
@@ -572,9 +747,11 @@ PLANTS = [
     ("optical", p_metrics_tenant, "metrics_tenant", set()),
     ("optical", p_metrics_counts, "metrics_counts", set()),
     ("optical", p_metrics_latency, "metrics_latency", set()),
-    ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts"}),  # one more occurrence
-    ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts"}),
-    ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant", "metrics_bound"}),
+    # one more occurrence
+    ("optical", p_share_rule, "share_rule", {"metrics_tenant", "metrics_counts", "metrics_tier"}),
+    ("optical", p_share_rule_exempt, "share_rule", {"metrics_tenant", "metrics_counts", "metrics_tier"}),
+    ("optical", p_reward_value, "acquisition_value", {"metrics_value", "metrics_tenant", "metrics_bound",
+                                                      "metrics_tier"}),
     ("sar", p_incidence, "incidence", {"squint", "gsd"}),  # the imaging instant moves with the limits
     ("sar", p_look_side_report, "look_side_report", set()),
     ("sar", p_squint, "squint", None),  # also the look vectors, slews, downlink order
@@ -585,6 +762,21 @@ PLANTS = [
     ("optical", p_gsd_no_resolution, "gsd", None),  # the reports of every acquisition go too
     ("sar", p_sar_instrument_mode, "sar_mode", set()),
     ("fixed", p_swath, "swath", {"limits_echo", "strip_polygon"}),  # the echo and the strip width follow swath_km
+    ("clouds", p_cloud_cover, "clouds", set()),
+    # the values follow the reported probability: the unchanged ones no longer match it
+    ("clouds", p_cloud_probability, "clouds", {"acquisition_value", "metrics_value", "metrics_tenant", "metrics_tier"}),
+    ("clouds", p_cloud_time, "clouds", set()),
+    ("clouds", p_cloud_source, "clouds", set()),
+    ("clouds", p_cloud_keys_missing, "clouds", set()),
+    ("clouds", p_cloud_min_probability, "clouds", set()),
+    ("sar", p_cloud_keys_on_sar, "clouds", set()),
+    ("optical", p_cloud_summary, "clouds", set()),
+    ("clouds", p_cloud_reason, "clouds", {"explanation"}),  # nearest_misses given for reason clouds
+    ("clouds", p_cloud_value_unscaled, "acquisition_value", {"metrics_value"}),
+    ("clouds", p_value_if_clear, "metrics_value", set()),
+    ("clouds", p_metrics_value, "metrics_value", {"metrics_tenant"}),
+    ("clouds", p_metrics_tier, "metrics_tier", set()),
+    ("optical", p_metrics_tier_opportunity, "metrics_tier", set()),
 ]
 
 

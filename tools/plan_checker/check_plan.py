@@ -6,7 +6,8 @@
 Exit 0 when every rule holds, 1 with one line per violation (``RULE id: numbers``), 2 on unusable input.
 
 Nothing here comes from Vantage: the scenario is read with PyYAML, satellites are propagated with Skyfield's SGP4
-(python-sgp4) and placed in ITRS/GCRS by Skyfield, the Sun comes from astropy, polygons from Shapely. The rules are
+(python-sgp4) and placed in ITRS/GCRS by Skyfield, the Sun comes from astropy, polygons from Shapely, cloud-cover
+fields are decoded by ecCodes' command-line tools (grib_ls, grib_get_data; Debian libeccodes-tools). The rules are
 re-implemented from their documented definitions (docs/formats.md § Geometry definitions, § Tasking scenario,
 § Tasking plan; docs/architecture/scheduling.md § Constraints of a plan; issue 6's slew law). Inputs that a plan
 echoes (satellites, stations, tenants) are taken from the scenario, not from the plan.
@@ -64,18 +65,49 @@ Rules (the name printed with each violation):
   served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
   unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
   explanation        an unserved occurrence's explanation fits its reason (blocked_by: outcompeted; nearest_misses:
-                     no_opportunity, on satellites of the scenario; capacity: storage / downlink), and every
-                     blocked_by entry is an acquisition of this plan with the same request, nation, satellite and
-                     times
-  acquisition_value  value = reward or priority (points), that / strip_count (complete polygons), 0 (incomplete)
-  metrics_value      metrics.value = sum of priorities of the served occurrences
-  metrics_bound      value <= value_upper_bound <= value_trivial_bound <= value of all occurrences
-  metrics_tenant     served_value_by_tenant / share / requests_by_tenant recomputed and summing to the totals
+                     no_opportunity, on satellites of the scenario; capacity: storage / downlink; none of them for
+                     clouds), and every blocked_by entry is an acquisition of this plan with the same request,
+                     nation, satellite and times
+  clouds             (scenario key clouds; issue 15 item 1) an acquisition gets a cloud prediction iff the scenario
+                     has cloud data, its satellite is optical and its request has a cover limit (max_cloud_cover_pct,
+                     else clouds.default_max_cover_pct): then it reports cloud_cover_pct, cloud_probability,
+                     cloud_source and cloud_time_utc, else none of them. cloud_time_utc is within CLOUD_TIME_TOL_S of
+                     the acquisition's middle; the cover, recomputed from the scenario's GRIB files at
+                     (target_lat_deg, target_lon_deg, cloud_time_utc), matches within CLOUD_COVER_TOL_PCT, and so
+                     does the source (forecast: between two forecast fields; outside them the month's climatology,
+                     else persistence of the nearest field; only a climatology: climatology); cloud_probability =
+                     Phi((limit - cloud_cover_pct) / sigma) within CLOUD_P_TOL (1 for a limit >= 100; sigma:
+                     climatology_sigma_pct for a climatology value, else forecast_sigma_pct) and >= the request's
+                     min_cloud_probability. Reason clouds only for a request with min_cloud_probability and a limit
+                     in a scenario with clouds. The plan's top-level clouds object: source none without cloud data,
+                     else the source, files, forecast field times, sigmas and default limit of the scenario.
+                     Field model (from the brief of issue 15 item 1): messages with shortName tcc and typeOfLevel
+                     atmosphereSingleLayer / entireAtmosphere / surface, units % (or (0 - 1) x 100), values clamped
+                     to [0, 100], regular_ll grids (row j at latitudeOfFirstGridPoint -+ j jDirectionIncrement,
+                     column i at longitudeOfFirstGridPoint + i iDirectionIncrement, wrapping when the grid spans
+                     360 deg; outside a regional grid, the nearest edge: undocumented), bilinear in fractional
+                     row/column; a field's time is dataDate/dataTime + endStep (instant) or + the middle of
+                     [startStep, endStep] (avg; other step types: endStep), linear in time between fields; a
+                     climatology message stands for the month of its time so computed (the first message of a
+                     month wins: undocumented)
+  acquisition_value  value = occurrence value (reward or priority) x cloud_probability (1 without a prediction; the
+                     reported probability, which `clouds` checks; where a due one is missing, `clouds` reports it and
+                     the value is taken as given) / strip_count (complete polygons), 0 (incomplete)
+  metrics_value      metrics.value = the expected served value: sum over served occurrences of value x mean over
+                     its strips of cloud_probability (= the sum of the acquisitions' values); metrics.value_if_clear
+                     (where reported) = the same without probabilities
+  metrics_bound      value <= value_upper_bound <= value_trivial_bound <= value of all occurrences (clear values)
+  metrics_tenant     served_value_by_tenant / share (expected values) / requests_by_tenant recomputed and summing
+                     to the totals
+  metrics_tier       requests_by_tier: per tier (tier key, urgent: true = urgent, default standard) of the
+                     occurrences in the horizon: served, total, expected value, with_opportunity = served + those
+                     unserved for another reason than no_opportunity / clouds; no other tiers
   metrics_counts     requests_served, requests_total
   metrics_latency    latency_p50_h / latency_p95_h (nearest rank, occurrence window start -> delivered_utc)
-  share_rule         a nation with an unserved occurrence that had an opportunity is not more than
-                     fairness_tolerance below its (normalised) rights share (urgent occurrences left out on
-                     both sides when planning.urgent_share_exempt)
+  share_rule         a nation with an unserved occurrence that had an opportunity (reason not no_opportunity nor
+                     clouds) is not more than fairness_tolerance below its (normalised) rights share of the
+                     expected served value (urgent occurrences left out on both sides when
+                     planning.urgent_share_exempt)
 """
 from __future__ import annotations
 
@@ -85,6 +117,8 @@ import datetime as dt
 import json
 import math
 import os
+import re
+import subprocess
 import sys
 import warnings
 from collections import defaultdict
@@ -143,13 +177,25 @@ SQUINT_REPORT_TOL_DEG = 0.03
 GSD_RTOL = 0.005
 # Sampling step of every "over the whole interval" check, s (the brief: <= 1 s, both ends included).
 SAMPLE_STEP_S = 1.0
+# Cloud cover, percentage points: planner and checker interpolate the same decoded GRIB values (ecCodes unpacks the
+# same integers), so they differ by float rounding (~1e-12) and by the printed target (4-6 decimals of a degree: at
+# most 100 % per 2.5-deg cell x 1e-4 deg = 0.004 %); cloud_time_utc is printed to 1 us. 0.05 % is the brief's bound.
+CLOUD_COVER_TOL_PCT = 0.05
+# Probability, absolute: recomputed from the REPORTED cover with the same erf-based Gaussian CDF, so only rounding
+# (~1e-15) remains. (From our own cover it could differ by |d cover| x phi(0)/sigma = 0.016 per % at sigma 25, which is
+# why the cover is checked on its own scale above.)
+CLOUD_P_TOL = 1e-6
+# cloud_time_utc is the middle of the imaging opportunity the acquisition was chosen in, which the checker cannot see:
+# a LEO pass lasts < 20 min horizon to horizon below 1000 km and an opportunity lies in one pass, so its middle is
+# < 10 min from any instant of it; 15 min (the brief's bound) still catches a prediction for another pass (>= 90 min).
+CLOUD_TIME_TOL_S = 900.0
 
 EARTH_A_KM = 6378.137
 EARTH_F = 1.0 / 298.257223563
 EARTH_E2 = EARTH_F * (2.0 - EARTH_F)
 MEAN_R_KM = 6371.0088  # docs/formats.md § Geometry definitions (half-swath angle)
 
-VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit"}
+VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit", "clouds"}
 
 
 class InputError(Exception):
@@ -363,6 +409,29 @@ class Scenario:
         self.requests = {}
         for r in reqs:
             self.requests[r["id"]] = self._request(r)
+        # clouds (issue 15 item 1): GRIB files relative to the scenario file
+        self.clouds = None
+        cl = doc.get("clouds")
+        if cl:
+            def files(v):
+                return [os.path.join(base, f) for f in ([v] if isinstance(v, str) else list(v or []))]
+            data = CloudData(files(cl.get("forecast")), files(cl.get("climatology")),
+                             float(cl.get("forecast_sigma_pct", 25.0)), float(cl.get("climatology_sigma_pct", 35.0)))
+            dm = cl.get("default_max_cover_pct")
+            data.default_max_cover_pct = None if dm is None else float(dm)
+            if data.forecast or data.climatology:
+                self.clouds = data
+
+    def cloud_limit(self, sat, req):
+        """The cover limit (%) of an acquisition of `req` on `sat`, or None when it gets no cloud prediction: only
+        optical satellites, only with cloud data, the request's max_cloud_cover_pct else
+        clouds.default_max_cover_pct."""
+        if self.clouds is None or sat["kind"] != "optical":
+            return None
+        lim = req.get("max_cloud_cover_pct")
+        if lim is None:
+            lim = self.clouds.default_max_cover_pct
+        return None if lim is None else float(lim)
 
     @staticmethod
     def _request(r):
@@ -440,6 +509,134 @@ class Scenario:
             vals = {v for v in (s.get(key), req.get(key)) if v not in (None, "both", "any")}
             lim[key] = vals.pop() if len(vals) == 1 else ("conflict" if vals else ("both" if key == "look_side" else "any"))
         return lim
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cloud cover (GRIB via ecCodes' command-line tools; the model of issue 15 item 1)
+
+CLOUD_LEVELS = {"atmosphereSingleLayer", "entireAtmosphere", "surface"}
+GRIB_KEYS = ("shortName", "typeOfLevel", "dataDate", "dataTime", "stepType", "startStep", "endStep", "units",
+             "gridType", "Ni", "Nj", "latitudeOfFirstGridPointInDegrees", "longitudeOfFirstGridPointInDegrees",
+             "iDirectionIncrementInDegrees", "jDirectionIncrementInDegrees", "jScansPositively", "iScansNegatively")
+
+
+def _run_eccodes(args):
+    try:
+        r = subprocess.run(args, capture_output=True, text=True)
+    except FileNotFoundError as e:
+        raise InputError(f"{args[0]} not found (ecCodes command-line tools, Debian libeccodes-tools): {e}")
+    if r.returncode != 0:
+        raise InputError(f"{' '.join(args)}: {r.stderr.strip() or r.stdout.strip()}")
+    return r.stdout
+
+
+class CloudField:
+    """One total-cloud-cover field on a regular lat/lon grid: values[j, i] in %, row j at lat0 + j dlat, column i
+    at lon0 + i dlon."""
+
+    def __init__(self, path, index, keys, values):
+        self.path, self.index = path, index
+        if keys["gridType"] != "regular_ll":
+            raise InputError(f"{path} message {index}: gridType {keys['gridType']!r}, only regular_ll is read")
+        self.ni, self.nj = int(keys["Ni"]), int(keys["Nj"])
+        self.lat0 = float(keys["latitudeOfFirstGridPointInDegrees"])
+        self.lon0 = float(keys["longitudeOfFirstGridPointInDegrees"])
+        self.dlat = float(keys["jDirectionIncrementInDegrees"]) * (1.0 if int(keys["jScansPositively"]) == 1 else -1.0)
+        self.dlon = float(keys["iDirectionIncrementInDegrees"]) * (-1.0 if int(keys["iScansNegatively"]) == 1 else 1.0)
+        if values.shape != (self.nj * self.ni, 3):
+            raise InputError(f"{path} message {index}: {values.shape[0]} points, grid {self.nj} x {self.ni}")
+        # grib_get_data's own latitudes / longitudes (printed to 0.001 deg) agree with the grid we assume
+        jj, ii = np.divmod(np.arange(self.nj * self.ni), self.ni)
+        dl = (values[:, 1] - (self.lon0 + ii * self.dlon) + 180.0) % 360.0 - 180.0
+        if np.max(np.abs(values[:, 0] - (self.lat0 + jj * self.dlat))) > 2e-3 or np.max(np.abs(dl)) > 2e-3:
+            raise InputError(f"{path} message {index}: points are not in row-major regular_ll order")
+        v = values[:, 2]
+        if str(keys["units"]).replace(" ", "") == "(0-1)":
+            v = v * 100.0
+        self.values = np.clip(v, 0.0, 100.0).reshape(self.nj, self.ni)
+        self.wraps = abs(self.ni * abs(self.dlon) - 360.0) < 1e-6
+        unit_min = 1.0  # startStep / endStep are read in minutes (grib_ls -s stepUnits=m)
+        d = str(int(keys["dataDate"]))
+        ref = dt.datetime(int(d[:4]), int(d[4:6]), int(d[6:8]), tzinfo=dt.timezone.utc) + dt.timedelta(
+            hours=int(keys["dataTime"]) // 100, minutes=int(keys["dataTime"]) % 100)
+        a, b = float(keys["startStep"]) * unit_min, float(keys["endStep"]) * unit_min
+        self.averaged_over_h = (b - a) / 60.0 if keys["stepType"] == "avg" else 0.0
+        self.time = ref + dt.timedelta(minutes=(a + b) / 2.0 if keys["stepType"] == "avg" else b)
+
+    def at(self, lat, lon):
+        """Bilinear cover (%) at a point, in fractional row / column."""
+        r = min(max((lat - self.lat0) / self.dlat, 0.0), self.nj - 1.0)
+        c = ((lon - self.lon0) * (1.0 if self.dlon > 0 else -1.0)) % 360.0 / abs(self.dlon)
+        if self.wraps:
+            c0 = int(math.floor(c)) % self.ni
+            c1, fc = (c0 + 1) % self.ni, c - math.floor(c)
+        else:
+            if c > self.ni - 1.0:  # outside a regional grid: the nearer edge (undocumented)
+                c = self.ni - 1.0 if c - (self.ni - 1.0) < 360.0 / abs(self.dlon) - c else 0.0
+            c0 = int(math.floor(c))
+            c1, fc = min(c0 + 1, self.ni - 1), c - c0
+        r0 = int(math.floor(r))
+        r1, fr = min(r0 + 1, self.nj - 1), r - r0
+        v = self.values
+        return ((1 - fr) * ((1 - fc) * v[r0, c0] + fc * v[r0, c1]) + fr * ((1 - fc) * v[r1, c0] + fc * v[r1, c1]))
+
+
+def read_cloud_fields(path):
+    """The total-cloud-cover messages of a GRIB file (shortName tcc on a whole-atmosphere level), others skipped."""
+    out = _run_eccodes(["grib_ls", "-j", "-s", "stepUnits=m", "-p", ",".join(GRIB_KEYS), path])
+    msgs = json.loads(out[out.index("{"):out.rindex("}") + 1])["messages"]
+    fields = []
+    for k, keys in enumerate(msgs, start=1):
+        if keys.get("shortName") != "tcc" or keys.get("typeOfLevel") not in CLOUD_LEVELS:
+            continue
+        text = _run_eccodes(["grib_get_data", "-w", f"count={k}", "-m", "nan", "-F", "%.17g", path])
+        body = re.sub(r"Latitude\s+Longitude\s+Value", " ", text)
+        vals = np.array(body.split(), dtype=float).reshape(-1, 3)
+        fields.append(CloudField(path, k, keys, vals))
+    return fields
+
+
+def normal_cdf(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+class CloudData:
+    def __init__(self, forecast_files, climatology_files, forecast_sigma, climatology_sigma):
+        self.forecast_files, self.climatology_files = forecast_files, climatology_files
+        self.forecast = sorted((f for p in forecast_files for f in read_cloud_fields(p)), key=lambda f: f.time)
+        self.climatology = {}
+        for p in climatology_files:
+            for f in read_cloud_fields(p):
+                self.climatology.setdefault(f.time.month, f)
+        self.forecast_sigma, self.climatology_sigma = forecast_sigma, climatology_sigma
+        self.default_max_cover_pct = None
+
+    def cover(self, lat, lon, t):
+        """(cover %, source) at a point and instant, or None (only a climatology, none for the month)."""
+        fc = self.forecast
+        if fc and fc[0].time <= t <= fc[-1].time:
+            k = 0
+            while k + 1 < len(fc) and fc[k + 1].time < t:
+                k += 1
+            if k + 1 >= len(fc) or fc[k].time == t:
+                return fc[k].at(lat, lon), "forecast"
+            a, b = fc[k], fc[k + 1]
+            w = (t - a.time).total_seconds() / (b.time - a.time).total_seconds()
+            return (1.0 - w) * a.at(lat, lon) + w * b.at(lat, lon), "forecast"
+        clim = self.climatology.get(t.month)
+        if clim is not None:
+            return clim.at(lat, lon), "climatology"
+        if fc:
+            near = fc[0] if t < fc[0].time else fc[-1]
+            return near.at(lat, lon), "persistence"
+        return None
+
+    def sigma(self, source):
+        return self.climatology_sigma if source == "climatology" else self.forecast_sigma
+
+    @staticmethod
+    def probability(limit, cover, sigma):
+        return 1.0 if limit >= 100.0 else normal_cdf((limit - cover) / sigma)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1013,6 +1210,121 @@ class Checker:
             if level[m] < -tol:
                 self.fail("storage", sat_name, f"memory {level[m]:.6f} Gbit < 0 at +{ts[m]:.3f} s")
 
+    # ---- clouds (issue 15 item 1)
+    CLOUD_KEYS = ("cloud_cover_pct", "cloud_probability", "cloud_source", "cloud_time_utc")
+
+    def check_clouds(self):
+        """Per acquisition: the cloud keys where (and only where) a prediction is due, and their values; fills
+        self.cloud_p (acquisition id -> the probability its value is scaled by) and self.cloud_stats (worst
+        differences, for reports)."""
+        sc = self.sc
+        cd = sc.clouds
+        self.cloud_p = {}
+        st = self.cloud_stats = {"predicted": 0, "max_cover_diff_pct": 0.0, "max_p_diff_model": 0.0,
+                                 "max_p_diff_recomputed": 0.0, "max_time_offset_s": 0.0,
+                                 "sources": defaultdict(int)}
+        for i, a in enumerate(self.plan.get("acquisitions", [])):
+            aid = a.get("acquisition_id", f"acquisitions[{i}]")
+            req = sc.requests.get(a.get("request_id"))
+            sat = sc.satellites.get(a.get("satellite"))
+            if req is None or sat is None:
+                continue
+            limit = sc.cloud_limit(sat, req)
+            has = [k for k in self.CLOUD_KEYS if k in a]
+            if limit is None:
+                if has:
+                    why = ("the scenario has no cloud data" if cd is None else f"{a['satellite']} is not optical"
+                           if sat["kind"] != "optical" else f"request {req['id']} has no cover limit")
+                    self.fail("clouds", aid, f"reports {', '.join(has)} but gets no cloud prediction ({why})")
+                continue
+            if len(has) < len(self.CLOUD_KEYS):
+                self.fail("clouds", aid, f"optical acquisition of {req['id']} (cover limit {limit:g} %) lacks "
+                                         f"{', '.join(k for k in self.CLOUD_KEYS if k not in a)}")
+            # the instant of the prediction
+            mid = sc.start + dt.timedelta(seconds=(self.sec(a["start_utc"]) + self.sec(a["end_utc"])) / 2.0)
+            t = mid
+            if "cloud_time_utc" in a:
+                try:
+                    t = parse_utc(a["cloud_time_utc"])
+                except (TypeError, ValueError):
+                    self.fail("clouds", aid, f"cloud_time_utc {a['cloud_time_utc']!r} is not a UTC time")
+                off = abs((t - mid).total_seconds())
+                st["max_time_offset_s"] = max(st["max_time_offset_s"], off)
+                if off > CLOUD_TIME_TOL_S:
+                    self.fail("clouds", aid, f"cloud_time_utc {a['cloud_time_utc']} is {off / 60:.1f} min from the "
+                                             f"acquisition's middle (> {CLOUD_TIME_TOL_S / 60:g} min)")
+            got = cd.cover(float(a["target_lat_deg"]), float(a["target_lon_deg"]), t)
+            if got is None:
+                if has:
+                    self.fail("clouds", aid, f"no cloud field for {t.isoformat()} (climatology only, none for month "
+                                             f"{t.month}) but the plan predicts one")
+                continue
+            cover, source = got
+            sigma = cd.sigma(source)
+            mine_p = cd.probability(limit, cover, sigma)
+            st["predicted"] += 1
+            st["sources"][source] += 1
+            p = None  # without a reported probability (reported above) the value is taken as the plan gives it
+            if "cloud_source" in a and a["cloud_source"] != source:
+                self.fail("clouds", aid, f"cloud_source {a['cloud_source']!r} != {source!r} at {t.isoformat()}")
+            if "cloud_cover_pct" in a:
+                d = abs(float(a["cloud_cover_pct"]) - cover)
+                st["max_cover_diff_pct"] = max(st["max_cover_diff_pct"], d)
+                if d > CLOUD_COVER_TOL_PCT:
+                    self.fail("clouds", aid, f"cloud_cover_pct {a['cloud_cover_pct']:.4f} != recomputed {cover:.4f} "
+                                             f"% at ({a['target_lat_deg']}, {a['target_lon_deg']}) "
+                                             f"{t.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            if "cloud_probability" in a:
+                p = float(a["cloud_probability"])
+                st["max_p_diff_recomputed"] = max(st["max_p_diff_recomputed"], abs(p - mine_p))
+                cov = float(a.get("cloud_cover_pct", cover))
+                want = cd.probability(limit, cov, cd.sigma(a.get("cloud_source", source)))
+                st["max_p_diff_model"] = max(st["max_p_diff_model"], abs(p - want))
+                if abs(p - want) > CLOUD_P_TOL:
+                    self.fail("clouds", aid, f"cloud_probability {p:.8f} != Phi(({limit:g} - {cov:.4f}) / "
+                                             f"{cd.sigma(a.get('cloud_source', source)):g}) = {want:.8f}")
+                mn = req.get("min_cloud_probability")
+                if mn is not None and p < float(mn) - CLOUD_P_TOL:
+                    self.fail("clouds", aid, f"cloud_probability {p:.6f} < the request's min_cloud_probability {mn}")
+            self.cloud_p[aid] = p
+        for u in self.plan.get("unserved", []):
+            if u.get("reason") != "clouds":
+                continue
+            r = sc.requests.get(u.get("request_id"))
+            if cd is None or r is None or r.get("min_cloud_probability") is None or (
+                    r.get("max_cloud_cover_pct") is None and cd.default_max_cover_pct is None):
+                self.fail("clouds", f"{u.get('request_id')}.{u.get('occurrence')}",
+                          "unserved for clouds, but the scenario gives it no cloud data, cover limit and "
+                          "min_cloud_probability")
+        # the plan's summary
+        pc = self.plan.get("clouds")
+        if pc is None:
+            return
+        if cd is None:
+            if pc.get("source") != "none":
+                self.fail("clouds", "clouds", f"source {pc.get('source')!r}, the scenario has no cloud data")
+            return
+        want = {"source": "forecast" if cd.forecast else "climatology",
+                "files": [os.path.basename(f) for f in cd.forecast_files + cd.climatology_files],
+                "forecast_sigma_pct": cd.forecast_sigma, "climatology_sigma_pct": cd.climatology_sigma,
+                "default_max_cover_pct": cd.default_max_cover_pct}
+        for k, v in want.items():
+            if k in pc and pc[k] != v:
+                self.fail("clouds", f"clouds.{k}", f"{pc[k]!r} != the scenario's {v!r}")
+        if "forecast_fields" in pc:
+            rep = [parse_utc(f["time_utc"]) for f in pc["forecast_fields"]]
+            mine = [f.time for f in cd.forecast]
+            if len(rep) != len(mine) or any(abs((x - y).total_seconds()) > TIME_TOL_S for x, y in zip(rep, mine)):
+                self.fail("clouds", "clouds.forecast_fields", f"times {[x.isoformat() for x in rep]} != "
+                                                              f"{[y.isoformat() for y in mine]}")
+            for f, g in zip(pc["forecast_fields"], cd.forecast):
+                got_h = float(f.get("averaged_over_h", g.averaged_over_h))
+                if g.averaged_over_h > 0 and abs(got_h - g.averaged_over_h) > 1e-9:
+                    self.fail("clouds", "clouds.forecast_fields", f"averaged_over_h {f.get('averaged_over_h')} != "
+                                                                  f"{g.averaged_over_h} ({g.path} message {g.index})")
+        if "climatology_months" in pc and sorted(int(m) for m in pc["climatology_months"]) != sorted(cd.climatology):
+            self.fail("clouds", "clouds.climatology_months", f"{pc['climatology_months']} != {sorted(cd.climatology)}")
+
     # ---- rule 5: occurrences, values, metrics
     def check_values(self):
         sc = self.sc
@@ -1027,6 +1339,8 @@ class Checker:
             seen[key] = a["acquisition_id"]
             occ_strips[(a["request_id"], a["occurrence"])][a.get("strip_id", 0)] = a
         served = {}
+        expected = {}  # (rid, k) -> value x mean over its strips of cloud_probability
+        cloud_p = getattr(self, "cloud_p", {})
         for (rid, k), strips in occ_strips.items():
             req = sc.requests.get(rid)
             if req is None:
@@ -1034,15 +1348,22 @@ class Checker:
             count = next(iter(strips.values())).get("strip_count", 1)
             complete = len(strips) == count and all(0 <= sid < count for sid in strips) and all(
                 self.delivered.get(a["acquisition_id"]) is not None for a in strips.values())
+            probs = {}
             for a in strips.values():
-                want = req["value"] / count if complete else 0.0
+                p = cloud_p.get(a["acquisition_id"], 1.0)
+                if p is None:  # a prediction is due but missing (rule clouds): the probability its value implies
+                    p = float(a.get("value", 0.0)) * count / req["value"] if complete and req["value"] > 0 else 1.0
+                probs[a["acquisition_id"]] = p
+                want = req["value"] * p / count if complete else 0.0
                 if abs(float(a.get("value", 0.0)) - want) > VALUE_TOL:
                     self.fail("acquisition_value", a["acquisition_id"], f"value {a.get('value')} != {want:.6f} "
-                                                                        f"(value {req['value']}, {len(strips)}/{count} "
+                                                                        f"(value {req['value']} x cloud probability "
+                                                                        f"{p:.6f}, {len(strips)}/{count} "
                                                                         f"strips{'' if complete else ', incomplete'})")
             if complete:
                 ws = (req["occurrences"][k][0] - sc.start).total_seconds()
                 served[(rid, k)] = (req, (max(self.delivered[a["acquisition_id"]] for a in strips.values()) - ws) / 3600.0)
+                expected[(rid, k)] = req["value"] * sum(probs.values()) / len(strips)
         unserved = {}
         for u in self.plan.get("unserved", []):
             key = (u["request_id"], u["occurrence"])
@@ -1062,12 +1383,18 @@ class Checker:
             if key not in served and key not in unserved:
                 self.fail("unserved_list", f"{key[0]}.{key[1]}", "occurrence is neither served nor in unserved[]")
         m = self.plan.get("metrics", {})
-        value = sum(r["value"] for (r, _) in served.values())
-        if abs(float(m.get("value", -1)) - value) > VALUE_TOL:
-            self.fail("metrics_value", "metrics.value", f"{m.get('value')} != sum of served priorities {value}")
+        value = sum(expected.values())
+        clear = sum(r["value"] for (r, _) in served.values())
+        vtol = VALUE_TOL * max(1, len(served))  # sums of fractional (expected) values
+        if abs(float(m.get("value", -1)) - value) > vtol:
+            self.fail("metrics_value", "metrics.value", f"{m.get('value')} != expected served value {value:.6f} "
+                                                        f"(clear {clear})")
+        if "value_if_clear" in m and abs(float(m["value_if_clear"]) - clear) > vtol:
+            self.fail("metrics_value", "metrics.value_if_clear", f"{m['value_if_clear']} != served value {clear}")
         acq_sum = sum(float(a.get("value", 0.0)) for a in acqs)
         if abs(acq_sum - value) > VALUE_TOL * max(1, len(acqs)):
-            self.fail("metrics_value", "acquisitions[].value", f"sum {acq_sum:.6f} != served value {value}")
+            self.fail("metrics_value", "acquisitions[].value",
+                      f"sum {acq_sum:.6f} != expected served value {value:.6f}")
         total_all = sum(sc.requests[rid]["value"] for (rid, _) in all_occ)
         ub, tb = float(m.get("value_upper_bound", math.inf)), float(m.get("value_trivial_bound", math.inf))
         if not (value <= ub + VALUE_TOL and ub <= tb + VALUE_TOL and tb <= total_all + VALUE_TOL):
@@ -1078,8 +1405,8 @@ class Checker:
                                                    f"{m.get('requests_total')} != {len(served)} / {len(all_occ)}")
         by_t = defaultdict(float)
         cnt = defaultdict(lambda: [0, 0])
-        for (r, _) in served.values():
-            by_t[r["tenant"]] += r["value"]
+        for key, (r, _) in served.items():
+            by_t[r["tenant"]] += expected[key]
         for (rid, k) in all_occ:
             t = sc.requests[rid]["tenant"]
             cnt[t][1] += 1
@@ -1087,9 +1414,9 @@ class Checker:
         rep = m.get("served_value_by_tenant", {})
         tenants = set(by_t) | set(rep) | set(sc.tenants)
         for t in sorted(tenants):
-            if abs(float(rep.get(t, 0.0)) - by_t.get(t, 0.0)) > VALUE_TOL:
+            if abs(float(rep.get(t, 0.0)) - by_t.get(t, 0.0)) > vtol:
                 self.fail("metrics_tenant", f"metrics.served_value_by_tenant.{t}", f"{rep.get(t)} != {by_t.get(t, 0.0)}")
-        if abs(sum(float(x) for x in rep.values()) - float(m.get("value", 0))) > VALUE_TOL * max(1, len(rep)):
+        if abs(sum(float(x) for x in rep.values()) - float(m.get("value", 0))) > vtol * max(1, len(rep)):
             self.fail("metrics_tenant", "metrics.served_value_by_tenant", f"sum {sum(rep.values())} != value {m.get('value')}")
         shares = m.get("served_share_by_tenant", {})
         for t, x in shares.items():
@@ -1099,6 +1426,30 @@ class Checker:
         for t, x in m.get("requests_by_tenant", {}).items():
             if [x.get("served"), x.get("total")] != cnt[t]:
                 self.fail("metrics_tenant", f"metrics.requests_by_tenant.{t}", f"{x} != served {cnt[t][0]}, total {cnt[t][1]}")
+        # requests_by_tier: served / with_opportunity / total / expected value per tier of the horizon's occurrences
+        if "requests_by_tier" in m:
+            tiers = defaultdict(lambda: {"served": 0, "with_opportunity": 0, "total": 0, "value": 0.0})
+            for key in all_occ:
+                r = sc.requests[key[0]]
+                x = tiers["urgent" if r["urgent"] else r.get("tier") or "standard"]
+                x["total"] += 1
+                x["with_opportunity"] += key in served or (key in unserved and
+                                                           unserved[key] not in ("no_opportunity", "clouds"))
+                if key in served:
+                    x["served"] += 1
+                    x["value"] += expected[key]
+            rep_t = m["requests_by_tier"]
+            for t in sorted(set(tiers) | set(rep_t)):
+                x, y = tiers.get(t), rep_t.get(t)
+                if x is None or y is None:
+                    self.fail("metrics_tier", f"metrics.requests_by_tier.{t}", f"reported {y}, recomputed {x}")
+                    continue
+                bad = [k for k in ("served", "with_opportunity", "total") if y.get(k) != x[k]]
+                if abs(float(y.get("value", -1)) - x["value"]) > vtol:
+                    bad.append("value")
+                if bad:
+                    self.fail("metrics_tier", f"metrics.requests_by_tier.{t}",
+                              f"{', '.join(f'{k} {y.get(k)} != {x[k]:g}' for k in bad)}")
         lat = sorted(l for (_, l) in served.values())
         for key, pct in (("latency_p50_h", 0.50), ("latency_p95_h", 0.95)):
             if not lat or key not in m:
@@ -1111,14 +1462,15 @@ class Checker:
         # planning.urgent_share_exempt: urgent occurrences neither count towards a share nor wait under the rule
         exempt = bool(sc.planning.get("urgent_share_exempt", False))
         ruled = [(r, key) for key, (r, _) in served.items() if not (exempt and r["urgent"])]
-        ruled_value = sum(r["value"] for (r, _) in ruled)
+        ruled_value = sum(expected[key] for (_, key) in ruled)
         ruled_by_t = defaultdict(float)
-        for (r, _) in ruled:
-            ruled_by_t[r["tenant"]] += r["value"]
+        for (r, key) in ruled:
+            ruled_by_t[r["tenant"]] += expected[key]
         if sc.tenants and ruled_value > 0:
             for t, info in sc.tenants.items():
                 waiting = [key for key, reason in unserved.items()
-                           if sc.requests.get(key[0], {}).get("tenant") == t and reason != "no_opportunity"
+                           if sc.requests.get(key[0], {}).get("tenant") == t
+                           and reason not in ("no_opportunity", "clouds")
                            and not (exempt and sc.requests[key[0]]["urgent"])]
                 got = ruled_by_t.get(t, 0.0) / ruled_value
                 if waiting and got < info["share"] - tol - VALUE_TOL:
@@ -1152,6 +1504,7 @@ class Checker:
         self.check_strips()
         self.check_timelines()
         self.check_downlinks()
+        self.check_clouds()
         self.check_values()
         return self.violations
 
