@@ -134,6 +134,24 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
                            m.clouds->forecasts.size(),
                            std::count_if(m.clouds->monthly.begin(), m.clouds->monthly.end(), [](const auto &g) { return g.has_value(); }));
     }
+    // power: the satellites with a battery model, the lowest state of charge and what the battery refused
+    if (!plan.energy.empty()) {
+        const scheduling::EnergyProfile *low = nullptr;
+        double low_soc = 2.0;
+        for (const auto &e : plan.energy) {
+            const double soc = e.min_wh / m.satellites[e.satellite].power->battery_wh;
+            if (soc < low_soc) {
+                low_soc = soc;
+                low = &e;
+            }
+        }
+        const auto refused = std::count_if(plan.unserved.begin(), plan.unserved.end(),
+                                           [](const auto &u) { return u.reason == scheduling::UnservedReason::power; });
+        out << fmt::format("  power          {} satellites with a battery model; lowest state of charge {:.1f} % ({} at {}, "
+                           "minimum {:.0f} %); {} occurrences refused for power\n",
+                           plan.energy.size(), 100.0 * low_soc, m.satellites[low->satellite].sat.name,
+                           low->min_time.to_iso8601_utc(0), 100.0 * m.satellites[low->satellite].power->min_soc, refused);
+    }
     out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
                        mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
     out << "  nation   value  share  rights  served\n";

@@ -90,6 +90,51 @@ SensorTasking read_sensor_tasking(const Reader &r, const YAML::Node &n, const st
     return t;
 }
 
+/// A satellite's `power: {battery_wh, initial_soc, min_soc, max_soc, solar_w, bus_w, imaging_w, slew_w, downlink_w,
+/// eclipse}` (docs/formats.md § Tasking scenario).
+scheduling::PowerModel read_power(const Reader &r, const YAML::Node &n, const std::string &path)
+{
+    r.check_map(n, path, {"battery_wh", "initial_soc", "min_soc", "max_soc", "solar_w", "bus_w", "imaging_w", "slew_w",
+                          "downlink_w", "eclipse"});
+    scheduling::PowerModel p;
+    p.battery_wh = r.number_in(r.need(n, "battery_wh", path), Reader::join(path, "battery_wh"), 0.0, 1e9, true);
+    auto frac = [&](const char *key, double &out) {
+        if (n[key].IsDefined()) {
+            out = r.number_in(n[key], Reader::join(path, key), 0.0, 1.0);
+        }
+    };
+    frac("min_soc", p.min_soc);
+    frac("max_soc", p.max_soc);
+    frac("initial_soc", p.initial_soc);
+    if (!(p.max_soc > p.min_soc)) {
+        r.fail(ErrorCode::out_of_range, "max_soc must be above min_soc", n["max_soc"].IsDefined() ? n["max_soc"] : n,
+               Reader::join(path, "max_soc"));
+    }
+    if (!n["initial_soc"].IsDefined()) {
+        p.initial_soc = p.max_soc;
+    }
+    if (p.initial_soc < p.min_soc || p.initial_soc > p.max_soc) {
+        r.fail(ErrorCode::out_of_range, "initial_soc must be within [min_soc, max_soc]", n["initial_soc"],
+               Reader::join(path, "initial_soc"));
+    }
+    auto watts = [&](const char *key, double &out) {
+        if (n[key].IsDefined()) {
+            out = r.number_in(n[key], Reader::join(path, key), 0.0, 1e7);
+        }
+    };
+    watts("solar_w", p.solar_w);
+    watts("bus_w", p.bus_w);
+    watts("imaging_w", p.imaging_w);
+    watts("slew_w", p.slew_w);
+    watts("downlink_w", p.downlink_w);
+    if (n["eclipse"].IsDefined()) {
+        p.shadow = r.choice<access::ShadowModel>(n["eclipse"], Reader::join(path, "eclipse"),
+                                                 {{"conical", access::ShadowModel::conical},
+                                                  {"cylindrical", access::ShadowModel::cylindrical}});
+    }
+    return p;
+}
+
 std::vector<mission::Request> read_request_list(const Reader &r, const YAML::Node &list, const std::string &base)
 {
     if (!list.IsSequence()) {
@@ -263,6 +308,9 @@ scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
         if (n["max_imaging_s_per_orbit"].IsDefined()) {
             ts.max_imaging_s_per_orbit =
                 r.number_in(n["max_imaging_s_per_orbit"], Reader::join(path, "max_imaging_s_per_orbit"), 0.0, 1e6, true);
+        }
+        if (const YAML::Node pw = n["power"]; pw.IsDefined() && !pw.IsNull()) {
+            ts.power = read_power(r, pw, Reader::join(path, "power"));
         }
         m.satellites.push_back(std::move(ts));
     }

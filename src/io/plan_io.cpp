@@ -164,6 +164,9 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         x["value"] = a.value;
         x["data_gbit"] = a.data_gbit;
         x["storage_gbit_after"] = a.storage_after_gbit;
+        if (a.battery_wh_after) {
+            x["battery_wh_after"] = *a.battery_wh_after;
+        }
         x["downlinks"] = ojson::array();
         for (const auto &p : a.downlinks) {
             x["downlinks"].push_back(ojson{{"station", m.stations[p.station].name},
@@ -224,8 +227,13 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
             for (const auto &w : c.contacts) {
                 cs.push_back(ojson{{"station", w.station}, {"start_utc", iso(w.start)}, {"end_utc", iso(w.end)}});
             }
-            x["capacity"] = ojson{{"satellite", m.satellites[c.satellite].sat.name}, {"norad_id", c.norad_id},
-                                  {"time_utc", iso(c.time)}, {"excess_gbit", c.excess_gbit}, {"contacts", std::move(cs)}};
+            if (u.reason == scheduling::UnservedReason::power) {
+                x["capacity"] = ojson{{"satellite", m.satellites[c.satellite].sat.name}, {"norad_id", c.norad_id},
+                                      {"time_utc", iso(c.time)}, {"deficit_wh", c.deficit_wh}};
+            } else {
+                x["capacity"] = ojson{{"satellite", m.satellites[c.satellite].sat.name}, {"norad_id", c.norad_id},
+                                      {"time_utc", iso(c.time)}, {"excess_gbit", c.excess_gbit}, {"contacts", std::move(cs)}};
+            }
         }
         j["unserved"].push_back(std::move(x));
     }
@@ -266,6 +274,22 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     met["opportunities"] = mt.opportunities;
     j["metrics"] = met;
     j["clouds"] = clouds_json(m);
+    // the battery of each satellite with a power model: breakpoints of its energy (linear in between)
+    j["energy"] = ojson::array();
+    for (const auto &e : plan.energy) {
+        const auto &pw = *m.satellites[e.satellite].power;
+        ojson samples = ojson::array();
+        for (const auto &[t, wh] : e.samples) {
+            samples.push_back(ojson::array({iso(t), wh}));
+        }
+        j["energy"].push_back(ojson{{"satellite", m.satellites[e.satellite].sat.name},
+                                    {"norad_id", norad(m, e.satellite)},
+                                    {"battery_wh", pw.battery_wh},
+                                    {"min_wh", e.min_wh},
+                                    {"min_soc", e.min_wh / pw.battery_wh},
+                                    {"min_time_utc", iso(e.min_time)},
+                                    {"samples", std::move(samples)}});
+    }
     // The satellites and stations the plan refers to, with the figures its constraints use.
     j["satellites"] = ojson::array();
     for (const auto &s : m.satellites) {
@@ -296,6 +320,12 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         if (s.max_imaging_s_per_orbit) {
             x["max_imaging_s_per_orbit"] = *s.max_imaging_s_per_orbit;
             x["orbit_period_s"] = 86400.0 / s.sat.propagator.elements().mean_motion_rev_day;
+        }
+        if (const auto &pw = s.power) {
+            x["power"] = ojson{{"battery_wh", pw->battery_wh}, {"initial_soc", pw->initial_soc}, {"min_soc", pw->min_soc},
+                               {"max_soc", pw->max_soc}, {"solar_w", pw->solar_w}, {"bus_w", pw->bus_w},
+                               {"imaging_w", pw->imaging_w}, {"slew_w", pw->slew_w}, {"downlink_w", pw->downlink_w},
+                               {"eclipse", pw->shadow == access::ShadowModel::conical ? "conical" : "cylindrical"}};
         }
         j["satellites"].push_back(std::move(x));
     }
@@ -342,6 +372,15 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
         }
         return out + "\"";
     };
+    // battery energy at a row's end (Wh), empty for a satellite without a power model
+    auto battery = [&](std::size_t sat, const time::Instant &t) -> std::string {
+        for (const auto &e : plan.energy) {
+            if (e.satellite == sat) {
+                return fmt::format("{}", scheduling::energy_at_wh(e, t));
+            }
+        }
+        return "";
+    };
     for (const auto &a : plan.acquisitions) {
         const std::string sat = q(m.satellites[a.satellite].sat.name);
         // look columns: a SAR's squint or an optical sensor's along-track look angle; clouds where predicted
@@ -349,12 +388,14 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
         const std::string look = fmt::format("{},{}", sar ? "" : fmt::format("{}", a.along_track_deg),
                                              sar ? fmt::format("{}", a.along_track_deg) : "");
         const std::string clouds = a.cloud_cover_pct ? fmt::format("{},{}", *a.cloud_cover_pct, *a.cloud_probability) : ",";
-        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{},{},{}", sat, iso(a.start), iso(a.end),
-                                                                q(a.acquisition_id), a.storage_after_gbit, look, clouds)});
+        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{},{},{},{}", sat, iso(a.start), iso(a.end),
+                                                                q(a.acquisition_id), a.storage_after_gbit, look, clouds,
+                                                                battery(a.satellite, a.end))});
         for (const auto &p : a.downlinks) {
             rows.push_back(Row{a.satellite, p.start, 2,
-                               fmt::format("{},downlink,{},{},{},{},{},,,,", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
-                                           q(m.stations[p.station].name), scheduling::storage_at_gbit(plan, a.satellite, p.end))});
+                               fmt::format("{},downlink,{},{},{},{},{},,,,,{}", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
+                                           q(m.stations[p.station].name), scheduling::storage_at_gbit(plan, a.satellite, p.end),
+                                           battery(a.satellite, p.end))});
         }
     }
     // slews: from the end of the previous acquisition of the same satellite, lasting slew_before_s
@@ -370,8 +411,9 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
             const time::Instant s = it->second->end;
             const time::Instant e = s + time::Duration::from_seconds(a->slew_before_s);
             rows.push_back(Row{a->satellite, s, 0,
-                               fmt::format("{},slew,{},{},{},,{},,,,", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
-                                           q(a->acquisition_id), scheduling::storage_at_gbit(plan, a->satellite, e))});
+                               fmt::format("{},slew,{},{},{},,{},,,,,{}", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
+                                           q(a->acquisition_id), scheduling::storage_at_gbit(plan, a->satellite, e),
+                                           battery(a->satellite, e))});
         }
         last[a->satellite] = a;
     }
@@ -379,7 +421,7 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
         return std::tie(a.sat, a.start, a.kind_order) < std::tie(b.sat, b.start, b.kind_order);
     });
     std::string out = "satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after,along_track_look_deg,"
-                      "squint_deg,cloud_cover_pct,cloud_probability\n";
+                      "squint_deg,cloud_cover_pct,cloud_probability,battery_wh_after\n";
     for (const auto &r : rows) {
         out += r.text;
         out += '\n';
@@ -440,14 +482,16 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
         const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
         doc.push_back(ojson{{"id", id},
                             {"name", a.acquisition_id},
-                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}{}", a.request_id,
+                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}{}{}", a.request_id,
                                                         a.tenant, iso(a.start), m.satellites[a.satellite].sat.name, a.off_nadir_deg,
                                                         a.incidence_deg, a.limits.incidence_min_deg ? "squint" : "along-track look",
                                                         a.along_track_deg,
                                                         a.gsd_m > 0.0 ? fmt::format(", resolution {:.2f} m", a.gsd_m) : std::string(),
                                                         a.cloud_cover_pct ? fmt::format(", clouds {:.0f} % (P clear enough {:.2f})",
                                                                                         *a.cloud_cover_pct, *a.cloud_probability)
-                                                                          : std::string())},
+                                                                          : std::string(),
+                                                        a.battery_wh_after ? fmt::format(", battery {:.1f} Wh after", *a.battery_wh_after)
+                                                                           : std::string())},
                             {"availability", iso(a.start) + "/" + iso(a.end)},
                             {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
                             {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},
@@ -556,7 +600,8 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
             bool known = false;
             for (auto r : {scheduling::UnservedReason::no_opportunity, scheduling::UnservedReason::outcompeted,
                            scheduling::UnservedReason::storage, scheduling::UnservedReason::downlink,
-                           scheduling::UnservedReason::share_limit, scheduling::UnservedReason::clouds}) {
+                           scheduling::UnservedReason::share_limit, scheduling::UnservedReason::clouds,
+                           scheduling::UnservedReason::power}) {
                 if (reason == scheduling::to_string(r)) {
                     x.reason = r;
                     known = true;
@@ -623,6 +668,12 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
                 scheduling::CapacityMiss y;
                 y.norad_id = static_cast<std::uint32_t>(detail::json_int_in(need(c, ct, "norad_id"), ct.child("norad_id"), 0, 339999));
                 y.time = detail::json_instant(need(c, ct, "time_utc"), ct.child("time_utc"));
+                if (x.reason == scheduling::UnservedReason::power) { // the battery: a deficit, no contacts
+                    y.deficit_wh = detail::json_number(need(c, ct, "deficit_wh"), ct.child("deficit_wh"));
+                    x.capacity = std::move(y);
+                    p.unserved.push_back(std::move(x));
+                    continue;
+                }
                 y.excess_gbit = detail::json_number(need(c, ct, "excess_gbit"), ct.child("excess_gbit"));
                 const auto &cs = need(c, ct, "contacts");
                 for (std::size_t k = 0; cs.is_array() && k < cs.size(); ++k) {

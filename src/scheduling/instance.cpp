@@ -324,7 +324,50 @@ void add_satellites(Instance &inst, const Mission &m)
         si.storage_gbit = s.storage_gbit;
         si.orbit_period_s = 86400.0 / std::max(1e-6, s.sat.propagator.elements().mean_motion_rev_day);
         si.cap_s = s.max_imaging_s_per_orbit;
+        si.power = s.power;
         inst.sats.push_back(si);
+    }
+}
+
+/// The shadow intervals of the satellites with a power model, over the horizon and the delivery margin
+/// (access::find_eclipses with each satellite's shadow model; penumbra counts as shadow).
+void add_shadows(Instance &inst, const Mission &m, const PlanningOptions &opt)
+{
+    const time::Instant end = m.stop + time::Duration::from_hours(opt.delivery_margin_h);
+    for (std::size_t s = 0; s < m.satellites.size(); ++s) {
+        SatInfo &si = inst.sats[s];
+        if (!si.power) {
+            continue;
+        }
+        si.power_end_s = (end - m.start).seconds();
+        const std::vector<access::Satellite> one{m.satellites[s].sat};
+        for (const auto &e : access::find_eclipses(one, m.start, end, m.eop, si.power->shadow)) {
+            si.shadow.emplace_back(std::max(0.0, (e.penumbra_start - m.start).seconds()),
+                                   std::min(si.power_end_s, (e.penumbra_end - m.start).seconds()));
+        }
+    }
+}
+
+/// A satellite whose platform load alone (no acquisition, no downlink) drains its battery below the minimum cannot
+/// carry any plan: a configuration error, named, rather than a plan that is infeasible from the start.
+void check_idle_power(const Instance &inst, const Mission &m)
+{
+    for (std::size_t s = 0; s < inst.sats.size(); ++s) {
+        if (!inst.sats[s].power) {
+            continue;
+        }
+        const SimResult idle = simulate(inst, s, {}, false);
+        if (!idle.ok) {
+            const auto &pw = *inst.sats[s].power;
+            throw ConfigError(ErrorCode::out_of_range,
+                              fmt::format("{}: with no acquisition the battery falls below min_soc ({:.1f} Wh) at {} (bus_w {} W, "
+                                          "solar_w {} W in sunlight, shadow by {}): a larger battery, array or initial_soc, or a "
+                                          "lower bus load, is needed",
+                                          m.satellites[s].sat.name, pw.min_soc * pw.battery_wh,
+                                          (m.start + time::Duration::from_seconds(idle.fail_time_s)).to_iso8601_utc(0), pw.bus_w,
+                                          pw.solar_w, pw.shadow == access::ShadowModel::conical ? "the conical model" : "the cylinder"),
+                              ErrorContext{m.source, 0, fmt::format("satellites[{}].power", s), ""});
+        }
     }
 }
 
@@ -954,6 +997,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt, Opportunit
     add_satellites(inst, m);
     const auto tenant_index = add_tenants(inst, m);
     build_ephemerides(inst, m, arena);
+    add_shadows(inst, m, opt);
     throw_if_cancelled(opt);
     const RequestTasks per_request = make_jobs_and_tasks(inst, m, opt, tenant_index);
     throw_if_cancelled(opt);
@@ -966,6 +1010,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt, Opportunit
     assign_scores(inst);
     throw_if_cancelled(opt);
     reserve_contacts(inst, m, opt);
+    check_idle_power(inst, m);
     inst.opportunities_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock0).count();
     return inst;
 }

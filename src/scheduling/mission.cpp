@@ -58,6 +58,19 @@ void validate_mission(const Mission &m)
         if (s.max_imaging_s_per_orbit) {
             check(*s.max_imaging_s_per_orbit > 0.0, m, p + ".max_imaging_s_per_orbit", *s.max_imaging_s_per_orbit, "> 0");
         }
+        if (const auto &pw = s.power) {
+            const std::string pp = p + ".power";
+            check(pw->battery_wh > 0.0 && pw->battery_wh < 1e9, m, pp + ".battery_wh", pw->battery_wh, "in (0, 1e9)");
+            check(pw->min_soc >= 0.0 && pw->min_soc < 1.0, m, pp + ".min_soc", pw->min_soc, "in [0, 1)");
+            check(pw->max_soc > pw->min_soc && pw->max_soc <= 1.0, m, pp + ".max_soc", pw->max_soc, "in (min_soc, 1]");
+            check(pw->initial_soc >= pw->min_soc && pw->initial_soc <= pw->max_soc, m, pp + ".initial_soc", pw->initial_soc,
+                  "in [min_soc, max_soc]");
+            for (const auto &[key, v] : {std::pair{"solar_w", pw->solar_w}, std::pair{"bus_w", pw->bus_w},
+                                         std::pair{"imaging_w", pw->imaging_w}, std::pair{"slew_w", pw->slew_w},
+                                         std::pair{"downlink_w", pw->downlink_w}}) {
+                check(v >= 0.0 && v < 1e7, m, pp + "." + key, v, "in [0, 1e7)");
+            }
+        }
     }
     std::set<std::string> stations;
     for (const auto &s : m.stations) {

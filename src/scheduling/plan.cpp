@@ -38,8 +38,29 @@ const char *to_string(UnservedReason reason) noexcept
         return "share_limit";
     case UnservedReason::clouds:
         return "clouds";
+    case UnservedReason::power:
+        return "power";
     }
     return "outcompeted";
+}
+
+double energy_at_wh(const EnergyProfile &profile, const time::Instant &t)
+{
+    const auto &v = profile.samples;
+    if (v.empty()) {
+        return 0.0;
+    }
+    if (t <= v.front().first) {
+        return v.front().second;
+    }
+    if (t >= v.back().first) {
+        return v.back().second;
+    }
+    const auto it = std::upper_bound(v.begin(), v.end(), t, [](const time::Instant &x, const auto &s) { return x < s.first; });
+    const auto &b = *it;
+    const auto &a = *(it - 1);
+    const double span = (b.first - a.first).seconds();
+    return span > 0.0 ? a.second + (b.second - a.second) * (t - a.first).seconds() / span : b.second;
 }
 
 std::string acquisition_id(const std::string &request_id, int occurrence, int strip_id)
@@ -107,6 +128,9 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
             break;
         case PlaceStatus::downlink:
             out[j] = UnservedReason::downlink;
+            break;
+        case PlaceStatus::power:
+            out[j] = UnservedReason::power;
             break;
         default:
             out[j] = UnservedReason::outcompeted;
@@ -466,12 +490,27 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             }
             plan.downlinks.push_back(Downlink{s, c.station, c.antenna, at(inst, p.start), at(inst, p.end), p.data_gbit});
         }
+        if (si.power) {
+            EnergyProfile e;
+            e.satellite = s;
+            for (const auto &[t, wh] : sim.energy) {
+                e.samples.emplace_back(at(inst, t), wh);
+            }
+            e.min_wh = sim.min_energy_wh;
+            e.min_time = at(inst, sim.min_energy_s);
+            plan.energy.push_back(std::move(e));
+        }
     }
     std::sort(plan.acquisitions.begin(), plan.acquisitions.end(), [](const Acquisition &a, const Acquisition &b) {
         return std::tie(a.start, a.satellite) < std::tie(b.start, b.satellite);
     });
     for (auto &a : plan.acquisitions) {
         a.storage_after_gbit = storage_at_gbit(plan, a.satellite, a.end);
+        for (const auto &e : plan.energy) {
+            if (e.satellite == a.satellite) {
+                a.battery_wh_after = energy_at_wh(e, a.end);
+            }
+        }
     }
     for (auto &d : plan.downlinks) {
         d.storage_after_gbit = storage_at_gbit(plan, d.satellite, d.end);
@@ -541,21 +580,27 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             u.blocked_by = blockers(inst, sol, ji);
         } else if (u.reason == UnservedReason::no_opportunity) {
             u.nearest_misses = std::move(misses[ji]);
-        } else if (u.reason == UnservedReason::storage || u.reason == UnservedReason::downlink) {
+        } else if (u.reason == UnservedReason::storage || u.reason == UnservedReason::downlink
+                   || u.reason == UnservedReason::power) {
             throw_if_cancelled(inst.options);
             if (const auto f = capacity_failure(inst, sol, ji)) {
                 CapacityMiss c;
                 c.satellite = f->sat;
                 c.norad_id = m.satellites[f->sat].sat.propagator.elements().norad_id;
                 c.time = at(inst, f->time_s);
-                c.excess_gbit = f->gbit;
-                for (const Contact &ct : inst.contacts[f->sat]) {
-                    if (ct.end_s <= f->time_s) {
-                        continue;
-                    }
-                    c.contacts.push_back(ContactWindow{m.stations[ct.station].name, at(inst, ct.start_s), at(inst, ct.end_s)});
-                    if (f->reason == UnservedReason::storage || c.contacts.size() == 8) {
-                        break;
+                if (f->reason == UnservedReason::power) {
+                    c.deficit_wh = f->gbit; // no contacts: the battery, not a station, is what is short
+                } else {
+                    c.excess_gbit = f->gbit;
+                    for (const Contact &ct : inst.contacts[f->sat]) {
+                        if (ct.end_s <= f->time_s) {
+                            continue;
+                        }
+                        c.contacts.push_back(
+                            ContactWindow{m.stations[ct.station].name, at(inst, ct.start_s), at(inst, ct.end_s)});
+                        if (f->reason == UnservedReason::storage || c.contacts.size() == 8) {
+                            break;
+                        }
                     }
                 }
                 u.capacity = std::move(c);
@@ -664,7 +709,7 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
         }
         const SimResult sim = simulate(inst, s, tl, true);
         if (!sim.ok) {
-            bad.push_back(fmt::format("sat {}: storage/downlink simulation fails ({})", s, to_string(sim.failure)));
+            bad.push_back(fmt::format("sat {}: storage/downlink/power simulation fails ({})", s, to_string(sim.failure)));
         }
         for (std::size_t i = 0; i < tl.size(); ++i) {
             if (sim.storage_after[i] < -1e-9 || sim.storage_after[i] > si.storage_gbit + 1e-9) {

@@ -19,6 +19,97 @@ constexpr double time_eps_s = 1e-9;
 
 } // namespace
 
+namespace {
+
+/// The battery of one satellite under the loads of `slots` and the downlink parts in `res` (SimResult, simulate).
+void simulate_power(const Instance &inst, std::size_t sat, const std::vector<Slot> &slots, SimResult &res, bool details)
+{
+    const SatInfo &si = inst.sats[sat];
+    const PowerModel &pw = *si.power;
+    // (time, change of net power) events; the net power starts at solar - bus
+    std::vector<std::pair<double, double>> ev;
+    ev.reserve(2 * (2 * slots.size() + res.parts.size() + si.shadow.size()));
+    for (const auto &[a, b] : si.shadow) {
+        ev.emplace_back(a, -pw.solar_w);
+        ev.emplace_back(b, pw.solar_w);
+    }
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        ev.emplace_back(slots[i].start, -pw.imaging_w); // a load lowers the net power while it runs
+        ev.emplace_back(slots[i].end, pw.imaging_w);
+        if (i > 0 && si.pointable && pw.slew_w > 0.0) {
+            const double ts = transition_s(slew_measure_deg(slots[i - 1].look_end, slots[i].look_start, si.agility), si.agility);
+            ev.emplace_back(slots[i - 1].end, -pw.slew_w);
+            ev.emplace_back(slots[i - 1].end + ts, pw.slew_w);
+        }
+    }
+    for (const auto &p : res.parts) {
+        ev.emplace_back(p.start, -pw.downlink_w);
+        ev.emplace_back(p.end, pw.downlink_w);
+    }
+    std::sort(ev.begin(), ev.end(), [](const auto &x, const auto &y) { return x.first < y.first; });
+    const double e_max = pw.max_soc * pw.battery_wh;
+    const double e_min = pw.min_soc * pw.battery_wh;
+    constexpr double energy_eps_wh = 1e-9;
+    double e = pw.initial_soc * pw.battery_wh;
+    double p_w = pw.solar_w - pw.bus_w;
+    double t = 0.0;
+    res.min_energy_wh = e;
+    res.min_energy_s = 0.0;
+    if (details) {
+        res.energy.assign(1, {0.0, e});
+    }
+    bool failed = false;
+    constexpr double s_per_h = 3600.0; // W x s / 3600 = Wh
+    auto advance = [&](double t_next) {
+        const double dt = t_next - t;
+        if (dt <= 0.0) {
+            return;
+        }
+        if (p_w > 0.0) {
+            const double full_s = (e_max - e) * s_per_h / p_w;
+            if (details && full_s > 0.0 && full_s < dt) {
+                res.energy.emplace_back(t + full_s, e_max); // the regulator clips the charge here
+            }
+            e = std::min(e_max, e + p_w * dt / s_per_h);
+        } else {
+            const double before = e;
+            e += p_w * dt / s_per_h;
+            if (e < res.min_energy_wh) {
+                res.min_energy_wh = e;
+                res.min_energy_s = t_next;
+            }
+            if (e < e_min - energy_eps_wh && !failed) {
+                failed = true;
+                res.ok = false;
+                res.failure = UnservedReason::power;
+                res.fail_time_s = p_w < 0.0 ? t + (before - e_min) * s_per_h / -p_w : t;
+                res.fail_gbit = e_min - e; // Wh
+            }
+        }
+        t = t_next;
+        if (details) {
+            res.energy.emplace_back(t, e);
+        }
+    };
+    for (const auto &[te, dp] : ev) {
+        if (te > si.power_end_s) {
+            break;
+        }
+        advance(std::max(te, 0.0));
+        if (failed && !details) {
+            return;
+        }
+        p_w += dp;
+    }
+    advance(si.power_end_s);
+    if (failed) {
+        // the deficit at the end of the discharge that crossed the minimum (what a larger battery must hold)
+        res.fail_gbit = std::max(res.fail_gbit, e_min - res.min_energy_wh);
+    }
+}
+
+} // namespace
+
 SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot> &slots, bool details)
 {
     // NOTE: first-in first-out by acquisition end; an image waits for its acquisition to end, and a contact skips
@@ -115,6 +206,9 @@ SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot
             res.ok = false;
             res.failure = UnservedReason::storage;
         }
+    }
+    if (res.ok && inst.sats[sat].power) {
+        simulate_power(inst, sat, slots, res, details);
     }
     if (!details) {
         res.parts.clear();
@@ -452,7 +546,7 @@ PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, s
         SimResult r = simulate(inst, o.sat, c.timeline, false);
         if (!r.ok) {
             if (first_fail == PlaceStatus::no_time || first_fail == PlaceStatus::cap) {
-                first_fail = r.failure == UnservedReason::storage ? PlaceStatus::storage : PlaceStatus::downlink;
+                first_fail = place_status(r.failure);
                 if (failure) {
                     *failure = CapacityFailure{o.sat, r.failure, r.fail_time_s, r.fail_gbit};
                 }
@@ -499,7 +593,7 @@ PlaceStatus try_place_at(const Instance &inst, const Solution &sol, std::size_t 
     }
     SimResult r = simulate(inst, o.sat, t2, false);
     if (!r.ok) {
-        return r.failure == UnservedReason::storage ? PlaceStatus::storage : PlaceStatus::downlink;
+        return place_status(r.failure);
     }
     out = Placement{opp, pos, k, ls, le, {}};
     if (sim) {
@@ -851,7 +945,8 @@ std::optional<CapacityFailure> capacity_failure(const Instance &inst, const Solu
         std::optional<CapacityFailure> failure;
         const PlaceStatus st = find_placement_uncached(inst, sol, t, p, &sim, nullptr, &failure);
         if (st != PlaceStatus::ok) {
-            return (st == PlaceStatus::storage || st == PlaceStatus::downlink) ? failure : std::nullopt;
+            return (st == PlaceStatus::storage || st == PlaceStatus::downlink || st == PlaceStatus::power) ? failure
+                                                                                                            : std::nullopt;
         }
         apply_placement(inst, sol, p, std::move(sim));
     }

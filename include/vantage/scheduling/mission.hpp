@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "vantage/access/access.hpp"
+#include "vantage/access/eclipse.hpp"
 #include "vantage/frames/earth_orientation.hpp"
 #include "vantage/geometry/site.hpp"
 #include "vantage/mission/clouds.hpp"
@@ -47,6 +48,25 @@ struct Agility {
     bool operator==(const Agility &) const = default;
 };
 
+/// The electrical power of a satellite (satellite key `power`; issue 15, item 2): a battery charged by the solar
+/// array in sunlight and drained by the loads. The planner simulates its energy like the mass memory: between
+/// events (eclipse edges, the start and end of each acquisition, slew and downlink) the net power is constant; the
+/// energy rises to at most max_soc x battery_wh (the charge regulator clips it) and must never fall below
+/// min_soc x battery_wh. Penumbra counts as shadow (no solar power: conservative, ~10 s per eclipse).
+struct PowerModel {
+    double battery_wh = 0.0;  ///< `battery_wh`: capacity (Wh, > 0)
+    double initial_soc = 1.0; ///< `initial_soc`: state of charge at the horizon start (fraction, [min_soc, max_soc])
+    double min_soc = 0.3;     ///< `min_soc`: never below (fraction, [0, 1))
+    double max_soc = 1.0;     ///< `max_soc`: charging stops here (fraction, (min_soc, 1])
+    double solar_w = 0.0;     ///< `solar_w`: array output in sunlight, orbit-average pointing (W, >= 0)
+    double bus_w = 0.0;       ///< `bus_w`: platform load, always on (W, >= 0)
+    double imaging_w = 0.0;   ///< `imaging_w`: extra load of the sensor while imaging (W, >= 0)
+    double slew_w = 0.0;      ///< `slew_w`: extra load of the actuators over a whole transition, settling included (W, >= 0)
+    double downlink_w = 0.0;  ///< `downlink_w`: extra load of the transmitter while sending (W, >= 0)
+    access::ShadowModel shadow = access::ShadowModel::conical; ///< `eclipse`: `conical` (default) or `cylindrical`
+    bool operator==(const PowerModel &) const = default;
+};
+
 /// A satellite as the planner sees it: the access engine's satellite (propagator, name, sensor) plus its
 /// tasking figures.
 struct TaskingSatellite {
@@ -58,6 +78,7 @@ struct TaskingSatellite {
                                          ///< default swath_km for a fixed optical sensor, 20 (agile optical), 30 (SAR)
     double storage_gbit = 600.0;         ///< satellite `storage_gbit`: mass memory (Gbit, > 0)
     std::optional<double> max_imaging_s_per_orbit; ///< satellite `max_imaging_s_per_orbit` (s, > 0): see docs
+    std::optional<PowerModel> power;     ///< satellite `power`; none: power is not a constraint
     /// True when the sensor is pointed at each target (agile optical, SAR); false for a fixed push-broom
     /// (optical with `swath_km` and no `max_off_nadir_deg`), which needs no slew between acquisitions.
     bool pointable() const;

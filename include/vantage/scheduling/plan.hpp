@@ -95,6 +95,7 @@ struct Acquisition {
     time::Instant delivered;       ///< end of the last downlink part
     AcquisitionLimits limits;      ///< the limits this acquisition satisfies
     double storage_after_gbit = 0.0; ///< satellite memory at `end` (Gbit; see storage_at_gbit)
+    std::optional<double> battery_wh_after; ///< battery energy at `end` (Wh), for a satellite with a power model
 };
 
 /// One use of an antenna: a satellite sending data to a station.
@@ -116,6 +117,7 @@ enum class UnservedReason {
     downlink,       ///< an opportunity fits but the image could not be downlinked within the horizon
     share_limit,    ///< it fits, but serving it would break the share rule for another nation
     clouds,         ///< some task's every opportunity has P(usable) below the request's min_cloud_probability
+    power,          ///< an opportunity fits in time but the battery would fall below its minimum state of charge
 };
 const char *to_string(UnservedReason reason) noexcept;
 
@@ -167,18 +169,21 @@ struct ContactWindow {
     time::Instant end;
 };
 
-/// For a `storage` or `downlink` occurrence: where its data did not fit, on the first placement the insertion tries
-/// that fits in time (of the first task that cannot be placed).
+/// For a `storage`, `downlink` or `power` occurrence: where its data (or its energy) did not fit, on the first
+/// placement the insertion tries that fits in time (of the first task that cannot be placed).
 struct CapacityMiss {
     std::size_t satellite = 0;  ///< index into Mission::satellites
     std::uint32_t norad_id = 0;
     /// storage: the end of the acquisition after which the memory holds more than its capacity; downlink: the end
     /// of the first acquisition whose image is not delivered
     time::Instant time;
-    double excess_gbit = 0.0; ///< storage: above the capacity; downlink: left on board of that image
+    double excess_gbit = 0.0; ///< storage: above the capacity; downlink: left on board of that image; power: 0
+    /// power: the instant the battery would fall below its minimum is `time`; this is the energy missing at the end
+    /// of that discharge (Wh)
+    double deficit_wh = 0.0;
     /// storage: the satellite's next contact after `time` (what would drain it); downlink: its contacts from `time`
     /// to the delivery deadline (horizon + delivery_margin_h), at most 8, all of them busy or not allowed for the
-    /// nation's data
+    /// nation's data; power: none
     std::vector<ContactWindow> contacts;
 };
 
@@ -194,7 +199,7 @@ struct Unserved {
     std::vector<Blocker> blocked_by;
     /// `no_opportunity`: per satellite whose sensor family can serve the request, its nearest miss (by satellite).
     std::vector<NearestMiss> nearest_misses;
-    /// `storage` / `downlink`: where the data did not fit.
+    /// `storage` / `downlink` / `power`: where the data or the energy did not fit.
     std::optional<CapacityMiss> capacity;
 };
 
@@ -249,11 +254,25 @@ struct PlanMetrics {
     std::size_t opportunities = 0;    ///< opportunities found (task x satellite x window)
 };
 
+/// The battery of one satellite over the plan (satellites with a power model).
+struct EnergyProfile {
+    std::size_t satellite = 0;      ///< index into Mission::satellites
+    /// (instant, energy in Wh) breakpoints from the horizon start to the end of the delivery margin; the energy is
+    /// linear between them
+    std::vector<std::pair<time::Instant, double>> samples;
+    double min_wh = 0.0;            ///< lowest energy
+    time::Instant min_time;         ///< when
+};
+
+/// Energy of a profile at `t` (Wh; linear between breakpoints, the end values outside).
+double energy_at_wh(const EnergyProfile &profile, const time::Instant &t);
+
 /// A plan.
 struct Plan {
     std::vector<Acquisition> acquisitions; ///< sorted by (start, satellite)
     std::vector<Downlink> downlinks;       ///< sorted by (start, satellite)
     std::vector<Unserved> unserved;        ///< sorted by (request_id, occurrence)
+    std::vector<EnergyProfile> energy;     ///< satellites with a power model, in satellite order
     PlanMetrics metrics;
     std::uint64_t seed = 1;
     int iterations = 0;

@@ -117,6 +117,11 @@ struct SatInfo {
     double storage_gbit = 600.0;
     double orbit_period_s = 5900.0;
     std::optional<double> cap_s;   ///< max imaging per orbit period
+    std::optional<PowerModel> power; ///< battery model (none: power is not simulated)
+    /// with power: the intervals without solar power (penumbra and umbra, or the cylindrical shadow), s after start,
+    /// over [0, power_end_s]
+    std::vector<std::pair<double, double>> shadow;
+    double power_end_s = 0.0;      ///< the power simulation runs to here: the horizon plus the delivery margin
 };
 
 /// The planning instance.
@@ -199,9 +204,15 @@ struct SimResult {
     std::vector<Part> parts;                          ///< downlink parts in time order (details only)
     std::vector<double> storage_after;                ///< storage (Gbit) after each slot's acquisition (details only)
     double peak_gbit = 0.0;
+    /// Power (a satellite with a battery model): the battery energy (Wh) at every breakpoint, from 0 to
+    /// SatInfo::power_end_s (details only; linear in between), and its lowest value and when.
+    std::vector<std::pair<double, double>> energy;
+    double min_energy_wh = 0.0;
+    double min_energy_s = 0.0;
     /// When !ok, the first failure: storage — the end of the acquisition after which the memory holds more than its
     /// capacity, and by how much (Gbit); downlink — the end of the first acquisition whose image is not delivered,
-    /// and the data left on board of it (Gbit).
+    /// and the data left on board of it (Gbit); power — the instant the battery falls below its minimum, and the
+    /// energy missing at the end of that stretch of discharge (Wh, in fail_gbit).
     double fail_time_s = 0.0;
     double fail_gbit = 0.0;
 };
@@ -217,7 +228,10 @@ struct CapacityFailure {
 
 /// Simulates the mass memory of one satellite: fills during each acquisition, drains first-in first-out during
 /// its contacts (skipping images the station may not receive), and checks 0 <= storage <= capacity and that every
-/// image is delivered before the horizon (+ margin).
+/// image is delivered before the horizon (+ margin). With a battery model, then simulates its energy over the
+/// horizon plus the delivery margin (loads: imaging over each acquisition, slewing over each transition between
+/// consecutive acquisitions, transmitting over each downlink part; solar power outside the shadow; charge clipped
+/// at max_soc) and checks it never falls below min_soc.
 SimResult simulate(const Instance &inst, std::size_t sat, const std::vector<Slot> &slots, bool details);
 
 /// A solution: timelines per satellite plus bookkeeping.
@@ -270,7 +284,15 @@ struct Placement {
 };
 
 /// Outcome of trying to place a task.
-enum class PlaceStatus { ok, no_time, storage, downlink, cap };
+enum class PlaceStatus { ok, no_time, storage, downlink, cap, power };
+
+/// The PlaceStatus of a failed simulation (storage, downlink or power).
+inline PlaceStatus place_status(UnservedReason failure) noexcept
+{
+    return failure == UnservedReason::storage ? PlaceStatus::storage
+           : failure == UnservedReason::power ? PlaceStatus::power
+                                              : PlaceStatus::downlink;
+}
 
 /// Earliest grid step in [k_lo, k_hi] at which opportunity `o` can start after `prev` (nullptr: no previous slot):
 /// settle and the slew from prev's end look vector to the start look vector (returned in `ls`) must fit.
