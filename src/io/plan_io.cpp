@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_util.hpp"
+#include "vantage/core/hash.hpp"
 #include "vantage/frames/transforms.hpp"
 
 namespace vantage::io {
@@ -721,15 +722,6 @@ namespace {
 constexpr std::string_view cache_magic = "VNTGOPC1";
 constexpr std::uint32_t cache_format_version = 1;
 
-std::uint64_t fnv1a(std::string_view bytes)
-{
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : bytes) {
-        h = (h ^ c) * 0x100000001b3ULL;
-    }
-    return h;
-}
-
 template <typename U> void put_le(std::string &out, U v)
 {
     for (std::size_t i = 0; i < sizeof(U); ++i) {
@@ -781,7 +773,7 @@ std::string opportunity_cache_to_bytes(const scheduling::OpportunityCache &cache
             put_le<std::uint8_t>(out, r.reversed ? 1 : 0);
         }
     }
-    put_le<std::uint64_t>(out, fnv1a(out));
+    put_le<std::uint64_t>(out, core::fnv1a(out));
     return out;
 }
 
@@ -798,7 +790,7 @@ std::optional<scheduling::OpportunityCache> parse_opportunity_cache(std::string_
     }
     const std::string_view body = bytes.substr(0, bytes.size() - 8);
     LeReader tail{bytes.substr(bytes.size() - 8)};
-    if (tail.get<std::uint64_t>() != fnv1a(body)) {
+    if (tail.get<std::uint64_t>() != core::fnv1a(body)) {
         return fail("checksum mismatch (truncated or damaged)");
     }
     LeReader r{body, cache_magic.size()};

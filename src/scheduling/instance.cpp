@@ -15,6 +15,7 @@
 #include "geometry_check.hpp"
 #include "strips.hpp"
 #include "vantage/core/constants.hpp"
+#include "vantage/core/hash.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/frames/transforms.hpp"
 #include "vantage/geometry/detail/sun_table.hpp"
@@ -620,13 +621,10 @@ public:
 private:
     KeyHash &bytes(const void *p, std::size_t n)
     {
-        const auto *c = static_cast<const unsigned char *>(p);
-        for (std::size_t i = 0; i < n; ++i) {
-            m_h = (m_h ^ c[i]) * 0x100000001b3ULL;
-        }
+        m_h = core::fnv1a_update(m_h, static_cast<const unsigned char *>(p), n);
         return *this;
     }
-    std::uint64_t m_h = 0xcbf29ce484222325ULL;
+    std::uint64_t m_h = core::fnv1a_offset_basis;
 };
 
 /// The inputs one work item's ranges are computed from, hashed (OpportunityCache).

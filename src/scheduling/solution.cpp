@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "vantage/core/hash.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
@@ -451,9 +452,9 @@ std::pair<std::uint64_t, std::uint64_t> stamps(const Instance &inst, const Solut
         const auto lo = static_cast<std::size_t>(std::clamp(std::floor(a / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
         const auto hi = static_cast<std::size_t>(std::clamp(std::floor(b / bucket_s), 0.0, static_cast<double>(bv.size() - 1)));
         for (std::size_t k = lo; k <= hi; ++k) {
-            t = (t ^ bv[k]) * 0x100000001b3ULL; // FNV-style mix: equal stamps mean equal versions
+            t = (t ^ bv[k]) * core::fnv1a_prime; // FNV-style mix: equal stamps mean equal versions
         }
-        s = (s ^ sol.sat_version[o.sat]) * 0x100000001b3ULL;
+        s = (s ^ sol.sat_version[o.sat]) * core::fnv1a_prime;
     }
     return {t, s};
 }
