@@ -7,7 +7,9 @@ satellites, 3 stations with an outage, a polygon, a repeat, two nations with all
 written here: the same satellites as agile right-looking SAR, and as a fixed 290-km push-broom; and two with clouds
 (issue 15 item 1): two REAL GFS total-cloud-cover fields (tests/reference/clouds) re-stamped with ecCodes' grib_set
 to 09:00 and 09:20 UTC of the scenario's day (the passes over Italy fall between them, the later pass after them), and
-a variant that adds the raw 2011-10-08 GFS file as an October climatology.
+a variant that adds the raw 2011-10-08 GFS file as an October climatology; and four with power models (issue 15 item
+2, see power_docs): optical with the battery binding, SAR, a cylindrical shadow with the horizon starting in it, and
+SAR at night imaging in the shadow.
 """
 import copy
 import datetime
@@ -130,6 +132,72 @@ def cloud_doc(base, climatology=False):
     return d
 
 
+# Power (issue 15 item 2). tiny.yaml's satellites are in the Earth's shadow ~2073 s of each 5826-s orbit (EUOPT-1 from
+# 08:35, EUOPT-2 from 09:23, and again every orbit in the 3-h delivery margin), EUOPT-2 images Italy back to back at
+# 09:04-09:08 in the sunlight. With a 100-Wh battery starting at 60 %, 3 kW while imaging and a 30 % floor, EUOPT-2's
+# eighth image takes it to ~30.1 Wh and the polygon (IT-4) is refused for power.
+POWER = {"battery_wh": 100, "initial_soc": 0.6, "min_soc": 0.3, "solar_w": 200, "bus_w": 50, "imaging_w": 3000,
+         "slew_w": 40, "downlink_w": 80}
+# The SAR variant: the battery starts full (initial_soc defaults to max_soc), a heavier bus and radar.
+POWER_SAR = {"battery_wh": 100, "min_soc": 0.35, "solar_w": 300, "bus_w": 80, "imaging_w": 4000, "slew_w": 50,
+             "downlink_w": 120}
+
+
+def shifted(doc, hours, duration_h):
+    """The scenario `hours` later (horizon, windows, outages) lasting duration_h; windows that ended with the old
+    horizon end with the new one."""
+    d = copy.deepcopy(doc)
+    start = check_plan.yaml_time(d["start_utc"])
+    old_stop = start + datetime.timedelta(hours=float(d["duration_h"]))
+    new_stop = start + datetime.timedelta(hours=hours + duration_h)
+
+    def f(v):
+        t = check_plan.yaml_time(v)
+        return (new_stop if t == old_stop else t + datetime.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    d["start_utc"] = f(d["start_utc"])
+    d["duration_h"] = duration_h
+    for r in d["requests"]:
+        r["window_start_utc"], r["window_end_utc"] = f(r["window_start_utc"]), f(r["window_end_utc"])
+    for o in d.get("station_outages", []):
+        o["start_utc"], o["end_utc"] = f(o["start_utc"]), f(o["end_utc"])
+    return d
+
+
+def power_docs(base):
+    """Scenarios with power models:
+      power        optical; only EUOPT-2 has a power model (EUOPT-1: none, no battery_wh_after, no energy entry);
+                   binds: IT-4 unserved for power
+      power_sar    the SAR variant, both satellites powered
+      power_cyl    cylindrical shadow, the horizon starting at 08:40 with EUOPT-1 in the shadow (windows start there)
+      power_night  the SAR variant 12 h later for 2 h: the descending passes over Italy at night, images and
+                   downlinks inside the shadow (fairness_tolerance 1: only two images fit, the share rule is not
+                   the subject here)"""
+    out = {}
+    d = copy.deepcopy(base)
+    entry = d["satellites"][0]
+    d["satellites"] = [dict(entry, norad_ids=[90001]), dict(entry, norad_ids=[90002], power=dict(POWER))]
+    out["power"] = d
+    sar = copy.deepcopy(base)
+    sar["sensors"] = {"opt": SAR_SENSOR}
+    sar["requests"] = [r for r in sar["requests"] if r.get("sensor") != "optical"]
+    d = copy.deepcopy(sar)
+    d["satellites"][0]["power"] = dict(POWER_SAR)
+    out["power_sar"] = d
+    d = copy.deepcopy(base)
+    d["satellites"][0]["power"] = dict(POWER, eclipse="cylindrical")
+    d["start_utc"] = "2025-10-03T08:40:00Z"
+    d["duration_h"] = 1.25
+    for r in d["requests"]:  # the latencies count from the window start: the windows start with the horizon
+        r["window_start_utc"] = max(check_plan.yaml_time(r["window_start_utc"]),
+                                    check_plan.yaml_time(d["start_utc"])).strftime("%Y-%m-%dT%H:%M:%SZ")
+    out["power_cyl"] = d
+    d = copy.deepcopy(sar)
+    d["satellites"][0]["power"] = dict(POWER_SAR, imaging_w=2000)
+    d["planning"]["fairness_tolerance"] = 1.0
+    out["power_night"] = shifted(d, 12.0, duration_h=2.0)
+    return out
+
+
 @pytest.fixture(scope="session")
 def cases(tmp_path_factory):
     tmp = str(tmp_path_factory.mktemp("plans"))
@@ -153,6 +221,8 @@ def cases(tmp_path_factory):
         out[name] = Case(tmp, name, d)
     out["clouds"] = Case(tmp, "clouds", cloud_doc(base), prepare=make_cloud_forecast)
     out["clouds_clim"] = Case(tmp, "clouds_clim", cloud_doc(base, climatology=True), prepare=make_cloud_forecast)
+    for name, doc in power_docs(base).items():
+        out[name] = Case(tmp, name, doc)
     return out
 
 
@@ -306,6 +376,84 @@ def test_cloud_plans_pass(cases):
     for name in ("optical", "sar"):
         assert cases[name].plan["clouds"]["source"] == "none"
         assert not any(k in a for a in cases[name].plan["acquisitions"] for k in CLOUD_KEYS)
+
+
+POWER_CASES = ("power", "power_sar", "power_cyl", "power_night")
+
+
+def test_power_plans_pass(cases):
+    """Power through the CLI: every plan with power models passes with zero violations; the checker's own energy
+    profile (its own shadow: Skyfield + astropy) agrees with the plan's samples, min_wh and battery_wh_after to
+    < 1e-4 Wh (the tolerance is ~1e-3 Wh: 2 ms per shadow edge) and its shadow edges with the plan's breakpoints to
+    < 1 ms; the battery binds (an occurrence refused for power), the shadow is exercised (drains in every case,
+    the horizon starting in it, images and downlinks inside it)."""
+    reasons = set()
+    for name in POWER_CASES:
+        c = cases[name]
+        plan = c.plan
+        chk = check_plan.Checker(check_plan.Scenario(c.scenario), plan)
+        assert chk.run() == [], name
+        powered = {n for n, s in chk.sc.satellites.items() if s["power"] is not None}
+        assert {e["satellite"] for e in plan["energy"]} == powered, name
+        assert all(("battery_wh_after" in a) == (a["satellite"] in powered) for a in plan["acquisitions"]), name
+        st = chk.power_stats
+        assert max(st["max_sample_diff_wh"], st["max_after_diff_wh"], st["max_min_diff_wh"]) < 1e-4, (name, st)
+        assert st["edges"] >= 4 and st["max_edge_diff_s"] < 1e-3, (name, st)
+        assert all(st["shadows"][n] for n in powered), name  # every powered satellite crosses the shadow
+        for e in plan["energy"]:
+            pw = chk.sc.satellites[e["satellite"]]["power"]
+            assert e["samples"][0][1] == pytest.approx(pw["initial_soc"] * pw["battery_wh"])
+            assert e["min_wh"] >= pw["min_soc"] * pw["battery_wh"] - 1e-6
+        reasons |= {u["reason"] for u in plan["unserved"]}
+    assert "power" in reasons
+    # power: EUOPT-2 binds (IT-4 refused for power, its capacity names EUOPT-2), EUOPT-1 has no power model
+    c = cases["power"]
+    u = next(u for u in c.plan["unserved"] if u["reason"] == "power")
+    assert u["capacity"]["satellite"] == "EUOPT-2" and u["capacity"]["deficit_wh"] > 0, u
+    e = next(e for e in c.plan["energy"] if e["satellite"] == "EUOPT-2")
+    assert e["min_soc"] < POWER["min_soc"] + 0.05, e["min_soc"]
+    assert any(a["satellite"] == "EUOPT-1" for a in c.plan["acquisitions"])
+    # power_cyl: the horizon starts in EUOPT-1's (cylindrical) shadow
+    chk = check_plan.Checker(check_plan.Scenario(cases["power_cyl"].scenario), cases["power_cyl"].plan)
+    chk.run()
+    assert chk.power_stats["shadows"]["EUOPT-1"][0][0] == 0.0
+    assert cases["power_cyl"].plan["satellites"][0]["power"]["eclipse"] == "cylindrical"
+    # power_night: images and downlinks in the shadow
+    c = cases["power_night"]
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), c.plan)
+    chk.run()
+    inside = [a["acquisition_id"] for a in c.plan["acquisitions"]
+              if any(x <= chk.sec(a["start_utc"]) and chk.sec(a["end_utc"]) <= y
+                     for x, y in chk.power_stats["shadows"][a["satellite"]])]
+    assert inside, c.plan["acquisitions"]
+
+
+@pytest.mark.parametrize("model", ["conical", "cylindrical"])
+def test_shadow_edges_match_cli(cases, model):
+    """The checker's shadow intervals (Skyfield SGP4 in GCRS, astropy's Sun) against `vantage eclipses` (the
+    planner's own event search to 1 ms): every edge within EDGE_TOL_S; the conical shadow (penumbra included) is
+    longer than the cylindrical one by the two penumbra crossings (~9.4 s each)."""
+    c = cases["power_sar"]
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), c.plan)
+    t_end = (chk.sc.stop - chk.sc.start).total_seconds() + 3 * 3600.0
+    grid = check_plan.np.linspace(0.0, t_end, int(t_end / check_plan.SHADOW_STEP_S) + 1)
+    sun = chk.sun_gcrs_km(grid)
+    stop = (chk.sc.start + datetime.timedelta(seconds=t_end)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    r = subprocess.run([_cli(), "eclipses", "--tle", os.path.join(c.dir, "two_sats.tle"), "--start",
+                        chk.sc.start.strftime("%Y-%m-%dT%H:%M:%SZ"), "--stop", stop, "--model", model, "--format",
+                        "json"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    cli = json.loads(r.stdout)["eclipses"]
+    for name in ("EUOPT-1", "EUOPT-2"):
+        mine = chk.shadow_intervals(name, model, t_end, grid, sun)
+        theirs = [(chk.sec(e["penumbra_start_utc"]), chk.sec(e["penumbra_end_utc"])) for e in cli
+                  if e["satellite"] == name]
+        assert len(mine) == len(theirs) >= 2, (mine, theirs)
+        for (a, b), (x, y) in zip(mine, theirs):
+            assert abs(a - x) < check_plan.EDGE_TOL_S and abs(b - y) < check_plan.EDGE_TOL_S, ((a, b), (x, y))
+        full = [b - a for a, b in mine if 0.0 < a and b < t_end]
+        assert all((2060 if model == "cylindrical" else 2070) < x < (2066 if model == "cylindrical" else 2076)
+                   for x in full), full
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -704,6 +852,85 @@ def p_metrics_tier_opportunity(p, d):
     p["metrics"]["requests_by_tier"]["standard"]["with_opportunity"] += 1
 
 
+def powered_entry(d):
+    return next(s for s in d["satellites"] if s.get("power"))
+
+
+def energy_of(p):
+    """The energy entry of the first satellite with a power model that has acquisitions."""
+    sats = {a["satellite"] for a in p["acquisitions"] if "battery_wh_after" in a}
+    return next(e for e in p["energy"] if e["satellite"] in sats)
+
+
+def set_power(p, d, **kw):
+    """Changes the scenario's power model and the plan's echo of it alike (so that only the energy betrays it)."""
+    entry = powered_entry(d)
+    entry["power"].update(kw)
+    for s in p["satellites"]:
+        if s["norad_id"] in entry.get("norad_ids", [s["norad_id"]]):  # without norad_ids: the file's satellites
+            s["power"].update(kw)
+
+
+def p_power_imaging_w(p, d):
+    # the radar / camera draws three times what the plan was made with: the battery falls below min_soc
+    set_power(p, d, imaging_w=3 * powered_entry(d)["power"]["imaging_w"])
+
+
+def p_power_min_soc(p, d):
+    # a floor above the plan's minimum
+    set_power(p, d, min_soc=round(energy_of(p)["min_soc"] + 0.05, 6))
+
+
+def p_power_sample(p, d):
+    s = energy_of(p)["samples"]
+    s[len(s) // 2][1] += 0.5
+
+
+def p_power_min_wh(p, d):
+    e = energy_of(p)
+    e["min_wh"] -= 0.5
+    e["min_soc"] = e["min_wh"] / e["battery_wh"]
+
+
+def p_power_after(p, d):
+    next(a for a in p["acquisitions"] if "battery_wh_after" in a)["battery_wh_after"] += 0.5
+
+
+def p_power_energy_removed(p, d):
+    p["energy"].remove(energy_of(p))
+
+
+def p_power_after_unpowered(p, d):
+    # battery_wh_after on EUOPT-1, which has no power model (case power)
+    next(a for a in p["acquisitions"] if a["satellite"] == "EUOPT-1")["battery_wh_after"] = 50.0
+
+
+def p_power_energy_unpowered(p, d):
+    e = copy.deepcopy(energy_of(p))
+    e["satellite"], e["norad_id"] = "EUOPT-1", 90001
+    p["energy"].append(e)
+
+
+def p_power_slew_load(p, d):
+    # a slew load shortened by half (the samples were integrated with the full one)
+    a0, a1 = consecutive_pair(p)
+    a1["slew_before_s"] *= 0.5
+
+
+def p_power_eclipse_model(p, d):
+    # the other shadow model than the one the plan was made with (the penumbra crossings, ~9.4 s x solar_w each)
+    set_power(p, d, eclipse="conical" if powered_entry(d)["power"].get("eclipse") == "cylindrical" else "cylindrical")
+
+
+def p_power_no_capacity(p, d):
+    del next(u for u in p["unserved"] if u["reason"] == "power")["capacity"]
+
+
+def p_power_capacity_unpowered(p, d):
+    c = next(u for u in p["unserved"] if u["reason"] == "power")["capacity"]
+    c["satellite"], c["norad_id"] = "EUOPT-1", 90001  # no power model (case power)
+
+
 # (case, planted fault, rule that must catch it, rules allowed besides it (side effects of the same edit))
 PLANTS = [
     ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts",
@@ -777,6 +1004,22 @@ PLANTS = [
     ("clouds", p_metrics_value, "metrics_value", {"metrics_tenant"}),
     ("clouds", p_metrics_tier, "metrics_tier", set()),
     ("optical", p_metrics_tier_opportunity, "metrics_tier", set()),
+    ("power", p_power_imaging_w, "power", set()),
+    ("power", p_power_min_soc, "power", set()),
+    ("power", p_power_sample, "power", set()),
+    ("power", p_power_min_wh, "power", set()),
+    ("power", p_power_after, "power", set()),
+    ("power", p_power_energy_removed, "power", set()),
+    ("power", p_power_after_unpowered, "power", set()),
+    ("power", p_power_energy_unpowered, "power", set()),
+    ("power", p_power_slew_load, "power", set()),
+    ("power", p_power_eclipse_model, "power", set()),
+    ("power_cyl", p_power_eclipse_model, "power", set()),
+    ("power_sar", p_power_imaging_w, "power", set()),
+    ("power_sar", p_power_sample, "power", set()),
+    ("power_night", p_power_after, "power", set()),
+    ("power", p_power_no_capacity, "explanation", set()),
+    ("power", p_power_capacity_unpowered, "explanation", set()),
 ]
 
 

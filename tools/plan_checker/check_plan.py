@@ -6,11 +6,12 @@
 Exit 0 when every rule holds, 1 with one line per violation (``RULE id: numbers``), 2 on unusable input.
 
 Nothing here comes from Vantage: the scenario is read with PyYAML, satellites are propagated with Skyfield's SGP4
-(python-sgp4) and placed in ITRS/GCRS by Skyfield, the Sun comes from astropy, polygons from Shapely, cloud-cover
-fields are decoded by ecCodes' command-line tools (grib_ls, grib_get_data; Debian libeccodes-tools). The rules are
-re-implemented from their documented definitions (docs/formats.md § Geometry definitions, § Tasking scenario,
-§ Tasking plan; docs/architecture/scheduling.md § Constraints of a plan; issue 6's slew law). Inputs that a plan
-echoes (satellites, stations, tenants) are taken from the scenario, not from the plan.
+(python-sgp4) and placed in ITRS/GCRS by Skyfield, the Sun comes from astropy (elevations, the Earth's shadow),
+polygons from Shapely, cloud-cover fields are decoded by ecCodes' command-line tools (grib_ls, grib_get_data;
+Debian libeccodes-tools). The rules are re-implemented from their documented definitions (docs/formats.md § Geometry
+definitions, § Tasking scenario, § Tasking plan; docs/architecture/scheduling.md § Constraints of a plan; issue 6's
+slew law; the brief of issue 15 item 2 for power). Inputs that a plan echoes (satellites, stations, tenants) are
+taken from the scenario, not from the plan.
 
 Rules (the name printed with each violation):
   request            the acquisition's request/occurrence/strip exist; tenant, target and sensor kind match
@@ -65,9 +66,34 @@ Rules (the name printed with each violation):
   served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
   unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
   explanation        an unserved occurrence's explanation fits its reason (blocked_by: outcompeted; nearest_misses:
-                     no_opportunity, on satellites of the scenario; capacity: storage / downlink; none of them for
-                     clouds), and every blocked_by entry is an acquisition of this plan with the same request,
-                     nation, satellite and times
+                     no_opportunity, on satellites of the scenario; capacity: storage / downlink / power; none of
+                     them for clouds), and every blocked_by entry is an acquisition of this plan with the same
+                     request, nation, satellite and times; reason power carries a capacity with deficit_wh > 0 on a
+                     satellite (and its norad_id) that has a power model, without contacts / excess_gbit (and no
+                     other reason gives deficit_wh)
+  power              (scenario key satellites[].power; issue 15 item 2) per satellite with a power model, the
+                     battery E(t) (Wh) integrated here from start_utc to stop_utc + delivery_margin_h:
+                     E(0) = initial_soc x battery_wh; net power solar_w (outside the Earth's shadow only) - bus_w -
+                     imaging_w over each of its acquisitions - slew_w over [previous end, previous end +
+                     slew_before_s] (not before its first one) - downlink_w over each of its image parts
+                     (acquisitions[].downlinks[]); constant between events; charging E = min(max_soc x battery_wh,
+                     E + P dt / 3600) (the clip mid-segment), discharging E + P dt / 3600. Shadow (spherical Earth
+                     of EARTH_A_KM; GCRS positions from Skyfield's SGP4, the apparent Sun from astropy's get_sun):
+                     conical: any part of the Sun hidden (penumbra and umbra: the angle between the directions to
+                     the Sun's and the Earth's centres < the sum of their apparent radii, Sun SUN_RADIUS_KM);
+                     cylindrical: within EARTH_A_KM of the anti-Sun axis behind the Earth (Sun at infinity); sign
+                     changes of the shadow function sampled every SHADOW_STEP_S, bisected to < 0.03 ms. Checks:
+                     (a) E >= min_soc x battery_wh - ENERGY_ABS_TOL_WH everywhere (the constraint); (b) the plan's
+                     energy[] samples (linear between them; the largest difference of two piecewise-linear
+                     profiles is at a breakpoint of one of them, so both sets of breakpoints are compared), min_wh
+                     (and min_soc = min_wh / battery_wh, min_time_utc where the battery holds it, battery_wh,
+                     norad_id, samples from start to the end of the delivery margin) agree with ours within the
+                     satellite's energy tolerance (see EDGE_TOL_S); (c) each acquisition's battery_wh_after = our
+                     E at its end, same tolerance; (d) one energy entry per satellite with a power model and none
+                     for others, battery_wh_after on exactly their acquisitions, the plan's satellites[].power
+                     echo = the scenario's model with its defaults (initial_soc = max_soc, min_soc 0.3, max_soc 1,
+                     loads 0 W, eclipse conical); with slew_w > 0 on a pointable satellite, each slew_before_s (the
+                     slew load's duration) = our slew time + settle within the slew rule's tolerance
   clouds             (scenario key clouds; issue 15 item 1) an acquisition gets a cloud prediction iff the scenario
                      has cloud data, its satellite is optical and its request has a cover limit (max_cloud_cover_pct,
                      else clouds.default_max_cover_pct): then it reports cloud_cover_pct, cloud_probability,
@@ -189,17 +215,51 @@ CLOUD_P_TOL = 1e-6
 # a LEO pass lasts < 20 min horizon to horizon below 1000 km and an opportunity lies in one pass, so its middle is
 # < 10 min from any instant of it; 15 min (the brief's bound) still catches a prediction for another pass (>= 90 min).
 CLOUD_TIME_TOL_S = 900.0
+# Power (issue 15 item 2). The Earth's shadow is found from the shadow function sampled every SHADOW_STEP_S (the
+# brief: <= 30 s; a LEO eclipse lasts > 20 min, and a penumbra-only graze shorter than 30 s, which the planner
+# sampling as coarsely can miss the same way, would change the energy by < solar_w x 30 s) and each sign change
+# bisected SHADOW_BISECTIONS times: 30 s / 2^20 = 0.03 ms, the edge taken in the middle: within 0.015 ms.
+SHADOW_STEP_S = 30.0
+SHADOW_BISECTIONS = 20
+# Shadow edges, s: the planner refines its edges to 1 ms (they lie on a 30 s / 2^15 = 0.92 ms grid), ours are within
+# 0.015 ms, and the two geometries differ by the TEME -> GCRS frames (Skyfield's vs Vantage's IAU 2006/2000A: ~0.1"
+# = 4 m of orbit, 0.5 ms at 7.5 km/s) and the Sun (astropy's get_sun vs Vantage's eraEpv00 + annual aberration, the
+# same algorithm: ~0.01"). 2 ms bounds the sum. Measured (tests/plan_checker, conical and cylindrical): <= 0.42 ms.
+EDGE_TOL_S = 2e-3
+# Energy, Wh: each shadow edge that differs by EDGE_TOL_S moves the solar input by solar_w x EDGE_TOL_S / 3600
+# (300 W: 1.7e-4 Wh); the charge clip at max_soc and the linear drift only carry such a difference on (the clip is
+# 1-Lipschitz), so the difference at any time is at most the sum over the edges before it; every load edge is an
+# instant printed to 1 us (|load| x POWER_TIME_ROUND_S / 3600 each: 3500 W -> 1e-6 Wh); ENERGY_ABS_TOL_WH is float
+# rounding of sums over a day. The tolerance of a satellite's samples, min_wh and battery_wh_after is
+# ENERGY_ABS_TOL_WH + solar_w x (shadow edges) x EDGE_TOL_S / 3600 + sum(|load edges|) x POWER_TIME_ROUND_S / 3600.
+# The constraint itself (E >= min_soc x battery_wh) is checked on our own profile to ENERGY_ABS_TOL_WH, as the
+# brief asks: a plan within the edge tolerance above of its minimum could be flagged; none has been.
+ENERGY_ABS_TOL_WH = 1e-6
+POWER_TIME_ROUND_S = 1e-6
+SUN_RADIUS_KM = 695700.0  # the brief (IAU 2015 nominal solar radius)
 
 EARTH_A_KM = 6378.137
 EARTH_F = 1.0 / 298.257223563
 EARTH_E2 = EARTH_F * (2.0 - EARTH_F)
 MEAN_R_KM = 6371.0088  # docs/formats.md § Geometry definitions (half-swath angle)
 
-VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit", "clouds"}
+VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit", "clouds", "power"}
+POWER_LOADS = ("solar_w", "bus_w", "imaging_w", "slew_w", "downlink_w")  # W, default 0
 
 
 class InputError(Exception):
     pass
+
+
+def quiet_astropy():
+    """Offline astropy: no IERS downloads, no warnings about stale tables (UT1 does not enter the Sun's GCRS
+    direction; its topocentric elevation moves by <= 0.9 s of Earth rotation, within SUN_TOL_DEG)."""
+    from astropy.utils import iers
+    iers.conf.auto_download = False
+    iers.conf.iers_degraded_accuracy = "ignore"
+    iers.conf.auto_max_age = None
+    import logging
+    logging.getLogger("astropy").setLevel(logging.ERROR)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -345,6 +405,7 @@ class Scenario:
             ids = [ids] if isinstance(ids, int) else ids
             sn = entry["sensor"]
             s = sensors[sn]
+            power = self._power(path, entry.get("power"))
             for nid in ids:
                 name, l1, l2 = tles[int(nid)]
                 kind = s["type"]
@@ -357,6 +418,7 @@ class Scenario:
                     "imaging_swath_km": float(s.get("imaging_swath_km", s.get("swath_km", 20.0 if kind == "optical" else 30.0))),
                     "storage_gbit": float(entry.get("storage_gbit", 600.0)),
                     "max_imaging_s_per_orbit": entry.get("max_imaging_s_per_orbit"),
+                    "power": power,
                 }
         self.stations = {}
         gs = doc.get("ground_stations") or []
@@ -421,6 +483,23 @@ class Scenario:
             data.default_max_cover_pct = None if dm is None else float(dm)
             if data.forecast or data.climatology:
                 self.clouds = data
+
+    @staticmethod
+    def _power(path, p):
+        """A satellite entry's power model (issue 15 item 2) with its defaults, or None without one."""
+        if p is None:
+            return None
+        if not isinstance(p, dict) or p.get("battery_wh") is None or float(p["battery_wh"]) <= 0.0:
+            raise InputError(f"{path}: satellites: power.battery_wh (> 0) is required with a power model")
+        out = {"battery_wh": float(p["battery_wh"]), "min_soc": float(p.get("min_soc", 0.3)),
+               "max_soc": float(p.get("max_soc", 1.0))}
+        out["initial_soc"] = float(p.get("initial_soc", out["max_soc"]))
+        for k in POWER_LOADS:
+            out[k] = float(p.get(k, 0.0))
+        out["eclipse"] = str(p.get("eclipse", "conical"))
+        if out["eclipse"] not in ("conical", "cylindrical"):
+            raise InputError(f"{path}: satellites: power.eclipse {out['eclipse']!r} is not conical or cylindrical")
+        return out
 
     def cloud_limit(self, sat, req):
         """The cover limit (%) of an acquisition of `req` on `sat`, or None when it gets no cloud prediction: only
@@ -689,12 +768,7 @@ class Checker:
         from astropy import units as u
         from astropy.coordinates import AltAz, EarthLocation, get_sun
         from astropy.time import Time
-        from astropy.utils import iers
-        iers.conf.auto_download = False
-        iers.conf.iers_degraded_accuracy = "ignore"
-        iers.conf.auto_max_age = None
-        import logging
-        logging.getLogger("astropy").setLevel(logging.ERROR)
+        quiet_astropy()
         t = Time(self.t0.strftime("%Y-%m-%dT%H:%M:%S.%f"), scale="utc") + np.asarray(secs) * u.s
         loc = EarthLocation.from_geodetic(lon * u.deg, lat * u.deg, alt_km * 1000.0 * u.m)
         with warnings.catch_warnings():
@@ -1325,6 +1399,268 @@ class Checker:
         if "climatology_months" in pc and sorted(int(m) for m in pc["climatology_months"]) != sorted(cd.climatology):
             self.fail("clouds", "clouds.climatology_months", f"{pc['climatology_months']} != {sorted(cd.climatology)}")
 
+    # ---- power (issue 15 item 2)
+    def sun_gcrs_km(self, secs):
+        """Apparent geocentric Sun (GCRS, km) at seconds after start: astropy's get_sun (eraEpv00 + annual
+        aberration; the direction that lights the satellite)."""
+        from astropy import units as u
+        from astropy.coordinates import get_sun
+        from astropy.time import Time
+        quiet_astropy()
+        t = Time(self.t0.strftime("%Y-%m-%dT%H:%M:%S.%f"), scale="utc") + np.asarray(secs) * u.s
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return get_sun(t).cartesian.xyz.to(u.km).value.T
+
+    @staticmethod
+    def shadow_function(r, sun, model):
+        """< 0 where the satellite (GCRS r, km) is in the Earth's shadow (spherical Earth of radius EARTH_A_KM).
+        conical: the angle (rad) between the directions to the Sun's and the Earth's centres minus the sum of their
+        apparent radii, i.e. < 0 as soon as any part of the Sun is hidden (penumbra and umbra); cylindrical: the
+        distance (km) from the shadow axis (Sun at infinity) minus EARTH_A_KM behind the Earth, |r| - EARTH_A_KM in
+        front of it."""
+        rn = np.linalg.norm(r, axis=-1)
+        if model == "cylindrical":
+            s = unit(sun)
+            along = np.sum(r * s, -1)
+            perp = np.linalg.norm(r - along[:, None] * s, axis=-1)
+            return np.where(along >= 0.0, rn, perp) - EARTH_A_KM
+        to_sun = sun - r
+        a = np.arcsin(np.minimum(1.0, SUN_RADIUS_KM / np.linalg.norm(to_sun, axis=-1)))
+        b = np.arcsin(np.minimum(1.0, EARTH_A_KM / rn))
+        return np.radians(angle_between_deg(to_sun, -r)) - (a + b)
+
+    def shadow_intervals(self, sat_name, model, t_end, grid, sun_grid):
+        """The shadow intervals [a, b] (s after start) of a satellite over [0, t_end]: the shadow function on `grid`
+        (<= SHADOW_STEP_S), each sign change bisected SHADOW_BISECTIONS times (the Sun linear between grid points:
+        it turns by 2e-7 rad/s, so the chord is off the arc by < 1e-11 rad over 30 s)."""
+        sat = self.sats[sat_name]
+
+        def f(secs):
+            secs = np.asarray(secs, dtype=float)
+            r = sat.at(self.times(secs)).position.km.T
+            sun = np.stack([np.interp(secs, grid, sun_grid[:, k]) for k in range(3)], axis=-1)
+            return self.shadow_function(r, sun, model)
+
+        inside = f(grid) < 0.0
+        k = np.nonzero(inside[:-1] != inside[1:])[0]
+        lo, hi, lo_in = grid[k].copy(), grid[k + 1].copy(), inside[k]
+        for _ in range(SHADOW_BISECTIONS if len(k) else 0):
+            mid = 0.5 * (lo + hi)
+            same = (f(mid) < 0.0) == lo_in
+            lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+        edges = 0.5 * (lo + hi)
+        out, start = [], 0.0 if inside[0] else None
+        for t, entering in zip(edges, ~lo_in):
+            if entering:
+                start = t
+            else:
+                out.append((start, t))
+                start = None
+        if start is not None:
+            out.append((start, t_end))
+        return out
+
+    def check_power(self):
+        """Rule power: per satellite with a power model, our own energy profile (shadow from Skyfield + astropy,
+        loads from the plan's acquisitions, slews and downlink parts) against the constraint and the plan's
+        reports. Fills self.power_stats (worst differences, for reports)."""
+        sc = self.sc
+        plan = self.plan
+        acqs = plan.get("acquisitions", [])
+        powered = {n: s for n, s in sc.satellites.items() if s["power"] is not None}
+        self.power_stats = {"max_sample_diff_wh": 0.0, "max_after_diff_wh": 0.0, "max_min_diff_wh": 0.0,
+                            "max_edge_diff_s": 0.0, "edges": 0, "profiles": {}, "shadows": {}}
+        # battery_wh_after only (and always) on satellites with a power model
+        for a in acqs:
+            if a.get("satellite") not in sc.satellites:
+                continue
+            has = "battery_wh_after" in a
+            if has != (a["satellite"] in powered):
+                self.fail("power", a["acquisition_id"], f"battery_wh_after {'given' if has else 'missing'} on "
+                                                        f"{a['satellite']}, which has {'no ' if has else 'a '}power "
+                                                        f"model")
+        # the echo of the scenario's power model, and one energy entry per satellite with one
+        for ps in plan.get("satellites", []):
+            sat = sc.satellites.get(ps.get("name"))
+            if sat is None:
+                continue
+            want, got = sat["power"], ps.get("power")
+            if (want is None) != (got is None):
+                self.fail("power", f"satellites.{ps['name']}.power", f"plan echoes {got}, scenario has {want}")
+            elif want is not None:
+                bad = [k for k, v in want.items() if (got.get(k) != v if isinstance(v, str) else
+                                                      got.get(k) is None or abs(float(got[k]) - v) > 1e-9)]
+                if bad:
+                    self.fail("power", f"satellites.{ps['name']}.power",
+                              ", ".join(f"{k} {got.get(k)!r} != scenario's {want[k]!r}" for k in bad))
+        entries = defaultdict(list)
+        for e in plan.get("energy", []):
+            entries[e.get("satellite")].append(e)
+        for name, es in entries.items():
+            if name not in powered:
+                self.fail("power", f"energy.{name}", "an energy profile for a satellite without a power model")
+            elif len(es) > 1:
+                self.fail("power", f"energy.{name}", f"{len(es)} energy profiles")
+        for name in powered:
+            if name not in entries:
+                self.fail("power", f"energy.{name}", "no energy profile for a satellite with a power model")
+        if not powered:
+            return
+        t_end = (sc.stop - sc.start).total_seconds() + float(sc.planning["delivery_margin_h"]) * 3600.0
+        grid = np.linspace(0.0, t_end, max(2, int(math.ceil(t_end / SHADOW_STEP_S - 1e-9)) + 1))
+        sun_grid = self.sun_gcrs_km(grid)
+        by_sat = defaultdict(list)
+        for i, a in enumerate(acqs):
+            if a.get("satellite") in powered:
+                by_sat[a["satellite"]].append(i)
+        for name, sat in powered.items():
+            pw = sat["power"]
+            shadow = self.shadow_intervals(name, pw["eclipse"], t_end, grid, sun_grid)
+            self.power_stats["shadows"][name] = shadow
+            n_edges = sum((0.0 < a_) + (b_ < t_end) for a_, b_ in shadow)
+            # loads: (start, end, W); in the shadow the array's solar_w is missing, like a load of that much
+            loads = []
+            idx = sorted(by_sat.get(name, []), key=lambda i: self.acq_secs[i])
+            for j, i in enumerate(idx):
+                a = acqs[i]
+                s, e = self.acq_secs[i]
+                loads.append((s, e, pw["imaging_w"]))
+                if j > 0:
+                    pe = self.acq_secs[idx[j - 1]][1]
+                    loads.append((pe, pe + float(a.get("slew_before_s", 0.0)), pw["slew_w"]))
+                    self._check_slew_load(sat, pw, acqs[idx[j - 1]], a)
+                for part in a.get("downlinks", []):
+                    loads.append((self.sec(part["start_utc"]), self.sec(part["end_utc"]), pw["downlink_w"]))
+            tt, ee = self.energy_profile(pw, loads + [(a_, b_, pw["solar_w"]) for a_, b_ in shadow], t_end)
+            self.power_stats["profiles"][name] = (tt, ee)
+            tol = (ENERGY_ABS_TOL_WH + pw["solar_w"] * n_edges * EDGE_TOL_S / 3600.0
+                   + sum(2.0 * abs(w) for (_, _, w) in loads) * POWER_TIME_ROUND_S / 3600.0)
+            e_min_allowed = pw["min_soc"] * pw["battery_wh"]
+            k = int(np.argmin(ee))
+            if ee[k] < e_min_allowed - ENERGY_ABS_TOL_WH:
+                below = np.nonzero(ee < e_min_allowed - ENERGY_ABS_TOL_WH)[0][0]
+                self.fail("power", name, f"battery {ee[k]:.6f} Wh at +{tt[k]:.3f} s < min_soc {pw['min_soc']} x "
+                                         f"{pw['battery_wh']} Wh = {e_min_allowed:.6f} Wh (first below at "
+                                         f"+{tt[below]:.3f} s)")
+            for i in idx:
+                a = acqs[i]
+                if "battery_wh_after" not in a:
+                    continue
+                mine = float(np.interp(self.acq_secs[i][1], tt, ee))
+                d = abs(float(a["battery_wh_after"]) - mine)
+                self.power_stats["max_after_diff_wh"] = max(self.power_stats["max_after_diff_wh"], d)
+                if d > tol:
+                    self.fail("power", a["acquisition_id"], f"battery_wh_after {a['battery_wh_after']} != "
+                                                            f"{mine:.6f} Wh (tolerance {tol:.2e})")
+            es = entries.get(name)
+            if not es:
+                continue
+            self._check_energy_entry(name, sat, pw, es[0], tt, ee, tol, t_end, shadow)
+
+    def _check_slew_load(self, sat, pw, a0, a1):
+        """The duration of a slew load is the plan's slew_before_s: with a slew power it must be our slew time +
+        settle (the slew rule's tolerance), else a plan could shorten its slews' loads."""
+        if pw["slew_w"] == 0.0 or not sat["pointable"]:
+            return
+        l0, l1 = self.looks.get(a0["acquisition_id"]), self.looks.get(a1["acquisition_id"])
+        if l0 is None or l1 is None:
+            return
+        ag = sat["agility"]
+        measure = ag.get("slew_angle", "lvlh")
+        look_tol = LOOK_TOL_DEG * (2.0 if measure == "roll_pitch" else 1.0)
+        th = slew_size_deg(l0[1], l1[0], measure)
+        need = slew_time_s(th, ag) + float(ag["settle_s"])
+        tol = SLEW_TOL_S + (slew_time_s(th + look_tol, ag) - slew_time_s(th, ag))
+        got = float(a1.get("slew_before_s", 0.0))
+        if abs(got - need) > tol:
+            self.fail("power", a1["acquisition_id"], f"slew_before_s {got:.3f} s (the slew load's length) != slew "
+                                                     f"{need - float(ag['settle_s']):.3f} s + settle {ag['settle_s']} s "
+                                                     f"for theta {th:.3f} deg")
+
+    @staticmethod
+    def energy_profile(pw, loads, t_end):
+        """Breakpoints (t s, E Wh) of the battery from E(0) = initial_soc x battery_wh: the net power solar_w - bus_w
+        minus the loads active (constant between events); charging E = min(max_soc x battery_wh, E + P dt / 3600)
+        with a breakpoint where the clip starts, discharging E + P dt / 3600."""
+        events = []
+        for a, b, w in loads:
+            a, b = max(0.0, a), min(t_end, b)
+            if b > a:
+                events.append((a, -w))
+                events.append((b, w))
+        events.sort()
+        e_max = pw["max_soc"] * pw["battery_wh"]
+        e = pw["initial_soc"] * pw["battery_wh"]
+        p = pw["solar_w"] - pw["bus_w"]
+        t = 0.0
+        tt, ee = [0.0], [e]
+        for te, dp in events + [(t_end, 0.0)]:
+            dt_ = te - t
+            if dt_ > 0.0:
+                if p > 0.0 and e < e_max and e + p * dt_ / 3600.0 > e_max:
+                    tt.append(t + (e_max - e) * 3600.0 / p)
+                    ee.append(e_max)
+                e = min(e_max, e + p * dt_ / 3600.0) if p > 0.0 else e + p * dt_ / 3600.0
+                t = te
+                tt.append(t)
+                ee.append(e)
+            p += dp
+        return np.array(tt), np.array(ee)
+
+    def _check_energy_entry(self, name, sat, pw, ent, tt, ee, tol, t_end, shadow):
+        eid = f"energy.{name}"
+        if ent.get("norad_id") != sat["norad_id"]:
+            self.fail("power", eid, f"norad_id {ent.get('norad_id')} != {sat['norad_id']}")
+        if abs(float(ent.get("battery_wh", -1.0)) - pw["battery_wh"]) > 1e-9:
+            self.fail("power", eid, f"battery_wh {ent.get('battery_wh')} != scenario's {pw['battery_wh']}")
+        samples = ent.get("samples") or []
+        if len(samples) < 2:
+            self.fail("power", eid, f"{len(samples)} samples")
+            return
+        st = np.array([self.sec(x[0]) for x in samples])
+        se = np.array([float(x[1]) for x in samples])
+        if np.any(np.diff(st) < -TIME_TOL_S):
+            self.fail("power", eid, "samples are not in time order")
+            return
+        if abs(st[0]) > TIME_TOL_S or abs(st[-1] - t_end) > TIME_TOL_S:
+            self.fail("power", eid, f"samples span [+{st[0]:.3f}, +{st[-1]:.3f}] s, not the horizon and the delivery "
+                                    f"margin [0, +{t_end:.3f}] s")
+        # both profiles are linear between their breakpoints: their largest difference is at one of them
+        u = np.unique(np.concatenate([tt, st[(st >= 0.0) & (st <= t_end)]]))
+        diff = np.interp(u, st, se) - np.interp(u, tt, ee)
+        j = int(np.argmax(np.abs(diff)))
+        self.power_stats["max_sample_diff_wh"] = max(self.power_stats["max_sample_diff_wh"], abs(diff[j]))
+        if abs(diff[j]) > tol:
+            self.fail("power", eid, f"samples give {diff[j] + np.interp(u[j], tt, ee):.6f} Wh at +{u[j]:.3f} s, "
+                                    f"recomputed {np.interp(u[j], tt, ee):.6f} Wh (tolerance {tol:.2e})")
+        my_min = float(np.min(ee))
+        got = ent.get("min_wh")
+        if got is None:
+            self.fail("power", eid, "no min_wh")
+        else:
+            d = abs(float(got) - my_min)
+            self.power_stats["max_min_diff_wh"] = max(self.power_stats["max_min_diff_wh"], d)
+            if d > tol:
+                self.fail("power", eid, f"min_wh {got} != recomputed minimum {my_min:.6f} Wh at "
+                                        f"+{tt[int(np.argmin(ee))]:.3f} s (tolerance {tol:.2e})")
+            if abs(float(ent.get("min_soc", -1.0)) - float(got) / pw["battery_wh"]) > 1e-9:
+                self.fail("power", eid, f"min_soc {ent.get('min_soc')} != min_wh / battery_wh")
+            if ent.get("min_time_utc") is not None:
+                at = float(np.interp(self.sec(ent["min_time_utc"]), tt, ee))
+                if at - my_min > tol:
+                    self.fail("power", eid, f"min_time_utc {ent['min_time_utc']}: the battery holds {at:.6f} Wh "
+                                            f"there, > the minimum {my_min:.6f} Wh")
+            else:
+                self.fail("power", eid, "no min_time_utc")
+        # eclipse edges against the plan's breakpoints (for reports: a breakpoint sits at every edge it integrates)
+        for a_, b_ in shadow:
+            for x in (a_, b_):
+                if 0.0 < x < t_end:
+                    self.power_stats["edges"] += 1
+                    self.power_stats["max_edge_diff_s"] = max(self.power_stats["max_edge_diff_s"],
+                                                              float(np.min(np.abs(st - x))))
+
     # ---- rule 5: occurrences, values, metrics
     def check_values(self):
         sc = self.sc
@@ -1482,9 +1818,28 @@ class Checker:
         uid = f"{u['request_id']}.{u['occurrence']}"
         reason = u.get("reason")
         for k, reasons in (("blocked_by", {"outcompeted"}), ("nearest_misses", {"no_opportunity"}),
-                           ("capacity", {"storage", "downlink"})):
+                           ("capacity", {"storage", "downlink", "power"})):
             if k in u and reason not in reasons:
                 self.fail("explanation", uid, f"{k} given for reason {reason!r}")
+        if reason == "power":
+            # the battery of a satellite with a power model is short by deficit_wh > 0 (no stations, no gigabits)
+            c = u.get("capacity")
+            if not isinstance(c, dict):
+                self.fail("explanation", uid, "reason power without capacity")
+            else:
+                sat = self.sc.satellites.get(c.get("satellite"))
+                if sat is None or sat["power"] is None:
+                    self.fail("explanation", uid, f"capacity names {c.get('satellite')!r}, not a satellite of the "
+                                                  f"scenario with a power model")
+                elif c.get("norad_id") != sat["norad_id"]:
+                    self.fail("explanation", uid, f"capacity norad_id {c.get('norad_id')} != {sat['norad_id']}")
+                if not (isinstance(c.get("deficit_wh"), (int, float)) and c["deficit_wh"] > 0.0):
+                    self.fail("explanation", uid, f"capacity deficit_wh {c.get('deficit_wh')!r} is not > 0")
+                for k in ("contacts", "excess_gbit"):
+                    if k in c:
+                        self.fail("explanation", uid, f"capacity.{k} given for reason power")
+        elif isinstance(u.get("capacity"), dict) and "deficit_wh" in u["capacity"]:
+            self.fail("explanation", uid, f"capacity.deficit_wh given for reason {reason!r}")
         by_id = self.acq_by_id
         for b in u.get("blocked_by", []):
             a = by_id.get(b.get("acquisition_id"))
@@ -1505,6 +1860,7 @@ class Checker:
         self.check_timelines()
         self.check_downlinks()
         self.check_clouds()
+        self.check_power()
         self.check_values()
         return self.violations
 
