@@ -102,6 +102,20 @@ OpticalGsd optical_gsd(double gsd_nadir_m, double range_km, double height_km, do
     return g;
 }
 
+double along_track_view_angle_deg(const Vec3 &r_km, const Vec3 &v_km_s, const frames::Geodetic &target)
+{
+    const Vec3 p = frames::geodetic_to_itrf(target);
+    const Vec3 n = ellipsoid_up_itrf(target);
+    const Vec3 u = (r_km - p).normalized();
+    const Vec3 a = (v_km_s - v_km_s.dot(n) * n).normalized();
+    return std::atan2(u.dot(a), u.dot(n)) * rad_to_deg;
+}
+
+double base_to_height(double theta1_deg, double theta2_deg) noexcept
+{
+    return std::abs(std::tan(theta1_deg * deg_to_rad) - std::tan(theta2_deg * deg_to_rad));
+}
+
 double sar_ground_range_resolution_m(double slant_range_resolution_m, double incidence_deg)
 {
     if (!(slant_range_resolution_m > 0.0) || !(incidence_deg > 0.0 && incidence_deg <= 90.0)

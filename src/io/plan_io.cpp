@@ -168,6 +168,10 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         if (a.battery_wh_after) {
             x["battery_wh_after"] = *a.battery_wh_after;
         }
+        if (a.stereo_view_deg) {
+            x["stereo_view_deg"] = *a.stereo_view_deg;
+            x["stereo_bh"] = a.stereo_bh ? ojson(*a.stereo_bh) : ojson(nullptr);
+        }
         x["downlinks"] = ojson::array();
         for (const auto &p : a.downlinks) {
             x["downlinks"].push_back(ojson{{"station", m.stations[p.station].name},
@@ -483,7 +487,7 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
         const std::string sat = fmt::format("sat/{}", norad(m, a.satellite));
         doc.push_back(ojson{{"id", id},
                             {"name", a.acquisition_id},
-                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}{}{}", a.request_id,
+                            {"description", fmt::format("{} ({}), {} on {}; off-nadir {:.2f}°, incidence {:.2f}°, {} {:.2f}°{}{}{}{}", a.request_id,
                                                         a.tenant, iso(a.start), m.satellites[a.satellite].sat.name, a.off_nadir_deg,
                                                         a.incidence_deg, a.limits.incidence_min_deg ? "squint" : "along-track look",
                                                         a.along_track_deg,
@@ -492,7 +496,11 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
                                                                                         *a.cloud_cover_pct, *a.cloud_probability)
                                                                           : std::string(),
                                                         a.battery_wh_after ? fmt::format(", battery {:.1f} Wh after", *a.battery_wh_after)
-                                                                           : std::string())},
+                                                                           : std::string(),
+                                                        a.stereo_view_deg
+                                                            ? fmt::format(", stereo view {:.1f}°{}", *a.stereo_view_deg,
+                                                                          a.stereo_bh ? fmt::format(" (B/H {:.2f})", *a.stereo_bh) : "")
+                                                            : std::string())},
                             {"availability", iso(a.start) + "/" + iso(a.end)},
                             {"position", ojson{{"cartographicDegrees", {a.target.lon_deg, a.target.lat_deg, 0.0}}}},
                             {"point", ojson{{"pixelSize", 7}, {"color", ojson{{"rgba", {palette[c][0], palette[c][1], palette[c][2], 255}}}}}},
@@ -602,7 +610,7 @@ scheduling::PreviousPlan parse_plan_json(std::string_view text, const std::strin
             for (auto r : {scheduling::UnservedReason::no_opportunity, scheduling::UnservedReason::outcompeted,
                            scheduling::UnservedReason::storage, scheduling::UnservedReason::downlink,
                            scheduling::UnservedReason::share_limit, scheduling::UnservedReason::clouds,
-                           scheduling::UnservedReason::power}) {
+                           scheduling::UnservedReason::power, scheduling::UnservedReason::stereo}) {
                 if (reason == scheduling::to_string(r)) {
                     x.reason = r;
                     known = true;

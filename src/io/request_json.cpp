@@ -71,7 +71,7 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
                  {"id", "tenant", "priority", "target", "aoi", "window_start_utc", "window_end_utc", "sensor",
                   "max_off_nadir_deg", "incidence_min_deg", "incidence_max_deg", "min_sun_elevation_deg", "look_side",
                   "pass_direction", "duration_s", "repeat", "urgent", "tier", "reward", "instrument_mode", "polarizations", "max_gsd_m",
-                  "max_cloud_cover_pct", "min_cloud_probability"});
+                  "max_cloud_cover_pct", "min_cloud_probability", "stereo"});
     auto has = [&](const char *k) { return v.contains(k) && !v[k].is_null(); };
     auto need = [&](const char *k) -> const nlohmann::json & {
         if (!has(k)) {
@@ -143,6 +143,22 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
     r.max_gsd_m = opt_num("max_gsd_m", 0.0, 1e5, true, false);
     r.max_cloud_cover_pct = opt_num("max_cloud_cover_pct", 0.0, 100.0, false, false);
     r.min_cloud_probability = opt_num("min_cloud_probability", 0.0, 1.0, true, false);
+    if (has("stereo")) {
+        const JsonWhere sw = at.child("stereo");
+        const nlohmann::json &s = v["stereo"];
+        check_object(s, sw, {"images", "bh_min", "bh_max"});
+        mission::Stereo st;
+        if (s.contains("images") && !s["images"].is_null()) {
+            st.images = json_int_in(s["images"], sw.child("images"), 2, 3);
+        }
+        if (s.contains("bh_min") && !s["bh_min"].is_null()) {
+            st.bh_min = json_number_in(s["bh_min"], sw.child("bh_min"), 0.0, 2.0, true, true);
+        }
+        if (s.contains("bh_max") && !s["bh_max"].is_null()) {
+            st.bh_max = json_number_in(s["bh_max"], sw.child("bh_max"), 0.0, 2.0, true, false);
+        }
+        r.stereo = st;
+    }
     if (has("look_side")) {
         r.look_side = look_side_from(v["look_side"], at.child("look_side"));
     }
@@ -244,6 +260,9 @@ nlohmann::json request_to_json_value(const mission::Request &r)
     put("max_gsd_m", r.max_gsd_m);
     put("max_cloud_cover_pct", r.max_cloud_cover_pct);
     put("min_cloud_probability", r.min_cloud_probability);
+    if (r.stereo) {
+        o["stereo"] = nlohmann::json{{"images", r.stereo->images}, {"bh_min", r.stereo->bh_min}, {"bh_max", r.stereo->bh_max}};
+    }
     o["look_side"] = look_side_name(r.look_side);
     o["pass_direction"] = pass_name(r.pass_direction);
     if (r.instrument_mode) {

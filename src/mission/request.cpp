@@ -131,6 +131,23 @@ void validate_request(const Request &r)
     check_range(r.max_gsd_m, "max_gsd_m", 0.0, 1e5, true, false);
     check_range(r.max_cloud_cover_pct, "max_cloud_cover_pct", 0.0, 100.0, false, false);
     check_range(r.min_cloud_probability, "min_cloud_probability", 0.0, 1.0, true, false);
+    if (r.stereo) {
+        if (r.stereo->images < 2 || r.stereo->images > 3) {
+            fail(ErrorCode::out_of_range, "stereo takes 2 or 3 images", "stereo.images", fmt::format("{}", r.stereo->images));
+        }
+        check_range(r.stereo->bh_min, "stereo.bh_min", 0.0, 2.0, true, true);
+        check_range(r.stereo->bh_max, "stereo.bh_max", 0.0, 2.0, true, false);
+        if (!(r.stereo->bh_min < r.stereo->bh_max)) {
+            fail(ErrorCode::out_of_range, "stereo.bh_min must be below stereo.bh_max", "stereo.bh_max",
+                 fmt::format("{}", r.stereo->bh_max));
+        }
+        if (r.sensor == SensorKind::sar) {
+            fail(ErrorCode::unsupported, "stereo is optical (sensor: optical or any)", "stereo", "");
+        }
+        if (!r.point) {
+            fail(ErrorCode::unsupported, "stereo is for a point target (target), not an area (aoi)", "stereo", "");
+        }
+    }
     if (r.sensor == SensorKind::sar && (r.max_cloud_cover_pct || r.min_cloud_probability)) {
         fail(ErrorCode::unsupported, "cloud limits apply to optical requests (sensor: optical or any); radar sees through clouds",
              r.max_cloud_cover_pct ? "max_cloud_cover_pct" : "min_cloud_probability", "");

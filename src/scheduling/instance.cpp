@@ -473,6 +473,7 @@ RequestTasks make_jobs_and_tasks(Instance &inst, const Mission &m, const Plannin
             j.window_start_s = ws;
             j.window_end_s = we;
             j.polygon = r.polygon.has_value();
+            j.stereo = r.stereo;
             if (auto it = tenant_index.find(r.tenant); it != tenant_index.end()) {
                 j.tenant = it->second;
             }
@@ -486,10 +487,14 @@ RequestTasks make_jobs_and_tasks(Instance &inst, const Mission &m, const Plannin
                 inst.tasks.push_back(t);
             };
             if (r.point) {
-                Task t;
-                t.duration_s = r.duration_s;
-                t.a = t.b = t.centre = r.point->location;
-                add_task(t);
+                // one task, or one per stereo image (strip = the image's number)
+                for (int k = 0; k < (r.stereo ? r.stereo->images : 1); ++k) {
+                    Task t;
+                    t.strip = k;
+                    t.duration_s = r.duration_s;
+                    t.a = t.b = t.centre = r.point->location;
+                    add_task(t);
+                }
             } else if (request_strips[ri].empty()) {
                 // No satellite may serve it (or a degenerate polygon): one task without opportunities.
                 Task t;
@@ -574,8 +579,8 @@ std::vector<WorkItem> find_windows(const Instance &inst, const Mission &m, const
             }
             for (std::size_t ti : request_tasks[ri]) {
                 const Task &t = inst.tasks[ti];
-                if (t.strip != std::max(strip, 0)) {
-                    continue;
+                if (r.polygon && t.strip != strip) {
+                    continue; // a strip's own windows; a point's (every image of a stereo set) share the target's
                 }
                 const Job &j = inst.jobs[t.job];
                 const double ws = (w.window.start - m.start).seconds();

@@ -40,6 +40,8 @@ const char *to_string(UnservedReason reason) noexcept
         return "clouds";
     case UnservedReason::power:
         return "power";
+    case UnservedReason::stereo:
+        return "stereo";
     }
     return "outcompeted";
 }
@@ -134,6 +136,12 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
             break;
         default:
             out[j] = UnservedReason::outcompeted;
+            if (inst.jobs[j].stereo) { // geometry alone may forbid the set: try it with nothing else planned
+                Solution empty = empty_solution(inst);
+                if (insert_job(inst, empty, j) != PlaceStatus::ok) {
+                    out[j] = UnservedReason::stereo;
+                }
+            }
             break;
         }
     }
@@ -472,6 +480,11 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                     a.downlinks.push_back(DownlinkPart{inst.contacts[s][p.contact].station, at(inst, p.start), at(inst, p.end), p.data_gbit});
                 }
             }
+            if (j.stereo) {
+                Vec3 rr, vv;
+                inst.eph[s].state(0.5 * (sl.start + sl.end), rr, vv);
+                a.stereo_view_deg = geometry::along_track_view_angle_deg(rr, vv, t.centre);
+            }
             a.delivered = at(inst, sim.delivered[i]);
             if (served) {
                 job_delivered[t.job] = std::max(job_delivered[t.job], sim.delivered[i]);
@@ -504,6 +517,17 @@ Plan make_plan(const Instance &inst, const Solution &sol)
     std::sort(plan.acquisitions.begin(), plan.acquisitions.end(), [](const Acquisition &a, const Acquisition &b) {
         return std::tie(a.start, a.satellite) < std::tie(b.start, b.satellite);
     });
+    // stereo: each image's B/H with the set's previous image (acquisitions are in time order here)
+    std::map<std::pair<std::string, int>, double> last_view;
+    for (auto &a : plan.acquisitions) {
+        if (a.stereo_view_deg) {
+            const auto key = std::make_pair(a.request_id, a.occurrence);
+            if (auto it = last_view.find(key); it != last_view.end()) {
+                a.stereo_bh = geometry::base_to_height(it->second, *a.stereo_view_deg);
+            }
+            last_view[key] = *a.stereo_view_deg;
+        }
+    }
     for (auto &a : plan.acquisitions) {
         a.storage_after_gbit = storage_at_gbit(plan, a.satellite, a.end);
         for (const auto &e : plan.energy) {

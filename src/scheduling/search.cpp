@@ -455,7 +455,7 @@ public:
             const Opportunity &o = m_inst.opps[oi];
             const double os = o.k_min * m_inst.step_s, oe = o.k_max * m_inst.step_s;
             if (oe < a || os > b || s.task_sat[o.task] != npos || !m_inst.jobs[m_inst.tasks[o.task].job].feasible
-                || s.served(m_inst, m_inst.tasks[o.task].job)) {
+                || s.served(m_inst, m_inst.tasks[o.task].job) || sibling_elsewhere(m_inst, s, o.task, sat)) {
                 continue;
             }
             cand.emplace_back(o.task, oi);
@@ -528,23 +528,7 @@ public:
         }
     }
 
-    bool cap_ok_public(std::size_t sat, const std::vector<Slot> &tl) const
-    {
-        const SatInfo &si = m_inst.sats[sat];
-        if (!si.cap_s) {
-            return true;
-        }
-        for (std::size_t i = 0; i < tl.size(); ++i) {
-            double sum = 0.0;
-            for (std::size_t k = i; k < tl.size() && tl[k].start < tl[i].start + si.orbit_period_s; ++k) {
-                sum += tl[k].end - tl[k].start;
-            }
-            if (sum > *si.cap_s + 1e-9) {
-                return false;
-            }
-        }
-        return true;
-    }
+    bool cap_ok_public(std::size_t sat, const std::vector<Slot> &tl) const { return timeline_rules_ok(m_inst, sat, tl); }
 
     void repair(Solution &s, const std::vector<std::size_t> &removed, const std::vector<Region> &regions, std::size_t target,
                 bool noise)

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "vantage/core/hash.hpp"
+#include "vantage/geometry/look.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
@@ -410,9 +411,56 @@ bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t
 
 /// Per-orbit imaging cap: for every acquisition j, the imaging time of acquisitions starting in
 /// [start_j, start_j + orbit period) must not exceed the cap.
+/// Stereo sets on one satellite's timeline: the images of each stereo job found there lie within a quarter of an
+/// orbit (one pass) and every consecutive pair in time has B/H in [bh_min, bh_max] (θ at each image's middle).
+bool stereo_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl)
+{
+    std::vector<std::pair<std::size_t, std::size_t>> images; // (job, slot index) of stereo images
+    for (std::size_t i = 0; i < tl.size(); ++i) {
+        const std::size_t job = inst.tasks[inst.opps[tl[i].opp].task].job;
+        if (inst.jobs[job].stereo) {
+            images.emplace_back(job, i);
+        }
+    }
+    if (images.size() < 2) {
+        return true;
+    }
+    std::stable_sort(images.begin(), images.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    const double pass_s = 0.25 * inst.sats[sat].orbit_period_s;
+    for (std::size_t a = 0; a < images.size();) {
+        std::size_t b = a;
+        while (b < images.size() && images[b].first == images[a].first) {
+            ++b;
+        }
+        const mission::Stereo &st = *inst.jobs[images[a].first].stereo;
+        double prev_theta = 0.0, prev_mid = 0.0;
+        for (std::size_t k = a; k < b; ++k) { // slots are in time order, so are these
+            const Slot &sl = tl[images[k].second];
+            const double mid = 0.5 * (sl.start + sl.end);
+            Vec3 r, v;
+            inst.eph[sat].state(mid, r, v);
+            const double theta = geometry::along_track_view_angle_deg(r, v, inst.tasks[inst.opps[sl.opp].task].centre);
+            if (k > a) {
+                const double bh = geometry::base_to_height(prev_theta, theta);
+                if (mid - prev_mid > pass_s || bh < st.bh_min - 1e-9 || bh > st.bh_max + 1e-9) {
+                    return false;
+                }
+            }
+            prev_theta = theta;
+            prev_mid = mid;
+        }
+        a = b;
+    }
+    return true;
+}
+
+/// The timeline's own rules beyond timing: the imaging cap per orbit and the stereo sets.
 bool cap_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl)
 {
     const SatInfo &si = inst.sats[sat];
+    if (!stereo_ok(inst, sat, tl)) {
+        return false;
+    }
     if (!si.cap_s) {
         return true;
     }
@@ -490,13 +538,99 @@ PlaceStatus find_placement(const Instance &inst, const Solution &sol, std::size_
 
 namespace {
 
+/// A stereo image whose set already has images on a satellite: the earliest start in each gap (what the general
+/// search tries) is usually too close to them for the B/H range, so every start step of its opportunities on that
+/// satellite is scanned (in steps of ~2 s) for one whose B/H with the nearest images in time is in range, and placed
+/// there when everything else holds. nullopt when the task is not such an image.
+std::optional<PlaceStatus> place_stereo_image(const Instance &inst, const Solution &sol, std::size_t task, Placement &out,
+                                              SimResult *sim)
+{
+    const Job &j = inst.jobs[inst.tasks[task].job];
+    if (!j.stereo) {
+        return std::nullopt;
+    }
+    std::size_t sat = npos;
+    std::vector<double> sib_mid, sib_theta;
+    for (std::size_t t : j.tasks) {
+        if (t == task || sol.task_sat[t] == npos) {
+            continue;
+        }
+        sat = sol.task_sat[t];
+        for (const Slot &sl : sol.timeline[sat]) {
+            if (inst.opps[sl.opp].task == t) {
+                const double mid = 0.5 * (sl.start + sl.end);
+                Vec3 r, v;
+                inst.eph[sat].state(mid, r, v);
+                sib_mid.push_back(mid);
+                sib_theta.push_back(geometry::along_track_view_angle_deg(r, v, inst.tasks[t].centre));
+            }
+        }
+    }
+    if (sat == npos) {
+        return std::nullopt;
+    }
+    const mission::Stereo &st = *j.stereo;
+    const double d = inst.tasks[task].duration_s;
+    const int stride = std::max(1, static_cast<int>(std::lround(2.0 / inst.step_s)));
+    PlaceStatus status = PlaceStatus::no_time;
+    for (std::size_t oi : inst.task_opps[task]) {
+        const Opportunity &o = inst.opps[oi];
+        if (o.sat != sat) {
+            continue;
+        }
+        for (int k = o.k_min; k <= o.k_max; k += stride) {
+            const double mid = k * inst.step_s + 0.5 * d;
+            Vec3 r, v;
+            inst.eph[sat].state(mid, r, v);
+            const double theta = geometry::along_track_view_angle_deg(r, v, inst.tasks[task].centre);
+            // B/H with the nearest image before and after in time within range, with every image at least bh_min
+            bool ok = true;
+            double before = -1e300, after = 1e300;
+            std::size_t ib = npos, ia = npos;
+            for (std::size_t s = 0; s < sib_mid.size(); ++s) {
+                ok = ok && geometry::base_to_height(theta, sib_theta[s]) >= st.bh_min;
+                if (sib_mid[s] < mid && sib_mid[s] > before) {
+                    before = sib_mid[s];
+                    ib = s;
+                }
+                if (sib_mid[s] > mid && sib_mid[s] < after) {
+                    after = sib_mid[s];
+                    ia = s;
+                }
+            }
+            for (std::size_t s : {ib, ia}) {
+                ok = ok && (s == npos || geometry::base_to_height(theta, sib_theta[s]) <= st.bh_max);
+            }
+            if (!ok) {
+                continue;
+            }
+            const PlaceStatus p = try_place_at(inst, sol, oi, k, out, sim);
+            if (p == PlaceStatus::ok) {
+                return p;
+            }
+            if (status == PlaceStatus::no_time || status == PlaceStatus::cap) {
+                status = p;
+            }
+        }
+    }
+    return status;
+}
+
 PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, std::size_t task, Placement &out, SimResult *sim,
                                     const std::vector<TimeRegion> *focus, std::optional<CapacityFailure> *failure)
 {
+    if (!focus) {
+        if (const auto st = place_stereo_image(inst, sol, task, out, sim)) {
+            return *st;
+        }
+    }
     std::vector<Candidate> cands;
     const double d = inst.tasks[task].duration_s;
     for (std::size_t oi : inst.task_opps[task]) {
         const Opportunity &o = inst.opps[oi];
+        if (sibling_elsewhere(inst, sol, task, o.sat)) {
+            continue; // a stereo set is taken by one satellite
+        }
         if (focus) {
             const double os = o.k_min * inst.step_s, oe = o.k_max * inst.step_s + d;
             const bool in = std::any_of(focus->begin(), focus->end(),
@@ -566,10 +700,25 @@ PlaceStatus find_placement_uncached(const Instance &inst, const Solution &sol, s
 
 } // namespace
 
+bool sibling_elsewhere(const Instance &inst, const Solution &sol, std::size_t task, std::size_t sat)
+{
+    const Job &j = inst.jobs[inst.tasks[task].job];
+    if (!j.stereo) {
+        return false;
+    }
+    return std::any_of(j.tasks.begin(), j.tasks.end(),
+                       [&](std::size_t t) { return t != task && sol.task_sat[t] != npos && sol.task_sat[t] != sat; });
+}
+
+bool timeline_rules_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl)
+{
+    return cap_ok(inst, sat, tl);
+}
+
 PlaceStatus try_place_at(const Instance &inst, const Solution &sol, std::size_t opp, int k, Placement &out, SimResult *sim)
 {
     const Opportunity &o = inst.opps[opp];
-    if (k < o.k_min || k > o.k_max) {
+    if (k < o.k_min || k > o.k_max || sibling_elsewhere(inst, sol, o.task, o.sat)) {
         return PlaceStatus::no_time;
     }
     const auto &tl = sol.timeline[o.sat];
@@ -954,12 +1103,67 @@ std::optional<CapacityFailure> capacity_failure(const Instance &inst, const Solu
     return std::nullopt;
 }
 
+namespace {
+
+/// A stereo set the image-by-image insertion could not place (its first image went where the others cannot
+/// follow): the first image is tried at start steps of each of its opportunities (every ~2 s, at most 400 tries), the
+/// others placed after it by place_stereo_image. All or nothing; true when placed.
+bool insert_stereo_set(const Instance &inst, Solution &sol, std::size_t job, const std::vector<TimeRegion> *focus)
+{
+    const Job &j = inst.jobs[job];
+    const std::size_t first = j.tasks.front();
+    const int stride = std::max(1, static_cast<int>(std::lround(2.0 / inst.step_s)));
+    int tries = 0;
+    for (std::size_t oi : inst.task_opps[first]) {
+        const Opportunity &o = inst.opps[oi];
+        for (int k = o.k_min; k <= o.k_max && tries < 400; k += stride) {
+            if (focus) {
+                const double t0 = k * inst.step_s;
+                const bool in = std::any_of(focus->begin(), focus->end(),
+                                            [&](const TimeRegion &r) { return r.sat == o.sat && t0 >= r.a && t0 <= r.b; });
+                if (!in) {
+                    continue;
+                }
+            }
+            ++tries;
+            Placement p;
+            SimResult sim;
+            if (try_place_at(inst, sol, oi, k, p, &sim) != PlaceStatus::ok) {
+                continue;
+            }
+            apply_placement(inst, sol, p, std::move(sim));
+            bool all = true;
+            for (std::size_t t : j.tasks) {
+                if (t == first) {
+                    continue;
+                }
+                Placement q;
+                SimResult qs;
+                const auto st = place_stereo_image(inst, sol, t, q, &qs);
+                if (!st || *st != PlaceStatus::ok) {
+                    all = false;
+                    break;
+                }
+                apply_placement(inst, sol, q, std::move(qs));
+            }
+            if (all) {
+                return true;
+            }
+            remove_job(inst, sol, job);
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job, const std::vector<TimeRegion> *focus)
 {
     const Job &j = inst.jobs[job];
     if (!j.feasible) {
         return PlaceStatus::no_time;
     }
+    const bool none_before = std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return sol.task_sat[t] == npos; });
     std::vector<std::size_t> done;
     for (std::size_t t : j.tasks) {
         if (sol.task_sat[t] != npos) {
@@ -971,6 +1175,9 @@ PlaceStatus insert_job(const Instance &inst, Solution &sol, std::size_t job, con
         if (st != PlaceStatus::ok) {
             for (std::size_t u : done) {
                 remove_task(inst, sol, u);
+            }
+            if (j.stereo && none_before && insert_stereo_set(inst, sol, job, focus)) {
+                return PlaceStatus::ok;
             }
             return st;
         }

@@ -88,4 +88,14 @@ OpticalGsd optical_gsd(double gsd_nadir_m, double range_km, double height_km, do
 /// @throws Error(ErrorCode::invalid_argument) outside those ranges.
 double sar_ground_range_resolution_m(double slant_range_resolution_m, double incidence_deg);
 
+/// The along-track viewing angle at a target (degrees, signed: + once the satellite has passed the target along its
+/// ground motion and looks back at it; docs/formats.md § Geometry definitions): with u the unit vector from the target to the
+/// satellite, n the ellipsoid normal at the target and a the unit horizontal direction at the target of the
+/// satellite's Earth-fixed velocity (v with its n component removed), θ = atan2(u·a, u·n). What stereo's B/H uses.
+/// @param r_km, v_km_s the satellite's ITRF position (km) and Earth-fixed velocity (km/s); @param target geodetic
+double along_track_view_angle_deg(const Vec3 &r_km, const Vec3 &v_km_s, const frames::Geodetic &target);
+
+/// Base-to-height ratio of two images from along-track viewing angles θ1, θ2 (degrees): |tan θ1 - tan θ2|.
+double base_to_height(double theta1_deg, double theta2_deg) noexcept;
+
 } // namespace vantage::geometry

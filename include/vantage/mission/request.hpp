@@ -45,6 +45,17 @@ struct Repeat {
     bool operator==(const Repeat &) const = default;
 };
 
+/// Stereo (`stereo` key; optical, point targets): `images` images of the target by one satellite on one pass, each
+/// of the request's duration_s, whose consecutive pairs have a base-to-height ratio B/H = |tan θ1 - tan θ2| in
+/// [bh_min, bh_max] (θ: the along-track viewing angle at the target, docs/formats.md § Geometry definitions). The
+/// occurrence is served only when all are acquired.
+struct Stereo {
+    int images = 2;       ///< 2 (stereo) or 3 (tri-stereo)
+    double bh_min = 0.25; ///< (0, 2)
+    double bh_max = 0.6;  ///< (bh_min, 2]
+    bool operator==(const Stereo &) const = default;
+};
+
 /// One observation request.
 struct Request {
     std::string id;     ///< `[A-Za-z0-9._:-]{1,64}`, unique per store / scenario
@@ -78,6 +89,7 @@ struct Request {
     /// (0, 1]: optical: plan an image only where that probability is at least this (value subject to a minimum
     /// probability); none: every opportunity counts by its probability (expected value)
     std::optional<double> min_cloud_probability;
+    std::optional<Stereo> stereo; ///< stereo or tri-stereo images (optical point targets)
     double duration_s = 10.0;     ///< imaging duration for a point (s, (0, 3600]); polygons: from their strips
     std::optional<Repeat> repeat; ///< none: one occurrence with the window above
     Tier tier = Tier::standard;   ///< `tier` (`urgent: true` means Tier::urgent)

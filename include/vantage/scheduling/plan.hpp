@@ -96,6 +96,10 @@ struct Acquisition {
     AcquisitionLimits limits;      ///< the limits this acquisition satisfies
     double storage_after_gbit = 0.0; ///< satellite memory at `end` (Gbit; see storage_at_gbit)
     std::optional<double> battery_wh_after; ///< battery energy at `end` (Wh), for a satellite with a power model
+    /// Stereo images: the along-track viewing angle at the target at the middle of the image
+    /// (geometry::along_track_view_angle_deg) and the B/H with the set's previous image in time (none for the first)
+    std::optional<double> stereo_view_deg;
+    std::optional<double> stereo_bh;
 };
 
 /// One use of an antenna: a satellite sending data to a station.
@@ -118,6 +122,8 @@ enum class UnservedReason {
     share_limit,    ///< it fits, but serving it would break the share rule for another nation
     clouds,         ///< some task's every opportunity has P(usable) below the request's min_cloud_probability
     power,          ///< an opportunity fits in time but the battery would fall below its minimum state of charge
+    stereo,         ///< every task has opportunities, but no pass of one satellite holds the whole stereo set with
+                    ///< its B/H range, even with nothing else planned
 };
 const char *to_string(UnservedReason reason) noexcept;
 

@@ -68,6 +68,8 @@ struct Job {
     double window_start_s = 0.0;   ///< occurrence window (s after start, clipped to the horizon)
     double window_end_s = 0.0;
     bool polygon = false;
+    /// stereo (mission::Stereo): its tasks are the images; all on one satellite, one pass, consecutive B/H in range
+    std::optional<mission::Stereo> stereo;
     std::vector<std::size_t> tasks;
     bool feasible = false;         ///< every task has at least one opportunity
 };
@@ -325,6 +327,15 @@ bool compact(const Instance &inst, Solution &sol, std::size_t sat);
 /// (Or-opt), re-timing the block left-justified, while the block ends earlier (then the sum of its ends decreases);
 /// kept only if feasible. Returns whether the timeline changed.
 bool resequence(const Instance &inst, Solution &sol, std::size_t sat, std::size_t i0, std::size_t i1, int max_rounds = 10);
+
+/// The rules of one satellite's timeline beyond timing and memory: imaging time per orbit <= max_imaging_s_per_orbit
+/// and every stereo set on it within one pass with its B/H range. The one home of both (insertion, re-timing,
+/// re-sequencing and the constructive sweep all call it).
+bool timeline_rules_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl);
+
+/// Whether `task` belongs to a stereo set another image of which is scheduled on a satellite other than `sat` (a
+/// stereo set is taken by one satellite, on one pass; the pass and B/H are checked with the imaging cap).
+bool sibling_elsewhere(const Instance &inst, const Solution &sol, std::size_t task, std::size_t sat);
 
 /// Inserts a slot without any check (frozen acquisitions of a replan).
 void force_place(const Instance &inst, Solution &sol, std::size_t opp, int k);
