@@ -349,6 +349,25 @@ void add_shadows(Instance &inst, const Mission &m, const PlanningOptions &opt)
     }
 }
 
+/// Stereo sets that no pass holds even with nothing else planned: not feasible (the share rule does not wait for
+/// them, the bounds do not count them), explained as `stereo`.
+void mark_impossible_stereo(Instance &inst)
+{
+    bool any = false;
+    for (std::size_t j = 0; j < inst.jobs.size(); ++j) {
+        if (inst.jobs[j].stereo && inst.jobs[j].feasible) {
+            Solution empty = empty_solution(inst);
+            if (insert_job(inst, empty, j) != PlaceStatus::ok) {
+                inst.jobs[j].stereo_impossible = true;
+                any = true;
+            }
+        }
+    }
+    if (any) {
+        refresh_feasibility(inst);
+    }
+}
+
 /// A satellite whose platform load alone (no acquisition, no downlink) drains its battery below the minimum cannot
 /// carry any plan: a configuration error, named, rather than a plan that is infeasible from the start.
 void check_idle_power(const Instance &inst, const Mission &m)
@@ -1014,6 +1033,7 @@ Instance build_instance(const Mission &m, const PlanningOptions &opt, Opportunit
     throw_if_cancelled(opt);
     reserve_contacts(inst, m, opt);
     check_idle_power(inst, m);
+    mark_impossible_stereo(inst);
     inst.opportunities_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - clock0).count();
     return inst;
 }

@@ -108,7 +108,9 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
                     cloudy = false;
                 }
             }
-            out[j] = cloudy ? UnservedReason::clouds : UnservedReason::no_opportunity;
+            out[j] = inst.jobs[j].stereo_impossible ? UnservedReason::stereo
+                     : cloudy                        ? UnservedReason::clouds
+                                                     : UnservedReason::no_opportunity;
             continue;
         }
         std::vector<std::size_t> fresh;
@@ -136,12 +138,6 @@ std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solutio
             break;
         default:
             out[j] = UnservedReason::outcompeted;
-            if (inst.jobs[j].stereo) { // geometry alone may forbid the set: try it with nothing else planned
-                Solution empty = empty_solution(inst);
-                if (insert_job(inst, empty, j) != PlaceStatus::ok) {
-                    out[j] = UnservedReason::stereo;
-                }
-            }
             break;
         }
     }

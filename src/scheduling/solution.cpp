@@ -929,7 +929,8 @@ void restrict_opportunities(Instance &inst, int k_from)
 void refresh_feasibility(Instance &inst)
 {
     for (auto &j : inst.jobs) {
-        j.feasible = std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return !inst.task_opps[t].empty(); });
+        j.feasible = !j.stereo_impossible
+                     && std::all_of(j.tasks.begin(), j.tasks.end(), [&](std::size_t t) { return !inst.task_opps[t].empty(); });
     }
     count_share_feasible(inst);
 }

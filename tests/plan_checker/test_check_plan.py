@@ -9,7 +9,7 @@ written here: the same satellites as agile right-looking SAR, and as a fixed 290
 to 09:00 and 09:20 UTC of the scenario's day (the passes over Italy fall between them, the later pass after them), and
 a variant that adds the raw 2011-10-08 GFS file as an October climatology; and four with power models (issue 15 item
 2, see power_docs): optical with the battery binding, SAR, a cylindrical shadow with the horizon starting in it, and
-SAR at night imaging in the shadow.
+SAR at night imaging in the shadow; and one with stereo requests (issue 15 item 3, see stereo_doc).
 """
 import copy
 import datetime
@@ -198,6 +198,34 @@ def power_docs(base):
     return out
 
 
+# Stereo (issue 15 item 3). EUOPT-2's pass over northern Italy (~09:04-09:08:30 UTC) holds along-track viewing angles
+# at the targets from about -50 to +50 deg (B/H up to ~2.4 across the whole pass). FR-2..5 and IT-2 are left out to
+# give the sets room.
+STEREO_WINDOW = {"window_start_utc": "2025-10-03T08:30:00Z", "window_end_utc": "2025-10-03T10:00:00Z"}
+STEREO_REQUESTS = [
+    # a classic stereo pair
+    {"id": "ST-1", "tenant": "FR", "priority": 9, "target": {"lat_deg": 45.3, "lon_deg": 9.6}, "duration_s": 8,
+     **STEREO_WINDOW, "stereo": {"images": 2, "bh_min": 0.3, "bh_max": 0.6}},
+    # a wide base: one image before and one after the target (the planner serves it at ~1.5)
+    {"id": "ST-2", "tenant": "IT", "priority": 9, "target": {"lat_deg": 45.3, "lon_deg": 9.7}, "duration_s": 8,
+     **STEREO_WINDOW, "stereo": {"images": 2, "bh_min": 1.5, "bh_max": 2.0}},
+    # tri-stereo with the default B/H range [0.25, 0.6]
+    {"id": "ST-3", "tenant": "FR", "priority": 9, "target": {"lat_deg": 44.8, "lon_deg": 10.3}, "duration_s": 6,
+     **STEREO_WINDOW, "stereo": {"images": 3}},
+    # B/H >= 1.9 needs nearly the whole pass; the window holds only its middle 2 min: reason stereo
+    {"id": "ST-4", "tenant": "IT", "priority": 9, "target": {"lat_deg": 45.0, "lon_deg": 8.5}, "duration_s": 6,
+     "window_start_utc": "2025-10-03T09:05:30Z", "window_end_utc": "2025-10-03T09:07:30Z",
+     "stereo": {"images": 2, "bh_min": 1.9, "bh_max": 2.0}},
+]
+
+
+def stereo_doc(base):
+    d = copy.deepcopy(base)
+    d["requests"] = [r for r in d["requests"] if r["id"] not in ("FR-2", "FR-3", "FR-4", "FR-5", "IT-2")]
+    d["requests"] += copy.deepcopy(STEREO_REQUESTS)
+    return d
+
+
 @pytest.fixture(scope="session")
 def cases(tmp_path_factory):
     tmp = str(tmp_path_factory.mktemp("plans"))
@@ -223,6 +251,7 @@ def cases(tmp_path_factory):
     out["clouds_clim"] = Case(tmp, "clouds_clim", cloud_doc(base, climatology=True), prepare=make_cloud_forecast)
     for name, doc in power_docs(base).items():
         out[name] = Case(tmp, name, doc)
+    out["stereo"] = Case(tmp, "stereo", stereo_doc(base))
     return out
 
 
@@ -454,6 +483,50 @@ def test_shadow_edges_match_cli(cases, model):
         full = [b - a for a, b in mine if 0.0 < a and b < t_end]
         assert all((2060 if model == "cylindrical" else 2070) < x < (2066 if model == "cylindrical" else 2076)
                    for x in full), full
+
+
+def stereo_sets(plan):
+    """(request, occurrence) -> its images sorted by time, for the sets of the stereo case's requests."""
+    ids = {r["id"] for r in STEREO_REQUESTS}
+    out = {}
+    for a in sorted(plan["acquisitions"], key=lambda a: a["start_utc"]):
+        if a["request_id"] in ids:
+            out.setdefault((a["request_id"], a["occurrence"]), []).append(a)
+    return out
+
+
+def test_stereo_plan_passes(cases):
+    """Stereo through the CLI: served sets are complete (images 0 .. n-1 by one satellite, in one pass), the checker's
+    own viewing angles (Skyfield ITRS, finite-difference Earth-fixed velocity) agree with stereo_view_deg to
+    < 1e-5 deg and its B/H with stereo_bh to < 1e-6, every B/H is in its request's range, ST-4 (a window too short
+    for its B/H) is unserved for stereo without explanation objects, only stereo images carry the keys, and the plan
+    passes with zero violations."""
+    c = cases["stereo"]
+    plan = c.plan
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), plan)
+    assert chk.run() == []
+    served = {(a["request_id"], a["occurrence"]) for a in plan["acquisitions"]} - {
+        (u["request_id"], u["occurrence"]) for u in plan["unserved"]}
+    sets = {k: v for k, v in stereo_sets(plan).items() if k in served}
+    assert sets, plan["unserved"]
+    want = {r["id"]: r["stereo"] for r in STEREO_REQUESTS}
+    for (rid, k), imgs in sets.items():
+        n = want[rid].get("images", 2)
+        assert sorted(a["strip_id"] for a in imgs) == list(range(n)), imgs
+        assert all(a["strip_count"] == n for a in imgs) and len({a["satellite"] for a in imgs}) == 1
+        assert imgs[0]["stereo_bh"] is None
+        lo, hi = want[rid].get("bh_min", 0.25), want[rid].get("bh_max", 0.6)
+        assert all(lo <= a["stereo_bh"] <= hi for a in imgs[1:]), imgs
+        assert sum(a["value"] for a in imgs) == pytest.approx(9.0)
+    st = chk.stereo_stats
+    assert st["images"] >= 2 and st["max_view_diff_deg"] < 1e-5 and st["max_bh_diff"] < 1e-6, st
+    u = next(u for u in plan["unserved"] if u["request_id"] == "ST-4")
+    assert u["reason"] == "stereo" and not {"blocked_by", "nearest_misses", "capacity"} & set(u), u
+    assert not any(k in a for a in plan["acquisitions"] if not a["request_id"].startswith("ST-")
+                   for k in check_plan.STEREO_KEYS)
+    # a set no pass holds (ST-4) has no opportunity as a whole, like FR-6's two occurrences that see no pass
+    assert plan["metrics"]["requests_by_tier"]["standard"]["with_opportunity"] == \
+        plan["metrics"]["requests_by_tier"]["standard"]["total"] - 3
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -931,6 +1004,84 @@ def p_power_capacity_unpowered(p, d):
     c["satellite"], c["norad_id"] = "EUOPT-1", 90001  # no power model (case power)
 
 
+def served_set(p, images=None):
+    """The images (in time order) of a served stereo set of the stereo case (of `images` images)."""
+    unserved = {(u["request_id"], u["occurrence"]) for u in p["unserved"]}
+    return next(v for k, v in stereo_sets(p).items() if k not in unserved and (images is None or len(v) == images))
+
+
+def p_stereo_other_satellite(p, d):
+    # the set's second image taken by the other satellite (which is elsewhere then: geometry fails too)
+    a = served_set(p)[1]
+    other = next(s for s in p["satellites"] if s["name"] != a["satellite"])
+    a["satellite"], a["norad_id"] = other["name"], other["norad_id"]
+
+
+def p_stereo_image_removed(p, d):
+    # one image of a set dropped (its downlink parts with it), the other keeping its value: the set is incomplete
+    a = served_set(p)[-1]
+    p["acquisitions"].remove(a)
+    for part in a["downlinks"]:
+        q = next(q for q in p["downlinks"] if q["satellite"] == a["satellite"] and q["station"] == part["station"]
+                 and q["start_utc"] <= part["start_utc"] and part["end_utc"] <= q["end_utc"])
+        q["data_gbit"] -= part["data_gbit"]
+
+
+def p_stereo_view(p, d):
+    served_set(p)[0]["stereo_view_deg"] += 1.0
+
+
+def p_stereo_bh(p, d):
+    served_set(p)[1]["stereo_bh"] += 1e-3
+
+
+def p_stereo_first_bh(p, d):
+    # the first image in time has no previous one: its stereo_bh is null
+    imgs = served_set(p)
+    imgs[0]["stereo_bh"] = imgs[1]["stereo_bh"]
+
+
+def p_stereo_bh_range(p, d):
+    # the request's bh_max below the B/H the plan has for it
+    imgs = served_set(p)
+    r = req(d, imgs[0]["request_id"])
+    top = max(a["stereo_bh"] for a in imgs[1:])
+    r["stereo"]["bh_max"] = round(top - 0.01, 6)
+    r["stereo"]["bh_min"] = min(r["stereo"].get("bh_min", 0.25), round(top - 0.05, 6))
+
+
+def p_stereo_two_passes(p, d):
+    # the set's last image one orbit (EUOPT-2: 5827 s; whole seconds, on the time grid) earlier: another pass
+    # (also outside the horizon, where the satellite does not see the target: window, geometry, downlinks fire too)
+    shift_acq(served_set(p)[-1], -5827.0)
+
+
+def p_stereo_keys_on_mono(p, d):
+    a = next(a for a in p["acquisitions"] if a["request_id"] == "FR-1")
+    a["stereo_view_deg"], a["stereo_bh"] = 10.0, None
+
+
+def p_stereo_reason_not_stereo(p, d):
+    # FR-6 (no pass at all) said to be unserved for stereo; it is not a stereo request. (metrics_tier: reason stereo
+    # counts as one with opportunities)
+    u = next(u for u in p["unserved"] if u["request_id"] == "FR-6")
+    u["reason"] = "stereo"
+    del u["nearest_misses"]
+
+
+def p_stereo_reason_blocked_by(p, d):
+    # reason stereo carries no explanation objects
+    u = next(u for u in p["unserved"] if u["reason"] == "stereo")
+    a = p["acquisitions"][0]
+    u["blocked_by"] = [{k: a[k] for k in ("acquisition_id", "request_id", "tenant", "satellite", "norad_id",
+                                          "start_utc", "end_utc")}]
+
+
+def p_stereo_strip_count(p, d):
+    # a tri-stereo image counted as one of a pair
+    served_set(p, 3)[0]["strip_count"] = 2
+
+
 # (case, planted fault, rule that must catch it, rules allowed besides it (side effects of the same edit))
 PLANTS = [
     ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts",
@@ -1020,6 +1171,21 @@ PLANTS = [
     ("power_night", p_power_after, "power", set()),
     ("power", p_power_no_capacity, "explanation", set()),
     ("power", p_power_capacity_unpowered, "explanation", set()),
+    ("stereo", p_stereo_other_satellite, "stereo", None),  # the other satellite is elsewhere: geometry, timelines
+    # the occurrence is no longer served (and the kept image's value is not 0); an outcompeted occurrence's
+    # blocked_by may name the removed image
+    ("stereo", p_stereo_image_removed, "stereo", {"acquisition_value", "unserved_list", "metrics_value",
+                                                  "metrics_tenant", "metrics_counts", "metrics_latency",
+                                                  "metrics_tier", "explanation"}),
+    ("stereo", p_stereo_view, "stereo", set()),
+    ("stereo", p_stereo_bh, "stereo", set()),
+    ("stereo", p_stereo_first_bh, "stereo", set()),
+    ("stereo", p_stereo_bh_range, "stereo", set()),
+    ("stereo", p_stereo_two_passes, "stereo", None),
+    ("stereo", p_stereo_keys_on_mono, "stereo", set()),
+    ("stereo", p_stereo_reason_not_stereo, "stereo", {"metrics_tier"}),
+    ("stereo", p_stereo_reason_blocked_by, "explanation", set()),
+    ("stereo", p_stereo_strip_count, "request", set()),
 ]
 
 

@@ -10,11 +10,14 @@ Nothing here comes from Vantage: the scenario is read with PyYAML, satellites ar
 polygons from Shapely, cloud-cover fields are decoded by ecCodes' command-line tools (grib_ls, grib_get_data;
 Debian libeccodes-tools). The rules are re-implemented from their documented definitions (docs/formats.md § Geometry
 definitions, § Tasking scenario, § Tasking plan; docs/architecture/scheduling.md § Constraints of a plan; issue 6's
-slew law; the brief of issue 15 item 2 for power). Inputs that a plan echoes (satellites, stations, tenants) are
-taken from the scenario, not from the plan.
+slew law; the brief of issue 15 item 2 for power, item 3 for stereo). Inputs that a plan echoes (satellites,
+stations, tenants) are taken from the scenario, not from the plan. With the scenario's eop_file, UT1-UTC and the
+pole (x_p, y_p) are interpolated linearly between its daily values and Skyfield's ITRS includes the polar motion;
+without one, UT1 = UTC and no polar motion (the planner's assumption).
 
 Rules (the name printed with each violation):
-  request            the acquisition's request/occurrence/strip exist; tenant, target and sensor kind match
+  request            the acquisition's request/occurrence/strip exist; tenant, target and sensor kind match; a point
+                     has strip 0 of 1, an image of a stereo set strip k of `images` (k its number, 0 <= k < images)
   limits_echo        the plan's `limits` of an acquisition are the sensor's limits tightened by the request's
   window             [start, end] inside the occurrence's window and the planning horizon
   time_grid          the start is a multiple of planning.time_step_s after start_utc
@@ -64,13 +67,13 @@ Rules (the name printed with each violation):
                      before the horizon + delivery_margin_h
   storage            onboard memory in [0, storage_gbit] at all times (linear fill / drain)
   served_twice       no (request, occurrence, strip) acquired twice; no occurrence both served and unserved
-  unserved_list      every occurrence appears once: served, or in unserved[] with a known reason
+  unserved_list      every occurrence appears once: served, or in unserved[] with a known reason (stereo included)
   explanation        an unserved occurrence's explanation fits its reason (blocked_by: outcompeted; nearest_misses:
                      no_opportunity, on satellites of the scenario; capacity: storage / downlink / power; none of
-                     them for clouds), and every blocked_by entry is an acquisition of this plan with the same
-                     request, nation, satellite and times; reason power carries a capacity with deficit_wh > 0 on a
-                     satellite (and its norad_id) that has a power model, without contacts / excess_gbit (and no
-                     other reason gives deficit_wh)
+                     them for clouds and stereo), and every blocked_by entry is an acquisition of this plan with the
+                     same request, nation, satellite and times; reason power carries a capacity with deficit_wh > 0 on a
+                     satellite (and its norad_id) that has a power model, without contacts / excess_gbit (and no other
+                     reason gives deficit_wh)
   power              (scenario key satellites[].power; issue 15 item 2) per satellite with a power model, the
                      battery E(t) (Wh) integrated here from start_utc to stop_utc + delivery_margin_h:
                      E(0) = initial_soc x battery_wh; net power solar_w (outside the Earth's shadow only) - bus_w -
@@ -116,9 +119,24 @@ Rules (the name printed with each violation):
                      [startStep, endStep] (avg; other step types: endStep), linear in time between fields; a
                      climatology message stands for the month of its time so computed (the first message of a
                      month wins: undocumented)
+  stereo             (request key stereo: {images 2|3 (default 2), bh_min (0.25), bh_max (0.6)}; issue 15 item 3) the
+                     images of an optical point request with stereo, one acquisition per image: stereo_view_deg and
+                     stereo_bh on exactly them (stereo_bh may be null); a served occurrence has exactly `images`
+                     images, numbers 0 .. images-1 once each; all on one optical satellite; consecutive images in
+                     time (by their middles) less than a quarter of the orbit period (86400 s / the TLE's mean
+                     motion) apart; theta, the along-track viewing angle at the target at each image's middle,
+                     recomputed (u target -> satellite in ITRS, n the WGS-84 normal at the target, a the unit
+                     horizontal part of the Earth-fixed velocity: theta = atan2(u.a, u.n), > 0 once past the
+                     target) within the image's tolerance (STEREO_POS_TOL_DEG + a term for the velocity's direction,
+                     see STEREO_VEL_DIR_TOL_RAD) of stereo_view_deg; B/H = |tan theta1 - tan theta2| of consecutive
+                     images in time from our thetas in [bh_min, bh_max] and = the later image's stereo_bh, both
+                     within that pair's eps (see STEREO_BH_ABS_TOL); the first image in time has stereo_bh null.
+                     Reason stereo only for a stereo request. (Whether no pass could hold the set, the reason's
+                     claim, would take the planner's whole search: not checked.)
   acquisition_value  value = occurrence value (reward or priority) x cloud_probability (1 without a prediction; the
                      reported probability, which `clouds` checks; where a due one is missing, `clouds` reports it and
-                     the value is taken as given) / strip_count (complete polygons), 0 (incomplete)
+                     the value is taken as given) / the number of strips (complete polygons: strip_count; complete
+                     stereo sets: the request's images; points: 1), 0 (an incomplete polygon or stereo set)
   metrics_value      metrics.value = the expected served value: sum over served occurrences of value x mean over
                      its strips of cloud_probability (= the sum of the acquisitions' values); metrics.value_if_clear
                      (where reported) = the same without probabilities
@@ -127,13 +145,14 @@ Rules (the name printed with each violation):
                      to the totals
   metrics_tier       requests_by_tier: per tier (tier key, urgent: true = urgent, default standard) of the
                      occurrences in the horizon: served, total, expected value, with_opportunity = served + those
-                     unserved for another reason than no_opportunity / clouds; no other tiers
+                     unserved for another reason than no_opportunity / clouds / stereo (a set no pass holds has
+                     no opportunity as a whole); no other tiers
   metrics_counts     requests_served, requests_total
   metrics_latency    latency_p50_h / latency_p95_h (nearest rank, occurrence window start -> delivered_utc)
-  share_rule         a nation with an unserved occurrence that had an opportunity (reason not no_opportunity nor
-                     clouds) is not more than fairness_tolerance below its (normalised) rights share of the
-                     expected served value (urgent occurrences left out on both sides when
-                     planning.urgent_share_exempt)
+  share_rule         a nation with an unserved occurrence that had an opportunity (reason not no_opportunity,
+                     clouds, nor stereo: a set no pass can hold cannot be served either) is not more than
+                     fairness_tolerance below its (normalised) rights share of the expected served value (urgent
+                     occurrences left out on both sides when planning.urgent_share_exempt)
 """
 from __future__ import annotations
 
@@ -237,13 +256,41 @@ EDGE_TOL_S = 2e-3
 ENERGY_ABS_TOL_WH = 1e-6
 POWER_TIME_ROUND_S = 1e-6
 SUN_RADIUS_KM = 695700.0  # the brief (IAU 2015 nominal solar radius)
+# Stereo (issue 15 item 3). The along-track viewing angle theta at the target, deg: two parts.
+# (1) Positions: SGP4 implementations agree to ~mm; the frames differ (TEME -> ITRS through other precession-nutation /
+# sidereal-time models; Skyfield leaves out the EOP's celestial-pole offsets dX, dY, ~0.4 mas; UT1 and the pole
+# interpolated between daily values: each ~1 mas = 3.4 cm at 7000 km), the planner's cubic Hermite ephemeris (~2 cm
+# at 20-s nodes, its own comment), the times printed to 1 us (theta moves <= 0.7 deg/s: 4e-7 deg). 1e-5 deg is
+# 1.7e-7 rad: 9 cm across a 500-km line of sight.
+STEREO_POS_TOL_DEG = 1e-5
+# (2) The direction of the Earth-fixed velocity, rad. It is not defined to better than ~1e-6 rad: SGP4's analytic
+# velocity is not the derivative of its positions (11 mm/s in TEME at 09:05 for EUOPT-2, 1.6e-6 rad of 7 km/s);
+# the planner's velocity is the derivative of a cubic Hermite through 20-s nodes of SGP4 positions AND velocities
+# (a blend of the two, plus its own O(h^3) error of a few mm/s), Skyfield's ITRS velocity is SGP4's rotated with a
+# constant spin about the ITRS z axis (no polar motion), ours the central difference of Skyfield's ITRS positions
+# (STEREO_FD_H_S). 3e-6 rad covers 14 mm/s with 1.5x margin. Rotating the horizontal a by dpsi about n changes theta
+# by dpsi (u.n)(u.c) / (1 - (u.c)^2) (c = n x a, cross-track): nothing for a target on the track, ~1 dpsi for one
+# looked at 45 deg across it. So each image's tolerance is STEREO_POS_TOL_DEG + that term with dpsi =
+# STEREO_VEL_DIR_TOL_RAD. Measured (tests/plan_checker; the demo with 30 stereo requests, 62 images, and its EOP):
+# |d theta| <= 1.5e-5 deg, <= 0.14 of the image's tolerance; |d B/H| <= 3e-7. (The brief expected ~1e-5 deg from
+# SGP4's mm agreement; the velocity's direction, not the positions, is what limits it for images looked at across
+# the track.)
+STEREO_VEL_DIR_TOL_RAD = 3e-6
+# Central differences of ITRS positions over +-STEREO_FD_H_S: truncation h^2/6 x jerk (omega^3 r ~ 1e-5 km/s^3) =
+# 2e-8 km/s, far below the velocity's own uncertainty above.
+STEREO_FD_H_S = 0.1
+# B/H = |tan theta1 - tan theta2| is known to eps = sec^2 theta1 tol1 + sec^2 theta2 tol2 (rad), each pair's own
+# (tol: the images' theta tolerances above); STEREO_BH_ABS_TOL is float rounding (the plan prints 17 digits).
+STEREO_BH_ABS_TOL = 1e-9
 
 EARTH_A_KM = 6378.137
 EARTH_F = 1.0 / 298.257223563
 EARTH_E2 = EARTH_F * (2.0 - EARTH_F)
 MEAN_R_KM = 6371.0088  # docs/formats.md § Geometry definitions (half-swath angle)
 
-VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit", "clouds", "power"}
+VALID_REASONS = {"no_opportunity", "outcompeted", "storage", "downlink", "share_limit", "clouds", "power", "stereo"}
+STEREO_DEFAULTS = {"images": 2, "bh_min": 0.25, "bh_max": 0.6}  # issue 15 item 3
+STEREO_KEYS = ("stereo_view_deg", "stereo_bh")
 POWER_LOADS = ("solar_w", "bus_w", "imaging_w", "slew_w", "downlink_w")  # W, default 0
 
 
@@ -363,14 +410,23 @@ def read_tle_file(path):
     return out
 
 
-def read_eop_dut1(path, when: dt.datetime):
-    """UT1-UTC (s) for the day of `when` from a CelesTrak EOP-All.csv (the format the demo ships)."""
-    day = when.strftime("%Y-%m-%d")
+def read_eop_table(path, first: dt.datetime, last: dt.datetime):
+    """Daily Earth orientation (CelesTrak EOP-All.csv, the format the demo ships) from the day before `first` to the
+    day after `last`: (days at 0h UTC, UT1-UTC s, x_p arcsec, y_p arcsec; a pole column missing: 0). IERS daily values
+    hold at 0h UTC and are interpolated linearly between days (the conventional use of the series), the edge values
+    held beyond the file's days."""
+    lo, hi = (first - dt.timedelta(days=1)).strftime("%Y-%m-%d"), (last + dt.timedelta(days=1)).strftime("%Y-%m-%d")
+    days, dut1, xp, yp = [], [], [], []
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row.get("DATE") == day:
-                return float(row["UT1-UTC"])
-    raise InputError(f"{path}: no UT1-UTC for {day}")
+            if lo <= row.get("DATE", "") <= hi:
+                days.append(dt.datetime.strptime(row["DATE"], "%Y-%m-%d").replace(tzinfo=dt.timezone.utc))
+                dut1.append(float(row["UT1-UTC"]))
+                xp.append(float(row.get("X") or 0.0))
+                yp.append(float(row.get("Y") or 0.0))
+    if not days:
+        raise InputError(f"{path}: no Earth orientation for {first.date()} .. {last.date()}")
+    return days, np.array(dut1), np.array(xp), np.array(yp)
 
 
 class Scenario:
@@ -383,9 +439,14 @@ class Scenario:
             self.stop = yaml_time(doc["stop_utc"])
         else:
             self.stop = self.start + dt.timedelta(hours=float(doc["duration_h"]))
-        self.dut1_s = 0.0  # the planner's assumption without EOP (its warning says so)
+        # Earth orientation: without an eop_file UT1 = UTC and no polar motion (the planner's assumption, its warning
+        # says so); with one, UT1-UTC and the pole x_p, y_p interpolated between its daily values
+        self.eop = None
         if doc.get("eop_file"):
-            self.dut1_s = read_eop_dut1(os.path.join(base, doc["eop_file"]), self.start + (self.stop - self.start) / 2)
+            margin_h = float((doc.get("planning") or {}).get("delivery_margin_h",
+                                                              PLANNING_DEFAULTS["delivery_margin_h"]))
+            self.eop = read_eop_table(os.path.join(base, doc["eop_file"]), self.start,
+                                      self.stop + dt.timedelta(hours=margin_h))
         self.planning = dict(PLANNING_DEFAULTS)
         self.planning.update(doc.get("planning") or {})
         # SGP4 constants (scenario key sgp4): python-sgp4's own gravity models; opsmode 'i' only
@@ -532,6 +593,10 @@ class Scenario:
         out["urgent"] = r.get("tier") == "urgent" or r.get("urgent") is True
         out["occurrences"] = occ
         out["duration_s"] = float(r.get("duration_s", 10.0))
+        # stereo (issue 15 item 3): `images` acquisitions of the point, strip_id = the image's number
+        st = r.get("stereo")
+        out["stereo"] = None if st is None else {k: (int if k == "images" else float)((st or {}).get(k, v))
+                                                 for k, v in STEREO_DEFAULTS.items()}
         return out
 
     @staticmethod
@@ -729,7 +794,18 @@ class Checker:
         self.violations = []  # (rule, id, message)
         # Skyfield's built-in UT1 table is stale; ΔT = TAI-UTC + 32.184 - (UT1-UTC) (../shared/PITFALLS.md).
         tai_utc = 37.0
-        self.ts = load.timescale(delta_t=tai_utc + 32.184 - scenario.dut1_s)
+        if scenario.eop is None:
+            self.ts = load.timescale(delta_t=tai_utc + 32.184)
+        else:
+            # the scenario's EOP: ΔT and Skyfield's polar-motion table (ITRS then includes the pole's wobble, 10-15 m
+            # at the ground, which the stereo viewing angles resolve) linear in TT between the daily values
+            from skyfield.timelib import Timescale
+            days, dut1, xp, yp = scenario.eop
+            tt = np.array([2440587.5 + d.timestamp() / 86400.0 for d in days]) + (tai_utc + 32.184) / 86400.0
+            delta_t = tai_utc + 32.184 - dut1
+            base = load.timescale()
+            self.ts = Timescale(lambda t: np.interp(t, tt, delta_t), base.leap_dates, base.leap_offsets)
+            self.ts.polar_motion_table = (tt, xp, yp)
         from sgp4.api import WGS72, WGS72OLD, WGS84, Satrec
         const = {"wgs72": WGS72, "wgs72old": WGS72OLD, "wgs84": WGS84}[scenario.sgp4_gravity]
         self.sats = {name: EarthSatellite.from_satrec(Satrec.twoline2rv(s["l1"], s["l2"], const), self.ts)
@@ -738,6 +814,11 @@ class Checker:
 
     def fail(self, rule, ident, msg):
         self.violations.append((rule, ident, msg))
+
+    def is_point(self, a):
+        """A point target's acquisition (one strip, or an image of a stereo set), not a polygon's strip."""
+        req = self.sc.requests.get(a.get("request_id"))
+        return a.get("strip_count", 1) == 1 or (req is not None and req.get("stereo") is not None and "aoi" not in req)
 
     def sec(self, iso):
         return (parse_utc(iso) - self.t0).total_seconds()
@@ -816,8 +897,13 @@ class Checker:
                                            f"{req.get('polarizations')}")
             is_poly = "aoi" in req
             if not is_poly:
-                if a.get("strip_count", 1) != 1 or a.get("strip_id", 0) != 0:
-                    self.fail("request", aid, "a point request has one strip")
+                n_img = req["stereo"]["images"] if req["stereo"] else 1  # a stereo set: one strip per image
+                sid = a.get("strip_id", 0)
+                if a.get("strip_count", 1) != n_img or not (isinstance(sid, int) and 0 <= sid < n_img):
+                    what = ("a point request has one strip" if n_img == 1 else
+                            f"a stereo set of {n_img} images has strip_count {n_img} and strip_id (the image's "
+                            f"number) in [0, {n_img})")
+                    self.fail("request", aid, f"strip {sid} of {a.get('strip_count', 1)}: {what}")
                 tg = req["target"]
                 for key, want in (("target_lat_deg", tg["lat_deg"]), ("target_lon_deg", tg["lon_deg"]),
                                   ("scan_start_lat_deg", tg["lat_deg"]), ("scan_start_lon_deg", tg["lon_deg"]),
@@ -859,12 +945,12 @@ class Checker:
             segs = []
             for (i, aid, s, e, lim, a) in items:
                 ts = self.samples(s, e)
-                if sc.satellites[sat_name]["kind"] == "sar" and a.get("strip_count", 1) == 1:
+                if sc.satellites[sat_name]["kind"] == "sar" and self.is_point(a):
                     ts = np.linspace(s, e, max(2, int(math.ceil((e - s) / SQUINT_STEP_S - 1e-9)) + 1))
                 f = (ts - s) / max(e - s, 1e-12)
                 lat, lon = great_circle_points(a["scan_start_lat_deg"], a["scan_start_lon_deg"],
                                                a["scan_end_lat_deg"], a["scan_end_lon_deg"], f)
-                alt_km = float(a.get("target_alt_m", 0.0)) / 1000.0 if a.get("strip_count", 1) == 1 else 0.0
+                alt_km = float(a.get("target_alt_m", 0.0)) / 1000.0 if self.is_point(a) else 0.0
                 segs.append((i, aid, lim, a, ts, lat, lon, alt_km))
             all_t = np.concatenate([g[4] for g in segs])
             r, v, rg, vg, rot, geo = self.states(sat_name, all_t)
@@ -917,7 +1003,7 @@ class Checker:
         ts_all = ts
         if sat["kind"] == "sar":
             sq = lim["max_squint_deg"]
-            if a.get("strip_count", 1) == 1:
+            if self.is_point(a):
                 # A point is imaged as it crosses the beam (the antenna pointed at some squint within the limit):
                 # the imaging instant is the sample where every limit holds with the largest margin (the limits
                 # below are then checked there, and only there).
@@ -1076,6 +1162,138 @@ class Checker:
                 if left > COVERAGE_TOL:
                     self.fail("strip_polygon", f"{rid}.{k}",
                               f"the {count} strips leave {100 * left:.2f} % of the polygon uncovered (> {100 * COVERAGE_TOL} %)")
+
+    # ---- stereo (issue 15 item 3)
+    def view_angles_deg(self, sat_name, mids, target):
+        """The along-track viewing angle theta (deg) at a target {lat_deg, lon_deg, alt_m?} at instants (s after
+        start): u the unit vector target -> satellite (ITRS), n the ellipsoid normal at the target, a the unit
+        horizontal direction of the satellite's Earth-fixed velocity (central differences of Skyfield's ITRS positions,
+        its n component removed); theta = atan2(u.a, u.n), > 0 once the satellite has passed the target. Returns
+        theta and each one's tolerance (deg; see STEREO_VEL_DIR_TOL_RAD)."""
+        mids = np.asarray(mids, float)
+        h = STEREO_FD_H_S
+        r = self.states(sat_name, np.concatenate([mids - h, mids, mids + h]))[0].reshape(3, len(mids), 3)
+        v = (r[2] - r[0]) / (2.0 * h)
+        lat, lon = float(target["lat_deg"]), float(target["lon_deg"])
+        p = geodetic_to_ecef_km(lat, lon, float(target.get("alt_m", 0.0)) / 1000.0)
+        n = up_vector(lat, lon)
+        u = unit(r[1] - p)
+        a = unit(v - np.sum(v * n, -1, keepdims=True) * n)
+        un, uc = u @ n, np.sum(u * np.cross(n, a), -1)  # c = n x a: the horizontal cross-track direction
+        tol = STEREO_POS_TOL_DEG + np.degrees(STEREO_VEL_DIR_TOL_RAD * np.abs(un * uc)
+                                              / np.maximum(1.0 - uc * uc, 1e-12))
+        return np.degrees(np.arctan2(np.sum(u * a, -1), un)), tol
+
+    def check_stereo(self):
+        """Rule stereo: the stereo keys only on stereo requests' images; a set on one satellite within a quarter of
+        its orbit between consecutive images; theta recomputed at each image's middle against stereo_view_deg;
+        B/H of consecutive images (in time) in [bh_min, bh_max] and against stereo_bh; reason stereo only for stereo
+        requests. Fills self.stereo_stats (worst differences, for reports)."""
+        sc = self.sc
+        acqs = self.plan.get("acquisitions", [])
+        st = self.stereo_stats = {"images": 0, "sets": 0, "max_view_diff_deg": 0.0, "max_view_diff_of_tol": 0.0,
+                                  "max_bh_diff": 0.0, "max_bh_diff_of_tol": 0.0, "bh": []}
+        unserved = {(u.get("request_id"), u.get("occurrence")) for u in self.plan.get("unserved", [])}
+        groups = defaultdict(list)
+        for i, a in enumerate(acqs):
+            aid = a.get("acquisition_id", f"acquisitions[{i}]")
+            req = sc.requests.get(a.get("request_id"))
+            sat = sc.satellites.get(a.get("satellite"))
+            if req is None or sat is None:
+                continue
+            has = [k for k in STEREO_KEYS if k in a]
+            if req["stereo"] is None:
+                if has:
+                    self.fail("stereo", aid, f"reports {', '.join(has)} but request {req['id']} is not stereo")
+                continue
+            if len(has) < len(STEREO_KEYS):
+                self.fail("stereo", aid, f"image of stereo request {req['id']} lacks "
+                                         f"{', '.join(k for k in STEREO_KEYS if k not in a)}")
+            if "aoi" in req:
+                self.fail("stereo", aid, f"request {req['id']} is stereo but an area (aoi): stereo is for points")
+                continue
+            if sat["kind"] != "optical":
+                self.fail("stereo", aid, f"stereo image on {a['satellite']}, which is not optical")
+            groups[(req["id"], a.get("occurrence"))].append(i)
+        for (rid, k), idx in groups.items():
+            req = sc.requests[rid]
+            stereo = req["stereo"]
+            n_img = stereo["images"]
+            gid = f"{rid}.{k}"
+            st["sets"] += 1
+            ids = [acqs[i].get("strip_id") for i in idx]
+            if len(set(ids)) != len(ids):
+                self.fail("stereo", gid, f"image numbers {sorted(ids, key=str)} repeat")
+            if (rid, k) not in unserved and (len(idx) != n_img or set(ids) != set(range(n_img))):
+                self.fail("stereo", gid, f"served with images {sorted(ids, key=str)}, a set needs {n_img} (0 .. "
+                                         f"{n_img - 1})")
+            sats = sorted({acqs[i]["satellite"] for i in idx})
+            if len(sats) > 1:
+                self.fail("stereo", gid, f"images on {', '.join(sats)}: a stereo set is taken by one satellite")
+            # theta at each image's middle, per satellite
+            mids = {i: 0.5 * sum(self.acq_secs[i]) for i in idx}
+            theta, tol = {}, {}
+            for name in sats:
+                mine = [i for i in idx if acqs[i]["satellite"] == name]
+                for i, th, tl in zip(mine, *self.view_angles_deg(name, [mids[i] for i in mine], req["target"])):
+                    theta[i], tol[i] = float(th), float(tl)
+            for i in idx:
+                a = acqs[i]
+                st["images"] += 1
+                rep = a.get("stereo_view_deg")
+                if rep is None:
+                    continue
+                d = abs(float(rep) - theta[i])
+                st["max_view_diff_deg"] = max(st["max_view_diff_deg"], d)
+                st["max_view_diff_of_tol"] = max(st["max_view_diff_of_tol"], d / tol[i])
+                if d > tol[i]:
+                    self.fail("stereo", a["acquisition_id"], f"stereo_view_deg {float(rep):.7f} != recomputed "
+                                                             f"{theta[i]:.7f} deg at the image's middle (|d| {d:.2e} > "
+                                                             f"{tol[i]:.1e})")
+            # consecutive images in time: one pass, B/H in range, stereo_bh
+            order = sorted(idx, key=lambda i: mids[i])
+            first = acqs[order[0]]
+            if first.get("stereo_bh") is not None:
+                self.fail("stereo", first["acquisition_id"], f"stereo_bh {first['stereo_bh']} on the set's first image "
+                                                             "in time (null there)")
+            for i0, i1 in zip(order, order[1:]):
+                a0, a1 = acqs[i0], acqs[i1]
+                if a0["satellite"] != a1["satellite"]:
+                    continue  # reported above
+                sat = sc.satellites[a1["satellite"]]
+                period = 86400.0 / float(sat["l2"][52:63])  # the TLE's mean motion, rev/day
+                gap = mids[i1] - mids[i0]
+                if gap >= period / 4.0 - TIME_TOL_S:
+                    self.fail("stereo", a1["acquisition_id"], f"{gap:.1f} s after {a0['acquisition_id']} on "
+                                                              f"{a1['satellite']}: not within one pass (a quarter of "
+                                                              f"the {period:.1f}-s orbit, {period / 4.0:.1f} s)")
+                t0, t1 = math.radians(theta[i0]), math.radians(theta[i1])
+                bh = abs(math.tan(t0) - math.tan(t1))
+                eps = (math.radians(tol[i0]) / math.cos(t0) ** 2 + math.radians(tol[i1]) / math.cos(t1) ** 2
+                       + STEREO_BH_ABS_TOL)
+                st["bh"].append(bh)
+                if not (stereo["bh_min"] - eps <= bh <= stereo["bh_max"] + eps):
+                    self.fail("stereo", a1["acquisition_id"], f"B/H {bh:.6f} with {a0['acquisition_id']} "
+                                                              f"(theta {theta[i0]:.4f}, {theta[i1]:.4f} deg) outside "
+                                                              f"[{stereo['bh_min']:g}, {stereo['bh_max']:g}]")
+                rep = a1.get("stereo_bh")
+                if rep is None:
+                    if "stereo_bh" in a1:
+                        self.fail("stereo", a1["acquisition_id"], f"stereo_bh null, but it follows "
+                                                                  f"{a0['acquisition_id']} (B/H {bh:.6f})")
+                    continue
+                d = abs(float(rep) - bh)
+                st["max_bh_diff"] = max(st["max_bh_diff"], d)
+                st["max_bh_diff_of_tol"] = max(st["max_bh_diff_of_tol"], d / eps)
+                if d > eps:
+                    self.fail("stereo", a1["acquisition_id"], f"stereo_bh {float(rep):.7f} != recomputed {bh:.7f} "
+                                                              f"with {a0['acquisition_id']} (|d| {d:.2e} > {eps:.1e})")
+        for u in self.plan.get("unserved", []):
+            if u.get("reason") == "stereo":
+                r = sc.requests.get(u.get("request_id"))
+                if r is None or r["stereo"] is None:
+                    self.fail("stereo", f"{u.get('request_id')}.{u.get('occurrence')}",
+                              "unserved for stereo, but the request is not a stereo request")
 
     # ---- rule 2: per-satellite timelines
     def check_timelines(self):
@@ -1681,7 +1899,10 @@ class Checker:
             req = sc.requests.get(rid)
             if req is None:
                 continue
-            count = next(iter(strips.values())).get("strip_count", 1)
+            # the number of strips: a polygon's decomposition is the planner's (strip_count), a point has 1, a
+            # stereo set its request's images
+            count = (req["stereo"]["images"] if req["stereo"] else 1) if "aoi" not in req else \
+                next(iter(strips.values())).get("strip_count", 1)
             complete = len(strips) == count and all(0 <= sid < count for sid in strips) and all(
                 self.delivered.get(a["acquisition_id"]) is not None for a in strips.values())
             probs = {}
@@ -1770,7 +1991,7 @@ class Checker:
                 x = tiers["urgent" if r["urgent"] else r.get("tier") or "standard"]
                 x["total"] += 1
                 x["with_opportunity"] += key in served or (key in unserved and
-                                                           unserved[key] not in ("no_opportunity", "clouds"))
+                                                           unserved[key] not in ("no_opportunity", "clouds", "stereo"))
                 if key in served:
                     x["served"] += 1
                     x["value"] += expected[key]
@@ -1806,7 +2027,7 @@ class Checker:
             for t, info in sc.tenants.items():
                 waiting = [key for key, reason in unserved.items()
                            if sc.requests.get(key[0], {}).get("tenant") == t
-                           and reason not in ("no_opportunity", "clouds")
+                           and reason not in ("no_opportunity", "clouds", "stereo")
                            and not (exempt and sc.requests[key[0]]["urgent"])]
                 got = ruled_by_t.get(t, 0.0) / ruled_value
                 if waiting and got < info["share"] - tol - VALUE_TOL:
@@ -1857,6 +2078,7 @@ class Checker:
     def run(self):
         self.check_acquisitions()
         self.check_strips()
+        self.check_stereo()
         self.check_timelines()
         self.check_downlinks()
         self.check_clouds()

@@ -71,7 +71,10 @@ struct Job {
     /// stereo (mission::Stereo): its tasks are the images; all on one satellite, one pass, consecutive B/H in range
     std::optional<mission::Stereo> stereo;
     std::vector<std::size_t> tasks;
-    bool feasible = false;         ///< every task has at least one opportunity
+    bool feasible = false;         ///< every task has at least one opportunity (and a stereo set fits one pass)
+    /// a stereo set whose images all have opportunities but that no pass holds, even in an empty plan (found when
+    /// the instance is built): not feasible, unserved `stereo`
+    bool stereo_impossible = false;
 };
 
 /// Something to image: a point, or one strip of a polygon occurrence (the scan line a -> b on the ground).
