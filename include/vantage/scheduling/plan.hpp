@@ -226,7 +226,8 @@ struct TenantMetrics {
 struct TierMetrics {
     mission::Tier tier = mission::Tier::standard;
     int served = 0;           ///< occurrences served
-    int with_opportunity = 0; ///< occurrences for which every task has an access opportunity in the horizon
+    int with_opportunity = 0; ///< occurrences for which every task has an access opportunity in the horizon (and, for
+                              ///< a stereo set, one pass holds it)
     int total = 0;            ///< occurrences in the horizon
     double value = 0.0;       ///< served value
 };
