@@ -178,7 +178,8 @@ class Plan:
     - ``downlinks``: satellite, norad_id, station, antenna, start_utc, end_utc, data_gbit, ...;
     - ``requests``: one row per request occurrence, sorted by (request_id, occurrence): request_id,
       occurrence, tenant, priority, status (``served`` | ``unserved``), reason (None, or no_opportunity |
-      outcompeted | storage | downlink | share_limit | clouds), acquisition_ids, delivered_utc (None when unserved),
+      outcompeted | storage | downlink | share_limit | clouds | power | stereo), acquisition_ids, delivered_utc (None
+      when unserved),
       covered_fraction (1 when served; polygons: area share of the acquired strips);
     - ``metrics``: value, value_upper_bound, value_trivial_bound, bound_method, requests_served,
       requests_total, served_value_by_tenant, latency_p50_h, latency_p95_h, time_limit_hit, ...;
