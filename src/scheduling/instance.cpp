@@ -493,6 +493,7 @@ RequestTasks make_jobs_and_tasks(Instance &inst, const Mission &m, const Plannin
             j.window_end_s = we;
             j.polygon = r.polygon.has_value();
             j.stereo = r.stereo;
+            inst.any_stereo = inst.any_stereo || r.stereo.has_value();
             if (auto it = tenant_index.find(r.tenant); it != tenant_index.end()) {
                 j.tenant = it->second;
             }

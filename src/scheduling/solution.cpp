@@ -415,6 +415,9 @@ bool place_in_gap(const Instance &inst, const std::vector<Slot> &tl, std::size_t
 /// orbit (one pass) and every consecutive pair in time has B/H in [bh_min, bh_max] (θ at each image's middle).
 bool stereo_ok(const Instance &inst, std::size_t sat, const std::vector<Slot> &tl)
 {
+    if (!inst.any_stereo) {
+        return true; // called on every placement check: nothing to scan without stereo requests
+    }
     std::vector<std::pair<std::size_t, std::size_t>> images; // (job, slot index) of stereo images
     for (std::size_t i = 0; i < tl.size(); ++i) {
         const std::size_t job = inst.tasks[inst.opps[tl[i].opp].task].job;

@@ -150,6 +150,7 @@ struct Instance {
     /// opportunities of each task dropped because P(usable) < the request's min_cloud_probability
     std::vector<int> task_cloud_dropped;
     bool clouds_used = false;                        ///< some opportunity has a cloud prediction (p_usable may be < 1)
+    bool any_stereo = false;                         ///< some job is a stereo set (else the stereo rules are skipped)
     double opportunities_seconds = 0.0;
 
     /// Ground point scanned at fraction f in [0, 1] of an opportunity's acquisition (ITRF km): linear
