@@ -98,14 +98,16 @@ scheduling::PowerModel read_power(const Reader &r, const YAML::Node &n, const st
                           "downlink_w", "eclipse"});
     scheduling::PowerModel p;
     p.battery_wh = r.number_in(r.need(n, "battery_wh", path), Reader::join(path, "battery_wh"), 0.0, 1e9, true);
-    auto frac = [&](const char *key, double &out) {
+    // an optional number in [0, hi]: state-of-charge fractions (hi 1) and loads in W (hi 1e7)
+    auto optional_in = [&](const char *key, double hi, double &out) {
         if (n[key].IsDefined()) {
-            out = r.number_in(n[key], Reader::join(path, key), 0.0, 1.0);
+            out = r.number_in(n[key], Reader::join(path, key), 0.0, hi);
         }
     };
-    frac("min_soc", p.min_soc);
-    frac("max_soc", p.max_soc);
-    frac("initial_soc", p.initial_soc);
+    for (const auto &[key, out] : {std::pair{"min_soc", &p.min_soc}, std::pair{"max_soc", &p.max_soc},
+                                   std::pair{"initial_soc", &p.initial_soc}}) {
+        optional_in(key, 1.0, *out);
+    }
     if (!(p.max_soc > p.min_soc)) {
         r.fail(ErrorCode::out_of_range, "max_soc must be above min_soc", n["max_soc"].IsDefined() ? n["max_soc"] : n,
                Reader::join(path, "max_soc"));
@@ -117,16 +119,11 @@ scheduling::PowerModel read_power(const Reader &r, const YAML::Node &n, const st
         r.fail(ErrorCode::out_of_range, "initial_soc must be within [min_soc, max_soc]", n["initial_soc"],
                Reader::join(path, "initial_soc"));
     }
-    auto watts = [&](const char *key, double &out) {
-        if (n[key].IsDefined()) {
-            out = r.number_in(n[key], Reader::join(path, key), 0.0, 1e7);
-        }
-    };
-    watts("solar_w", p.solar_w);
-    watts("bus_w", p.bus_w);
-    watts("imaging_w", p.imaging_w);
-    watts("slew_w", p.slew_w);
-    watts("downlink_w", p.downlink_w);
+    for (const auto &[key, out] : {std::pair{"solar_w", &p.solar_w}, std::pair{"bus_w", &p.bus_w},
+                                   std::pair{"imaging_w", &p.imaging_w}, std::pair{"slew_w", &p.slew_w},
+                                   std::pair{"downlink_w", &p.downlink_w}}) {
+        optional_in(key, 1e7, *out);
+    }
     if (n["eclipse"].IsDefined()) {
         p.shadow = r.choice<access::ShadowModel>(n["eclipse"], Reader::join(path, "eclipse"),
                                                  {{"conical", access::ShadowModel::conical},
