@@ -32,6 +32,7 @@ struct PlanCliOptions {
     std::optional<std::uint64_t> seed;
     std::optional<int> iterations;
     std::optional<double> time_limit_s;
+    bool compare_relays = false; ///< plan: plan again without the relays, report both latencies
     // replan
     std::string plan_file;
     std::string now;
@@ -97,6 +98,50 @@ void write_plan_files(const scheduling::Plan &plan, const scheduling::Mission &m
     write_file(dir / "plan.cache", io::opportunity_cache_to_bytes(cache));
 }
 
+/// The relays' part of the summary: sessions used, relayed images, and the delivery latency per region (with the plan
+/// without relays beside it when it was made).
+void print_relays(std::ostream &out, const scheduling::Plan &plan, const scheduling::Mission &m)
+{
+    const auto &mt = plan.metrics;
+    if (!m.relays.empty()) {
+        std::size_t via = 0;
+        double gbit = 0.0;
+        for (const auto &d : plan.downlinks) {
+            if (d.relay) {
+                ++via;
+                gbit += d.data_gbit;
+            }
+        }
+        std::string names;
+        for (const auto &r : m.relays) {
+            names += (names.empty() ? "" : ", ") + r.end.name;
+        }
+        out << fmt::format("  relays         {}: {} relay downlinks, {:.0f} Gbit; {} of {} acquisitions relayed\n", names, via,
+                           gbit, mt.relayed_acquisitions, plan.acquisitions.size());
+    }
+    if (mt.latency_regions.empty()) {
+        return;
+    }
+    const auto *w = mt.without_relays ? &*mt.without_relays : nullptr;
+    out << "  latency (acquisition end -> on the ground), h" << (w ? ": with relays | without" : "") << '\n';
+    out << fmt::format("  {:<16} {:>6} {:>7} {:>6} {:>6}{}\n", "region", "images", "relayed", "p50", "p95",
+                       w ? " |  images    p50    p95" : "");
+    for (const auto &r : mt.latency_regions) {
+        std::string right;
+        if (w) {
+            const auto it = std::find_if(w->latency_regions.begin(), w->latency_regions.end(),
+                                         [&](const auto &x) { return x.region == r.region; });
+            right = it == w->latency_regions.end() ? " |       0      -      -"
+                                                    : fmt::format(" | {:>7} {:>6.2f} {:>6.2f}", it->acquisitions, it->p50_h, it->p95_h);
+        }
+        out << fmt::format("  {:<16} {:>6} {:>7} {:>6.2f} {:>6.2f}{}\n", r.region, r.acquisitions, r.relayed, r.p50_h, r.p95_h, right);
+    }
+    if (w) {
+        out << fmt::format("  without relays value {:g}, {} / {} served, latency p50 {:.2f} h, p95 {:.2f} h\n", w->value,
+                           w->requests_served, mt.requests_total, w->latency_p50_h, w->latency_p95_h);
+    }
+}
+
 void print_summary(std::ostream &out, const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o)
 {
     const auto &mt = plan.metrics;
@@ -154,6 +199,7 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
     }
     out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
                        mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
+    print_relays(out, plan, m);
     out << "  nation   value  share  rights  served\n";
     for (const auto &t : mt.tenants) {
         out << fmt::format("  {:<6} {:7g} {:5.1f}% {:5.1f}%  {}/{}\n", t.tenant, t.value, 100.0 * t.share, 100.0 * t.rights_share,
@@ -213,7 +259,14 @@ int run_plan(const PlanCliOptions &o)
         std::cerr << "warning: " << *warn << '\n';
     }
     scheduling::OpportunityCache cache;
-    const scheduling::Plan plan = scheduling::plan(m, options_of(m, o), &cache);
+    scheduling::Plan plan = scheduling::plan(m, options_of(m, o), &cache);
+    if (o.compare_relays) {
+        if (m.relays.empty()) {
+            throw ConfigError(ErrorCode::missing_field, "--compare-relays needs a scenario with `relays`",
+                              ErrorContext{o.scenario, 0, "relays", ""});
+        }
+        scheduling::compare_without_relays(m, options_of(m, o), plan, &cache);
+    }
     write_plan_files(plan, m, o, cache);
     print_summary(std::cout, plan, m, o);
     return exit_ok;
@@ -309,6 +362,8 @@ Runner add_plan(CLI::App &app)
     auto o = std::make_shared<PlanCliOptions>();
     CLI::App *cmd = app.add_subcommand("plan", "plan acquisitions and downlinks for a tasking scenario's requests");
     add_common(cmd, *o);
+    cmd->add_flag("--compare-relays", o->compare_relays,
+                  "also plan without the scenario's relays and report both plans' latency per region (metrics.without_relays)");
     return [o]() { return run_plan(*o); };
 }
 

@@ -9,6 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "vantage/io/cloud_grib.hpp"
+#include "vantage/io/omm.hpp"
+#include "vantage/io/tle.hpp"
 
 #include "json_util.hpp"
 #include "request_reader.hpp"
@@ -259,6 +261,83 @@ void read_planning(const Reader &r, const YAML::Node &n, scheduling::PlanningOpt
     }
 }
 
+/// `relays: [{name, longitude_deg | tle_file/omm_file + norad_id, feeder_station, rate_mbit_s, acquisition_s, terminals,
+/// max_session_s, max_off_nadir_deg, grazing_height_km}]` (docs/formats.md § Tasking scenario).
+std::vector<scheduling::Relay> read_relays(const Reader &r, const YAML::Node &list, const std::set<std::string> &station_names)
+{
+    if (!list.IsSequence()) {
+        r.fail(ErrorCode::syntax, "expected a list of relays", list, "relays");
+    }
+    std::vector<scheduling::Relay> out;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const YAML::Node n = list[i];
+        const std::string path = indexed("relays", i);
+        r.check_map(n, path, {"name", "longitude_deg", "tle_file", "omm_file", "norad_id", "feeder_station", "rate_mbit_s",
+                              "acquisition_s", "terminals", "max_session_s", "max_off_nadir_deg", "grazing_height_km"});
+        scheduling::Relay rel;
+        rel.end.name = r.text(r.need(n, "name", path), Reader::join(path, "name"));
+        for (const auto &o : out) {
+            if (o.end.name == rel.end.name) {
+                r.fail(ErrorCode::duplicate, "relay name already used", n["name"], Reader::join(path, "name"));
+            }
+        }
+        const int given = (n["longitude_deg"].IsDefined() ? 1 : 0) + (n["tle_file"].IsDefined() ? 1 : 0) +
+                          (n["omm_file"].IsDefined() ? 1 : 0);
+        if (given != 1) {
+            r.fail(given == 0 ? ErrorCode::missing_field : ErrorCode::syntax,
+                   "give exactly one of longitude_deg (an ideal geostationary point), tle_file and omm_file", n,
+                   Reader::join(path, "longitude_deg"));
+        }
+        if (n["longitude_deg"].IsDefined()) {
+            rel.end.geo_longitude_deg = r.number_in(n["longitude_deg"], Reader::join(path, "longitude_deg"), -180.0, 360.0);
+        } else {
+            const char *key = n["tle_file"].IsDefined() ? "tle_file" : "omm_file";
+            const fs::path file = r.file(n[key], Reader::join(path, key));
+            ParseResult<ElementRecord> read;
+            try {
+                read = n["tle_file"].IsDefined() ? read_tle_file(file) : read_omm_file(file);
+            } catch (const ParseError &e) {
+                r.fail(e.code(), fmt::format("in '{}': {}", file.string(), e.what()), n[key], Reader::join(path, key));
+            }
+            const YAML::Node idn = r.need(n, "norad_id", path);
+            const double id = r.number_in(idn, Reader::join(path, "norad_id"), 0.0, 999999999.0);
+            for (const auto &rec : read.items) {
+                if (static_cast<double>(rec.elements.norad_id) == id) {
+                    rel.end.propagator.emplace(rec.elements);
+                }
+            }
+            if (!rel.end.propagator) {
+                r.fail(ErrorCode::missing_field, fmt::format("no element set with this id in '{}'", file.string()), idn,
+                       Reader::join(path, "norad_id"));
+            }
+        }
+        const YAML::Node fs_node = r.need(n, "feeder_station", path);
+        rel.feeder_station = r.text(fs_node, Reader::join(path, "feeder_station"));
+        if (!station_names.count(rel.feeder_station)) {
+            r.fail(ErrorCode::missing_field, "not one of the scenario's ground_stations", fs_node, Reader::join(path, "feeder_station"));
+        }
+        auto number = [&](const char *key, double lo, double hi, bool lo_open, double &outv) {
+            if (n[key].IsDefined()) {
+                outv = r.number_in(n[key], Reader::join(path, key), lo, hi, lo_open);
+            }
+        };
+        number("rate_mbit_s", 0.0, 1e7, true, rel.rate_mbit_s);
+        number("acquisition_s", 0.0, 3600.0, false, rel.acquisition_s);
+        number("max_session_s", 0.0, 86400.0, true, rel.max_session_s);
+        number("grazing_height_km", 0.0, 1000.0, false, rel.grazing_height_km);
+        number("max_off_nadir_deg", 0.0, 180.0, true, rel.end.terminal.max_off_nadir_deg);
+        if (n["terminals"].IsDefined()) {
+            const double t = r.number_in(n["terminals"], Reader::join(path, "terminals"), 1.0, 64.0);
+            if (t != std::floor(t)) {
+                r.fail(ErrorCode::out_of_range, "a whole number of terminals", n["terminals"], Reader::join(path, "terminals"));
+            }
+            rel.terminals = static_cast<int>(t);
+        }
+        out.push_back(std::move(rel));
+    }
+    return out;
+}
+
 scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
 {
     Scenario sc = detail::parse_scenario_node(r, root);
@@ -308,6 +387,16 @@ scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
         }
         if (const YAML::Node pw = n["power"]; pw.IsDefined() && !pw.IsNull()) {
             ts.power = read_power(r, pw, Reader::join(path, "power"));
+        }
+        if (const YAML::Node rt = n["relay_terminal"]; rt.IsDefined() && !rt.IsNull()) {
+            const std::string tp = Reader::join(path, "relay_terminal");
+            r.check_map(rt, tp, {"min_elevation_deg"});
+            access::LinkTerminal t;
+            t.min_elevation_deg = 0.0;
+            if (rt["min_elevation_deg"].IsDefined()) {
+                t.min_elevation_deg = r.number_in(rt["min_elevation_deg"], Reader::join(tp, "min_elevation_deg"), -90.0, 90.0);
+            }
+            ts.relay_terminal = t;
         }
         m.satellites.push_back(std::move(ts));
     }
@@ -410,6 +499,31 @@ scheduling::Mission parse_mission_node(const Reader &r, const YAML::Node &root)
                 r.fail(ErrorCode::out_of_range, "end_utc must be after start_utc", en, Reader::join(path, "end_utc"));
             }
             m.outages.push_back(out);
+        }
+    }
+
+    // ---- relays and latency regions
+    if (const YAML::Node rl = root["relays"]; rl.IsDefined() && !rl.IsNull()) {
+        m.relays = read_relays(r, rl, station_names);
+    }
+    if (const YAML::Node lr = root["latency_regions"]; lr.IsDefined() && !lr.IsNull()) {
+        if (!lr.IsSequence()) {
+            r.fail(ErrorCode::syntax, "expected a list of {name, west_deg, south_deg, east_deg, north_deg}", lr, "latency_regions");
+        }
+        for (std::size_t i = 0; i < lr.size(); ++i) {
+            const std::string path = indexed("latency_regions", i);
+            r.check_map(lr[i], path, {"name", "west_deg", "south_deg", "east_deg", "north_deg"});
+            scheduling::LatencyRegion g;
+            g.name = r.text(r.need(lr[i], "name", path), Reader::join(path, "name"));
+            g.west_deg = r.number_in(r.need(lr[i], "west_deg", path), Reader::join(path, "west_deg"), -180.0, 180.0);
+            g.east_deg = r.number_in(r.need(lr[i], "east_deg", path), Reader::join(path, "east_deg"), -180.0, 180.0);
+            g.south_deg = r.number_in(r.need(lr[i], "south_deg", path), Reader::join(path, "south_deg"), -90.0, 90.0);
+            const YAML::Node nn = r.need(lr[i], "north_deg", path);
+            g.north_deg = r.number_in(nn, Reader::join(path, "north_deg"), -90.0, 90.0);
+            if (!(g.north_deg > g.south_deg)) {
+                r.fail(ErrorCode::out_of_range, "north_deg must be above south_deg", nn, Reader::join(path, "north_deg"));
+            }
+            m.latency_regions.push_back(g);
         }
     }
 

@@ -81,6 +81,16 @@ ojson clouds_json(const scheduling::Mission &m)
     return j;
 }
 
+ojson latency_regions_json(const std::vector<scheduling::RegionLatency> &regions)
+{
+    ojson out = ojson::array();
+    for (const auto &r : regions) {
+        out.push_back(ojson{{"region", r.region}, {"acquisitions", r.acquisitions}, {"relayed", r.relayed},
+                            {"p50_h", r.p50_h}, {"p95_h", r.p95_h}});
+    }
+    return out;
+}
+
 ojson limits_json(const scheduling::AcquisitionLimits &l)
 {
     ojson j = ojson::object();
@@ -174,10 +184,14 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
         }
         x["downlinks"] = ojson::array();
         for (const auto &p : a.downlinks) {
-            x["downlinks"].push_back(ojson{{"station", m.stations[p.station].name},
-                                           {"start_utc", iso(p.start)},
-                                           {"end_utc", iso(p.end)},
-                                           {"data_gbit", p.data_gbit}});
+            ojson part{{"station", m.stations[p.station].name},
+                       {"start_utc", iso(p.start)},
+                       {"end_utc", iso(p.end)},
+                       {"data_gbit", p.data_gbit}};
+            if (p.relay) {
+                part["relay"] = m.relays[*p.relay].end.name;
+            }
+            x["downlinks"].push_back(std::move(part));
         }
         x["delivered_utc"] = iso(a.delivered);
         x["limits"] = limits_json(a.limits);
@@ -185,14 +199,19 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     }
     j["downlinks"] = ojson::array();
     for (const auto &d : plan.downlinks) {
-        j["downlinks"].push_back(ojson{{"satellite", m.satellites[d.satellite].sat.name},
-                                       {"norad_id", norad(m, d.satellite)},
-                                       {"station", m.stations[d.station].name},
-                                       {"antenna", d.antenna},
-                                       {"start_utc", iso(d.start)},
-                                       {"end_utc", iso(d.end)},
-                                       {"data_gbit", d.data_gbit},
-                                       {"storage_gbit_after", d.storage_after_gbit}});
+        ojson x{{"satellite", m.satellites[d.satellite].sat.name},
+                {"norad_id", norad(m, d.satellite)},
+                {"station", m.stations[d.station].name},
+                {"antenna", d.antenna},
+                {"start_utc", iso(d.start)},
+                {"end_utc", iso(d.end)},
+                {"data_gbit", d.data_gbit},
+                {"storage_gbit_after", d.storage_after_gbit}};
+        if (d.relay) { // through a relay: `antenna` is the relay's terminal, `station` its feeder station
+            x["relay"] = m.relays[*d.relay].end.name;
+            x["link_start_utc"] = iso(d.link_start);
+        }
+        j["downlinks"].push_back(std::move(x));
     }
     j["unserved"] = ojson::array();
     for (const auto &u : plan.unserved) {
@@ -273,6 +292,15 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
     met["requests_by_tier"] = tiers;
     met["latency_p50_h"] = mt.latency_p50_h;
     met["latency_p95_h"] = mt.latency_p95_h;
+    if (!mt.latency_regions.empty()) {
+        met["latency_regions"] = latency_regions_json(mt.latency_regions);
+    }
+    met["relayed_acquisitions"] = mt.relayed_acquisitions;
+    if (const auto &w = mt.without_relays) { // the same mission planned without its relays (vantage plan --compare-relays)
+        met["without_relays"] = ojson{{"value", w->value}, {"requests_served", w->requests_served},
+                                      {"latency_p50_h", w->latency_p50_h}, {"latency_p95_h", w->latency_p95_h},
+                                      {"latency_regions", latency_regions_json(w->latency_regions)}};
+    }
     met["time_limit_hit"] = mt.time_limit_hit;
     met["iterations_done"] = mt.iterations_done;
     met["constructive_value"] = mt.constructive_value;
@@ -326,6 +354,9 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
             x["max_imaging_s_per_orbit"] = *s.max_imaging_s_per_orbit;
             x["orbit_period_s"] = 86400.0 / s.sat.propagator.elements().mean_motion_rev_day;
         }
+        if (s.relay_terminal) {
+            x["relay_terminal"] = ojson{{"min_elevation_deg", s.relay_terminal->min_elevation_deg}};
+        }
         if (const auto &pw = s.power) {
             x["power"] = ojson{{"battery_wh", pw->battery_wh}, {"initial_soc", pw->initial_soc}, {"min_soc", pw->min_soc},
                                {"max_soc", pw->max_soc}, {"solar_w", pw->solar_w}, {"bus_w", pw->bus_w},
@@ -343,6 +374,18 @@ std::string plan_to_json(const scheduling::Plan &plan, const scheduling::Mission
                                       {"min_elevation_deg", s.min_elevation_deg},
                                       {"downlink_mbit_s", s.downlink_mbit_s > 0.0 ? s.downlink_mbit_s : m.planning.default_downlink_mbit_s},
                                       {"antennas", s.antennas}});
+    }
+    j["relays"] = ojson::array();
+    for (const auto &r : m.relays) {
+        ojson x{{"name", r.end.name}, {"feeder_station", r.feeder_station}, {"rate_mbit_s", r.rate_mbit_s},
+                {"acquisition_s", r.acquisition_s}, {"terminals", r.terminals}, {"max_session_s", r.max_session_s},
+                {"max_off_nadir_deg", r.end.terminal.max_off_nadir_deg}, {"grazing_height_km", r.grazing_height_km}};
+        if (r.end.propagator) {
+            x["norad_id"] = r.end.propagator->elements().norad_id;
+        } else {
+            x["longitude_deg"] = r.end.geo_longitude_deg;
+        }
+        j["relays"].push_back(std::move(x));
     }
     j["station_outages"] = ojson::array();
     for (const auto &o : m.outages) {

@@ -339,8 +339,10 @@ void read_satellites(const Reader &r, const YAML::Node &list, const std::map<std
     for (std::size_t i = 0; i < list.size(); ++i) {
         const YAML::Node n = list[i];
         const std::string path = indexed(base, i);
-        // NOTE: storage_gbit, max_imaging_s_per_orbit and power are tasking keys, read by io/mission_scenario.cpp.
-        r.check_map(n, path, {"tle_file", "omm_file", "norad_ids", "sensor", "storage_gbit", "max_imaging_s_per_orbit", "power"});
+        // NOTE: storage_gbit, max_imaging_s_per_orbit, power and relay_terminal are tasking keys, read by
+        // io/mission_scenario.cpp.
+        r.check_map(n, path, {"tle_file", "omm_file", "norad_ids", "sensor", "storage_gbit", "max_imaging_s_per_orbit", "power",
+                              "relay_terminal"});
         const bool has_tle = n["tle_file"].IsDefined();
         const bool has_omm = n["omm_file"].IsDefined();
         if (has_tle == has_omm) {
@@ -475,7 +477,7 @@ const std::vector<std::string_view> &scenario_top_level_keys()
         // coverage (coverage_scenario.cpp)
         "aoi", "coverage",
         // tasking (io/mission_scenario.cpp)
-        "tenants", "requests", "requests_file", "planning", "station_outages", "clouds",
+        "tenants", "requests", "requests_file", "planning", "station_outages", "clouds", "relays", "latency_regions",
     };
     return keys;
 }

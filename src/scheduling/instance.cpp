@@ -895,8 +895,175 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
     }
 }
 
+/// Elevation above a station's mask (deg) of an ITRF point (WGS-84 normal; the mask at the point's azimuth).
+double elevation_above_mask_deg(const geometry::GroundStation &st, const Vec3 &p_km)
+{
+    const Vec3 s = frames::geodetic_to_itrf(st.location);
+    const double lat = st.location.lat_deg * deg_to_rad, lon = st.location.lon_deg * deg_to_rad;
+    const Vec3 up(std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat));
+    const Vec3 east(-std::sin(lon), std::cos(lon), 0.0);
+    const Vec3 north = up.cross(east);
+    const Vec3 d = (p_km - s).normalized();
+    const double el = std::asin(std::clamp(up.dot(d), -1.0, 1.0)) * rad_to_deg;
+    const double az = std::atan2(d.dot(east), d.dot(north)) * rad_to_deg;
+    return el - st.min_elevation_at_deg(az);
+}
+
+/// Relay sessions (issue 15 item 6), after the station contacts: the link windows of every satellite with a relay
+/// terminal to every relay (access::find_link_windows) over [start, stop + delivery margin], shared out terminal by
+/// terminal in time order. Whenever a terminal is free, it goes to the satellite that can start a link soonest (within
+/// one link acquisition of the earliest, the one served least recently), outside that satellite's station contacts
+/// and other sessions, for at most acquisition_s + max_session_s and within the window; a session whose data time
+/// (after the acquisition) would be shorter than min_contact_s is not made. The feeder station must see the relay
+/// above its mask at the start (a GEO point: always; an element set: checked at the start only).
+void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOptions &opt)
+{
+    const std::size_t ns = m.satellites.size();
+    std::vector<std::size_t> users;
+    for (std::size_t s = 0; s < ns; ++s) {
+        if (m.satellites[s].relay_terminal && m.satellites[s].sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+            users.push_back(s);
+        }
+    }
+    if (users.empty() || m.relays.empty()) {
+        return;
+    }
+    const time::Instant dl_stop = m.stop + time::Duration::from_hours(opt.delivery_margin_h);
+    const double end_s = (dl_stop - m.start).seconds();
+    // the satellite's busy time: its station contacts, then its sessions as they are made
+    std::vector<std::vector<std::pair<double, double>>> busy(ns);
+    for (std::size_t s = 0; s < ns; ++s) {
+        for (const Contact &c : inst.contacts[s]) {
+            busy[s].emplace_back(c.link_start_s, c.end_s);
+        }
+    }
+    struct Term {
+        std::size_t relay;
+        int index;
+        double free_s = 0.0;
+    };
+    std::vector<Term> terms;
+    // windows[r][u]: link windows of users[u] to relay r (s after start)
+    std::vector<std::vector<std::vector<std::pair<double, double>>>> windows(m.relays.size());
+    std::vector<access::LinkEnd> ends;
+    for (std::size_t u : users) {
+        ends.push_back(access::LinkEnd{m.satellites[u].sat.name, m.satellites[u].sat.propagator, 0.0, *m.satellites[u].relay_terminal});
+    }
+    std::vector<std::size_t> feeder(m.relays.size(), 0);
+    for (std::size_t r = 0; r < m.relays.size(); ++r) {
+        const Relay &rel = m.relays[r];
+        while (m.stations[feeder[r]].name != rel.feeder_station) { // validate_mission: it is there
+            ++feeder[r];
+        }
+        const geometry::GroundStation &fst = m.stations[feeder[r]];
+        const double above = elevation_above_mask_deg(fst, access::link_end_position_itrf_km(rel.end, m.start, m.eop));
+        if (above < 0.0) {
+            throw ConfigError(ErrorCode::out_of_range,
+                              fmt::format("relay {} is {:.1f} deg below the elevation mask of its feeder station {}",
+                                          rel.end.name, -above, fst.name),
+                              ErrorContext{m.source, 0, fmt::format("relays[{}].feeder_station", r), rel.feeder_station});
+        }
+        std::vector<access::LinkEnd> all = ends;
+        all.push_back(rel.end);
+        std::vector<std::pair<std::size_t, std::size_t>> pairs;
+        for (std::size_t u = 0; u < users.size(); ++u) {
+            pairs.emplace_back(u, users.size());
+        }
+        access::LinkOptions lo;
+        lo.grazing_height_km = rel.grazing_height_km;
+        lo.min_window_s = m.search.min_window_s;
+        lo.edge_tolerance_s = m.search.edge_tolerance_s;
+        windows[r].resize(users.size());
+        for (const auto &w : access::find_link_windows(all, pairs, m.start, dl_stop, m.eop, lo)) {
+            windows[r][w.first].emplace_back((w.start - m.start).seconds(), (w.end - m.start).seconds());
+        }
+        for (int t = 0; t < rel.terminals; ++t) {
+            terms.push_back(Term{r, t, 0.0});
+        }
+        throw_if_cancelled(opt);
+    }
+    // earliest x >= x0 inside [.., b] with `need` seconds free of the satellite's busy time after it; the free
+    // piece's end in `piece_end`
+    auto earliest_free = [](const std::vector<std::pair<double, double>> &bz, double x0, double b, double need,
+                            double &piece_end) {
+        double x = x0;
+        for (const auto &[s0, e0] : bz) { // sorted by start
+            if (e0 <= x) {
+                continue;
+            }
+            if (s0 >= x + need) {
+                piece_end = std::min(b, s0);
+                return x + need <= b ? x : -1.0;
+            }
+            x = std::max(x, e0);
+            if (x + need > b) {
+                return -1.0;
+            }
+        }
+        piece_end = b;
+        return x + need <= b ? x : -1.0;
+    };
+    std::vector<double> last_served(ns, -1e300);
+    while (true) {
+        std::size_t ti = npos;
+        for (std::size_t k = 0; k < terms.size(); ++k) {
+            if (terms[k].free_s < end_s && (ti == npos || terms[k].free_s < terms[ti].free_s)) {
+                ti = k;
+            }
+        }
+        if (ti == npos) {
+            break;
+        }
+        Term &term = terms[ti];
+        const Relay &rel = m.relays[term.relay];
+        const double need = rel.acquisition_s + std::max(opt.min_contact_s, 1e-3);
+        struct Option {
+            std::size_t u;
+            double start, end;
+        };
+        std::vector<Option> options;
+        for (std::size_t u = 0; u < users.size(); ++u) {
+            auto &bz = busy[users[u]];
+            std::sort(bz.begin(), bz.end());
+            for (const auto &[a, b] : windows[term.relay][u]) {
+                if (b <= term.free_s) {
+                    continue;
+                }
+                double piece_end = 0.0;
+                const double x = earliest_free(bz, std::max(a, term.free_s), b, need, piece_end);
+                if (x >= 0.0) {
+                    options.push_back(Option{u, x, std::min(piece_end, x + rel.acquisition_s + rel.max_session_s)});
+                    break;
+                }
+            }
+        }
+        if (options.empty()) {
+            term.free_s = end_s; // nobody can use it any more
+            continue;
+        }
+        double first = options.front().start;
+        for (const Option &o : options) {
+            first = std::min(first, o.start);
+        }
+        const Option *pick = nullptr;
+        for (const Option &o : options) {
+            if (o.start <= first + rel.acquisition_s &&
+                (pick == nullptr || last_served[users[o.u]] < last_served[users[pick->u]] ||
+                 (last_served[users[o.u]] == last_served[users[pick->u]] && o.start < pick->start))) {
+                pick = &o;
+            }
+        }
+        const std::size_t s = users[pick->u];
+        inst.contacts[s].push_back(Contact{s, feeder[term.relay], term.index, pick->start + rel.acquisition_s, pick->end,
+                                           rel.rate_mbit_s / 1000.0, term.relay, pick->start});
+        busy[s].emplace_back(pick->start, pick->end);
+        last_served[s] = pick->end;
+        term.free_s = pick->end;
+    }
+}
+
 /// Station contacts: passes over [start, stop + delivery margin], minus outages, antennas reserved greedily in
-/// time order.
+/// time order; then the relay sessions.
 void reserve_contacts(Instance &inst, const Mission &m, const PlanningOptions &opt)
 {
     const std::size_t ns = m.satellites.size();
@@ -996,11 +1163,12 @@ void reserve_contacts(Instance &inst, const Mission &m, const PlanningOptions &o
             ant_busy[c.station][static_cast<std::size_t>(best_ant)].emplace_back(bs, be);
             const double rate = m.stations[c.station].downlink_mbit_s > 0.0 ? m.stations[c.station].downlink_mbit_s
                                                                                : opt.default_downlink_mbit_s;
-            inst.contacts[c.sat].push_back(Contact{c.sat, c.station, best_ant, bs, be, rate / 1000.0});
+            inst.contacts[c.sat].push_back(Contact{c.sat, c.station, best_ant, bs, be, rate / 1000.0, npos, bs});
         }
-        for (auto &v : inst.contacts) {
-            std::sort(v.begin(), v.end(), [](const Contact &a, const Contact &b) { return a.start_s < b.start_s; });
-        }
+    }
+    reserve_relay_sessions(inst, m, opt);
+    for (auto &v : inst.contacts) {
+        std::sort(v.begin(), v.end(), [](const Contact &a, const Contact &b) { return a.start_s < b.start_s; });
     }
 }
 

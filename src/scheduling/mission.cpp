@@ -32,6 +32,15 @@ void check(bool ok, const Mission &m, const std::string &field, double value, co
 
 } // namespace
 
+bool LatencyRegion::contains(double lat_deg, double lon_deg) const
+{
+    if (lat_deg < south_deg || lat_deg > north_deg) {
+        return false;
+    }
+    const double lon = std::remainder(lon_deg, 360.0); // [-180, 180]
+    return west_deg <= east_deg ? (lon >= west_deg && lon <= east_deg) : (lon >= west_deg || lon <= east_deg);
+}
+
 void validate_mission(const Mission &m)
 {
     if (!(m.stop > m.start)) {
@@ -85,6 +94,42 @@ void validate_mission(const Mission &m)
             fail(ErrorCode::out_of_range, m, fmt::format("station_outages[{}].end_utc", i), o.end.to_iso8601_utc(6),
                  "end must be after start");
         }
+    }
+    std::set<std::string> relay_names;
+    for (std::size_t i = 0; i < m.relays.size(); ++i) {
+        const Relay &r = m.relays[i];
+        const std::string p = fmt::format("relays[{}]", i);
+        if (r.end.name.empty() || !relay_names.insert(r.end.name).second) {
+            fail(r.end.name.empty() ? ErrorCode::missing_field : ErrorCode::duplicate, m, p + ".name", r.end.name,
+                 "a relay needs a name of its own");
+        }
+        if (!stations.count(r.feeder_station)) {
+            fail(ErrorCode::missing_field, m, p + ".feeder_station", r.feeder_station, "no such ground station");
+        }
+        check(r.rate_mbit_s > 0.0, m, p + ".rate_mbit_s", r.rate_mbit_s, "> 0");
+        check(r.acquisition_s >= 0.0 && r.acquisition_s <= 3600.0, m, p + ".acquisition_s", r.acquisition_s, "in [0, 3600]");
+        check(r.terminals >= 1 && r.terminals <= 64, m, p + ".terminals", r.terminals, "in [1, 64]");
+        check(r.max_session_s > 0.0, m, p + ".max_session_s", r.max_session_s, "> 0");
+        check(r.grazing_height_km >= 0.0 && r.grazing_height_km <= 1000.0, m, p + ".grazing_height_km",
+              r.grazing_height_km, "in [0, 1000]");
+        check(r.end.terminal.max_off_nadir_deg > 0.0 && r.end.terminal.max_off_nadir_deg <= 180.0, m,
+              p + ".max_off_nadir_deg", r.end.terminal.max_off_nadir_deg, "in (0, 180]");
+        check(r.end.propagator || (r.end.geo_longitude_deg >= -180.0 && r.end.geo_longitude_deg <= 360.0), m,
+              p + ".longitude_deg", r.end.geo_longitude_deg, "in [-180, 360]");
+    }
+    for (std::size_t i = 0; i < m.satellites.size(); ++i) {
+        if (const auto &t = m.satellites[i].relay_terminal) {
+            check(t->min_elevation_deg >= -90.0 && t->min_elevation_deg <= 90.0, m,
+                  fmt::format("satellites[{}].relay_terminal.min_elevation_deg", i), t->min_elevation_deg, "in [-90, 90]");
+        }
+    }
+    for (std::size_t i = 0; i < m.latency_regions.size(); ++i) {
+        const LatencyRegion &g = m.latency_regions[i];
+        const std::string p = fmt::format("latency_regions[{}]", i);
+        check(g.south_deg >= -90.0 && g.south_deg < g.north_deg, m, p + ".south_deg", g.south_deg, "in [-90, north_deg)");
+        check(g.north_deg <= 90.0, m, p + ".north_deg", g.north_deg, "<= 90");
+        check(g.west_deg >= -180.0 && g.west_deg <= 180.0, m, p + ".west_deg", g.west_deg, "in [-180, 180]");
+        check(g.east_deg >= -180.0 && g.east_deg <= 180.0, m, p + ".east_deg", g.east_deg, "in [-180, 180]");
     }
     std::set<std::string> tenants;
     double sum = 0.0;

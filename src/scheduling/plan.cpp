@@ -89,6 +89,41 @@ double percentile(std::vector<double> v, double p)
     return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
 }
 
+/// metrics.latency_regions and relayed_acquisitions: the delivery age (end of the last part - end of the acquisition)
+/// of every delivered acquisition, by the first latency region holding its target (else `other`).
+void region_latencies(const Mission &m, Plan &plan)
+{
+    const std::size_t nr = m.latency_regions.size();
+    std::vector<std::vector<double>> ages(nr + 1);
+    std::vector<int> relayed(nr + 1, 0);
+    plan.metrics.relayed_acquisitions = 0;
+    for (const Acquisition &a : plan.acquisitions) {
+        if (a.downlinks.empty()) {
+            continue;
+        }
+        std::size_t r = 0;
+        while (r < nr && !m.latency_regions[r].contains(a.target.lat_deg, a.target.lon_deg)) {
+            ++r;
+        }
+        ages[r].push_back((a.delivered - a.end).seconds() / 3600.0);
+        const bool via = std::any_of(a.downlinks.begin(), a.downlinks.end(), [](const DownlinkPart &p) { return p.relay.has_value(); });
+        relayed[r] += via ? 1 : 0;
+        plan.metrics.relayed_acquisitions += via ? 1 : 0;
+    }
+    plan.metrics.latency_regions.clear();
+    if (nr == 0) {
+        return;
+    }
+    for (std::size_t r = 0; r <= nr; ++r) {
+        if (r == nr && ages[r].empty()) {
+            break;
+        }
+        plan.metrics.latency_regions.push_back(RegionLatency{r < nr ? m.latency_regions[r].name : std::string("other"),
+                                                             static_cast<int>(ages[r].size()), relayed[r],
+                                                             percentile(ages[r], 0.5), percentile(ages[r], 0.95)});
+    }
+}
+
 } // namespace
 
 std::vector<UnservedReason> unserved_reasons(const Instance &inst, const Solution &sol_in)
@@ -473,7 +508,9 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                                                   : (seen_left ? geometry::LookSide::left : geometry::LookSide::right);
             for (const auto &p : sim.parts) {
                 if (p.slot == i) {
-                    a.downlinks.push_back(DownlinkPart{inst.contacts[s][p.contact].station, at(inst, p.start), at(inst, p.end), p.data_gbit});
+                    const Contact &c = inst.contacts[s][p.contact];
+                    a.downlinks.push_back(DownlinkPart{c.station, at(inst, p.start), at(inst, p.end), p.data_gbit,
+                                                       c.relay == npos ? std::nullopt : std::optional<std::size_t>(c.relay)});
                 }
             }
             if (j.stereo) {
@@ -497,7 +534,18 @@ Plan make_plan(const Instance &inst, const Solution &sol)
                 plan.downlinks.back().data_gbit += p.data_gbit;
                 continue;
             }
-            plan.downlinks.push_back(Downlink{s, c.station, c.antenna, at(inst, p.start), at(inst, p.end), p.data_gbit});
+            Downlink d;
+            d.satellite = s;
+            d.station = c.station;
+            d.antenna = c.antenna;
+            d.start = at(inst, p.start);
+            d.end = at(inst, p.end);
+            d.data_gbit = p.data_gbit;
+            if (c.relay != npos) {
+                d.relay = c.relay;
+            }
+            d.link_start = c.relay != npos ? at(inst, c.link_start_s) : d.start;
+            plan.downlinks.push_back(d);
         }
         if (si.power) {
             EnergyProfile e;
@@ -650,6 +698,7 @@ Plan make_plan(const Instance &inst, const Solution &sol)
     }
     mt.latency_p50_h = percentile(latencies, 0.5);
     mt.latency_p95_h = percentile(latencies, 0.95);
+    region_latencies(m, plan);
     mt.opportunities = inst.opps.size();
     mt.opportunities_seconds = inst.opportunities_seconds;
     return plan;
@@ -761,13 +810,14 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
             }
         }
     }
-    // antennas: contacts of one station antenna never overlap, nor contacts of one satellite
-    std::map<std::pair<std::size_t, int>, std::vector<std::pair<double, double>>> ant;
+    // antennas and relay terminals: contacts of one never overlap (a relay's from its link acquisition), nor contacts of
+    // one satellite
+    std::map<std::tuple<std::size_t, std::size_t, int>, std::vector<std::pair<double, double>>> ant;
     for (std::size_t s = 0; s < inst.contacts.size(); ++s) {
         for (std::size_t i = 0; i < inst.contacts[s].size(); ++i) {
             const auto &c = inst.contacts[s][i];
-            ant[{c.station, c.antenna}].emplace_back(c.start_s, c.end_s);
-            if (i > 0 && c.start_s < inst.contacts[s][i - 1].end_s - 1e-9) {
+            ant[{c.relay, c.relay == npos ? c.station : 0, c.antenna}].emplace_back(c.link_start_s, c.end_s);
+            if (i > 0 && c.link_start_s < inst.contacts[s][i - 1].end_s - 1e-9) {
                 bad.push_back(fmt::format("sat {}: two contacts at once", s));
             }
         }
@@ -776,7 +826,8 @@ std::vector<std::string> check_solution(const Instance &inst, const Solution &so
         std::sort(v.begin(), v.end());
         for (std::size_t i = 1; i < v.size(); ++i) {
             if (v[i].first < v[i - 1].second - 1e-9) {
-                bad.push_back(fmt::format("station {} antenna {}: two satellites at once", k.first, k.second));
+                bad.push_back(fmt::format("relay {} station {} antenna {}: two satellites at once", std::get<0>(k),
+                                          std::get<1>(k), std::get<2>(k)));
             }
         }
     }
@@ -826,6 +877,27 @@ Plan plan(const Mission &mission, const PlanningOptions &options, OpportunityCac
     p.metrics.constructive_value = stats.constructive_value;
     p.metrics.plan_seconds = stats.seconds;
     return p;
+}
+
+} // namespace vantage::scheduling
+
+namespace vantage::scheduling {
+
+void compare_without_relays(const Mission &mission, const PlanningOptions &options, Plan &with_relays, OpportunityCache *cache)
+{
+    if (mission.relays.empty()) {
+        return;
+    }
+    Mission direct = mission;
+    direct.relays.clear();
+    const Plan p = plan(direct, options, cache);
+    PlanMetrics::WithoutRelays w;
+    w.value = p.metrics.value;
+    w.requests_served = p.metrics.requests_served;
+    w.latency_p50_h = p.metrics.latency_p50_h;
+    w.latency_p95_h = p.metrics.latency_p95_h;
+    w.latency_regions = p.metrics.latency_regions;
+    with_relays.metrics.without_relays = std::move(w);
 }
 
 } // namespace vantage::scheduling

@@ -89,7 +89,8 @@ PreviousPlan previous_plan_of(const Plan &plan, const Mission &mission)
                                                      norad(a.satellite), a.start, a.end});
     }
     for (const auto &d : plan.downlinks) {
-        p.downlinks.push_back(PreviousDownlink{norad(d.satellite), mission.stations.at(d.station).name, d.antenna, d.start, d.end});
+        p.downlinks.push_back(PreviousDownlink{norad(d.satellite), mission.stations.at(d.station).name, d.antenna,
+                                               d.relay ? mission.relays.at(*d.relay).end.name : std::string(), d.start, d.end});
     }
     p.seed = plan.seed;
     p.iterations = plan.iterations;

@@ -17,6 +17,7 @@
 
 #include "vantage/access/access.hpp"
 #include "vantage/access/eclipse.hpp"
+#include "vantage/access/links.hpp"
 #include "vantage/frames/earth_orientation.hpp"
 #include "vantage/geometry/site.hpp"
 #include "vantage/mission/clouds.hpp"
@@ -79,6 +80,9 @@ struct TaskingSatellite {
     double storage_gbit = 600.0;         ///< satellite `storage_gbit`: mass memory (Gbit, > 0)
     std::optional<double> max_imaging_s_per_orbit; ///< satellite `max_imaging_s_per_orbit` (s, > 0): see docs
     std::optional<PowerModel> power;     ///< satellite `power`; none: power is not a constraint
+    /// satellite `relay_terminal: {min_elevation_deg}`: the satellite carries a terminal for the scenario's relays
+    /// (its pointing limit; access::LinkTerminal); none: it downlinks only directly to stations
+    std::optional<access::LinkTerminal> relay_terminal;
     /// True when the sensor is pointed at each target (agile optical, SAR); false for a fixed push-broom
     /// (optical with `swath_km` and no `max_off_nadir_deg`), which needs no slew between acquisitions.
     bool pointable() const;
@@ -89,6 +93,30 @@ struct Outage {
     std::string station;   ///< station name
     time::Instant start;   ///< outage start
     time::Instant end;     ///< outage end (> start)
+};
+
+/// A data-relay satellite (scenario `relays`; issue 15 item 6), e.g. EDRS-A at 9 deg E: a contact resource for the
+/// satellites with a `relay_terminal`. A satellite sends to it during a link window (access::find_link_windows: line
+/// of sight clear of the Earth by `grazing_height_km`, both terminals' pointing limits), after `acquisition_s` of
+/// link acquisition, at `rate_mbit_s`; each of its `terminals` serves one satellite at a time, in sessions of at
+/// most `max_session_s`; the data reaches the ground at `feeder_station` (which a nation must allow).
+struct Relay {
+    /// `name`, and `longitude_deg` (ideal GEO) or `tle_file`/`omm_file` + `norad_id`; `max_off_nadir_deg` is its
+    /// terminal's limit (default 10 deg: the Earth's disc seen from GEO and the LEO shell just above it)
+    access::LinkEnd end{"", std::nullopt, 0.0, access::LinkTerminal{-90.0, 10.0}};
+    std::string feeder_station;     ///< `feeder_station`: a station of Mission::stations
+    double rate_mbit_s = 1800.0;    ///< `rate_mbit_s` (> 0): EDRS's optical link carries 1.8 Gbit/s
+    double acquisition_s = 50.0;    ///< `acquisition_s` (>= 0): link acquisition before data flows
+    int terminals = 1;              ///< `terminals` (>= 1): links at a time
+    double max_session_s = 600.0;   ///< `max_session_s` (> 0): the longest data session of one link
+    double grazing_height_km = 100.0; ///< `grazing_height_km` ([0, 1000])
+};
+
+/// A region of the latency report (scenario `latency_regions`): the acquisitions whose target lies in the box.
+struct LatencyRegion {
+    std::string name;
+    double west_deg = -180.0, south_deg = -90.0, east_deg = 180.0, north_deg = 90.0; ///< west > east: across 180
+    bool contains(double lat_deg, double lon_deg) const;
 };
 
 /// A nation with programming rights (scenario `tenants`).
@@ -144,6 +172,8 @@ struct Mission {
     std::vector<TaskingSatellite> satellites;    ///< in scenario order
     std::vector<geometry::GroundStation> stations; ///< downlink stations (`downlink_mbit_s`, `antennas`)
     std::vector<Outage> outages;                 ///< station outages
+    std::vector<Relay> relays;                   ///< data relays (`relays`); none: direct downlinks only
+    std::vector<LatencyRegion> latency_regions;  ///< regions of the latency report (`latency_regions`)
     std::vector<Tenant> tenants;                 ///< empty: no share rule, every station allowed
     std::vector<mission::Request> requests;      ///< the requests (validated)
     PlanningOptions planning;                    ///< planner controls

@@ -37,10 +37,11 @@ namespace vantage::scheduling {
 
 /// Part of one image sent during one downlink.
 struct DownlinkPart {
-    std::size_t station = 0; ///< index into Mission::stations
+    std::size_t station = 0; ///< index into Mission::stations (through a relay: its feeder station)
     time::Instant start;     ///< first bit of this part
     time::Instant end;       ///< last bit of this part
     double data_gbit = 0.0;  ///< data sent (Gbit)
+    std::optional<std::size_t> relay; ///< index into Mission::relays when sent through a relay
 };
 
 /// The effective geometry limits of one acquisition: the sensor's, tightened by the request by the one rule
@@ -102,15 +103,30 @@ struct Acquisition {
     std::optional<double> stereo_bh;
 };
 
-/// One use of an antenna: a satellite sending data to a station.
+/// One use of an antenna: a satellite sending data to a station; or of a relay terminal: a satellite sending data
+/// through a relay to the relay's feeder station.
 struct Downlink {
     std::size_t satellite = 0;
     std::size_t station = 0;
-    int antenna = 0;        ///< 0-based antenna of the station
+    int antenna = 0;        ///< 0-based antenna of the station, or terminal of the relay
     time::Instant start;
     time::Instant end;
     double data_gbit = 0.0; ///< data sent (Gbit)
     double storage_after_gbit = 0.0; ///< satellite memory at `end` (Gbit)
+    std::optional<std::size_t> relay; ///< index into Mission::relays when through a relay
+    /// through a relay: the start of the session's link acquisition (the terminal is held from here; the session's
+    /// first data may be later than `start` of this downlink's first part); else `start`
+    time::Instant link_start;
+};
+
+/// Delivery latency of the acquisitions whose target lies in one region (scenario `latency_regions`, plus `other`):
+/// the time from the end of each acquisition to the end of its last downlink part.
+struct RegionLatency {
+    std::string region;
+    int acquisitions = 0;     ///< delivered acquisitions in the region
+    int relayed = 0;          ///< of which some part went through a relay
+    double p50_h = 0.0;       ///< median (h; 0 without acquisitions)
+    double p95_h = 0.0;       ///< 95th percentile, nearest rank (h)
 };
 
 /// Why an occurrence is not served.
@@ -250,6 +266,18 @@ struct PlanMetrics {
     std::vector<TierMetrics> tiers;   ///< the tiers that have occurrences, highest first
     double latency_p50_h = 0.0;       ///< median of (delivered - occurrence window start) over served occurrences (h)
     double latency_p95_h = 0.0;       ///< 95th percentile (nearest rank) (h)
+    /// per latency region (then `other` when some acquisition lies in none; empty without latency_regions)
+    std::vector<RegionLatency> latency_regions;
+    int relayed_acquisitions = 0;     ///< acquisitions with some data sent through a relay
+    /// Figures of the same mission planned without its relays (compare_without_relays), to show what they change
+    struct WithoutRelays {
+        double value = 0.0;
+        int requests_served = 0;
+        double latency_p50_h = 0.0;
+        double latency_p95_h = 0.0;
+        std::vector<RegionLatency> latency_regions;
+    };
+    std::optional<WithoutRelays> without_relays;
     bool time_limit_hit = false;      ///< the wall-clock cap stopped the search before its iteration budget
     int iterations_done = 0;          ///< ALNS iterations run
     double constructive_value = 0.0;  ///< value after the constructive heuristic, before ALNS
@@ -315,6 +343,12 @@ struct OpportunityCache {
 /// @throws ConfigError from validate_mission; DomainError when SGP4 fails inside the horizon.
 Plan plan(const Mission &mission, const PlanningOptions &options, OpportunityCache *cache = nullptr);
 
+/// Plans `mission` again without its relays (same options; the cache is shared: the opportunities do not depend on the
+/// relays) and stores that plan's value, served count and latencies in `with_relays.metrics.without_relays`: what the
+/// relays change, both plans in one run. No-op for a mission without relays.
+void compare_without_relays(const Mission &mission, const PlanningOptions &options, Plan &with_relays,
+                            OpportunityCache *cache = nullptr);
+
 /// One acquisition of a previous plan, as replanning needs it (read from plan.json).
 struct PreviousAcquisition {
     std::string acquisition_id;
@@ -331,6 +365,7 @@ struct PreviousDownlink {
     std::uint32_t norad_id = 0;
     std::string station;
     int antenna = 0;
+    std::string relay;      ///< the relay's name, empty for a station downlink
     time::Instant start;
     time::Instant end;
 };

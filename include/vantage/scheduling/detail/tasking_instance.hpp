@@ -104,14 +104,18 @@ struct Opportunity {
     mission::CloudSource cloud_source = mission::CloudSource::forecast;
 };
 
-/// A usable station contact of a satellite (an antenna reserved for it), seconds after start.
+/// A usable contact of a satellite, seconds after start: a station pass with an antenna reserved for it, or a relay
+/// session with a relay terminal reserved for it (data flows from start_s, after the link acquisition that starts at
+/// link_start_s; the data reaches the ground at the relay's feeder station).
 struct Contact {
     std::size_t sat = 0;
-    std::size_t station = 0;
-    int antenna = 0;
+    std::size_t station = 0;   ///< the station, or the relay's feeder station
+    int antenna = 0;           ///< the station's antenna, or the relay's terminal
     double start_s = 0.0;
     double end_s = 0.0;
     double rate_gbit_s = 0.0;
+    std::size_t relay = npos;  ///< index into Mission::relays (npos: a station pass)
+    double link_start_s = 0.0; ///< relay: the terminal is held from here (start_s - acquisition_s); station: start_s
 };
 
 /// Per-satellite constants.
