@@ -8,7 +8,8 @@ Run with Debian's interpreter (python3-skyfield 1.45, python3-sgp4, python3-nump
     /usr/bin/python3 tools/reference/gen_reference_links.py > tests/data/link_reference.csv
 
 Inputs (all committed):
-- LEO satellites: examples/eo-satellites.tle (CelesTrak 2025-10-03), NORAD ids in LEOS below; SGP4 in Skyfield
+- LEO satellites: examples/eo-satellites.tle (CelesTrak 2025-10-03), NORAD ids in LEOS below (38012 Pleiades 1A,
+  39634 Sentinel-1A, 40697 Sentinel-2A, and 48268 Pleiades Neo 3: the lowest of the file, ~620 km); SGP4 in Skyfield
   (python-sgp4, WGS-72, improved mode), position in ITRS by sat.at(t).frame_xyz(itrs), km;
 - relays: ideal geostationary points FIXED in ITRS, latitude 0, radius R_GEO = 42164.17 km, at the longitudes in
   RELAYS (EDRS-A 9 deg E, EDRS-C 31 deg E): (R cos(lon), R sin(lon), 0);
@@ -339,7 +340,8 @@ def main():
     print("# relay: lowest elevation of the relay seen clear of the Earth (deg): "
           + ", ".join(f"{a}/{b} {v:.3f}" for (a, b), v in min_el_clear.items()))
     print(f"# checks: {brute_checks} brute-force blockage checks agree; every window's middle visible, edges +-2 us "
-          f"and +-2 s outside checked; runtime {time.time() - wall0:.1f} s")
+          f"and +-2 s outside checked")
+    print(f"gen_reference_links.py: runtime {time.time() - wall0:.1f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":
