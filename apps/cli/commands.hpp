@@ -16,6 +16,7 @@ Runner add_validate(CLI::App &app);
 Runner add_bench(CLI::App &app);
 Runner add_passes(CLI::App &app);
 Runner add_eclipses(CLI::App &app);
+Runner add_links(CLI::App &app);
 Runner add_access(CLI::App &app);
 Runner add_spot5(CLI::App &app);
 Runner add_coverage(CLI::App &app);

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
     reg(&vantage::cli::add_bench);
     reg(&vantage::cli::add_passes);
     reg(&vantage::cli::add_eclipses);
+    reg(&vantage::cli::add_links);
     reg(&vantage::cli::add_access);
     reg(&vantage::cli::add_spot5);
     reg(&vantage::cli::add_coverage);

@@ -184,6 +184,34 @@ Example:
 )";
 }
 
+std::string links_doc()
+{
+    return R"(Visibility windows between satellites and geostationary relays, or between satellites (as `vantage links`):
+the line of sight clear of the WGS-84 ellipsoid inflated by grazing_height_km and both terminals' pointing limits,
+certified like target access (no window of 1 s or more missed), edges to 1 ms.
+
+Args:
+    elements: ElementSet or list of them.
+    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    geo: {name: longitude_deg} of ideal geostationary relays (e.g. {"EDRS-A": 9.0, "EDRS-C": 31.0}); every satellite
+        is paired with every relay.
+    between_satellites: also every pair of the satellites.
+    grazing_height_km: clearance of the line of sight above the ellipsoid (km).
+    min_elevation_deg: the satellites' terminal: the other end's elevation above the local horizontal (-90: no limit).
+    max_off_nadir_deg: the relays' terminal: the satellite's angle from the relay's nadir.
+    eop: EarthOrientation (optional).
+
+Returns:
+    list of dicts: first, first_norad_id, second, second_norad_id (None for a relay), start_utc, end_utc
+    (datetimes, UTC), duration_s, min_range_km, max_range_km (over the samples), partial (cut by the interval).
+
+Example:
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> vantage.links(sats[:2], "2025-10-03T00:00:00Z", "2025-10-03T06:00:00Z", geo={"EDRS-A": 9.0})[0]["second"]
+    'EDRS-A'
+)";
+}
+
 std::string passes_doc()
 {
     return R"(Ground-station passes (elevation above the station's mask), edges refined to 1 ms.

@@ -19,6 +19,7 @@ std::string ground_station_doc();
 std::string read_stations_doc();
 std::string passes_doc();
 std::string eclipses_doc();
+std::string links_doc();
 std::string access_doc();
 std::string coverage_doc();
 std::string walker_doc();

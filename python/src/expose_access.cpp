@@ -1,5 +1,7 @@
 // vantage.GroundStation, read_stations, passes (station contacts) and access (scenario opportunities).
 // Results are lists of dicts with the CLI's column names: ready for pandas.DataFrame(records).
+#include <map>
+
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -8,6 +10,7 @@
 #include "expose.hpp"
 #include "vantage/access/access.hpp"
 #include "vantage/access/eclipse.hpp"
+#include "vantage/access/links.hpp"
 #include "vantage/io/scenario.hpp"
 #include "vantage/io/stations.hpp"
 
@@ -178,6 +181,77 @@ void expose_access(py::module_ &m)
         },
         py::arg("elements"), py::arg("start"), py::arg("stop"), py::arg("model") = "conical", py::arg("eop") = py::none(),
         py::arg("step_s") = 30.0, eclipses_doc().c_str());
+
+    m.def(
+        "links",
+        [](const py::object &elements, const py::object &start, const py::object &stop, const py::object &geo,
+           bool between_satellites, double grazing_height_km, double min_elevation_deg, double max_off_nadir_deg,
+           const py::object &eop_obj) {
+            const auto sats = to_satellites(elements);
+            const time::Instant t0 = to_instant(start, "start");
+            const time::Instant t1 = to_instant(stop, "stop");
+            std::vector<access::LinkEnd> ends;
+            for (const auto &s : sats) {
+                access::LinkEnd e;
+                e.name = s.name;
+                e.propagator = s.propagator;
+                e.terminal.min_elevation_deg = min_elevation_deg;
+                ends.push_back(std::move(e));
+            }
+            const std::size_t nsat = ends.size();
+            if (!geo.is_none()) {
+                for (const auto &[name, lon] : geo.cast<std::map<std::string, double>>()) {
+                    access::LinkEnd e;
+                    e.name = name;
+                    e.geo_longitude_deg = lon;
+                    e.terminal.max_off_nadir_deg = max_off_nadir_deg;
+                    if (!(lon >= -180.0 && lon <= 360.0)) {
+                        throw ConfigError(ErrorCode::out_of_range, "a geostationary longitude must be in [-180, 360] deg",
+                                          ErrorContext{"", 0, "geo." + name, std::to_string(lon)});
+                    }
+                    ends.push_back(std::move(e));
+                }
+            }
+            std::vector<std::pair<std::size_t, std::size_t>> pairs;
+            for (std::size_t i = 0; i < nsat; ++i) {
+                for (std::size_t j = nsat; j < ends.size(); ++j) {
+                    pairs.emplace_back(i, j);
+                }
+                for (std::size_t j = i + 1; between_satellites && j < nsat; ++j) {
+                    pairs.emplace_back(i, j);
+                }
+            }
+            frames::EarthOrientation eop;
+            if (!eop_obj.is_none()) {
+                eop = eop_obj.cast<frames::EarthOrientation>();
+            }
+            access::LinkOptions lo;
+            lo.grazing_height_km = grazing_height_km;
+            std::vector<access::LinkWindow> found;
+            {
+                py::gil_scoped_release release;
+                found = access::find_link_windows(ends, pairs, t0, t1, eop, lo);
+            }
+            py::list out;
+            for (const auto &w : found) {
+                py::dict d;
+                d["first"] = ends[w.first].name;
+                d["first_norad_id"] = sats[w.first].propagator.elements().norad_id;
+                d["second"] = ends[w.second].name;
+                d["second_norad_id"] = w.second < nsat ? py::object(py::int_(sats[w.second].propagator.elements().norad_id)) : py::none();
+                d["start_utc"] = to_datetime(w.start);
+                d["end_utc"] = to_datetime(w.end);
+                d["duration_s"] = w.duration_s();
+                d["min_range_km"] = w.min_range_km;
+                d["max_range_km"] = w.max_range_km;
+                d["partial"] = w.partial;
+                out.append(d);
+            }
+            return out;
+        },
+        py::arg("elements"), py::arg("start"), py::arg("stop"), py::arg("geo") = py::none(),
+        py::arg("between_satellites") = false, py::arg("grazing_height_km") = 100.0, py::arg("min_elevation_deg") = -90.0,
+        py::arg("max_off_nadir_deg") = 10.0, py::arg("eop") = py::none(), links_doc().c_str());
 
     m.def(
         "access",

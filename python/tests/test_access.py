@@ -108,3 +108,28 @@ def test_eclipses_match_independent_reference(source_dir):
     assert len(cyl) == len(ours) and all(c["umbra_start_utc"] == c["penumbra_start_utc"] for c in cyl)
     with pytest.raises(vantage.Error):
         vantage.eclipses(sat, start, stop, model="flat")
+
+
+def test_links_match_independent_reference(source_dir):
+    """vantage.links vs tools/reference/gen_reference_links.py (Skyfield ITRS, a quadratic segment/ellipsoid test):
+    Sentinel-2A to EDRS-A with the satellite's terminal at -10 deg elevation; edges agree to ~1 ms (LinkCrossCheck),
+    20 ms here (the reference uses the EOP file, this call none: UT1 - UTC = 0.09 s moves the GEO point by ~3 km)."""
+    sat = [s for s in vantage.read_tle(source_dir / "examples" / "eo-satellites.tle") if s.norad_id == 40697]
+    start, stop = _iso("2025-10-03T00:00:00Z"), _iso("2025-10-03T12:00:00Z")
+    eop = vantage.read_eop(source_dir / "tests" / "reference" / "eop" / "celestrak-eop-2025-03-17-to-2026-07-06.csv")
+    ours = vantage.links(sat, start, stop, geo={"EDRS-A": 9.0}, min_elevation_deg=-10.0, eop=eop)
+    with open(source_dir / "tests" / "data" / "link_reference.csv") as f:
+        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+    ref = [r for r in rows if r["case"] == "relay" and r["first"] == "40697" and r["second"] == "EDRS-A"
+           and _iso(r["start_utc"]) < stop and _iso(r["end_utc"]) < stop]
+    assert len(ref) >= 6
+    for r in ref:
+        w = min(ours, key=lambda w: abs((w["start_utc"] - _iso(r["start_utc"])).total_seconds()))
+        assert abs((w["start_utc"] - _iso(r["start_utc"])).total_seconds()) < 0.02, r
+        assert abs((w["end_utc"] - _iso(r["end_utc"])).total_seconds()) < 0.02, r
+        assert w["second"] == "EDRS-A" and w["second_norad_id"] is None and w["first_norad_id"] == 40697
+    pair = vantage.links([s for s in vantage.read_tle(source_dir / "examples" / "eo-satellites.tle")
+                          if s.norad_id in (39634, 40697)], start, stop, between_satellites=True)
+    assert pair and all(p["second_norad_id"] in (39634, 40697) for p in pair)
+    with pytest.raises(vantage.Error):
+        vantage.links(sat, start, stop, geo={"BAD": 400.0})

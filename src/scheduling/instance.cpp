@@ -895,6 +895,25 @@ void make_opportunities(Instance &inst, const Mission &m, const std::vector<Work
     }
 }
 
+/// The intervals minus [os, oe].
+std::vector<std::pair<double, double>> minus(const std::vector<std::pair<double, double>> &pieces, double os, double oe)
+{
+    std::vector<std::pair<double, double>> next;
+    for (auto [a, b] : pieces) {
+        if (oe <= a || os >= b) {
+            next.emplace_back(a, b);
+            continue;
+        }
+        if (os > a) {
+            next.emplace_back(a, os);
+        }
+        if (oe < b) {
+            next.emplace_back(oe, b);
+        }
+    }
+    return next;
+}
+
 /// Elevation above a station's mask (deg) of an ITRF point (WGS-84 normal; the mask at the point's azimuth).
 double elevation_above_mask_deg(const geometry::GroundStation &st, const Vec3 &p_km)
 {
@@ -911,11 +930,14 @@ double elevation_above_mask_deg(const geometry::GroundStation &st, const Vec3 &p
 
 /// Relay sessions (issue 15 item 6), after the station contacts: the link windows of every satellite with a relay
 /// terminal to every relay (access::find_link_windows) over [start, stop + delivery margin], shared out terminal by
-/// terminal in time order. Whenever a terminal is free, it goes to the satellite that can start a link soonest (within
-/// one link acquisition of the earliest, the one served least recently), outside that satellite's station contacts
-/// and other sessions, for at most acquisition_s + max_session_s and within the window; a session whose data time
+/// terminal in time order. Whenever a terminal is free, it goes, among the satellites that can start a link within
+/// relay_choice_window_s of the earliest, to the one whose last contact ended longest ago (the likeliest to hold
+/// data; the sessions are reserved before the search knows the data), outside that satellite's station contacts and
+/// other sessions, for at most acquisition_s + max_session_s and within the window; a session whose data time
 /// (after the acquisition) would be shorter than min_contact_s is not made. The feeder station must see the relay
 /// above its mask at the start (a GEO point: always; an element set: checked at the start only).
+constexpr double relay_choice_window_s = 120.0;
+
 void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOptions &opt)
 {
     const std::size_t ns = m.satellites.size();
@@ -974,8 +996,15 @@ void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOpti
         lo.min_window_s = m.search.min_window_s;
         lo.edge_tolerance_s = m.search.edge_tolerance_s;
         windows[r].resize(users.size());
+        // the link windows minus the feeder station's outages (relayed data cannot reach the ground then)
         for (const auto &w : access::find_link_windows(all, pairs, m.start, dl_stop, m.eop, lo)) {
-            windows[r][w.first].emplace_back((w.start - m.start).seconds(), (w.end - m.start).seconds());
+            std::vector<std::pair<double, double>> pieces{{(w.start - m.start).seconds(), (w.end - m.start).seconds()}};
+            for (const auto &o : m.outages) {
+                if (o.station == rel.feeder_station) {
+                    pieces = minus(pieces, (o.start - m.start).seconds(), (o.end - m.start).seconds());
+                }
+            }
+            windows[r][w.first].insert(windows[r][w.first].end(), pieces.begin(), pieces.end());
         }
         for (int t = 0; t < rel.terminals; ++t) {
             terms.push_back(Term{r, t, 0.0});
@@ -1003,7 +1032,6 @@ void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOpti
         piece_end = b;
         return x + need <= b ? x : -1.0;
     };
-    std::vector<double> last_served(ns, -1e300);
     while (true) {
         std::size_t ti = npos;
         for (std::size_t k = 0; k < terms.size(); ++k) {
@@ -1041,23 +1069,37 @@ void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOpti
             term.free_s = end_s; // nobody can use it any more
             continue;
         }
+        // Among the satellites that can start within relay_choice_window_s of the earliest, the one whose last contact
+        // (station pass or relay session) ended longest ago: it is the likeliest to hold data.
         double first = options.front().start;
         for (const Option &o : options) {
             first = std::min(first, o.start);
         }
+        auto last_contact = [&](const Option &o) {
+            double last = -1e300;
+            for (const auto &[b0, b1] : busy[users[o.u]]) {
+                if (b1 <= o.start + 1e-9) {
+                    last = std::max(last, b1);
+                }
+            }
+            return last;
+        };
         const Option *pick = nullptr;
+        double pick_last = 0.0;
         for (const Option &o : options) {
-            if (o.start <= first + rel.acquisition_s &&
-                (pick == nullptr || last_served[users[o.u]] < last_served[users[pick->u]] ||
-                 (last_served[users[o.u]] == last_served[users[pick->u]] && o.start < pick->start))) {
+            if (o.start > first + std::max(rel.acquisition_s, relay_choice_window_s)) {
+                continue;
+            }
+            const double last = last_contact(o);
+            if (pick == nullptr || last < pick_last || (last == pick_last && o.start < pick->start)) {
                 pick = &o;
+                pick_last = last;
             }
         }
         const std::size_t s = users[pick->u];
         inst.contacts[s].push_back(Contact{s, feeder[term.relay], term.index, pick->start + rel.acquisition_s, pick->end,
                                            rel.rate_mbit_s / 1000.0, term.relay, pick->start});
         busy[s].emplace_back(pick->start, pick->end);
-        last_served[s] = pick->end;
         term.free_s = pick->end;
     }
 }
@@ -1088,24 +1130,9 @@ void reserve_contacts(Instance &inst, const Mission &m, const PlanningOptions &o
             const std::size_t st = p.station;
             std::vector<std::pair<double, double>> pieces{{(p.window.start - m.start).seconds(), (p.window.end - m.start).seconds()}};
             for (const auto &o : m.outages) {
-                if (o.station != m.stations[st].name) {
-                    continue;
+                if (o.station == m.stations[st].name) {
+                    pieces = minus(pieces, (o.start - m.start).seconds(), (o.end - m.start).seconds());
                 }
-                const double os = (o.start - m.start).seconds(), oe = (o.end - m.start).seconds();
-                std::vector<std::pair<double, double>> next;
-                for (auto [a, b] : pieces) {
-                    if (oe <= a || os >= b) {
-                        next.emplace_back(a, b);
-                        continue;
-                    }
-                    if (os > a) {
-                        next.emplace_back(a, os);
-                    }
-                    if (oe < b) {
-                        next.emplace_back(oe, b);
-                    }
-                }
-                pieces = std::move(next);
             }
             for (auto [a, b] : pieces) {
                 if (b - a >= opt.min_contact_s && b - a > 0.0) {
