@@ -573,12 +573,31 @@ def test_relay_plan_passes(cases):
         t = [chk.sec(d["link_start_utc"])]
         r = chk.states(d["satellite"], t)[0]
         los = chk.relay_positions(d["relay"], t) - r
-        el = float(check_plan.np.degrees(check_plan.np.arcsin(check_plan.np.sum(check_plan.unit(los) * check_plan.unit(r)))))
+        el = check_plan.angle_between_deg(los[0], r[0])  # from the zenith (geocentric up)
+        el = 90.0 - el
         g = chk.relay_positions(d["relay"], t)
         on = check_plan.angle_between_deg(-g[0], -los[0])
         rl = chk.sc.relays[d["relay"]]
         margins.append(min(el - 25.0, rl["max_off_nadir_deg"] - on))
     assert min(margins) >= -check_plan.RELAY_ELEV_TOL_DEG and sum(m < 1e-3 for m in margins) >= 2, margins
+
+
+def test_segment_clearance_geometry():
+    """The line-of-sight test against hand-made geometry: a segment tangent to the inflated equator (clearance 0),
+    one 10 km above / below it, one over the pole tangent to b+h, and one whose nearest point is its end."""
+    np = check_plan.np
+    a, h = check_plan.EARTH_A_KM, 100.0
+    b = a * (1.0 - check_plan.EARTH_F)
+    for dz in (0.0, 10.0, -10.0):
+        y = a + h + dz  # the line y = const, from x = -8000 to x = +42164: tangent point (0, y, 0)
+        got = check_plan.segment_clearance_km(np.array([[-8000.0, y, 0.0]]), np.array([[42164.0, y, 0.0]]), h)
+        assert abs(got[0] - dz) < 1e-9, (dz, got)
+    z = b + h + 5.0  # over the pole: 5 km above the inflated polar radius
+    got = check_plan.segment_clearance_km(np.array([[-8000.0, 0.0, z]]), np.array([[42164.0, 0.0, z]]), h)
+    assert abs(got[0] - 5.0 * (a + h) / (b + h)) < 1e-9, got
+    # a LEO 500 km over the equator looking straight out to GEO: the nearest point is the LEO itself
+    got = check_plan.segment_clearance_km(np.array([[a + 500.0, 0, 0]]), np.array([[42164.0, 0, 0]]), h)
+    assert abs(got[0] - 400.0) < 1e-9, got
 
 
 CELESTRAK = os.path.join(ROOT, "tests", "reference", "tle", "celestrak-active-2025-10-03.tle")
@@ -1171,7 +1190,8 @@ def p_relay_geometry(p, d):
         q[k] = shift_iso(q[k], s)
     for a in p["acquisitions"]:
         for part in a["downlinks"]:
-            if part.get("relay") == q["relay"] and a["satellite"] == q["satellite"] and old[0] <= part["start_utc"] <= old[1]:
+            if (part.get("relay") == q["relay"] and a["satellite"] == q["satellite"]
+                    and old[0] <= part["start_utc"] <= old[1]):
                 part["start_utc"], part["end_utc"] = shift_iso(part["start_utc"], s), shift_iso(part["end_utc"], s)
 
 
