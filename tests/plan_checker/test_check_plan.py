@@ -9,7 +9,8 @@ written here: the same satellites as agile right-looking SAR, and as a fixed 290
 to 09:00 and 09:20 UTC of the scenario's day (the passes over Italy fall between them, the later pass after them), and
 a variant that adds the raw 2011-10-08 GFS file as an October climatology; and four with power models (issue 15 item
 2, see power_docs): optical with the battery binding, SAR, a cylindrical shadow with the horizon starting in it, and
-SAR at night imaging in the shadow; and one with stereo requests (issue 15 item 3, see stereo_doc).
+SAR at night imaging in the shadow; and one with stereo requests (issue 15 item 3, see stereo_doc); and one with GEO
+data relays (issue 15 item 6, see relay_doc).
 """
 import copy
 import datetime
@@ -226,6 +227,30 @@ def stereo_doc(base):
     return d
 
 
+# GEO data relays (issue 15 item 6): EDRS-A (9 E) and EDRS-C (31 E), both fed to Matera, one terminal each; 4 h (the
+# windows that ended with tiny.yaml's horizon end with this one) and targets in Africa and the Atlantic, far from the
+# stations, so that images go down through the relays. The satellite terminal's limit (25 deg) and EDRS-A's off-nadir
+# limit (8 deg) bind: links start where one of them is reached (margins ~1e-5 deg here).
+RELAYS = [{"name": "EDRS-A", "longitude_deg": 9.0, "feeder_station": "Matera", "rate_mbit_s": 1800, "acquisition_s": 50,
+           "max_off_nadir_deg": 8.0},
+          {"name": "EDRS-C", "longitude_deg": 31.0, "feeder_station": "Matera", "terminals": 1}]
+RELAY_TARGETS = [(14, 0), (13, 10), (12, 20), (-20, -10), (-25, -20), (5, 30), (20, -5), (-5, 15), (30, 40), (10, -15)]
+
+
+def relay_doc(base):
+    d = copy.deepcopy(base)
+    for s in d["satellites"]:
+        s["relay_terminal"] = {"min_elevation_deg": 25}
+    d["relays"] = copy.deepcopy(RELAYS)
+    d["planning"]["delivery_margin_h"] = 0.5
+    d = shifted(d, 0.0, duration_h=4.0)
+    end = (check_plan.yaml_time(d["start_utc"]) + datetime.timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for k, (lat, lon) in enumerate(RELAY_TARGETS):
+        d["requests"].append({"id": f"X-{k}", "tenant": "FR", "priority": 5, "target": {"lat_deg": lat, "lon_deg": lon},
+                              "duration_s": 10, "window_start_utc": d["start_utc"], "window_end_utc": end})
+    return d
+
+
 @pytest.fixture(scope="session")
 def cases(tmp_path_factory):
     tmp = str(tmp_path_factory.mktemp("plans"))
@@ -252,6 +277,7 @@ def cases(tmp_path_factory):
     for name, doc in power_docs(base).items():
         out[name] = Case(tmp, name, doc)
     out["stereo"] = Case(tmp, "stereo", stereo_doc(base))
+    out["relay"] = Case(tmp, "relay", relay_doc(base))
     return out
 
 
@@ -527,6 +553,74 @@ def test_stereo_plan_passes(cases):
     # a set no pass holds (ST-4) has no opportunity as a whole, like FR-6's two occurrences that see no pass
     assert plan["metrics"]["requests_by_tier"]["standard"]["with_opportunity"] == \
         plan["metrics"]["requests_by_tier"]["standard"]["total"] - 3
+
+
+def test_relay_plan_passes(cases):
+    """GEO data relays through the CLI: several relay downlinks on both relays (sessions holding a terminal from
+    link_start_utc, data after acquisition_s), the plan passes with zero violations, and the geometry limits bind
+    (some link starts where the satellite terminal's elevation or EDRS-A's off-nadir limit is reached), so the relay
+    rule is checked at its edges."""
+    c = cases["relay"]
+    rel = [d for d in c.plan["downlinks"] if d.get("relay")]
+    assert len(rel) >= 5 and {d["relay"] for d in rel} == {"EDRS-A", "EDRS-C"}, rel
+    assert any(d.get("relay") is None for d in c.plan["downlinks"])  # station downlinks too
+    assert all(d["station"] == "Matera" and "link_start_utc" in d for d in rel)
+    assert any(part.get("relay") for a in c.plan["acquisitions"] for part in a["downlinks"])
+    chk = check_plan.Checker(check_plan.Scenario(c.scenario), c.plan)
+    assert chk.run() == []
+    margins = []
+    for d in rel:
+        t = [chk.sec(d["link_start_utc"])]
+        r = chk.states(d["satellite"], t)[0]
+        los = chk.relay_positions(d["relay"], t) - r
+        el = check_plan.angle_between_deg(los[0], r[0])  # from the zenith (geocentric up)
+        el = 90.0 - el
+        g = chk.relay_positions(d["relay"], t)
+        on = check_plan.angle_between_deg(-g[0], -los[0])
+        rl = chk.sc.relays[d["relay"]]
+        margins.append(min(el - 25.0, rl["max_off_nadir_deg"] - on))
+    assert min(margins) >= -check_plan.RELAY_ELEV_TOL_DEG and sum(m < 1e-3 for m in margins) >= 2, margins
+
+
+def test_segment_clearance_geometry():
+    """The line-of-sight test against hand-made geometry: a segment tangent to the inflated equator (clearance 0),
+    one 10 km above / below it, one over the pole tangent to b+h, and one whose nearest point is its end."""
+    np = check_plan.np
+    a, h = check_plan.EARTH_A_KM, 100.0
+    b = a * (1.0 - check_plan.EARTH_F)
+    for dz in (0.0, 10.0, -10.0):
+        y = a + h + dz  # the line y = const, from x = -8000 to x = +42164: tangent point (0, y, 0)
+        got = check_plan.segment_clearance_km(np.array([[-8000.0, y, 0.0]]), np.array([[42164.0, y, 0.0]]), h)
+        assert abs(got[0] - dz) < 1e-9, (dz, got)
+    z = b + h + 5.0  # over the pole: 5 km above the inflated polar radius
+    got = check_plan.segment_clearance_km(np.array([[-8000.0, 0.0, z]]), np.array([[42164.0, 0.0, z]]), h)
+    assert abs(got[0] - 5.0 * (a + h) / (b + h)) < 1e-9, got
+    # a LEO 500 km over the equator looking straight out to GEO: the nearest point is the LEO itself
+    got = check_plan.segment_clearance_km(np.array([[a + 500.0, 0, 0]]), np.array([[42164.0, 0, 0]]), h)
+    assert abs(got[0] - 400.0) < 1e-9, got
+
+
+CELESTRAK = os.path.join(ROOT, "tests", "reference", "tle", "celestrak-active-2025-10-03.tle")
+
+
+def write_geo_tle(folder):
+    """geo.tle: ARABSAT-5A (NORAD 36745, at ~30.5 E on 2025-10-03) from the vendored CelesTrak snapshot."""
+    with open(CELESTRAK, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("1 36745U"))
+    with open(os.path.join(folder, "geo.tle"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines[k - 1:k + 2]) + "\n")
+
+
+def test_relay_tle_plan_passes(cases, tmp_path):
+    """A relay given by an element set (tle_file + norad_id, a real GEO's TLE in place of EDRS-C): planned through
+    the CLI with relay downlinks through it, and the plan passes (the checker propagates the relay with Skyfield)."""
+    d = copy.deepcopy(cases["relay"].doc)
+    d["relays"][1] = {"name": "EDRS-C", "tle_file": "geo.tle", "norad_id": 36745, "feeder_station": "Matera",
+                      "terminals": 1}
+    c = Case(str(tmp_path), "relay_tle", d, prepare=write_geo_tle)
+    assert any(x.get("relay") == "EDRS-C" for x in c.plan["downlinks"])
+    assert check_plan.check(c.scenario, c.plan) == []
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1082,6 +1176,85 @@ def p_stereo_strip_count(p, d):
     served_set(p, 3)[0]["strip_count"] = 2
 
 
+def relay_downlink(p, relay=None):
+    return next(d for d in p["downlinks"] if d.get("relay") and (relay is None or d["relay"] == relay))
+
+
+def p_relay_geometry(p, d):
+    # the session and its parts 25 min later: a quarter of an orbit on, the relay is below the terminal's 25 deg or
+    # behind the Earth
+    q = relay_downlink(p)
+    s = 1500.0
+    old = (q["start_utc"], q["end_utc"])
+    for k in ("link_start_utc", "start_utc", "end_utc"):
+        q[k] = shift_iso(q[k], s)
+    for a in p["acquisitions"]:
+        for part in a["downlinks"]:
+            if (part.get("relay") == q["relay"] and a["satellite"] == q["satellite"]
+                    and old[0] <= part["start_utc"] <= old[1]):
+                part["start_utc"], part["end_utc"] = shift_iso(part["start_utc"], s), shift_iso(part["end_utc"], s)
+
+
+def p_relay_terminal_index(p, d):
+    relay_downlink(p, "EDRS-C")["antenna"] = 1  # EDRS-C has one terminal
+
+
+def p_relay_terminal_shared(p, d):
+    # the other satellite links to the same relay terminal during a session (carrying nothing)
+    q = copy.deepcopy(relay_downlink(p))
+    q["satellite"] = next(s["name"] for s in p["satellites"] if s["name"] != q["satellite"])
+    q["data_gbit"] = 0.0
+    p["downlinks"].append(q)
+
+
+def p_relay_volume(p, d):
+    q = relay_downlink(p)
+    dur = (check_plan.parse_utc(q["end_utc"]) - check_plan.parse_utc(q["start_utc"])).total_seconds()
+    q["data_gbit"] = 1.5 * 1800 / 1000.0 * dur  # both relays send at 1800 Mbit/s
+
+
+def p_relay_no_terminal(p, d):
+    for s in d["satellites"]:
+        del s["relay_terminal"]
+
+
+def p_relay_link_late(p, d):
+    q = relay_downlink(p)
+    q["link_start_utc"] = shift_iso(q["start_utc"], -10.0)  # data 10 s after the link starts < acquisition_s
+
+
+def p_relay_feeder_outage(p, d):
+    q = relay_downlink(p)
+    d["station_outages"].append({"station": q["station"], "start_utc": q["start_utc"], "end_utc": q["end_utc"]})
+
+
+def p_relay_session_long(p, d):
+    q = relay_downlink(p)
+    q["link_start_utc"] = shift_iso(q["end_utc"], -700.0)  # > acquisition_s 50 + max_session_s 600
+
+
+def p_relay_over_station_downlink(p, d):
+    # a relay downlink (carrying nothing) while the same satellite downlinks to a station
+    st = next(x for x in p["downlinks"] if x.get("relay") is None)
+    q = dict(copy.deepcopy(st), relay="EDRS-A", station="Matera", antenna=0, data_gbit=0.0,
+             link_start_utc=shift_iso(st["start_utc"], -50.0))
+    p["downlinks"].append(q)
+
+
+def test_relay_plants_name_their_cause(cases):
+    """The relay rule's parts each report their own cause (the planted faults above only check the rule's name, and
+    a second satellite put on a session elsewhere also fails the geometry)."""
+    c = cases["relay"]
+    want = {p_relay_geometry: "relay elevation", p_relay_terminal_shared: "terminal 0 of EDRS-",
+            p_relay_session_long: "max_session_s", p_relay_over_station_downlink: "of the same satellite",
+            p_relay_link_late: "acquisition_s", p_relay_terminal_index: "terminal 1 not in [0, 1)"}
+    for plant, text in want.items():
+        plan, doc = copy.deepcopy(c.plan), copy.deepcopy(c.doc)
+        plant(plan, doc)
+        got = [m for r, _, m in check_plan.check(c.scenario, plan) if r == "relay"]
+        assert any(text in m for m in got), (plant.__name__, got)
+
+
 # (case, planted fault, rule that must catch it, rules allowed besides it (side effects of the same edit))
 PLANTS = [
     ("optical", p_request, "request", {"unserved_list", "metrics_value", "metrics_tenant", "metrics_counts",
@@ -1186,6 +1359,15 @@ PLANTS = [
     ("stereo", p_stereo_reason_not_stereo, "stereo", {"metrics_tier"}),
     ("stereo", p_stereo_reason_blocked_by, "explanation", set()),
     ("stereo", p_stereo_strip_count, "request", set()),
+    ("relay", p_relay_geometry, "relay", None),  # delivery times, latencies, storage move with the parts
+    ("relay", p_relay_terminal_index, "relay", set()),
+    ("relay", p_relay_terminal_shared, "relay", set()),
+    ("relay", p_relay_volume, "downlink_volume", set()),
+    ("relay", p_relay_no_terminal, "relay", set()),
+    ("relay", p_relay_link_late, "relay", set()),
+    ("relay", p_relay_feeder_outage, "outage", set()),
+    ("relay", p_relay_session_long, "relay", set()),
+    ("relay", p_relay_over_station_downlink, "relay", set()),
 ]
 
 
