@@ -436,14 +436,14 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
         const std::string look = fmt::format("{},{}", sar ? "" : fmt::format("{}", a.along_track_deg),
                                              sar ? fmt::format("{}", a.along_track_deg) : "");
         const std::string clouds = a.cloud_cover_pct ? fmt::format("{},{}", *a.cloud_cover_pct, *a.cloud_probability) : ",";
-        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{},{},{},{}", sat, iso(a.start), iso(a.end),
+        rows.push_back(Row{a.satellite, a.start, 1, fmt::format("{},acquisition,{},{},{},,{},{},{},{},", sat, iso(a.start), iso(a.end),
                                                                 q(a.acquisition_id), a.storage_after_gbit, look, clouds,
                                                                 battery(a.satellite, a.end))});
         for (const auto &p : a.downlinks) {
             rows.push_back(Row{a.satellite, p.start, 2,
-                               fmt::format("{},downlink,{},{},{},{},{},,,,,{}", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
+                               fmt::format("{},downlink,{},{},{},{},{},,,,,{},{}", sat, iso(p.start), iso(p.end), q(a.acquisition_id),
                                            q(m.stations[p.station].name), scheduling::storage_at_gbit(plan, a.satellite, p.end),
-                                           battery(a.satellite, p.end))});
+                                           battery(a.satellite, p.end), p.relay ? q(m.relays[*p.relay].end.name) : "")});
         }
     }
     // slews: from the end of the previous acquisition of the same satellite, lasting slew_before_s
@@ -459,7 +459,7 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
             const time::Instant s = it->second->end;
             const time::Instant e = s + time::Duration::from_seconds(a->slew_before_s);
             rows.push_back(Row{a->satellite, s, 0,
-                               fmt::format("{},slew,{},{},{},,{},,,,,{}", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
+                               fmt::format("{},slew,{},{},{},,{},,,,,{},", q(m.satellites[a->satellite].sat.name), iso(s), iso(e),
                                            q(a->acquisition_id), scheduling::storage_at_gbit(plan, a->satellite, e),
                                            battery(a->satellite, e))});
         }
@@ -469,7 +469,7 @@ std::string plan_timeline_csv(const scheduling::Plan &plan, const scheduling::Mi
         return std::tie(a.sat, a.start, a.kind_order) < std::tie(b.sat, b.start, b.kind_order);
     });
     std::string out = "satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after,along_track_look_deg,"
-                      "squint_deg,cloud_cover_pct,cloud_probability,battery_wh_after\n";
+                      "squint_deg,cloud_cover_pct,cloud_probability,battery_wh_after,relay\n";
     for (const auto &r : rows) {
         out += r.text;
         out += '\n';
@@ -522,6 +522,33 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
                             {"point", ojson{{"pixelSize", 8}, {"color", ojson{{"rgba", {0, 200, 255, 255}}}}}},
                             {"label", ojson{{"text", s.name}, {"font", "10pt sans-serif"}}}});
     }
+    // relays: the ITRF position every 10 min (constant for an ideal geostationary point)
+    for (const auto &r : m.relays) {
+        ojson cart = ojson::array();
+        for (double t = 0.0; t <= span_s + 1e-9; t += 600.0) {
+            Vec3 p;
+            try {
+                p = access::link_end_position_itrf_km(r.end, m.start + time::Duration::from_seconds(t), m.eop);
+            } catch (const Error &) {
+                break;
+            }
+            cart.push_back(t);
+            cart.push_back(p.x() * 1000.0);
+            cart.push_back(p.y() * 1000.0);
+            cart.push_back(p.z() * 1000.0);
+        }
+        doc.push_back(ojson{{"id", "relay/" + r.end.name},
+                            {"name", r.end.name},
+                            {"description", fmt::format("data relay, feeder station {}, {} Mbit/s", r.feeder_station, r.rate_mbit_s)},
+                            {"availability", interval},
+                            {"position", ojson{{"referenceFrame", "FIXED"},
+                                               {"interpolationAlgorithm", "LAGRANGE"},
+                                               {"interpolationDegree", 1},
+                                               {"epoch", iso(m.start)},
+                                               {"cartesian", cart}}},
+                            {"point", ojson{{"pixelSize", 9}, {"color", ojson{{"rgba", {255, 120, 200, 255}}}}}},
+                            {"label", ojson{{"text", r.end.name}, {"font", "10pt sans-serif"}}}});
+    }
     static const int palette[][3] = {{230, 60, 60}, {60, 160, 230}, {80, 200, 80}, {240, 160, 40}, {180, 90, 220}, {200, 200, 200}};
     std::map<std::string, int> colour;
     for (const auto &a : plan.acquisitions) {
@@ -553,6 +580,21 @@ std::string plan_to_czml(const scheduling::Plan &plan, const scheduling::Mission
     }
     for (std::size_t k = 0; k < plan.downlinks.size(); ++k) {
         const auto &d = plan.downlinks[k];
+        if (d.relay) { // satellite -> relay, and relay -> feeder station
+            const std::string relay = "relay/" + m.relays[*d.relay].end.name;
+            auto line = [&](const std::string &id, const std::string &from, const std::string &to) {
+                doc.push_back(ojson{{"id", id},
+                                    {"name", fmt::format("{} -> {} -> {}", m.satellites[d.satellite].sat.name,
+                                                         m.relays[*d.relay].end.name, m.stations[d.station].name)},
+                                    {"availability", iso(d.start) + "/" + iso(d.end)},
+                                    {"polyline", ojson{{"positions", ojson{{"references", {from + "#position", to + "#position"}}}},
+                                                       {"width", 2},
+                                                       {"material", ojson{{"solidColor", ojson{{"color", ojson{{"rgba", {255, 120, 200, 200}}}}}}}}}}});
+            };
+            line(fmt::format("downlink/{}", k), fmt::format("sat/{}", norad(m, d.satellite)), relay);
+            line(fmt::format("downlink/{}/feeder", k), relay, "station/" + m.stations[d.station].name);
+            continue;
+        }
         doc.push_back(ojson{{"id", fmt::format("downlink/{}", k)},
                             {"name", fmt::format("{} -> {}", m.satellites[d.satellite].sat.name, m.stations[d.station].name)},
                             {"availability", iso(d.start) + "/" + iso(d.end)},

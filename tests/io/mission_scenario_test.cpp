@@ -135,7 +135,7 @@ TEST(PlanJsonProperty, WrittenPlanReadsBack)
     // the timeline has its header and one row per acquisition, slew and downlink part
     const std::string csv = io::plan_timeline_csv(p, m);
     EXPECT_EQ(csv.rfind("satellite,kind,start_utc,end_utc,acquisition_id,station,storage_gbit_after,along_track_look_deg,squint_deg,"
-                        "cloud_cover_pct,cloud_probability,battery_wh_after\n", 0), 0U);
+                        "cloud_cover_pct,cloud_probability,battery_wh_after,relay\n", 0), 0U);
     EXPECT_NE(io::plan_to_czml(p, m).find("\"id\":\"document\""), std::string::npos);
 }
 
