@@ -25,7 +25,7 @@ echo "..."
 echo "Wrote out/ground_tracks.csv ($(($(wc -l < out/ground_tracks.csv) - 1)) states) and out/eo-satellites.oem (CCSDS OEM 2.0, ITRF)."
 echo
 echo "Tasking: one day of requests from FR, DE, IT, ES and PL (examples/tasking-demo.yaml):"
-./build/apps/cli/vantage plan --scenario examples/tasking-demo.yaml --out out/plan
+./build/apps/cli/vantage plan --scenario examples/tasking-demo.yaml --out out/plan --compare-relays
 echo
 echo "Replan at 08:00 UTC with 8 urgent requests (examples/tasking-urgent.yaml):"
 ./build/apps/cli/vantage replan --scenario examples/tasking-demo.yaml --plan out/plan/plan.json \

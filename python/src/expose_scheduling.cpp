@@ -22,7 +22,7 @@ void expose_scheduling(py::module_ &m)
     m.def(
         "_plan",
         [](const std::filesystem::path &scenario_path, std::optional<std::uint64_t> seed, std::optional<int> iterations,
-           std::optional<double> time_limit_s) {
+           std::optional<double> time_limit_s, bool compare_relays) {
             const scheduling::Mission mission = io::read_mission_file(scenario_path);
             scheduling::PlanningOptions opt = mission.planning;
             if (seed) {
@@ -40,7 +40,10 @@ void expose_scheduling(py::module_ &m)
             std::string json;
             {
                 py::gil_scoped_release release;
-                const scheduling::Plan p = scheduling::plan(mission, opt);
+                scheduling::Plan p = scheduling::plan(mission, opt);
+                if (compare_relays) {
+                    scheduling::compare_without_relays(mission, opt, p);
+                }
                 json = io::plan_to_json(p, mission, scenario_path.filename().string());
             }
             std::vector<std::tuple<std::string, std::string, int>> requests;
@@ -51,7 +54,7 @@ void expose_scheduling(py::module_ &m)
             return py::make_tuple(json, requests);
         },
         py::arg("scenario"), py::arg("seed") = py::none(), py::arg("iterations") = py::none(),
-        py::arg("time_limit_s") = py::none(), plan_doc().c_str());
+        py::arg("time_limit_s") = py::none(), py::arg("compare_relays") = false, plan_doc().c_str());
 }
 
 } // namespace vantage::python

@@ -62,3 +62,17 @@ def test_plan_error_names_file_line_and_field(source_dir):
     assert e.value.code == "missing_field"
     assert e.value.line == 24
     assert e.value.field == "requests[0].tenant"
+
+
+def test_plan_with_relays_compares_without_them(source_dir):
+    """A scenario with GEO relays (tests/data/tasking/tiny_relay.yaml): relayed downlinks name their relay and the
+    feeder station, the latency per region is reported, and compare_relays plans again without the relays."""
+    p = vantage.plan(source_dir / "tests" / "data" / "tasking" / "tiny_relay.yaml", compare_relays=True)
+    relayed = [d for d in p.downlinks if "relay" in d]
+    assert relayed and all(d["relay"] in ("EDRS-A", "EDRS-C") and d["station"] == "Matera" for d in relayed)
+    assert all(d["link_start_utc"] <= d["start_utc"] for d in relayed)
+    regions = {r["region"]: r for r in p.metrics["latency_regions"]}
+    assert "Italy" in regions and p.metrics["relayed_acquisitions"] == sum(r["relayed"] for r in regions.values())
+    without = p.metrics["without_relays"]
+    assert all(r["relayed"] == 0 for r in without["latency_regions"])
+    assert without["requests_served"] > 0

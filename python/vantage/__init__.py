@@ -208,14 +208,17 @@ def _with_datetimes(x):
 
 
 def plan(scenario: "str | _os.PathLike[str]", *, seed: int | None = None, iterations: int | None = None,
-         time_limit_s: float | None = None) -> Plan:
+         time_limit_s: float | None = None, compare_relays: bool = False) -> Plan:
     """Plans a tasking scenario file (YAML) as ``vantage plan --scenario FILE`` does and returns a
     :class:`Plan`. ``seed`` and ``iterations`` (ALNS) and ``time_limit_s`` (wall-clock cap, s) override
     the scenario's ``planning:``; with the same values the plan is the CLI's, acquisition for acquisition.
-    Errors are ``vantage.Error`` naming file, line and key path."""
+    ``compare_relays`` (a scenario with ``relays``) also plans without them, as ``--compare-relays``:
+    ``metrics["without_relays"]`` then holds that plan's value and latency per region
+    (``metrics["latency_regions"]``). Errors are ``vantage.Error`` naming file, line and key path."""
     import json as _json
 
-    text, requests = _plan(scenario, seed=seed, iterations=iterations, time_limit_s=time_limit_s)
+    text, requests = _plan(scenario, seed=seed, iterations=iterations, time_limit_s=time_limit_s,
+                           compare_relays=compare_relays)
     doc = _with_datetimes(_json.loads(text))
     info = {rid: (tenant, priority) for rid, tenant, priority in requests}
     status = {}
