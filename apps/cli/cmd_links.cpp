@@ -35,19 +35,10 @@ int run_links(const LinksOptions &o)
     const std::vector<io::ElementRecord> records = load_elements(o.elements, std::cerr).records;
     const AnalysisSpan span = read_analysis_span(o.start, o.stop, o.eop_file, std::cerr);
     const std::vector<access::Satellite> sats = sgp4_satellites(records, "links", std::cerr);
-    std::vector<access::LinkEnd> ends;
-    for (const auto &s : sats) {
-        access::LinkEnd e;
-        e.name = s.name;
-        e.propagator = s.propagator;
-        e.terminal.min_elevation_deg = o.min_elevation_deg;
-        ends.push_back(std::move(e));
-    }
-    const std::size_t nsat = ends.size();
+    std::vector<std::pair<std::string, double>> geo;
     for (std::size_t i = 0; i < o.geo.size(); ++i) {
         const std::string &g = o.geo[i];
         const auto colon = g.rfind(':');
-        access::LinkEnd e;
         double lon = 0.0;
         try {
             if (colon == std::string::npos || colon == 0) {
@@ -62,22 +53,11 @@ int run_links(const LinksOptions &o)
             throw ConfigError(ErrorCode::syntax, "expected NAME:LONGITUDE_DEG with a longitude in [-180, 360] (e.g. EDRS-A:9)",
                               ErrorContext{"", 0, fmt::format("--geo[{}]", i), g});
         }
-        e.name = g.substr(0, colon);
-        e.geo_longitude_deg = lon;
-        e.terminal.max_off_nadir_deg = o.max_off_nadir_deg;
-        ends.push_back(std::move(e));
+        geo.emplace_back(g.substr(0, colon), lon);
     }
-    std::vector<std::pair<std::size_t, std::size_t>> pairs;
-    for (std::size_t i = 0; i < nsat; ++i) {
-        for (std::size_t j = nsat; j < ends.size(); ++j) {
-            pairs.emplace_back(i, j);
-        }
-        if (o.between_satellites) {
-            for (std::size_t j = i + 1; j < nsat; ++j) {
-                pairs.emplace_back(i, j);
-            }
-        }
-    }
+    const auto [ends, pairs] = access::satellite_links(sats, access::LinkTerminal{o.min_elevation_deg, 180.0}, geo,
+                                                       access::LinkTerminal{-90.0, o.max_off_nadir_deg}, o.between_satellites);
+    const std::size_t nsat = sats.size();
     if (pairs.empty()) {
         throw ConfigError(ErrorCode::missing_field, "no pair of ends: give --geo NAME:LON, or --between-satellites with two or more satellites",
                           ErrorContext{"", 0, "--geo", ""});

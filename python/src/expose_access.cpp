@@ -190,37 +190,16 @@ void expose_access(py::module_ &m)
             const auto sats = to_satellites(elements);
             const time::Instant t0 = to_instant(start, "start");
             const time::Instant t1 = to_instant(stop, "stop");
-            std::vector<access::LinkEnd> ends;
-            for (const auto &s : sats) {
-                access::LinkEnd e;
-                e.name = s.name;
-                e.propagator = s.propagator;
-                e.terminal.min_elevation_deg = min_elevation_deg;
-                ends.push_back(std::move(e));
-            }
-            const std::size_t nsat = ends.size();
+            std::vector<std::pair<std::string, double>> relays;
             if (!geo.is_none()) {
                 for (const auto &[name, lon] : geo.cast<std::map<std::string, double>>()) {
-                    access::LinkEnd e;
-                    e.name = name;
-                    e.geo_longitude_deg = lon;
-                    e.terminal.max_off_nadir_deg = max_off_nadir_deg;
-                    if (!(lon >= -180.0 && lon <= 360.0)) {
-                        throw ConfigError(ErrorCode::out_of_range, "a geostationary longitude must be in [-180, 360] deg",
-                                          ErrorContext{"", 0, "geo." + name, std::to_string(lon)});
-                    }
-                    ends.push_back(std::move(e));
+                    relays.emplace_back(name, lon);
                 }
             }
-            std::vector<std::pair<std::size_t, std::size_t>> pairs;
-            for (std::size_t i = 0; i < nsat; ++i) {
-                for (std::size_t j = nsat; j < ends.size(); ++j) {
-                    pairs.emplace_back(i, j);
-                }
-                for (std::size_t j = i + 1; between_satellites && j < nsat; ++j) {
-                    pairs.emplace_back(i, j);
-                }
-            }
+            const auto [ends, pairs] =
+                access::satellite_links(sats, access::LinkTerminal{min_elevation_deg, 180.0}, relays,
+                                        access::LinkTerminal{-90.0, max_off_nadir_deg}, between_satellites);
+            const std::size_t nsat = sats.size();
             frames::EarthOrientation eop;
             if (!eop_obj.is_none()) {
                 eop = eop_obj.cast<frames::EarthOrientation>();

@@ -80,6 +80,29 @@ Vec3 link_end_position_itrf_km(const LinkEnd &end, const time::Instant &t, const
     return frames::teme_to_itrf(end.propagator->propagate(t), eop).r_km;
 }
 
+LinkSet satellite_links(std::span<const Satellite> sats, const LinkTerminal &satellite_terminal,
+                        std::span<const std::pair<std::string, double>> geo, const LinkTerminal &relay_terminal,
+                        bool between_satellites)
+{
+    LinkSet set;
+    for (const auto &s : sats) {
+        set.ends.push_back(LinkEnd{s.name, s.propagator, 0.0, satellite_terminal});
+    }
+    for (const auto &[name, lon] : geo) {
+        set.ends.push_back(LinkEnd{name, std::nullopt, lon, relay_terminal});
+    }
+    const std::size_t n = sats.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = n; j < set.ends.size(); ++j) {
+            set.pairs.emplace_back(i, j);
+        }
+        for (std::size_t j = i + 1; between_satellites && j < n; ++j) {
+            set.pairs.emplace_back(i, j);
+        }
+    }
+    return set;
+}
+
 std::vector<LinkWindow> find_link_windows(std::span<const LinkEnd> ends,
                                           std::span<const std::pair<std::size_t, std::size_t>> pairs,
                                           const time::Instant &start, const time::Instant &stop,
@@ -99,6 +122,11 @@ std::vector<LinkWindow> find_link_windows(std::span<const LinkEnd> ends,
     }
     for (std::size_t i = 0; i < ends.size(); ++i) {
         check_terminal(ends[i].terminal, i);
+        const double lon = ends[i].geo_longitude_deg;
+        if (!ends[i].propagator && !(lon >= -180.0 && lon <= 360.0)) {
+            throw ConfigError(ErrorCode::out_of_range, "a geostationary longitude must be in [-180, 360] deg",
+                              ErrorContext{"", 0, fmt::format("ends[{}].geo_longitude_deg", i), fmt::format("{}", lon)});
+        }
     }
     for (const auto &[i, j] : pairs) {
         if (i >= ends.size() || j >= ends.size() || i == j) {

@@ -95,11 +95,22 @@ LinkFunctions link_functions(const Vec3 &r1_itrf_km, const LinkTerminal &t1, con
 /// @throws DomainError(sgp4_*) when SGP4 fails
 Vec3 link_end_position_itrf_km(const LinkEnd &end, const time::Instant &t, const frames::EarthOrientation &eop);
 
+/// The usual question in one place: every satellite (with `satellite_terminal`) against every geostationary relay
+/// `geo` (name, longitude in deg; with `relay_terminal`), and with `between_satellites` every pair of satellites.
+/// Satellites come first in `ends`, in input order, then the relays; a pair is (satellite, relay) or (i, j), i < j.
+struct LinkSet {
+    std::vector<LinkEnd> ends;
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+};
+LinkSet satellite_links(std::span<const Satellite> sats, const LinkTerminal &satellite_terminal,
+                        std::span<const std::pair<std::string, double>> geo, const LinkTerminal &relay_terminal,
+                        bool between_satellites);
+
 /// All visibility windows of the given pairs of ends in [start, stop].
 /// @param pairs (i, j) indices into `ends`, i != j; a pair with an end whose SGP4 initialisation failed gets none
 /// @return windows sorted by (first, second, start)
-/// @throws ConfigError(out_of_range) for stop <= start, a bad option or terminal limit (field named: "grazing_height_km",
-///         "ends[i].min_elevation_deg", ...); DomainError(sgp4_*) when SGP4 fails inside the interval.
+/// @throws ConfigError(out_of_range) for stop <= start, a bad option, terminal limit or geostationary longitude (field
+///         named: "grazing_height_km", "ends[i].min_elevation_deg", "ends[i].geo_longitude_deg", ...); DomainError(sgp4_*) when SGP4 fails inside the interval.
 std::vector<LinkWindow> find_link_windows(std::span<const LinkEnd> ends,
                                           std::span<const std::pair<std::size_t, std::size_t>> pairs,
                                           const time::Instant &start, const time::Instant &stop,
