@@ -158,7 +158,8 @@ std::vector<LinkWindow> find_link_windows(std::span<const LinkEnd> ends,
     const double h_min = options.min_window_s / 2.0;
     const double radius = wgs84_a_km + options.grazing_height_km;
     const double k_scale = radius / (wgs84_b_km + options.grazing_height_km);
-    for (const auto &[i, j] : pairs) {
+    for (const auto &pair : pairs) {
+        const std::size_t i = pair.first, j = pair.second; // named values: a lambda below captures them
         const Track *a = track(i);
         const Track *b = track(j);
         if (a == nullptr || b == nullptr) {

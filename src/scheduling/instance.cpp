@@ -491,6 +491,7 @@ RequestTasks make_jobs_and_tasks(Instance &inst, const Mission &m, const Plannin
             j.share_exempt = r.tier == mission::Tier::urgent && opt.urgent_share_exempt;
             j.window_start_s = ws;
             j.window_end_s = we;
+            j.window_opens_s = (occ.start - m.start).seconds();
             j.polygon = r.polygon.has_value();
             j.stereo = r.stereo;
             inst.any_stereo = inst.any_stereo || r.stereo.has_value();

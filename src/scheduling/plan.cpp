@@ -636,7 +636,8 @@ Plan make_plan(const Instance &inst, const Solution &sol)
             tm.value += v;
             mt.value += v;
             mt.value_if_clear += j.value;
-            latencies.push_back((job_delivered[ji] - j.window_start_s) / 3600.0);
+            // from the occurrence window's own start, also when it opened before the horizon (the requester's wait)
+            latencies.push_back((job_delivered[ji] - j.window_opens_s) / 3600.0);
             continue;
         }
         Unserved u;

@@ -278,6 +278,11 @@ def cases(tmp_path_factory):
         out[name] = Case(tmp, name, doc)
     out["stereo"] = Case(tmp, "stereo", stereo_doc(base))
     out["relay"] = Case(tmp, "relay", relay_doc(base))
+    d = copy.deepcopy(base)  # three requests whose window opened 30 min before the horizon
+    for r in d["requests"]:
+        if r["id"] in ("FR-1", "IT-1", "FR-2"):
+            r["window_start_utc"] = "2025-10-03T08:00:00Z"
+    out["early_window"] = Case(tmp, "early_window", d)
     return out
 
 
@@ -553,6 +558,15 @@ def test_stereo_plan_passes(cases):
     # a set no pass holds (ST-4) has no opportunity as a whole, like FR-6's two occurrences that see no pass
     assert plan["metrics"]["requests_by_tier"]["standard"]["with_opportunity"] == \
         plan["metrics"]["requests_by_tier"]["standard"]["total"] - 3
+
+
+def test_latency_counts_from_a_window_that_opened_before_the_horizon(cases):
+    """The plan's latency_p50_h / p95_h count from each occurrence window's own start, also when it opened before the
+    horizon (the planner used to count from the horizon start there; found by this checker): the metrics rule passes,
+    and a served early request's latency is at least the 30 min before the horizon."""
+    c = cases["early_window"]
+    assert c.rules() == set()
+    assert c.plan["metrics"]["latency_p95_h"] >= 0.5
 
 
 def test_relay_plan_passes(cases):

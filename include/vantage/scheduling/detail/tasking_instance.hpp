@@ -67,6 +67,7 @@ struct Job {
     bool share_exempt = false;     ///< urgent with planning.urgent_share_exempt: outside the share rule
     double window_start_s = 0.0;   ///< occurrence window (s after start, clipped to the horizon)
     double window_end_s = 0.0;
+    double window_opens_s = 0.0;   ///< the occurrence window's own start (s after start; < 0 before the horizon)
     bool polygon = false;
     /// stereo (mission::Stereo): its tasks are the images; all on one satellite, one pass, consecutive B/H in range
     std::optional<mission::Stereo> stereo;
