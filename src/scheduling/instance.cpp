@@ -19,6 +19,7 @@
 #include "vantage/core/error.hpp"
 #include "vantage/frames/transforms.hpp"
 #include "vantage/geometry/detail/sun_table.hpp"
+#include "vantage/geometry/look.hpp"
 #include "vantage/scheduling/agility.hpp"
 #include "vantage/scheduling/detail/tasking_instance.hpp"
 
@@ -915,18 +916,12 @@ std::vector<std::pair<double, double>> minus(const std::vector<std::pair<double,
     return next;
 }
 
-/// Elevation above a station's mask (deg) of an ITRF point (WGS-84 normal; the mask at the point's azimuth).
-double elevation_above_mask_deg(const geometry::GroundStation &st, const Vec3 &p_km)
+/// Elevation above a station's mask (deg) of an ITRF point (geometry::look_angles; the mask at the point's azimuth).
+double elevation_above_mask_deg(const geometry::GroundStation &st, const Vec3 &p_km, const time::Instant &t)
 {
-    const Vec3 s = frames::geodetic_to_itrf(st.location);
-    const double lat = st.location.lat_deg * deg_to_rad, lon = st.location.lon_deg * deg_to_rad;
-    const Vec3 up(std::cos(lat) * std::cos(lon), std::cos(lat) * std::sin(lon), std::sin(lat));
-    const Vec3 east(-std::sin(lon), std::cos(lon), 0.0);
-    const Vec3 north = up.cross(east);
-    const Vec3 d = (p_km - s).normalized();
-    const double el = std::asin(std::clamp(up.dot(d), -1.0, 1.0)) * rad_to_deg;
-    const double az = std::atan2(d.dot(east), d.dot(north)) * rad_to_deg;
-    return el - st.min_elevation_at_deg(az);
+    const geometry::LookAngles la =
+        geometry::look_angles(frames::StateVector<frames::Itrf>{t, p_km, Vec3::Zero()}, st.location);
+    return la.elevation_deg - st.min_elevation_at_deg(la.azimuth_deg);
 }
 
 /// Relay sessions (issue 15 item 6), after the station contacts: the link windows of every satellite with a relay
@@ -979,7 +974,7 @@ void reserve_relay_sessions(Instance &inst, const Mission &m, const PlanningOpti
             ++feeder[r];
         }
         const geometry::GroundStation &fst = m.stations[feeder[r]];
-        const double above = elevation_above_mask_deg(fst, access::link_end_position_itrf_km(rel.end, m.start, m.eop));
+        const double above = elevation_above_mask_deg(fst, access::link_end_position_itrf_km(rel.end, m.start, m.eop), m.start);
         if (above < 0.0) {
             throw ConfigError(ErrorCode::out_of_range,
                               fmt::format("relay {} is {:.1f} deg below the elevation mask of its feeder station {}",
