@@ -38,6 +38,7 @@ struct PlanCliOptions {
     std::string now;
     std::string add_file;
     std::vector<std::string> remove_stations;
+    std::vector<std::string> remove_requests;
     std::string elements_file;
     std::string failed;
     std::optional<double> freeze_h;
@@ -290,6 +291,7 @@ int run_replan(const PlanCliOptions &o)
     in.now = parse_time_option(o.now, "--now");
     in.freeze_h = o.freeze_h;
     in.removed_stations = o.remove_stations;
+    in.removed_requests = o.remove_requests;
     if (!o.add_file.empty()) {
         in.added = io::read_requests_file(o.add_file);
     }
@@ -377,6 +379,7 @@ Runner add_replan(CLI::App &app)
     cmd->add_option("--now", o->now, "replanning time, ISO 8601 UTC")->required();
     cmd->add_option("--add", o->add_file, "requests file to add (YAML/JSON, `requests:`)")->check(CLI::ExistingFile);
     cmd->add_option("--remove-station", o->remove_stations, "station unusable from --now on (repeatable)");
+    cmd->add_option("--remove-request", o->remove_requests, "request id withdrawn from --now on (repeatable)");
     cmd->add_option("--elements", o->elements_file, "new element sets (TLE/OMM) replacing the satellites' of the same NORAD id")
         ->check(CLI::ExistingFile);
     cmd->add_option("--failed", o->failed, "comma-separated acquisition ids whose images were lost");

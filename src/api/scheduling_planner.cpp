@@ -1,6 +1,8 @@
 // The tasking planner behind POST /api/v1/plan (planner.hpp documents the mapping).
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -46,6 +48,28 @@ scheduling::TaskingSatellite tasking_satellite(const access::Satellite &sat, con
     return ts;
 }
 
+/// (NORAD id, sensor name) of each tasking satellite: the identity a held horizon needs the fleet to keep.
+std::vector<std::pair<std::uint32_t, std::string>> satellite_keys(const std::vector<scheduling::TaskingSatellite> &sats)
+{
+    std::vector<std::pair<std::uint32_t, std::string>> keys;
+    for (const auto &s : sats) {
+        keys.emplace_back(s.sat.propagator.elements().norad_id, s.sat.sensor.name);
+    }
+    return keys;
+}
+
+/// Whether any occurrence of `r` is still open: ends after `start` and is neither served nor in progress.
+bool has_open_occurrence(const mission::Request &r, const time::Instant &start,
+                         const std::set<std::pair<std::string, int>> &taken)
+{
+    for (const auto &o : mission::occurrences(r)) {
+        if (o.end > start && !taken.count({r.id, o.index})) {
+            return true;
+        }
+    }
+    return false;
+}
+
 class SchedulingPlanner final : public Planner {
 public:
     std::string name() const override { return "scheduling"; }
@@ -55,6 +79,126 @@ public:
         if (!in.fleet) {
             throw Error(ErrorCode::invalid_argument, "the plan input has no fleet", ErrorContext{"", 0, "fleet", ""});
         }
+        std::set<std::pair<std::string, int>> taken = in.served;
+        if (auto held = incremental_input(in, taken)) {
+            return replan_held(in, *held, taken);
+        }
+        return plan_new_horizon(in, taken);
+    }
+
+private:
+    /// The planning horizon held between calls.
+    struct Held {
+        std::unique_ptr<scheduling::Replanner> replanner;
+        std::shared_ptr<const Fleet> fleet;            ///< the fleet its element sets came from
+        std::map<std::string, std::string> service_id; ///< current plan: scheduling acquisition id -> the service's
+        std::vector<json> locked;                      ///< acquisitions in progress when the horizon began
+    };
+    std::optional<Held> m_held;
+
+    /// The satellites of the fleet, as the tasking planner sees them.
+    static std::vector<scheduling::TaskingSatellite> tasking_satellites(const Fleet &fleet)
+    {
+        std::vector<scheduling::TaskingSatellite> out;
+        for (const auto &sat : fleet.satellites) {
+            if (sat.propagator.init_status() == orbits::Sgp4Status::ok) {
+                out.push_back(tasking_satellite(sat, fleet.tasking.get()));
+            }
+        }
+        return out;
+    }
+
+    /// What changed since the held plan, when this call may replan within the held horizon; nullopt otherwise.
+    std::optional<scheduling::ReplanInput> incremental_input(const PlanInput &in, const std::set<std::pair<std::string, int>> &taken)
+    {
+        if (!m_held || in.new_horizon) {
+            return std::nullopt;
+        }
+        const scheduling::Mission &m = m_held->replanner->mission();
+        if (in.now < m.start || !(in.now < m.stop) || (in.horizon_given && m.stop < in.horizon_end)) {
+            return std::nullopt;
+        }
+        if (in.fleet != m_held->fleet && satellite_keys(tasking_satellites(*in.fleet)) != satellite_keys(m.satellites)) {
+            return std::nullopt; // satellites came or went: a new horizon
+        }
+        std::set<std::string> tenants;
+        for (const auto &t : m.tenants) {
+            tenants.insert(t.name);
+        }
+        scheduling::ReplanInput ri;
+        ri.now = in.now;
+        std::set<std::string> held_ids, input_ids;
+        for (const auto &r : m.requests) {
+            held_ids.insert(r.id);
+        }
+        for (const auto &r : in.requests) {
+            input_ids.insert(r.id);
+            if (!held_ids.count(r.id) && has_open_occurrence(r, in.now, taken)) {
+                if (!tenants.empty() && !tenants.count(r.tenant)) {
+                    return std::nullopt; // a nation without a rights share: the new horizon notes it
+                }
+                ri.added.push_back(r);
+            }
+        }
+        for (const auto &id : held_ids) {
+            if (!input_ids.count(id)) {
+                ri.removed_requests.push_back(id);
+            }
+        }
+        std::map<std::string, std::string> scheduling_id;
+        for (const auto &[sched, service] : m_held->service_id) {
+            scheduling_id.emplace(service, sched);
+        }
+        for (const auto &id : in.failed) {
+            if (const auto it = scheduling_id.find(id); it != scheduling_id.end()) {
+                ri.failed.push_back(it->second);
+            }
+        }
+        return ri;
+    }
+
+    std::string replan_held(const PlanInput &in, scheduling::ReplanInput ri, std::set<std::pair<std::string, int>> &taken)
+    {
+        Held &h = *m_held;
+        if (in.fleet != h.fleet) { // new element sets (same satellites): their opportunities are computed again
+            const auto sats = tasking_satellites(*in.fleet);
+            for (std::size_t i = 0; i < sats.size(); ++i) {
+                h.replanner->set_propagator(i, sats[i].sat.propagator);
+            }
+            h.fleet = in.fleet;
+        }
+        scheduling::PlanChanges changes;
+        h.replanner->replan(ri, changes); // the held state is unchanged when it throws (cancelled)
+        std::set<std::string> kept(changes.kept.begin(), changes.kept.end());
+        kept.insert(changes.frozen.begin(), changes.frozen.end());
+        json notes = json::array();
+        std::vector<json> locked;
+        for (const auto &a : h.locked) {
+            const std::pair<std::string, int> key{a.at("request_id").get<std::string>(), a.at("occurrence").get<int>()};
+            if (!taken.count(key)) {
+                locked.push_back(a);
+                taken.insert(key); // not planned a second time
+            }
+        }
+        json replan = {{"mode", "incremental"},
+                       {"horizon_start_utc", h.replanner->mission().start.to_iso8601_utc(3)},
+                       {"horizon_end_utc", h.replanner->mission().stop.to_iso8601_utc(3)},
+                       {"freeze_h", changes.freeze_h},
+                       {"requests_added", ri.added.size()},
+                       {"requests_removed", ri.removed_requests.size()},
+                       {"kept", changes.kept.size()},
+                       {"moved", changes.moved.size()},
+                       {"added", changes.added.size()},
+                       {"removed", changes.removed.size()},
+                       {"failed", changes.failed.size()},
+                       {"frozen", changes.frozen.size()},
+                       {"fraction_unchanged", changes.fraction_unchanged}};
+        return document(in, h.replanner->current(), h.replanner->mission(), taken, std::move(locked), kept,
+                        std::move(notes), std::move(replan));
+    }
+
+    std::string plan_new_horizon(const PlanInput &in, std::set<std::pair<std::string, int>> &taken)
+    {
         const Fleet &fleet = *in.fleet;
         const scheduling::Mission *figures = fleet.tasking.get();
         json notes = json::array();
@@ -62,7 +206,6 @@ public:
         // Acquisitions in progress keep their satellite time: planning starts when the last of them ends.
         // Their occurrences, like the served ones, are not planned again (a polygon's other strips included).
         std::vector<json> locked;
-        std::set<std::pair<std::string, int>> taken = in.served;
         time::Instant start = in.now;
         for (const auto &text : in.locked) {
             json a = json::parse(text);
@@ -86,23 +229,12 @@ public:
             m.outages = figures->outages;
             m.tenants = figures->tenants;
         }
-        for (const auto &sat : fleet.satellites) {
-            if (sat.propagator.init_status() == orbits::Sgp4Status::ok) {
-                m.satellites.push_back(tasking_satellite(sat, figures));
-            }
-        }
+        m.satellites = tasking_satellites(fleet);
         m.stations = fleet.stations;
         for (const auto &r : in.requests) {
             // A request all of whose open occurrences are served is left out; a served occurrence of a repeat
             // whose other occurrences are open is dropped from the result below.
-            bool open = false;
-            for (const auto &o : mission::occurrences(r)) {
-                if (o.end > m.start && !taken.count({r.id, o.index})) {
-                    open = true;
-                    break;
-                }
-            }
-            if (open) {
+            if (has_open_occurrence(r, m.start, taken)) {
                 m.requests.push_back(r);
             }
         }
@@ -122,9 +254,35 @@ public:
         }
         m.planning.cancel = in.cancel; // a shutdown of the service cancels a running plan (Error(cancelled))
         scheduling::validate_mission(m);
-        const scheduling::Plan p = scheduling::plan(m, m.planning);
-        json doc = json::parse(io::plan_to_json(p, m, "service"));
+        m_held.reset(); // a failed or cancelled plan leaves no horizon held: the next call plans a new one
+        const scheduling::PlanningOptions options = m.planning;
+        auto replanner = std::make_unique<scheduling::Replanner>(std::move(m), options);
+        Held h{std::move(replanner), in.fleet, {}, locked};
+        json replan = {{"mode", "new_horizon"},
+                       {"horizon_start_utc", h.replanner->mission().start.to_iso8601_utc(3)},
+                       {"horizon_end_utc", h.replanner->mission().stop.to_iso8601_utc(3)}};
+        m_held = std::move(h);
+        return document(in, m_held->replanner->current(), m_held->replanner->mission(), taken, std::move(locked), {},
+                        std::move(notes), std::move(replan));
+    }
 
+    /// io's plan.json of `p`, as the service stores it: the service's acquisition ids (a `kept` acquisition keeps
+    /// the one the held plan gave it), without served occurrences, with the acquisitions in progress that the
+    /// horizon began with. Records the ids in the held state.
+    std::string document(const PlanInput &in, const scheduling::Plan &p, const scheduling::Mission &m,
+                         const std::set<std::pair<std::string, int>> &taken, std::vector<json> locked,
+                         const std::set<std::string> &kept, json notes, json replan)
+    {
+        json doc = json::parse(io::plan_to_json(p, m, "service"));
+        std::map<std::string, std::string> ids;
+        for (const auto &a : p.acquisitions) {
+            const auto old = m_held->service_id.find(a.acquisition_id);
+            ids[a.acquisition_id] = kept.count(a.acquisition_id) && old != m_held->service_id.end()
+                                        ? old->second
+                                        // URL-safe: "<plan_id>.<request_id>.<occurrence>.<strip_id>" (plan ids have
+                                        // no '.'; the two integers are read from the right): one path segment.
+                                        : in.plan_id + "." + a.acquisition_id;
+        }
         json acquisitions = json::array();
         std::size_t dropped = 0;
         for (auto &a : doc["acquisitions"]) {
@@ -132,9 +290,7 @@ public:
                 ++dropped;
                 continue;
             }
-            // URL-safe: "<plan_id>.<request_id>.<occurrence>.<strip_id>" (plan ids have no '.'; the two integers
-            // are read from the right), so POST /acquisitions/{id}/outcome takes it as one path segment.
-            a["acquisition_id"] = in.plan_id + "." + a["acquisition_id"].get<std::string>();
+            a["acquisition_id"] = ids.at(a["acquisition_id"].get<std::string>());
             acquisitions.push_back(std::move(a));
         }
         for (auto &a : locked) {
@@ -149,7 +305,8 @@ public:
             if (!taken.count({u["request_id"].get<std::string>(), u["occurrence"].get<int>()})) {
                 if (u.contains("blocked_by")) { // the acquisitions it names carry the service's ids too
                     for (auto &b : u["blocked_by"]) {
-                        b["acquisition_id"] = in.plan_id + "." + b["acquisition_id"].get<std::string>();
+                        const auto it = ids.find(b["acquisition_id"].get<std::string>());
+                        b["acquisition_id"] = it != ids.end() ? it->second : in.plan_id + "." + b["acquisition_id"].get<std::string>();
                     }
                 }
                 unserved.push_back(std::move(u));
@@ -159,7 +316,9 @@ public:
         if (dropped > 0) {
             notes.push_back(fmt::format("{} acquisition(s) of occurrences already served or in progress left out", dropped));
         }
+        m_held->service_id = std::move(ids);
         doc["planner"] = "scheduling";
+        doc["replan"] = std::move(replan);
         doc["notes"] = std::move(notes);
         return doc.dump(-1, ' ', false, json::error_handler_t::replace);
     }

@@ -1030,9 +1030,16 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     }
     time::Instant plan_now = now();
     double horizon_h = m_options.plan_horizon_h;
+    bool horizon_given = false, new_horizon = false;
     if (!body.empty()) {
         const json j = parse_json_body(body, "the body");
-        check_keys(j, {"now_utc", "horizon_h"});
+        check_keys(j, {"now_utc", "horizon_h", "new_horizon"});
+        if (j.contains("new_horizon")) {
+            if (!j["new_horizon"].is_boolean()) {
+                throw ApiError(400, "syntax", "new_horizon must be true or false", "new_horizon");
+            }
+            new_horizon = j["new_horizon"].get<bool>();
+        }
         if (j.contains("now_utc")) {
             if (!j["now_utc"].is_string()) {
                 throw ApiError(400, "syntax", "now_utc must be an ISO 8601 UTC string", "now_utc");
@@ -1050,6 +1057,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
                                "horizon_h");
             }
             horizon_h = j["horizon_h"].get<double>();
+            horizon_given = true;
         }
     }
     std::lock_guard one_plan(m_plan_mutex);
@@ -1062,6 +1070,8 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     in.fleet = fleet();
     in.plan_id = fmt::format("plan-{}-{}", compact(now()), random_hex(3));
     in.cancel = &m_cancel;
+    in.horizon_given = horizon_given;
+    in.new_horizon = new_horizon;
     std::set<std::string> ids;
     for (auto status : {RequestStatus::feasible, RequestStatus::scheduled}) {
         store::RequestQuery q;
@@ -1080,9 +1090,12 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
         }
     }
     store::AcquisitionQuery aq;
-    aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered};
+    aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered,
+                 AcquisitionState::failed};
     for (const auto &a : m_store.list_acquisitions(aq)) {
-        if (a.state != AcquisitionState::planned) {
+        if (a.state == AcquisitionState::failed) {
+            in.failed.push_back(a.acquisition_id);
+        } else if (a.state != AcquisitionState::planned) {
             in.served.insert({a.request_id, a.occurrence});
         } else if (a.start <= plan_now && plan_now < a.end && ids.count(a.request_id)) {
             in.locked.push_back(a.document);
@@ -1160,7 +1173,8 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
                       {"requests", in.requests.size()},
                       {"acquisitions", doc["acquisitions"].size()},
                       {"unserved", doc.value("unserved", json::array()).size()},
-                      {"metrics", doc.value("metrics", json::object())}}
+                      {"metrics", doc.value("metrics", json::object())},
+                      {"replan", doc.value("replan", json(nullptr))}}
                      .dump(-1, ' ', false, json::error_handler_t::replace)};
     };
     try {

@@ -61,6 +61,19 @@ Mission mission_after(const Mission &mission, const ReplanInput &input, const Pl
     for (const auto &r : m.requests) {
         ids.insert(r.id);
     }
+    if (!input.removed_requests.empty()) {
+        const std::set<std::string> gone(input.removed_requests.begin(), input.removed_requests.end());
+        for (std::size_t i = 0; i < input.removed_requests.size(); ++i) {
+            if (!ids.count(input.removed_requests[i])) {
+                throw ConfigError(ErrorCode::missing_field, "no request of that id in the mission",
+                                  ErrorContext{"", 0, "--remove-request", input.removed_requests[i]});
+            }
+        }
+        std::erase_if(m.requests, [&](const mission::Request &r) { return gone.count(r.id) > 0; });
+        for (const auto &id : gone) {
+            ids.erase(id);
+        }
+    }
     for (std::size_t i = 0; i < input.added.size(); ++i) {
         if (!ids.insert(input.added[i].id).second) {
             throw ConfigError(ErrorCode::duplicate, fmt::format("request id '{}' is already in the mission", input.added[i].id),

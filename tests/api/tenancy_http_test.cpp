@@ -572,6 +572,125 @@ TEST_F(OutcomeProperty, ARealPlannerIdTakesARequestFromScheduledToAcquiredOverHt
     EXPECT_EQ(status_http(fr_requester, id), "ACQUIRED");
 }
 
+// Service-hardening issue, "the service replans": POST /plan inside the held horizon is an incremental replan over
+// HTTP, with the planner's real ids: published acquisitions keep id, satellite and time; what was added, cancelled
+// and reported failed since is taken in; a new horizon plans afresh.
+using ReplanHttpProperty = PlanHttp;
+
+TEST_F(ReplanHttpProperty, PublishedAcquisitionsKeepTheirIdAndTimeAcrossAReplan)
+{
+    std::vector<std::string> de_ids;
+    for (int i = 0; i < 6; ++i) {
+        submit_http(fr_requester, point_request(43.6 + 0.4 * i, 1.44 + 0.5 * i, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"));
+        de_ids.push_back(submit_http(de_requester, point_request(48.1 + 0.3 * i, 11.6 - 0.4 * i, "2025-10-03T00:00:00Z",
+                                                                 "2025-10-04T00:00:00Z")));
+    }
+    m_service->process_pending();
+    const auto first = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})");
+    ASSERT_EQ(first.first, 201) << first.second.dump();
+    EXPECT_EQ(first.second["replan"]["mode"], "new_horizon");
+    const json plan1 = get(fr_operator, "/api/v1/plan").second;
+    std::map<std::string, json> before; // acquisition id -> acquisition
+    for (const auto &a : plan1["acquisitions"]) {
+        before[a["acquisition_id"].get<std::string>()] = a;
+    }
+    ASSERT_GE(before.size(), 8u) << plan1.dump(1);
+
+    // Two hours on: DE cancels a request planned later that day, FR submits one, FR's first image is reported lost.
+    m_clock.set("2025-10-03T02:00:00Z");
+    const std::string freeze_end = "2025-10-03T03:00:00"; // now + freeze_h (1 h by default)
+    std::string cancelled, failed;
+    for (const auto &[id, a] : before) {
+        const std::string request = a["request_id"];
+        if (cancelled.empty() && a["tenant"] == "DE" && a["start_utc"].get<std::string>() > freeze_end) {
+            cancelled = request;
+        }
+        if (failed.empty() && a["tenant"] == "FR" && a["end_utc"].get<std::string>() < "2025-10-03T02:00:00") {
+            failed = id;
+        }
+    }
+    ASSERT_FALSE(cancelled.empty()) << "no DE acquisition after the freeze: " << plan1.dump(1);
+    ASSERT_EQ(post(de_requester, "/api/v1/requests/" + cancelled + "/cancel").first, 200);
+    if (!failed.empty()) {
+        const auto lost = post(fr_operator, "/api/v1/acquisitions/" + failed + "/outcome", R"({"outcome": "cloudy"})");
+        ASSERT_EQ(lost.first, 200) << lost.second.dump();
+    }
+    const std::string added = submit_http(fr_requester, point_request(43.6047, 1.4442, "2025-10-03T00:00:00Z",
+                                                                      "2025-10-04T00:00:00Z", R"(, "id": "added.late")"));
+    m_service->process_pending();
+    const auto second = post(fr_operator, "/api/v1/plan", "{}");
+    ASSERT_EQ(second.first, 201) << second.second.dump();
+    const json &rp = second.second["replan"];
+    EXPECT_EQ(rp["mode"], "incremental") << rp.dump();
+    EXPECT_EQ(rp["requests_added"], 1) << rp.dump();
+    EXPECT_EQ(rp["requests_removed"], 1) << rp.dump();
+    EXPECT_EQ(rp["failed"], failed.empty() ? 0 : 1) << rp.dump();
+    EXPECT_EQ(rp["horizon_end_utc"], first.second["replan"]["horizon_end_utc"]);
+    EXPECT_GT(rp["kept"].get<int>() + rp["frozen"].get<int>(), 0) << rp.dump();
+
+    const json plan2 = get(fr_operator, "/api/v1/plan").second;
+    const std::string plan2_id = second.second["plan_id"];
+    int same_id = 0;
+    bool added_planned = false;
+    for (const auto &a : plan2["acquisitions"]) {
+        const std::string id = a["acquisition_id"];
+        EXPECT_NE(a["request_id"], cancelled) << a.dump();
+        EXPECT_NE(id, failed) << "a lost image is planned again under a new id";
+        added_planned = added_planned || a["request_id"] == "FR:added.late";
+        if (const auto it = before.find(id); it != before.end()) {
+            ++same_id; // an id that is kept names the same acquisition: same satellite, same time
+            EXPECT_EQ(a["satellite"], it->second["satellite"]) << id;
+            EXPECT_EQ(a["start_utc"], it->second["start_utc"]) << id;
+            EXPECT_EQ(a["end_utc"], it->second["end_utc"]) << id;
+            EXPECT_EQ(a["state"], "planned") << id;
+        } else {
+            EXPECT_EQ(id.rfind(plan2_id + ".", 0), 0u) << "a new acquisition carries the new plan's id: " << id;
+        }
+    }
+    EXPECT_EQ(same_id, rp["kept"].get<int>() + rp["frozen"].get<int>()) << rp.dump();
+    EXPECT_TRUE(added_planned) << "the request submitted since is planned: " << plan2.dump(1);
+    EXPECT_EQ(status_http(fr_requester, added), "SCHEDULED");
+    EXPECT_EQ(status_http(de_requester, cancelled), "CANCELLED");
+    // Acquisitions of the first plan that the replan did not keep are superseded, not lost.
+    std::map<std::string, std::string> state;
+    for (const auto &[id, a] : before) {
+        const json r = get(a["tenant"] == "DE" ? de_requester : fr_requester, "/api/v1/requests/" + a["request_id"].get<std::string>()).second;
+        for (const auto &x : r["acquisitions"]) {
+            state[x["acquisition_id"].get<std::string>()] = x["state"].get<std::string>();
+        }
+    }
+    for (const auto &[id, a] : before) {
+        ASSERT_TRUE(state.count(id)) << id << " cancelled " << cancelled;
+        EXPECT_TRUE(state[id] == "planned" || state[id] == "superseded" || (id == failed && state[id] == "failed"))
+            << id << " " << state[id];
+    }
+    // A nation's view carries no replan counts (they count the other nations' acquisitions too).
+    EXPECT_FALSE(get(de_requester, "/api/v1/plan").second.contains("replan"));
+    // A replan with nothing new keeps everything.
+    const auto third = post(fr_operator, "/api/v1/plan", "{}");
+    ASSERT_EQ(third.first, 201) << third.second.dump();
+    EXPECT_EQ(third.second["replan"]["mode"], "incremental");
+    EXPECT_EQ(third.second["replan"]["fraction_unchanged"], 1.0) << third.second.dump();
+    const json plan3 = get(fr_operator, "/api/v1/plan").second;
+    ASSERT_EQ(plan3["acquisitions"].size(), plan2["acquisitions"].size());
+    for (std::size_t i = 0; i < plan2["acquisitions"].size(); ++i) {
+        EXPECT_EQ(plan3["acquisitions"][i]["acquisition_id"], plan2["acquisitions"][i]["acquisition_id"]);
+        EXPECT_EQ(plan3["acquisitions"][i]["start_utc"], plan2["acquisitions"][i]["start_utc"]);
+    }
+    // A new horizon plans afresh: every acquisition gets the new plan's id.
+    const auto fresh = post(fr_operator, "/api/v1/plan", R"({"new_horizon": true})");
+    ASSERT_EQ(fresh.first, 201) << fresh.second.dump();
+    EXPECT_EQ(fresh.second["replan"]["mode"], "new_horizon");
+    for (const auto &a : get(fr_operator, "/api/v1/plan").second["acquisitions"]) {
+        const std::string id = a["acquisition_id"];
+        const auto start = a["start_utc"].get<std::string>();
+        if (start >= "2025-10-03T02:00:00") { // not an acquisition in progress carried over
+            EXPECT_EQ(id.rfind(fresh.second["plan_id"].get<std::string>() + ".", 0), 0u) << id;
+        }
+    }
+    expect_error(post(fr_operator, "/api/v1/plan", R"({"new_horizon": "yes"})"), 400, "syntax", "new_horizon");
+}
+
 // Clouds (issue 15): an acquisition reported cloudy returns its occurrence to the queue, and the next plan takes it
 // again on another pass.
 TEST_F(OutcomeProperty, ACloudyAcquisitionGoesBackToTheQueueOverHttp)

@@ -39,3 +39,18 @@ assert ch["kept"] + ch["moved"] + ch["removed"] == len(a["acquisitions"]), ch
 assert any(x["request_id"].startswith("U-") for x in d["acquisitions"]), "no urgent request served"
 print("ok", len(before), "frozen,", ch["added"], "added,", ch["fraction_unchanged"], "unchanged")
 PY
+# --remove-request: the request's acquisitions leave the plan (one inside the freeze too), the others inside the
+# freeze stay.
+gone=$(/usr/bin/python3 -c 'import json,sys; print([x["request_id"] for x in json.load(open(sys.argv[1]))["acquisitions"] if "2025-10-03T09:00" <= x["start_utc"] < "2025-10-03T09:30"][0])' "$out/a/plan.json")
+"$V" replan --scenario "$S" --plan "$out/a/plan.json" --now 2025-10-03T09:00:00Z --freeze-h 0.5 --remove-request "$gone" --out "$out/g" > /dev/null 2>&1
+/usr/bin/python3 - "$out/a/plan.json" "$out/g/plan.json" "$gone" <<'PY'
+import json, sys
+a, g, gone = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert all(x["request_id"] != gone for x in g["acquisitions"]), f"{gone} still planned"
+assert all(u["request_id"] != gone for u in g.get("unserved", [])), f"{gone} still listed as unserved"
+after = {x["acquisition_id"]: x["start_utc"] for x in g["acquisitions"]}
+frozen = [x for x in a["acquisitions"] if x["request_id"] != gone and x["start_utc"] < "2025-10-03T09:30:00"]
+for x in frozen:
+    assert after.get(x["acquisition_id"]) == x["start_utc"], f"frozen {x['acquisition_id']} changed"
+print("ok", gone, "removed,", len(frozen), "others frozen")
+PY

@@ -283,6 +283,58 @@ TEST(ReplanProperty, FailedAcquisitionGoesBackAndRemovedStationIsUnused)
     }
 }
 
+TEST(ReplanProperty, RemovedRequestsLeaveThePlanFrozenPartIncluded)
+{
+    const Mission m = constrained_mission();
+    const Plan first = plan(m, m.planning);
+    ReplanInput in;
+    in.now = m.start + time::Duration::from_hours(3.0);
+    in.freeze_h = 1.0;
+    // one request with an acquisition inside the freeze, one with an acquisition after it
+    std::string frozen, later;
+    for (const auto &a : first.acquisitions) {
+        if (frozen.empty() && a.start >= in.now && a.start < in.now + time::Duration::from_hours(1.0)) {
+            frozen = a.request_id;
+        } else if (later.empty() && a.start > in.now + time::Duration::from_hours(2.0)) {
+            later = a.request_id;
+        }
+    }
+    ASSERT_FALSE(frozen.empty() || later.empty() || frozen == later);
+    in.removed_requests = {frozen, later};
+    PlanChanges ch;
+    const Plan next = replan(m, previous_of(first, m), in, m.planning, ch);
+    std::size_t gone = 0;
+    for (const auto &a : first.acquisitions) {
+        gone += a.request_id == frozen || a.request_id == later ? 1 : 0;
+    }
+    EXPECT_GE(ch.removed.size(), gone);
+    for (const auto &a : next.acquisitions) {
+        EXPECT_TRUE(a.request_id != frozen && a.request_id != later) << a.acquisition_id;
+    }
+    for (const auto &u : next.unserved) {
+        EXPECT_TRUE(u.request_id != frozen && u.request_id != later) << u.request_id;
+    }
+    // the other acquisitions inside the freeze are kept as they were
+    std::set<std::string> kept(ch.kept.begin(), ch.kept.end());
+    for (const auto &a : first.acquisitions) {
+        if (a.start < in.now + time::Duration::from_hours(1.0) && a.request_id != frozen && a.request_id != later) {
+            EXPECT_TRUE(kept.count(a.acquisition_id)) << a.acquisition_id;
+        }
+    }
+    const Mission after = mission_after(m, in, m.planning);
+    EXPECT_EQ(after.requests.size(), m.requests.size() - 2);
+    EXPECT_LE(next.metrics.value, next.metrics.value_upper_bound);
+    ReplanInput unknown;
+    unknown.now = in.now;
+    unknown.removed_requests = {"no-such-request"};
+    try {
+        (void)mission_after(m, unknown, m.planning);
+        ADD_FAILURE() << "an unknown removed request is accepted";
+    } catch (const ConfigError &e) {
+        EXPECT_EQ(e.context().field, "--remove-request");
+    }
+}
+
 TEST(OpportunityCacheProperty, ReusedOpportunitiesGiveTheSamePlans)
 {
     const Mission m = constrained_mission();

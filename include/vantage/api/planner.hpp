@@ -35,6 +35,10 @@ struct PlanInput {
     /// they must appear unchanged in the new plan and their satellite time is taken.
     std::vector<std::string> locked;
     std::optional<std::string> previous_plan;     ///< the last plan document (JSON), when this is a replan
+    /// Acquisitions whose outcome was reported failed (cloudy, lost): their occurrences go back to the queue.
+    std::vector<std::string> failed;
+    bool horizon_given = false; ///< the caller named the horizon (`horizon_h`); otherwise a held horizon is kept
+    bool new_horizon = false;   ///< the caller asked for a new horizon (`"new_horizon": true`): plan afresh
     /// The service's stop flag: when it becomes true the planner gives up with Error(cancelled) (null: never).
     const std::atomic<bool> *cancel = nullptr;
 };
@@ -59,13 +63,21 @@ public:
 /// `value_upper_bound` is the trivial bound (the value of every occurrence that has an opportunity).
 std::unique_ptr<Planner> make_greedy_access_planner();
 
-/// The tasking planner (name "scheduling"): builds a scheduling::Mission from the input and the fleet (the
-/// fleet's `tasking` figures when set) over [now, horizon_end], calls scheduling::plan and returns io's
-/// plan.json document (docs/formats.md § Tasking plan). Acquisitions in progress (`locked`) are copied
-/// unchanged and their satellite time is kept: the new plan's acquisitions start after the last of them ends.
-/// Served occurrences, and those of acquisitions in progress, are not planned again. Acquisition ids are prefixed with the plan id ("<plan_id>.<request>.
-/// <occurrence>.<strip>", URL-safe: one path segment) so that the acquisitions of successive plans never share an id. Every POST /plan plans
-/// the remaining horizon afresh (no change penalty against the previous plan; `vantage replan` has one).
+/// The tasking planner (name "scheduling"). It holds a planning horizon in memory (a scheduling::Replanner: the
+/// mission, the current plan and the opportunities found so far), and each call either
+/// - **replans incrementally** within the held horizon (scheduling::replan: acquisitions starting before now +
+///   freeze are kept, later ones stay where they still fit, a change must gain the change penalty): when a horizon
+///   is held, `now` lies inside it, `new_horizon` is false, the horizon asked for (if `horizon_given`) ends within
+///   the held one, and the fleet has the same satellites (new element sets are taken, as `vantage replan
+///   --elements`). Requests new in the input are added, requests gone from it (cancelled, delivered, expired) are
+///   removed, `failed` acquisitions go back to the queue. A kept or frozen acquisition keeps its id.
+/// - or **plans a new horizon** [now, horizon_end] afresh (scheduling::plan), as the first call after a start:
+///   acquisitions in progress (`locked`) are copied unchanged and their satellite time is kept (the new plan's
+///   acquisitions start after the last of them ends).
+/// Either way served occurrences, and those of acquisitions in progress, are not planned again, the result is
+/// io's plan.json document (docs/formats.md § Tasking plan) with a `replan` object (mode and changes), and the
+/// ids of new acquisitions are prefixed with the plan id ("<plan_id>.<request>.<occurrence>.<strip>", URL-safe:
+/// one path segment), so that two plans never give one id to different acquisitions.
 std::unique_ptr<Planner> make_scheduling_planner();
 
 /// The planner the service uses: the tasking planner.

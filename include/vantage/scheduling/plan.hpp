@@ -387,11 +387,15 @@ struct ReplanInput {
     std::vector<mission::Request> added;         ///< --add: new requests (ids must be new)
     std::vector<std::string> removed_stations;   ///< --remove-station: unusable from `now` on
     std::vector<std::string> failed;             ///< --failed: acquisition ids whose images were lost
+    /// Request ids withdrawn from `now` on (cancelled, or no longer to be planned): their acquisitions leave the
+    /// plan, frozen ones included, and what they held is free for the others.
+    std::vector<std::string> removed_requests;  ///< --remove-request
     bool elements_changed = false;               ///< --elements: the mission's satellites carry new element sets
     /// Whether anything changed (otherwise the previous plan, explanations included, is the result).
     bool changes_anything() const noexcept
     {
-        return !added.empty() || !removed_stations.empty() || !failed.empty() || elements_changed;
+        return !added.empty() || !removed_stations.empty() || !failed.empty() || !removed_requests.empty()
+               || elements_changed;
     }
 };
 
@@ -423,9 +427,10 @@ struct PlanChanges {
 Plan replan(const Mission &mission, const PreviousPlan &previous, const ReplanInput &input,
             const PlanningOptions &options, PlanChanges &changes, OpportunityCache *cache = nullptr);
 
-/// The mission a replan plans, and the one its plan refers to: `mission` with the input's added requests appended
-/// and its removed stations out of service from `now` to a day past the delivery margin.
-/// @throws ConfigError(duplicate / missing_field) as replan() for an added id already there or an unknown station.
+/// The mission a replan plans, and the one its plan refers to: `mission` without the input's removed requests, with
+/// its added requests appended and its removed stations out of service from `now` to a day past the delivery margin.
+/// @throws ConfigError(duplicate / missing_field) as replan() for an added id already there, an unknown station or
+///         an unknown removed request (field "--remove-request").
 Mission mission_after(const Mission &mission, const ReplanInput &input, const PlanningOptions &options);
 
 /// A plan as the previous plan of a replan: what reading its plan.json back gives, without the file.
