@@ -145,6 +145,24 @@ const std::vector<Migration> &migrations()
              "CREATE INDEX tokens_tenant ON tokens (tenant, created_utc)",
              "CREATE INDEX audit_tenant_seq ON audit (tenant, seq)",
          }},
+        {4,
+         "requests that a stricter request parser no longer reads are moved aside whole (row, history, acquisitions)",
+         {
+             R"(CREATE TABLE requests_quarantine (
+                  seq {serial},
+                  id TEXT NOT NULL,
+                  tenant TEXT NOT NULL,
+                  status TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  error TEXT NOT NULL,
+                  field TEXT NOT NULL,
+                  record TEXT NOT NULL,
+                  quarantined_utc TEXT NOT NULL))",
+             "CREATE UNIQUE INDEX requests_quarantine_tenant_id ON requests_quarantine (tenant, id)",
+             R"(CREATE TABLE store_meta (
+                  meta_key TEXT PRIMARY KEY,
+                  meta_value TEXT NOT NULL))",
+         }},
     };
     return list;
 }
@@ -162,6 +180,13 @@ std::string substitute(std::string sql, Dialect d)
     return sql;
 }
 
+const char *begin_sql(Dialect d)
+{
+    return d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
+}
+
+} // namespace
+
 std::string now_iso()
 {
     const double unix_s =
@@ -169,13 +194,6 @@ std::string now_iso()
     const double days = std::floor(unix_s / 86400.0);
     return time::Instant::from_utc_jd(2440587.5 + days, (unix_s - days * 86400.0) / 86400.0).to_iso8601_utc(6);
 }
-
-const char *begin_sql(Dialect d)
-{
-    return d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
-}
-
-} // namespace
 
 int latest_schema_version() noexcept
 {

@@ -80,5 +80,9 @@ void migrate(Connection &c, int target = -1);
 int schema_version(Connection &c);
 /// The highest migration this build knows.
 int latest_schema_version() noexcept;
+/// The system clock's time, ISO 8601 UTC with 6 decimals (as the store writes instants).
+std::string now_iso();
+/// Moves stored requests that the request parser no longer reads into `requests_quarantine` (store.cpp).
+void revalidate_requests(Connection &c);
 
 } // namespace vantage::store::detail

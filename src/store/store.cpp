@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <future>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -134,6 +135,87 @@ std::int64_t to_int(const std::optional<std::string> &col)
     }
 }
 
+/// Bumped whenever io::parse_request_json refuses what an earlier version stored (the strict parser of the
+/// service-hardening issue: duplicate keys, longitudes outside [-180, 180], times without a zone, degenerate
+/// rings, non-finite numbers): the next open revalidates every stored request once.
+constexpr int request_parser_version = 1;
+
+/// Moves the stored requests that the request parser no longer reads into `requests_quarantine`, each whole: its
+/// row, status history and acquisitions as one JSON record, with the parser's message and field, and an audit
+/// entry. Without it one such row would make every listing that reads it fail (the planner's input, a nation's
+/// list). Runs once per parser version (`store_meta.request_parser`), in one transaction; says on stderr what it
+/// moved. Nothing is deleted without its copy in the quarantine.
+void revalidate_requests(Connection &c)
+{
+    using json = nlohmann::json;
+    auto txt = [](const std::optional<std::string> &col) { return col.value_or(std::string()); };
+    c.exec(c.dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    try {
+        if (c.dialect() == Dialect::postgresql) {
+            c.exec("LOCK TABLE store_meta IN EXCLUSIVE MODE"); // one revalidating process at a time
+        }
+        const auto have = c.query("SELECT meta_value FROM store_meta WHERE meta_key = 'request_parser'", {});
+        if (!have.empty() && txt(have[0][0]) == std::to_string(request_parser_version)) {
+            c.exec("COMMIT");
+            return;
+        }
+        struct Bad {
+            std::string id, tenant, status, body, created, error, field;
+        };
+        std::vector<Bad> bad;
+        for (const auto &r : c.query("SELECT id, tenant, status, body, created_utc FROM requests "
+                                     "/* coalition-wide: revalidate-requests */ ORDER BY seq",
+                                     {})) {
+            try {
+                (void)io::parse_request_json(txt(r[3]), "store:requests." + txt(r[0]));
+            } catch (const Error &e) {
+                bad.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3]), txt(r[4]), e.what(), e.context().field});
+            }
+        }
+        const std::string now = now_iso();
+        for (const auto &b : bad) {
+            json history = json::array(), acquisitions = json::array();
+            for (const auto &e : c.query("SELECT status, time_utc, actor, note FROM request_events WHERE request_id IN "
+                                         "(SELECT id FROM requests WHERE tenant = ? AND id = ?) ORDER BY seq",
+                                         {Param{b.tenant}, Param{b.id}})) {
+                history.push_back({{"status", txt(e[0])}, {"time_utc", txt(e[1])}, {"actor", txt(e[2])}, {"note", txt(e[3])}});
+            }
+            for (const auto &a : c.query("SELECT acquisition_id, plan_id, state, start_utc, end_utc, note, document "
+                                         "FROM acquisitions WHERE tenant = ? AND request_id = ?",
+                                         {Param{b.tenant}, Param{b.id}})) {
+                acquisitions.push_back({{"acquisition_id", txt(a[0])}, {"plan_id", txt(a[1])}, {"state", txt(a[2])},
+                                        {"start_utc", txt(a[3])}, {"end_utc", txt(a[4])}, {"note", txt(a[5])},
+                                        {"document", txt(a[6])}});
+            }
+            const json record = {{"id", b.id},           {"tenant", b.tenant}, {"status", b.status},
+                                 {"created_utc", b.created}, {"body", b.body}, {"history", std::move(history)},
+                                 {"acquisitions", std::move(acquisitions)}};
+            c.execute("INSERT INTO requests_quarantine (id, tenant, status, body, error, field, record, quarantined_utc) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      {Param{b.id}, Param{b.tenant}, Param{b.status}, Param{b.body}, Param{b.error}, Param{b.field},
+                       Param{record.dump(-1, ' ', false, json::error_handler_t::replace)}, Param{now}});
+            c.execute("DELETE FROM request_events WHERE request_id IN (SELECT id FROM requests WHERE tenant = ? AND id = ?)",
+                      {Param{b.tenant}, Param{b.id}});
+            c.execute("DELETE FROM acquisitions WHERE tenant = ? AND request_id = ?", {Param{b.tenant}, Param{b.id}});
+            c.execute("DELETE FROM requests WHERE tenant = ? AND id = ?", {Param{b.tenant}, Param{b.id}});
+            c.execute("INSERT INTO audit (time_utc, actor, tenant, action, object_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                      {Param{now}, Param{std::string("store")}, Param{b.tenant}, Param{std::string("request.quarantine")},
+                       Param{b.id},
+                       Param{json{{"error", b.error}, {"field", b.field}}.dump(-1, ' ', false, json::error_handler_t::replace)}});
+            std::cerr << fmt::format("warning: store: request {} no longer passes the request parser (field '{}': {}); "
+                                     "moved to requests_quarantine with its history and acquisitions\n",
+                                     b.id, b.field, b.error);
+        }
+        c.execute("INSERT INTO store_meta (meta_key, meta_value) VALUES ('request_parser', ?) "
+                  "ON CONFLICT (meta_key) DO UPDATE SET meta_value = excluded.meta_value",
+                  {Param{std::to_string(request_parser_version)}});
+        c.exec("COMMIT");
+    } catch (...) {
+        rollback_quietly(c);
+        throw;
+    }
+}
+
 /// SQLite: the WAL is rewound past this many frames (4 KiB pages: 64 MiB) and truncated back to this size.
 constexpr std::int64_t max_wal_frames = 16384;
 constexpr std::int64_t max_wal_bytes = 64LL << 20;
@@ -146,6 +228,7 @@ public:
     {
         m_writer_conn = writer_connection();
         migrate(*m_writer_conn);
+        revalidate_requests(*m_writer_conn);
         m_writer = std::thread([this] { writer_loop(); });
         if (dialect() == Dialect::sqlite) {
             m_checkpointer = std::thread([this] { checkpoint_loop(); });
@@ -854,6 +937,26 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
 std::optional<RequestRecord> Store::get_request(const std::string &id, bool with_history, const TenantScope &tenant)
 {
     return m_backend->read([&](Connection &c) { return load_request(c, id, with_history, tenant); }, with_history);
+}
+
+std::optional<QuarantinedRequest> Store::get_quarantined_request(const std::string &id, const TenantScope &tenant)
+{
+    return m_backend->read([&](Connection &c) -> std::optional<QuarantinedRequest> {
+        const char *cols = "id, tenant, status, body, error, field, record, quarantined_utc";
+        const auto rows =
+            tenant ? c.query(fmt::format("SELECT {} FROM requests_quarantine WHERE tenant = ? AND id = ?", cols),
+                             {Param{*tenant}, Param{id}})
+                   : c.query(fmt::format("SELECT {} FROM requests_quarantine /* coalition-wide: quarantine-by-id */ "
+                                         "WHERE id = ?",
+                                         cols),
+                             {Param{id}});
+        if (rows.empty()) {
+            return std::nullopt;
+        }
+        const auto &r = rows[0];
+        return QuarantinedRequest{text(r[0]), text(r[1]), text(r[2]), text(r[3]),
+                                  text(r[4]), text(r[5]), text(r[6]), from_iso(r[7])};
+    });
 }
 
 std::vector<RequestRecord> Store::list_requests(const RequestQuery &q)

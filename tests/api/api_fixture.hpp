@@ -67,13 +67,7 @@ protected:
         const auto *info = ::testing::UnitTest::GetInstance()->current_test_info();
         m_db = std::filesystem::current_path() / (std::string("api_") + info->test_suite_name() + "_" + info->name() + ".db");
         remove_db();
-        m_store = store::Store::open(m_db.string());
-        ServiceOptions o;
-        o.clock = [this] { return m_clock.now(); };
-        o.background = false; // the tests run process_pending() / simulate_tick() themselves
-        o.simulate = simulate();
-        tune(o);
-        m_service = std::make_unique<Service>(*m_store, fleet(), planner(), o);
+        open_service();
         fr_requester = token("FR", store::Role::requester);
         de_requester = token("DE", store::Role::requester);
         fr_operator = token("FR", store::Role::operator_);
@@ -84,6 +78,17 @@ protected:
         m_service.reset();
         m_store.reset();
         remove_db();
+    }
+    /// Opens the store at m_db and the service on it (SetUp; a test may reopen both after closing them).
+    void open_service()
+    {
+        m_store = store::Store::open(m_db.string());
+        ServiceOptions o;
+        o.clock = [this] { return m_clock.now(); };
+        o.background = false; // the tests run process_pending() / simulate_tick() themselves
+        o.simulate = simulate();
+        tune(o);
+        m_service = std::make_unique<Service>(*m_store, fleet(), planner(), o);
     }
     virtual bool simulate() const { return false; }
     virtual Fleet fleet() const { return example_fleet(); }

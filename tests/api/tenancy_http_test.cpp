@@ -45,6 +45,11 @@ protected:
         ServiceFixture::SetUp();
         fr_nation_admin = token("FR", store::Role::nation_admin);
         de_nation_admin = token("DE", store::Role::nation_admin);
+        start_server();
+    }
+    /// The HTTP server on m_service, on a free port of 127.0.0.1.
+    void start_server()
+    {
         ServerOptions o;
         o.port = 0;
         o.threads = 16;
@@ -570,6 +575,37 @@ TEST_F(OutcomeProperty, ARealPlannerIdTakesARequestFromScheduledToAcquiredOverHt
     ASSERT_EQ(done.first, 200) << done.second.dump();
     EXPECT_EQ(done.second["request_status"], "ACQUIRED");
     EXPECT_EQ(status_http(fr_requester, id), "ACQUIRED");
+}
+
+// A request stored before the strict parser that the parser now refuses (here: its longitude edited to 200 degrees
+// in the database) is moved aside when the store opens; over HTTP its owner gets 410 naming the field, another
+// nation the same 404 as for an absent id, and every listing keeps working.
+TEST_F(IsolationProperty, AStoredRequestTheStrictParserRefusesIsQuarantinedAndExplained)
+{
+    const std::string id = submit_http(fr_requester, toulouse(R"(, "id": "legacy.1")"));
+    const std::string other = submit_http(fr_requester, toulouse(R"(, "id": "legacy.2")"));
+    m_server.reset();
+    m_service.reset();
+    m_store.reset();
+    const std::string sql = fmt::format("UPDATE requests SET body = replace(body, '1.4442', '200') WHERE id = '{}'; "
+                                        "DELETE FROM store_meta;",
+                                        id);
+    ASSERT_EQ(std::system(fmt::format("sqlite3 '{}' \"{}\"", m_db.string(), sql).c_str()), 0);
+    open_service();
+    start_server();
+
+    const auto gone = get(fr_requester, "/api/v1/requests/" + id);
+    expect_error(gone, 410, "quarantined", "target.lon_deg");
+    EXPECT_NE(gone.second["message"].get<std::string>().find("submit it again"), std::string::npos) << gone.second.dump();
+    const auto absent = get(de_requester, "/api/v1/requests/FR:nothing");
+    const auto foreign = get(de_requester, "/api/v1/requests/" + id);
+    EXPECT_EQ(foreign.first, 404);
+    EXPECT_EQ(foreign.second.value("code", std::string()), absent.second.value("code", std::string()));
+    const auto list = get(fr_requester, "/api/v1/requests?limit=50");
+    ASSERT_EQ(list.first, 200) << list.second.dump();
+    ASSERT_EQ(list.second["items"].size(), 1u) << list.second.dump();
+    EXPECT_EQ(list.second["items"][0]["id"], other);
+    EXPECT_EQ(status_http(fr_requester, other), "SUBMITTED");
 }
 
 // Service-hardening issue, "the service replans": POST /plan inside the held horizon is an incremental replan over

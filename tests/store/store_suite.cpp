@@ -12,8 +12,10 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "sql.hpp"
 #include "vantage/core/error.hpp"
@@ -133,6 +135,73 @@ TEST_F(StoreMigrationProperty, OlderDatabaseIsUpgradedWithItsData)
     const auto r = m_store->get_request("FR-old");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->request, point_request("FR-old", "FR"));
+}
+
+TEST_F(StoreMigrationProperty, RequestsTheStrictParserRefusesAreQuarantinedWholeNotLostAndNotFatal)
+{
+    // A database written before the strict request parser: one good request, two the parser now refuses (a target
+    // longitude of 200 degrees, a window time without a zone), one of them with a status history entry.
+    m_store.reset();
+    drop_test_store(m_name);
+    m_url = test_store_url(m_name, true);
+    const std::string good = io::request_to_json(point_request("FR-good", "FR"));
+    nlohmann::json j = nlohmann::json::parse(good);
+    j["target"]["lon_deg"] = 200.0;
+    const std::string lon200 = j.dump();
+    j = nlohmann::json::parse(good);
+    j["window_end_utc"] = "2025-10-03T18:00:00";
+    const std::string no_zone = j.dump();
+    {
+        auto c = test_connection(m_name);
+        store::detail::migrate(*c, 3);
+        int n = 0;
+        for (const auto &[id, tenant, body] : {std::tuple<std::string, std::string, std::string>{"FR-good", "FR", good},
+                                               {"FR-lon", "FR", lon200}, {"DE-zone", "DE", no_zone}}) {
+            c->execute("INSERT INTO requests (id, tenant, status, priority, body, created_utc, updated_utc, submitted_by) "
+                       "VALUES (?, ?, 'FEASIBLE', 5, ?, ?, ?, 'old')",
+                       {store::detail::Param{id}, store::detail::Param{tenant}, store::detail::Param{body},
+                        store::detail::Param{fmt::format("2025-10-01T00:00:0{}.000000Z", n)},
+                        store::detail::Param{std::string("2025-10-01T00:00:09.000000Z")}});
+            c->execute("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, 'SUBMITTED', "
+                       "'2025-10-01T00:00:00.000000Z', 'old', 'first')",
+                       {store::detail::Param{id}});
+            ++n;
+        }
+    }
+    m_store = store::Store::open(m_url);
+    // Listings work and hold the readable request only; the others are moved aside whole, with the field named.
+    store::RequestQuery all;
+    const auto listed = m_store->list_requests(all);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].request.id, "FR-good");
+    EXPECT_FALSE(m_store->get_request("FR-lon"));
+    const auto q = m_store->get_quarantined_request("FR-lon", std::string("FR"));
+    ASSERT_TRUE(q);
+    EXPECT_EQ(q->field, "target.lon_deg") << q->error;
+    EXPECT_EQ(q->status, "FEASIBLE");
+    EXPECT_EQ(q->body, lon200); // nothing the user submitted is lost
+    const auto record = nlohmann::json::parse(q->record);
+    ASSERT_EQ(record["history"].size(), 1u);
+    EXPECT_EQ(record["history"][0]["note"], "first");
+    const auto z = m_store->get_quarantined_request("DE-zone", std::string("DE"));
+    ASSERT_TRUE(z);
+    EXPECT_NE(z->field.find("window_end_utc"), std::string::npos) << z->field << ": " << z->error;
+    // Nation-scoped: another nation does not see it.
+    EXPECT_FALSE(m_store->get_quarantined_request("FR-lon", std::string("DE")));
+    int audited = 0;
+    for (const auto &a : m_store->list_audit(0, 100)) {
+        audited += a.action == "request.quarantine" ? 1 : 0;
+    }
+    EXPECT_EQ(audited, 2);
+    // Once per parser version: reopening changes nothing.
+    reopen();
+    EXPECT_EQ(m_store->list_requests(all).size(), 1u);
+    EXPECT_TRUE(m_store->get_quarantined_request("FR-lon"));
+    audited = 0;
+    for (const auto &a : m_store->list_audit(0, 100)) {
+        audited += a.action == "request.quarantine" ? 1 : 0;
+    }
+    EXPECT_EQ(audited, 2);
 }
 
 TEST_F(StoreMigrationProperty, NewerDatabaseIsRefused)

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 
 /// Tables whose rows belong to one nation. request_events has no tenant column: its statements must restrict
 /// request_id to a nation's requests (a subquery with `tenant = ?`).
-const std::set<std::string> tenant_owned = {"requests", "request_events", "acquisitions", "tokens", "audit"};
+const std::set<std::string> tenant_owned = {"requests", "request_events", "acquisitions", "tokens", "audit",
+                                            "requests_quarantine"};
 
 /// The coalition-wide statements, by tag, and why.
 const std::map<std::string, std::string> allowed = {
@@ -39,6 +40,8 @@ const std::map<std::string, std::string> allowed = {
     {"list-tokens", "a coalition admin lists every token"},
     {"revoke-token", "a coalition admin revokes any token"},
     {"list-audit", "a coalition admin reads the whole audit log"},
+    {"revalidate-requests", "opening the store revalidates every nation's stored requests against the parser once"},
+    {"quarantine-by-id", "a coalition caller reads any nation's quarantined request by its full id"},
 };
 
 struct Statement {

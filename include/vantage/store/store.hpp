@@ -130,6 +130,19 @@ struct RequestRecord {
     std::vector<StatusEvent> history; ///< oldest first; filled when asked for (get_request, with_history)
 };
 
+/// A stored request that a stricter request parser no longer reads, moved aside whole when the store was opened
+/// (table `requests_quarantine`; docs/architecture/store.md § Quarantined requests).
+struct QuarantinedRequest {
+    std::string id;
+    std::string tenant;
+    std::string status;   ///< its status when it was moved
+    std::string body;     ///< the request as it was stored
+    std::string error;    ///< the parser's message
+    std::string field;    ///< the key it names
+    std::string record;   ///< JSON: the row, its status history and its acquisitions
+    time::Instant quarantined;
+};
+
 /// Selection for list_requests: `after_seq` is the cursor (seq of the last item seen).
 struct RequestQuery {
     std::optional<std::string> tenant;
@@ -267,6 +280,8 @@ public:
     /// The request `id` (of nation `tenant` only, when given: another nation's id is not found).
     std::optional<RequestRecord> get_request(const std::string &id, bool with_history = true,
                                              const TenantScope &tenant = {});
+    /// The quarantined request `id` (of nation `tenant` only, when given), if the store moved it aside.
+    std::optional<QuarantinedRequest> get_quarantined_request(const std::string &id, const TenantScope &tenant = {});
     /// Requests in submission order with seq > after_seq.
     std::vector<RequestRecord> list_requests(const RequestQuery &query);
     /// Number of requests per status (optionally of one tenant).
