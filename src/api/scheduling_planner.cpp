@@ -19,24 +19,22 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-/// The tasking figures of a fleet satellite: those of the scenario satellite with the same NORAD id, else the
-/// defaults the scenario reader would give its sensor.
+/// The tasking figures of a fleet satellite: those of the scenario satellite with the same NORAD id and sensor (all of
+/// them: agility, data rate, swath, storage, imaging cap, power model, relay terminal), with the fleet's element set;
+/// else the defaults the scenario reader would give its sensor.
 scheduling::TaskingSatellite tasking_satellite(const access::Satellite &sat, const scheduling::Mission *figures)
 {
-    scheduling::TaskingSatellite ts{sat};
     const std::uint32_t norad = sat.propagator.elements().norad_id;
     if (figures) {
         for (const auto &f : figures->satellites) {
             if (f.sat.propagator.elements().norad_id == norad && f.sat.sensor.name == sat.sensor.name) {
-                ts.agility = f.agility;
-                ts.data_rate_mbit_s = f.data_rate_mbit_s;
-                ts.imaging_swath_km = f.imaging_swath_km;
-                ts.storage_gbit = f.storage_gbit;
-                ts.max_imaging_s_per_orbit = f.max_imaging_s_per_orbit;
+                scheduling::TaskingSatellite ts = f;
+                ts.sat = sat;
                 return ts;
             }
         }
     }
+    scheduling::TaskingSatellite ts{sat};
     const auto &s = sat.sensor;
     if (s.type == geometry::SensorType::sar) {
         ts.imaging_swath_km = 30.0;
@@ -224,10 +222,13 @@ private:
         m.stop = std::max(in.horizon_end, start + time::Duration::from_seconds(1.0));
         m.eop = fleet.eop;
         m.search = fleet.search;
-        if (figures) {
+        if (figures) { // the scenario's figures: everything but its satellites' element sets, stations and requests
             m.planning = figures->planning;
             m.outages = figures->outages;
             m.tenants = figures->tenants;
+            m.relays = figures->relays;
+            m.latency_regions = figures->latency_regions;
+            m.clouds = figures->clouds;
         }
         m.satellites = tasking_satellites(fleet);
         m.stations = fleet.stations;

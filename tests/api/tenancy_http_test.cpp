@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "vantage/api/server.hpp"
+#include "vantage/io/mission_scenario.hpp"
 
 using namespace vantage;
 using namespace vantage::api;
@@ -725,6 +726,47 @@ TEST_F(ReplanHttpProperty, PublishedAcquisitionsKeepTheirIdAndTimeAcrossAReplan)
         }
     }
     expect_error(post(fr_operator, "/api/v1/plan", R"({"new_horizon": "yes"})"), 400, "syntax", "new_horizon");
+}
+
+// The service plans with everything its scenario says (vantage serve --scenario): here the relays, relay terminals
+// and latency regions of tests/data/tasking/tiny_relay.yaml. A target off Cape Town, which no station of the
+// scenario sees soon after the pass, goes down through a GEO relay in the service's plan too.
+class RelayScenarioHttp : public PlanHttp {
+protected:
+    Fleet fleet() const override
+    {
+        auto m = std::make_shared<const scheduling::Mission>(
+            io::read_mission_file(source_dir + "/tests/data/tasking/tiny_relay.yaml"));
+        Fleet f;
+        for (const auto &ts : m->satellites) {
+            f.satellites.push_back(ts.sat);
+        }
+        f.stations = m->stations;
+        f.eop = m->eop;
+        f.search = m->search;
+        f.tasking = m;
+        return f;
+    }
+};
+using ServiceScenarioProperty = RelayScenarioHttp;
+
+TEST_F(ServiceScenarioProperty, TheServicesPlanUsesTheScenariosRelays)
+{
+    m_clock.set("2025-10-03T08:30:00Z");
+    const std::string far = submit_http(fr_requester, point_request(-33.9, 18.4, "2025-10-03T08:30:00Z", "2025-10-03T10:00:00Z"));
+    submit_http(fr_requester, point_request(45.07, 7.69, "2025-10-03T08:30:00Z", "2025-10-03T10:00:00Z"));
+    m_service->process_pending();
+    const auto made = post(fr_operator, "/api/v1/plan", R"({"horizon_h": 1.5})");
+    ASSERT_EQ(made.first, 201) << made.second.dump();
+    const json plan = get(fr_operator, "/api/v1/plan").second;
+    bool relayed = false;
+    for (const auto &d : plan["downlinks"]) {
+        relayed = relayed || (d.contains("relay") && d["relay"].is_string());
+    }
+    EXPECT_TRUE(relayed) << plan["downlinks"].dump(1);
+    EXPECT_GE(plan["metrics"]["relayed_acquisitions"].get<int>(), 1) << plan["metrics"].dump(1);
+    EXPECT_TRUE(plan["metrics"].contains("latency_regions")) << plan["metrics"].dump(1);
+    EXPECT_EQ(status_http(fr_requester, far), "SCHEDULED");
 }
 
 // Clouds (issue 15): an acquisition reported cloudy returns its occurrence to the queue, and the next plan takes it

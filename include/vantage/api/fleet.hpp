@@ -30,9 +30,10 @@ struct Fleet {
     frames::EarthOrientation eop;                  ///< empty: UT1-UTC and polar motion taken as zero
     access::SearchOptions search;
     orbits::Sgp4Options sgp4;                      ///< SGP4 constants for element sets uploaded later (scenario `sgp4:`)
-    /// Tasking figures from the scenario's tasking keys (docs/formats.md § Tasking scenario): agility, data rate,
-    /// imaging swath and storage per satellite (matched by NORAD id), tenants' rights shares and allowed
-    /// stations, station outages, planner controls. Null: the defaults (scheduling/mission.hpp).
+    /// Tasking figures from the scenario's tasking keys (docs/formats.md § Tasking scenario): every figure of a
+    /// satellite (agility, data rate, imaging swath, storage, imaging cap, power model, relay terminal; matched by
+    /// NORAD id and sensor), tenants' rights shares and allowed stations, station outages, data relays, latency
+    /// regions, the cloud forecast, planner controls. Null: the defaults (scheduling/mission.hpp).
     std::shared_ptr<const scheduling::Mission> tasking;
 };
 
