@@ -1201,9 +1201,18 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
 
 Response Service::get_plan(const Principal &p)
 {
+    auto doc = plan_view(p);
+    if (!doc) {
+        throw ApiError(404, "not_found", "no plan has been made yet (POST /api/v1/plan)");
+    }
+    return json_response(200, *doc);
+}
+
+std::optional<json> Service::plan_view(const Principal &p)
+{
     const auto plan = m_store.latest_plan();
     if (!plan) {
-        throw ApiError(404, "not_found", "no plan has been made yet (POST /api/v1/plan)");
+        return std::nullopt;
     }
     json doc = json::parse(plan->document);
     store::AcquisitionQuery aq;
@@ -1228,7 +1237,7 @@ Response Service::get_plan(const Principal &p)
         }
         doc = filter_plan(doc, p.tenant, own);
     }
-    return json_response(200, doc);
+    return doc;
 }
 
 Response Service::get_plan_czml(const Principal &p)
@@ -1237,7 +1246,7 @@ Response Service::get_plan_czml(const Principal &p)
     const auto plan = m_store.latest_plan();
     json doc = json::object();
     if (plan) {
-        doc = json::parse(get_plan(p).body);
+        doc = plan_view(p).value_or(json::object()); // the caller's view, not another answer's text parsed again
     }
     // The requests shown: those of the plan, plus the caller's open requests (their targets and AOIs).
     std::map<std::string, mission::Request> requests;

@@ -36,6 +36,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "vantage/api/auth.hpp"
 #include "vantage/api/fleet.hpp"
 #include "vantage/api/planner.hpp"
@@ -163,6 +165,9 @@ private:
     std::shared_ptr<const Fleet> fleet_with_elements(Fleet base);
     void require(const Principal &p, store::Role role, const char *what) const;
     std::optional<store::RequestRecord> visible_request(const Principal &p, const std::string &id);
+    /// The latest plan as the caller may see it (GET /plan's document, also the CZML's source); nullopt before the
+    /// first plan.
+    std::optional<nlohmann::ordered_json> plan_view(const Principal &p);
     /// The store id of a path id for this caller (see resolve in service.cpp).
     std::string resolve_request_id(const Principal &p, const std::string &id);
     /// The token bucket of the caller's nation; a Response (429) when it is empty.
