@@ -110,12 +110,26 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
         r.point = target;
     }
     if (has("aoi")) {
-        const JsonWhere aw = at.child("aoi");
-        const nlohmann::json &g = v["aoi"];
+        // GeoJSON (RFC 7946): a Polygon or MultiPolygon is an area, a Point a point target (as `target`), and a
+        // Feature stands for its geometry (its `properties` and `id` are not kept).
+        JsonWhere aw = at.child("aoi");
+        const nlohmann::json *g = &v["aoi"];
+        if (g->is_object() && g->contains("type") && (*g)["type"] == "Feature") {
+            check_object(*g, aw, {"type", "geometry", "properties", "id", "bbox"});
+            if (g->contains("properties") && !(*g)["properties"].is_object() && !(*g)["properties"].is_null()) {
+                aw.child("properties").fail(ErrorCode::syntax, "a Feature's properties are an object or null",
+                                            json_excerpt((*g)["properties"]));
+            }
+            if (!g->contains("geometry") || (*g)["geometry"].is_null()) {
+                aw.child("geometry").fail(ErrorCode::missing_field, "a Feature needs a geometry");
+            }
+            aw = aw.child("geometry");
+            g = &(*g)["geometry"];
+        }
         // A request's AOI is a bare geometry: its own keys only (a GeoJSON bbox is allowed and ignored).
-        check_object(g, aw, {"type", "coordinates", "bbox"});
-        if (g.contains("bbox")) {
-            const nlohmann::json &bb = g["bbox"];
+        check_object(*g, aw, {"type", "coordinates", "bbox"});
+        if (g->contains("bbox")) {
+            const nlohmann::json &bb = (*g)["bbox"];
             if (!bb.is_array() || (bb.size() != 4 && bb.size() != 6)) {
                 aw.child("bbox").fail(ErrorCode::syntax, "a bbox is an array of 4 (or 6) numbers", json_excerpt(bb));
             }
@@ -123,7 +137,36 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
                 json_number(bb[i], aw.child("bbox").index(i));
             }
         }
-        r.polygon = polygon_from_geojson(g, aw, max_request_aoi_positions);
+        if (g->contains("type") && (*g)["type"] == "Point") {
+            if (r.point) {
+                aw.fail(ErrorCode::syntax, "give either 'target' or a Point 'aoi', not both");
+            }
+            const JsonWhere cw = aw.child("coordinates");
+            if (!g->contains("coordinates")) {
+                cw.fail(ErrorCode::missing_field, "required key 'coordinates' is missing");
+            }
+            const nlohmann::json &c = (*g)["coordinates"];
+            if (!c.is_array() || (c.size() != 2 && c.size() != 3)) {
+                cw.fail(ErrorCode::syntax, "a Point's coordinates are [longitude, latitude] or [longitude, latitude, altitude_m]",
+                        json_excerpt(c));
+            }
+            geometry::Target target{};
+            target.location.lon_deg = json_number_in(c[0], cw.index(0), -180.0, 180.0);
+            target.location.lat_deg = json_number_in(c[1], cw.index(1), -90.0, 90.0);
+            if (c.size() == 3) {
+                target.location.h_km = json_number_in(c[2], cw.index(2), -1000.0, 10000.0) / 1000.0;
+            }
+            r.point = target;
+        } else {
+            if (g->is_object() && g->contains("type") && (*g)["type"].is_string()) {
+                const std::string type = (*g)["type"].get<std::string>();
+                if (type != "Polygon" && type != "MultiPolygon") {
+                    aw.child("type").fail(ErrorCode::unsupported,
+                                          "an aoi is a GeoJSON Point, Polygon or MultiPolygon, or a Feature of one", type);
+                }
+            }
+            r.polygon = polygon_from_geojson(*g, aw, max_request_aoi_positions);
+        }
     }
     if (r.point && r.polygon) {
         at.child("aoi").fail(ErrorCode::syntax, "give either 'target' (a point) or 'aoi' (a polygon), not both");

@@ -311,6 +311,30 @@ TEST_F(HttpAdversarialProperty, SarModeKeysRoundTripAndBadOnesNameTheirField)
     EXPECT_EQ(req["polarizations"], json::array({"VV"})) << got.dump();
 }
 
+// The issue's reproducer: a GeoJSON Point aoi (as STAPI and Capella/ICEYE clients send) was refused. A Point, and a
+// Feature of a Point or Polygon, are request geometries; a LineString is refused naming `aoi.type`.
+TEST_F(HttpAdversarialProperty, GeoJsonPointAndFeatureAoisAreAccepted)
+{
+    auto c = client();
+    const std::string window = R"("window_start_utc": "2025-10-03T00:00:00Z", "window_end_utc": "2025-10-04T00:00:00Z")";
+    const auto point = c.Post("/api/v1/requests", bearer(fr_requester),
+                              R"({"aoi": {"type": "Point", "coordinates": [1.4442, 43.6047]}, )" + window + "}", "application/json");
+    ASSERT_EQ(point->status, 201) << point->body;
+    const json got = json::parse(c.Get("/api/v1/requests/" + json::parse(point->body)["id"].get<std::string>(), bearer(fr_requester))->body);
+    const json &req = got.contains("request") ? got["request"] : got;
+    EXPECT_EQ(req["target"]["lon_deg"], 1.4442) << got.dump();
+    EXPECT_EQ(req["target"]["lat_deg"], 43.6047) << got.dump();
+    const auto feature = c.Post("/api/v1/requests", bearer(fr_requester),
+                                R"({"aoi": {"type": "Feature", "properties": {"name": "Odesa"}, "geometry": {"type": "Polygon",
+                                   "coordinates": [[[30.6, 46.3], [31.0, 46.3], [31.0, 46.6], [30.6, 46.3]]]}}, )" + window + "}",
+                                "application/json");
+    ASSERT_EQ(feature->status, 201) << feature->body;
+    const auto line = c.Post("/api/v1/requests", bearer(fr_requester),
+                             R"({"aoi": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, )" + window + "}", "application/json");
+    expect_json_error(line, 400, "unsupported");
+    EXPECT_EQ(json::parse(line->body)["field"], "aoi.type") << line->body;
+}
+
 TEST_F(HttpStaticFilesProperty, TheWebFolderIsServedAndNothingOutsideIt)
 {
     auto index = raw_get(m_port, "/");

@@ -112,6 +112,56 @@ TEST(RequestJsonValidation, PointRequest)
     EXPECT_EQ(mission::occurrences(r).size(), 1u);
 }
 
+// GeoJSON everywhere (open-standards issue, item 2): an aoi may be a Point (a point target, as `target`), a
+// Polygon or MultiPolygon, or a Feature of one; anything else is refused naming its key.
+TEST(RequestJsonValidation, AoiPointAndFeatureAreGeoJsonGeometries)
+{
+    auto with_aoi = [](const std::string &aoi) {
+        return R"({"id": "x", "tenant": "FR", "window_start_utc": "2025-10-03T06:00:00Z",
+                   "window_end_utc": "2025-10-03T18:00:00Z", "aoi": )" + aoi + "}";
+    };
+    const mission::Request p = io::parse_request_json(with_aoi(R"({"type": "Point", "coordinates": [1.4442, 43.6047, 150]})"), "b");
+    ASSERT_TRUE(p.point && !p.polygon);
+    EXPECT_DOUBLE_EQ(p.point->location.lon_deg, 1.4442);
+    EXPECT_DOUBLE_EQ(p.point->location.lat_deg, 43.6047);
+    EXPECT_DOUBLE_EQ(p.point->location.h_km, 0.150);
+    const mission::Request t = io::parse_request_json(R"({"id": "x", "tenant": "FR", "window_start_utc": "2025-10-03T06:00:00Z",
+        "window_end_utc": "2025-10-03T18:00:00Z", "target": {"lat_deg": 43.6047, "lon_deg": 1.4442, "alt_m": 150}})", "b");
+    EXPECT_EQ(p, t); // the same request as its `target` form
+    const mission::Request f = io::parse_request_json(
+        with_aoi(R"({"type": "Feature", "properties": {"name": "Toulouse"}, "id": 7,
+                     "geometry": {"type": "Point", "coordinates": [1.4442, 43.6047, 150]}})"), "b");
+    EXPECT_EQ(f, t);
+    const std::string square = R"({"type": "Polygon", "coordinates": [[[30.6, 46.3], [31.0, 46.3], [31.0, 46.6], [30.6, 46.3]]]})";
+    const mission::Request a = io::parse_request_json(with_aoi(square), "b");
+    const mission::Request fa = io::parse_request_json(with_aoi(R"({"type": "Feature", "properties": null, "geometry": )" + square + "}"), "b");
+    ASSERT_TRUE(fa.polygon);
+    EXPECT_EQ(fa, a);
+    // Round trip: a Point aoi is written as a target, a Feature as its geometry.
+    EXPECT_EQ(io::parse_request_json(io::request_to_json(f), "again"), f);
+    EXPECT_EQ(io::parse_request_json(io::request_to_json(fa), "again"), fa);
+
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "LineString", "coordinates": [[0, 0], [1, 1]]})"), "b"); },
+                 ErrorCode::unsupported, "aoi.type", "LineString");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Point", "coordinates": [200, 10]})"), "b"); },
+                 ErrorCode::out_of_range, "aoi.coordinates[0]", "longitude 200");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Point", "coordinates": [10]})"), "b"); },
+                 ErrorCode::syntax, "aoi.coordinates", "one coordinate");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Feature", "properties": {}})"), "b"); },
+                 ErrorCode::missing_field, "aoi.geometry", "Feature without geometry");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Feature", "properties": 3, "geometry": )" + square + "}"), "b"); },
+                 ErrorCode::syntax, "aoi.properties", "properties not an object");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Feature", "geometry": {"type": "Point", "coordinates": [1, 95]}})"), "b"); },
+                 ErrorCode::out_of_range, "aoi.geometry.coordinates[1]", "latitude 95 in a Feature");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Feature", "geometry": )" + square + R"(, "extra": 1})"), "b"); },
+                 ErrorCode::unknown_key, "aoi.extra", "unknown Feature key");
+    expect_error([&] {
+        io::parse_request_json(R"({"id": "x", "tenant": "FR", "window_start_utc": "2025-10-03T06:00:00Z",
+            "window_end_utc": "2025-10-03T18:00:00Z", "target": {"lat_deg": 1, "lon_deg": 2},
+            "aoi": {"type": "Point", "coordinates": [2, 1]}})", "b");
+    }, ErrorCode::syntax, "aoi", "target and Point aoi");
+}
+
 TEST(RequestJsonValidation, PolygonRequestWithRepeat)
 {
     const mission::Request r =
