@@ -504,8 +504,16 @@ def generated_cases():
     field("aoi: MultiPolygon with a zero-area part", dumps(multi), "aoi.coordinates[1][0]")
     multi["aoi"]["coordinates"] = [[[[10, 45], [11, 46], [11, 45], [10, 46], [10, 45]]]]
     field("aoi: MultiPolygon with a bow tie", dumps(multi), "aoi.coordinates[0][0]")
-    for t in ["Point", "LineString", "polygon", "Feature", "GeometryCollection"]:
+    for t in ["LineString", "polygon", "MultiPoint", "FeatureCollection", "GeometryCollection"]:
         field(f"aoi: type {t}", dumps(set_path(POLYGON, ("aoi", "type"), t)), "aoi.type")
+    # Point and Feature are request geometries (GeoJSON everywhere): with a polygon's coordinates, or a Feature
+    # without its geometry, the error names the key at fault
+    field("aoi: Point with a polygon's coordinates", dumps(set_path(POLYGON, ("aoi", "type"), "Point")), "aoi.coordinates")
+    field("aoi: Feature with coordinates instead of a geometry", dumps(set_path(POLYGON, ("aoi", "type"), "Feature")),
+          "aoi.coordinates")
+    feature = copy.deepcopy(POLYGON)
+    feature["aoi"] = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [10, 95]}}
+    field("aoi: Feature of a Point at latitude 95", dumps(feature), "aoi.geometry.coordinates[1]")
     field("aoi: bbox not an array", dumps(set_path(POLYGON, ("aoi", "bbox"), "x")), "aoi.bbox")
     field("aoi: bbox with NaN", raw_with(set_path(POLYGON, ("aoi", "bbox"), [1, 2, 3, 0]), ("aoi", "bbox", 3), "NaN"), "aoi.bbox[3]")
     # unicode and encodings inside values
