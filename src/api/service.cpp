@@ -748,6 +748,10 @@ void Service::background_loop()
             if (!stopping()) {
                 simulate_tick();
             }
+            if (!stopping() && std::chrono::steady_clock::now() - m_last_expiry > std::chrono::seconds(60)) {
+                m_last_expiry = std::chrono::steady_clock::now();
+                expire_passed();
+            }
         } catch (const Error &e) {
             if (e.code() != ErrorCode::cancelled) {
                 std::cerr << "vantage serve: background work failed: " << e.what() << '\n';
@@ -756,6 +760,34 @@ void Service::background_loop()
             std::cerr << "vantage serve: background work failed: " << e.what() << '\n';
         }
     }
+}
+
+std::size_t Service::expire_passed()
+{
+    const time::Instant t = now();
+    std::vector<store::Transition> expired;
+    for (auto status : {RequestStatus::submitted, RequestStatus::feasible}) {
+        store::RequestQuery q;
+        q.status = status;
+        q.limit = 10000;
+        for (;;) {
+            const auto page = m_store.list_requests(q);
+            for (const auto &r : page) {
+                const auto occ = mission::occurrences(r.request);
+                if (!occ.empty() && !(t < occ.back().end)) {
+                    expired.push_back({r.request.id, {RequestStatus::submitted, RequestStatus::feasible},
+                                       RequestStatus::expired, "window passed unserved", std::nullopt, r.request.tenant});
+                }
+            }
+            if (page.size() < static_cast<std::size_t>(q.limit)) {
+                break;
+            }
+            q.after_seq = page.back().seq;
+        }
+    }
+    return expired.empty() ? 0
+                           : m_store.apply_transitions(expired, store::Mutation{"system", "", t, std::nullopt},
+                                                       "request.expire");
 }
 
 // --- operations
@@ -851,7 +883,7 @@ Response Service::list_requests(const Principal &p, const Query &q)
         const auto st = store::parse_request_status(*s);
         if (!st) {
             throw ApiError(400, "out_of_range",
-                           "status must be one of SUBMITTED, FEASIBLE, INFEASIBLE, SCHEDULED, ACQUIRED, DELIVERED, CANCELLED",
+                           "status must be one of SUBMITTED, FEASIBLE, INFEASIBLE, SCHEDULED, ACQUIRED, DELIVERED, CANCELLED, EXPIRED",
                            "status");
         }
         rq.status = st;
@@ -1077,6 +1109,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     std::lock_guard one_plan(m_plan_mutex);
     // Requests submitted a moment ago are planned too; a long queue is the worker's (the plan does not wait for it).
     process_pending(256);
+    expire_passed(); // what can no longer be served says so before the plan
 
     PlanInput in;
     in.now = plan_now;
@@ -1111,7 +1144,8 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
             in.failed.push_back(a.acquisition_id);
         } else if (a.state != AcquisitionState::planned) {
             in.served.insert({a.request_id, a.occurrence});
-        } else if (a.start <= plan_now && plan_now < a.end && ids.count(a.request_id)) {
+        } else if (a.start <= plan_now && ids.count(a.request_id)) {
+            // started: in progress, or done and awaiting its outcome - kept as it is, never superseded by a plan
             in.locked.push_back(a.document);
         }
     }

@@ -35,6 +35,7 @@ std::string_view to_string(RequestStatus s) noexcept
     case RequestStatus::acquired: return "ACQUIRED";
     case RequestStatus::delivered: return "DELIVERED";
     case RequestStatus::cancelled: return "CANCELLED";
+    case RequestStatus::expired: return "EXPIRED";
     }
     return "UNKNOWN";
 }
@@ -42,7 +43,7 @@ std::string_view to_string(RequestStatus s) noexcept
 std::optional<RequestStatus> parse_request_status(std::string_view t) noexcept
 {
     for (auto s : {RequestStatus::submitted, RequestStatus::feasible, RequestStatus::infeasible, RequestStatus::scheduled,
-                   RequestStatus::acquired, RequestStatus::delivered, RequestStatus::cancelled}) {
+                   RequestStatus::acquired, RequestStatus::delivered, RequestStatus::cancelled, RequestStatus::expired}) {
         if (to_string(s) == t) {
             return s;
         }
@@ -54,13 +55,14 @@ bool transition_allowed(RequestStatus from, RequestStatus to) noexcept
 {
     using S = RequestStatus;
     switch (from) {
-    case S::submitted: return to == S::feasible || to == S::infeasible || to == S::cancelled;
-    case S::feasible: return to == S::scheduled || to == S::cancelled;
+    case S::submitted: return to == S::feasible || to == S::infeasible || to == S::cancelled || to == S::expired;
+    case S::feasible: return to == S::scheduled || to == S::cancelled || to == S::expired;
     case S::infeasible: return to == S::cancelled;
     case S::scheduled: return to == S::feasible || to == S::acquired || to == S::cancelled;
     case S::acquired: return to == S::delivered;
     case S::delivered:
-    case S::cancelled: return false;
+    case S::cancelled:
+    case S::expired: return false;
     }
     return false;
 }
@@ -675,8 +677,8 @@ std::vector<RequestStatus> path_to(RequestStatus from, RequestStatus to)
         const RequestStatus s = q.front();
         q.pop_front();
         for (RequestStatus n : all) {
-            if (n == RequestStatus::cancelled || seen.count(n) || !transition_allowed(s, n)) {
-                continue; // the rollup never cancels
+            if (n == RequestStatus::cancelled || n == RequestStatus::expired || seen.count(n) || !transition_allowed(s, n)) {
+                continue; // the rollup never cancels nor expires
             }
             seen.insert(n);
             prev[n] = s;

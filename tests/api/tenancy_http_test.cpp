@@ -609,6 +609,41 @@ TEST_F(IsolationProperty, AStoredRequestTheStrictParserRefusesIsQuarantinedAndEx
     EXPECT_EQ(status_http(fr_requester, other), "SUBMITTED");
 }
 
+// The status life cycle (open-standards issue, item 5): a request whose last window passed unserved becomes EXPIRED
+// (terminal, with its history entry); a scheduled one waits for its outcome instead.
+TEST_F(OutcomeProperty, ARequestWhoseWindowPassedUnservedExpires)
+{
+    const std::string late = submit_http(fr_requester, toulouse(R"(, "id": "expire.1")"));
+    m_service->process_pending();
+    ASSERT_EQ(status_http(fr_requester, late), "FEASIBLE");
+    const std::string planned = submit_http(de_requester, point_request(48.1, 11.6, "2025-10-03T00:00:00Z", "2025-10-04T00:00:00Z"));
+    m_service->process_pending();
+    // Only DE's request is planned: FR's is cancelled and submitted again after the plan, still FEASIBLE.
+    ASSERT_EQ(post(fr_requester, "/api/v1/requests/" + late + "/cancel").first, 200);
+    ASSERT_EQ(post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})").first, 201);
+    ASSERT_EQ(status_http(de_requester, planned), "SCHEDULED");
+    const std::string open = submit_http(fr_requester, toulouse(R"(, "id": "expire.2")"));
+    m_service->process_pending();
+    ASSERT_EQ(status_http(fr_requester, open), "FEASIBLE");
+    EXPECT_EQ(m_service->expire_passed(), 0u); // the window is still open
+    m_clock.set("2025-10-04T00:00:00Z");        // the window's end: nothing can serve it any more
+    const auto again = post(fr_operator, "/api/v1/plan", "{}");
+    ASSERT_EQ(again.first, 201) << again.second.dump();
+    const json r = get(fr_requester, "/api/v1/requests/" + open).second;
+    EXPECT_EQ(r["status"], "EXPIRED") << r.dump();
+    ASSERT_FALSE(r["status_history"].empty());
+    EXPECT_EQ(r["status_history"].back()["status"], "EXPIRED");
+    EXPECT_EQ(r["status_history"].back()["note"], "window passed unserved");
+    EXPECT_EQ(status_http(de_requester, planned), "SCHEDULED"); // waits for its outcome
+    EXPECT_EQ(status_http(fr_requester, late), "CANCELLED");
+    const json listed = get(fr_requester, "/api/v1/requests?status=EXPIRED").second;
+    ASSERT_EQ(listed["items"].size(), 1u) << listed.dump();
+    EXPECT_EQ(listed["items"][0]["id"], open);
+    // Terminal: cancelling it is refused like cancelling any finished request.
+    EXPECT_EQ(post(fr_requester, "/api/v1/requests/" + open + "/cancel").first, 409);
+    EXPECT_EQ(m_service->expire_passed(), 0u);
+}
+
 // Service-hardening issue, "the service replans": POST /plan inside the held horizon is an incremental replan over
 // HTTP, with the planner's real ids: published acquisitions keep id, satellite and time; what was added, cancelled
 // and reported failed since is taken in; a new horizon plans afresh.

@@ -31,8 +31,9 @@ struct PlanInput {
     std::shared_ptr<const Fleet> fleet;           ///< satellites with sensors, stations, Earth orientation
     /// (request id, occurrence) pairs already acquired: never plan them again.
     std::set<std::pair<std::string, int>> served;
-    /// Acquisitions in progress (planned, started before `now`), as plan-document acquisition objects (JSON):
-    /// they must appear unchanged in the new plan and their satellite time is taken.
+    /// Acquisitions that have started (planned, started before `now`: in progress, or ended with no outcome reported
+    /// yet), as plan-document acquisition objects (JSON): they must appear unchanged in the new plan and their
+    /// satellite time is taken (a new plan never supersedes an image that may have been taken).
     std::vector<std::string> locked;
     std::optional<std::string> previous_plan;     ///< the last plan document (JSON), when this is a replan
     /// Acquisitions whose outcome was reported failed (cloudy, lost): their occurrences go back to the queue.

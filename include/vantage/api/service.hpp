@@ -155,6 +155,10 @@ public:
     bool stopping() const noexcept { return m_cancel.load(); }
     /// Simulation step (only with `simulate`): acquisitions whose time has passed; returns how many changed.
     std::size_t simulate_tick();
+    /// SUBMITTED and FEASIBLE requests whose last occurrence window has ended (unserved) become EXPIRED, each with
+    /// a history entry "window passed unserved"; returns how many. The worker runs it about once a minute, and
+    /// POST /plan before it plans.
+    std::size_t expire_passed();
 
     const ServiceOptions &options() const noexcept { return m_options; }
     std::shared_ptr<const Fleet> fleet() const;
@@ -190,6 +194,7 @@ private:
     std::mutex m_worker_mutex;
     std::condition_variable m_worker_cv;
     bool m_worker_wake = false;
+    std::chrono::steady_clock::time_point m_last_expiry{}; ///< the worker's last expire_passed()
     bool m_stop = false;
     std::thread m_worker;
     std::atomic<bool> m_cancel{false}; ///< stop(): the worker, searches and the planner check it

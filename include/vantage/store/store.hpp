@@ -42,8 +42,9 @@ namespace vantage::store {
 using TenantScope = std::optional<std::string>;
 
 /// Life cycle of a request (docs/design/tasking-model.md § Request status):
-/// SUBMITTED → FEASIBLE | INFEASIBLE → SCHEDULED → ACQUIRED → DELIVERED, or CANCELLED before ACQUIRED.
-enum class RequestStatus { submitted, feasible, infeasible, scheduled, acquired, delivered, cancelled };
+/// SUBMITTED → FEASIBLE | INFEASIBLE → SCHEDULED → ACQUIRED → DELIVERED, or CANCELLED before ACQUIRED, or
+/// EXPIRED: its last window passed while it was SUBMITTED or FEASIBLE (unserved; terminal).
+enum class RequestStatus { submitted, feasible, infeasible, scheduled, acquired, delivered, cancelled, expired };
 
 /// "SUBMITTED", "FEASIBLE", ... (the names used in JSON and in the database).
 std::string_view to_string(RequestStatus status) noexcept;
