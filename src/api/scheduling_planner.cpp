@@ -171,9 +171,10 @@ private:
         kept.insert(changes.frozen.begin(), changes.frozen.end());
         json notes = json::array();
         std::vector<json> locked;
+        const std::set<std::string> failed(in.failed.begin(), in.failed.end());
         for (const auto &a : h.locked) {
             const std::pair<std::string, int> key{a.at("request_id").get<std::string>(), a.at("occurrence").get<int>()};
-            if (!taken.count(key)) {
+            if (!taken.count(key) && !failed.count(a.at("acquisition_id").get<std::string>())) {
                 locked.push_back(a);
                 taken.insert(key); // not planned a second time
             }
