@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <tuple>
@@ -306,6 +307,27 @@ std::string compact(const time::Instant &t)
 ///   be another nation's) and `storage_gbit_after` (the recorder holds every nation's images);
 /// - `downlinks` is rebuilt from the nation's own acquisitions' downlink parts: per pass, its own data only;
 /// - `metrics` is the nation's own (value, requests served and total); coalition-wide figures are left out.
+/// Every request of the given statuses, coalition-wide, status by status in submission order (paged).
+void each_request(store::Store &st, std::initializer_list<RequestStatus> statuses,
+                  const std::function<void(const store::RequestRecord &)> &f)
+{
+    for (auto status : statuses) {
+        store::RequestQuery q;
+        q.status = status;
+        q.limit = 10000;
+        for (;;) {
+            const auto page = st.list_requests(q);
+            for (const auto &r : page) {
+                f(r);
+            }
+            if (page.size() < static_cast<std::size_t>(q.limit)) {
+                break;
+            }
+            q.after_seq = page.back().seq;
+        }
+    }
+}
+
 json filter_plan(const json &doc, const std::string &tenant, const std::set<std::string> &own_requests)
 {
     static const std::set<std::string> top_keys = {"plan_format", "plan_id",  "planner",     "created_utc", "now_utc",
@@ -766,25 +788,13 @@ std::size_t Service::expire_passed()
 {
     const time::Instant t = now();
     std::vector<store::Transition> expired;
-    for (auto status : {RequestStatus::submitted, RequestStatus::feasible}) {
-        store::RequestQuery q;
-        q.status = status;
-        q.limit = 10000;
-        for (;;) {
-            const auto page = m_store.list_requests(q);
-            for (const auto &r : page) {
-                const auto occ = mission::occurrences(r.request);
-                if (!occ.empty() && !(t < occ.back().end)) {
-                    expired.push_back({r.request.id, {RequestStatus::submitted, RequestStatus::feasible},
-                                       RequestStatus::expired, "window passed unserved", std::nullopt, r.request.tenant});
-                }
-            }
-            if (page.size() < static_cast<std::size_t>(q.limit)) {
-                break;
-            }
-            q.after_seq = page.back().seq;
+    each_request(m_store, {RequestStatus::submitted, RequestStatus::feasible}, [&](const store::RequestRecord &r) {
+        const auto occ = mission::occurrences(r.request);
+        if (!occ.empty() && !(t < occ.back().end)) {
+            expired.push_back({r.request.id, {RequestStatus::submitted, RequestStatus::feasible}, RequestStatus::expired,
+                               "window passed unserved", std::nullopt, r.request.tenant});
         }
-    }
+    });
     return expired.empty() ? 0
                            : m_store.apply_transitions(expired, store::Mutation{"system", "", t, std::nullopt},
                                                        "request.expire");
@@ -1120,22 +1130,10 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     in.horizon_given = horizon_given;
     in.new_horizon = new_horizon;
     std::set<std::string> ids;
-    for (auto status : {RequestStatus::feasible, RequestStatus::scheduled}) {
-        store::RequestQuery q;
-        q.status = status;
-        q.limit = 10000;
-        for (;;) {
-            const auto page = m_store.list_requests(q);
-            for (const auto &r : page) {
-                in.requests.push_back(r.request);
-                ids.insert(r.request.id);
-            }
-            if (page.size() < static_cast<std::size_t>(q.limit)) {
-                break;
-            }
-            q.after_seq = page.back().seq;
-        }
-    }
+    each_request(m_store, {RequestStatus::feasible, RequestStatus::scheduled}, [&](const store::RequestRecord &r) {
+        in.requests.push_back(r.request);
+        ids.insert(r.request.id);
+    });
     store::AcquisitionQuery aq;
     aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered,
                  AcquisitionState::failed};
