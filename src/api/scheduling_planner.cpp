@@ -90,7 +90,8 @@ private:
         std::unique_ptr<scheduling::Replanner> replanner;
         std::shared_ptr<const Fleet> fleet;            ///< the fleet its element sets came from
         std::map<std::string, std::string> service_id; ///< current plan: scheduling acquisition id -> the service's
-        std::vector<json> locked;                      ///< acquisitions in progress when the horizon began
+        std::set<std::string> published;               ///< scheduling ids of the acquisitions the last document had
+        std::string plan_id;                           ///< the plan id of the last document
     };
     std::optional<Held> m_held;
 
@@ -109,11 +110,13 @@ private:
     /// What changed since the held plan, when this call may replan within the held horizon; nullopt otherwise.
     std::optional<scheduling::ReplanInput> incremental_input(const PlanInput &in, const std::set<std::pair<std::string, int>> &taken)
     {
-        if (!m_held || in.new_horizon) {
+        // Only on top of the plan the service stored last: a plan this planner made but the service did not store
+        // (refused, a storage error, an idempotent replay, another process's plan) leaves no horizon to replan.
+        if (!m_held || in.new_horizon || !in.previous_plan_id || *in.previous_plan_id != m_held->plan_id) {
             return std::nullopt;
         }
         const scheduling::Mission &m = m_held->replanner->mission();
-        if (in.now < m.start || !(in.now < m.stop) || (in.horizon_given && m.stop < in.horizon_end)) {
+        if (!(in.now < m.stop) || (in.horizon_given && m.stop < in.horizon_end)) {
             return std::nullopt;
         }
         if (in.fleet != m_held->fleet && satellite_keys(tasking_satellites(*in.fleet)) != satellite_keys(m.satellites)) {
@@ -124,7 +127,7 @@ private:
             tenants.insert(t.name);
         }
         scheduling::ReplanInput ri;
-        ri.now = in.now;
+        ri.now = std::max(in.now, m.start); // the horizon may begin after acquisitions in progress at its start
         std::set<std::string> held_ids, input_ids;
         for (const auto &r : m.requests) {
             held_ids.insert(r.id);
@@ -170,13 +173,20 @@ private:
         std::set<std::string> kept(changes.kept.begin(), changes.kept.end());
         kept.insert(changes.frozen.begin(), changes.frozen.end());
         json notes = json::array();
+        // Started acquisitions the service holds that this plan does not carry under their id (those the horizon
+        // began with, in progress or awaiting their outcome) are copied unchanged; their occurrences are taken.
+        std::set<std::string> carried_ids;
+        for (const auto &id : kept) {
+            if (const auto it = h.service_id.find(id); it != h.service_id.end()) {
+                carried_ids.insert(it->second);
+            }
+        }
         std::vector<json> locked;
-        const std::set<std::string> failed(in.failed.begin(), in.failed.end());
-        for (const auto &a : h.locked) {
-            const std::pair<std::string, int> key{a.at("request_id").get<std::string>(), a.at("occurrence").get<int>()};
-            if (!taken.count(key) && !failed.count(a.at("acquisition_id").get<std::string>())) {
-                locked.push_back(a);
-                taken.insert(key); // not planned a second time
+        for (const auto &text : in.locked) {
+            json a = json::parse(text);
+            if (!carried_ids.count(a.at("acquisition_id").get<std::string>())) {
+                taken.insert({a.at("request_id").get<std::string>(), a.at("occurrence").get<int>()});
+                locked.push_back(std::move(a));
             }
         }
         json replan = {{"mode", "incremental"},
@@ -259,7 +269,7 @@ private:
         m_held.reset(); // a failed or cancelled plan leaves no horizon held: the next call plans a new one
         const scheduling::PlanningOptions options = m.planning;
         auto replanner = std::make_unique<scheduling::Replanner>(std::move(m), options);
-        Held h{std::move(replanner), in.fleet, {}, locked};
+        Held h{std::move(replanner), in.fleet, {}, {}, {}};
         json replan = {{"mode", "new_horizon"},
                        {"horizon_start_utc", h.replanner->mission().start.to_iso8601_utc(3)},
                        {"horizon_end_utc", h.replanner->mission().stop.to_iso8601_utc(3)}};
@@ -269,8 +279,9 @@ private:
     }
 
     /// io's plan.json of `p`, as the service stores it: the service's acquisition ids (a `kept` acquisition keeps
-    /// the one the held plan gave it), without served occurrences, with the acquisitions in progress that the
-    /// horizon began with. Records the ids in the held state.
+    /// the one the held plan gave it), without served occurrences, with the started acquisitions `locked`. An
+    /// acquisition the last document did not publish (its occurrence was taken then) is never published later
+    /// with a start before now. Records the ids and the plan id in the held state.
     std::string document(const PlanInput &in, const scheduling::Plan &p, const scheduling::Mission &m,
                          const std::set<std::pair<std::string, int>> &taken, std::vector<json> locked,
                          const std::set<std::string> &kept, json notes, json replan)
@@ -287,12 +298,17 @@ private:
         }
         json acquisitions = json::array();
         std::size_t dropped = 0;
+        std::set<std::string> published;
+        const std::string now_utc = in.now.to_iso8601_utc(6);
         for (auto &a : doc["acquisitions"]) {
-            if (taken.count({a["request_id"].get<std::string>(), a["occurrence"].get<int>()})) {
+            const std::string sched = a["acquisition_id"].get<std::string>();
+            if (taken.count({a["request_id"].get<std::string>(), a["occurrence"].get<int>()})
+                || (a["start_utc"].get<std::string>() < now_utc && !m_held->published.count(sched))) {
                 ++dropped;
                 continue;
             }
-            a["acquisition_id"] = ids.at(a["acquisition_id"].get<std::string>());
+            published.insert(sched);
+            a["acquisition_id"] = ids.at(sched);
             acquisitions.push_back(std::move(a));
         }
         for (auto &a : locked) {
@@ -319,6 +335,8 @@ private:
             notes.push_back(fmt::format("{} acquisition(s) of occurrences already served or in progress left out", dropped));
         }
         m_held->service_id = std::move(ids);
+        m_held->published = std::move(published);
+        m_held->plan_id = in.plan_id;
         doc["planner"] = "scheduling";
         doc["replan"] = std::move(replan);
         doc["notes"] = std::move(notes);

@@ -771,8 +771,13 @@ void Service::background_loop()
                 simulate_tick();
             }
             if (!stopping() && std::chrono::steady_clock::now() - m_last_expiry > std::chrono::seconds(60)) {
-                m_last_expiry = std::chrono::steady_clock::now();
-                expire_passed();
+                // Not while a plan runs (it expires what it must itself): a request it schedules is not expired
+                // under it.
+                std::unique_lock no_plan(m_plan_mutex, std::try_to_lock);
+                if (no_plan.owns_lock()) {
+                    m_last_expiry = std::chrono::steady_clock::now();
+                    expire_passed();
+                }
             }
         } catch (const Error &e) {
             if (e.code() != ErrorCode::cancelled) {
@@ -784,13 +789,20 @@ void Service::background_loop()
     }
 }
 
-std::size_t Service::expire_passed()
+std::size_t Service::expire_passed(std::optional<time::Instant> at)
 {
-    const time::Instant t = now();
+    const time::Instant t = at.value_or(now());
     std::vector<store::Transition> expired;
     each_request(m_store, {RequestStatus::submitted, RequestStatus::feasible}, [&](const store::RequestRecord &r) {
         const auto occ = mission::occurrences(r.request);
-        if (!occ.empty() && !(t < occ.back().end)) {
+        if (occ.empty() || t < occ.back().end) {
+            return;
+        }
+        store::AcquisitionQuery aq; // one with an image planned or taken waits for it instead
+        aq.request_id = r.request.id;
+        aq.tenant = r.request.tenant;
+        aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered};
+        if (m_store.list_acquisitions(aq).empty()) {
             expired.push_back({r.request.id, {RequestStatus::submitted, RequestStatus::feasible}, RequestStatus::expired,
                                "window passed unserved", std::nullopt, r.request.tenant});
         }
@@ -1119,7 +1131,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     std::lock_guard one_plan(m_plan_mutex);
     // Requests submitted a moment ago are planned too; a long queue is the worker's (the plan does not wait for it).
     process_pending(256);
-    expire_passed(); // what can no longer be served says so before the plan
+    expire_passed(plan_now); // what can no longer be served says so before the plan
 
     PlanInput in;
     in.now = plan_now;
@@ -1149,6 +1161,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
     }
     if (const auto prev = m_store.latest_plan()) {
         in.previous_plan = prev->document;
+        in.previous_plan_id = prev->plan_id;
     }
     std::string doc_text;
     try {

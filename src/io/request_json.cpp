@@ -114,8 +114,23 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
         // Feature stands for its geometry (its `properties` and `id` are not kept).
         JsonWhere aw = at.child("aoi");
         const nlohmann::json *g = &v["aoi"];
+        auto check_bbox = [](const nlohmann::json &o, const JsonWhere &w) {
+            if (o.contains("bbox")) {
+                const nlohmann::json &bb = o["bbox"];
+                if (!bb.is_array() || (bb.size() != 4 && bb.size() != 6)) {
+                    w.child("bbox").fail(ErrorCode::syntax, "a bbox is an array of 4 (or 6) numbers", json_excerpt(bb));
+                }
+                for (std::size_t i = 0; i < bb.size(); ++i) {
+                    json_number(bb[i], w.child("bbox").index(i));
+                }
+            }
+        };
         if (g->is_object() && g->contains("type") && (*g)["type"] == "Feature") {
             check_object(*g, aw, {"type", "geometry", "properties", "id", "bbox"});
+            check_bbox(*g, aw);
+            if (g->contains("id") && !(*g)["id"].is_string() && !(*g)["id"].is_number()) {
+                aw.child("id").fail(ErrorCode::syntax, "a Feature's id is a string or a number", json_excerpt((*g)["id"]));
+            }
             if (g->contains("properties") && !(*g)["properties"].is_object() && !(*g)["properties"].is_null()) {
                 aw.child("properties").fail(ErrorCode::syntax, "a Feature's properties are an object or null",
                                             json_excerpt((*g)["properties"]));
@@ -126,17 +141,16 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
             aw = aw.child("geometry");
             g = &(*g)["geometry"];
         }
-        // A request's AOI is a bare geometry: its own keys only (a GeoJSON bbox is allowed and ignored).
-        check_object(*g, aw, {"type", "coordinates", "bbox"});
-        if (g->contains("bbox")) {
-            const nlohmann::json &bb = (*g)["bbox"];
-            if (!bb.is_array() || (bb.size() != 4 && bb.size() != 6)) {
-                aw.child("bbox").fail(ErrorCode::syntax, "a bbox is an array of 4 (or 6) numbers", json_excerpt(bb));
-            }
-            for (std::size_t i = 0; i < bb.size(); ++i) {
-                json_number(bb[i], aw.child("bbox").index(i));
+        if (g->is_object() && g->contains("type") && (*g)["type"].is_string()) {
+            const std::string type = (*g)["type"].get<std::string>();
+            if (type != "Point" && type != "Polygon" && type != "MultiPolygon") {
+                aw.child("type").fail(ErrorCode::unsupported,
+                                      "an aoi is a GeoJSON Point, Polygon or MultiPolygon, or a Feature of one", type);
             }
         }
+        // A request's AOI is a bare geometry: its own keys only (a GeoJSON bbox is allowed and ignored).
+        check_object(*g, aw, {"type", "coordinates", "bbox"});
+        check_bbox(*g, aw);
         if (g->contains("type") && (*g)["type"] == "Point") {
             if (r.point) {
                 aw.fail(ErrorCode::syntax, "give either 'target' or a Point 'aoi', not both");
@@ -158,13 +172,6 @@ mission::Request request_from_json(const nlohmann::json &v, const JsonWhere &at,
             }
             r.point = target;
         } else {
-            if (g->is_object() && g->contains("type") && (*g)["type"].is_string()) {
-                const std::string type = (*g)["type"].get<std::string>();
-                if (type != "Polygon" && type != "MultiPolygon") {
-                    aw.child("type").fail(ErrorCode::unsupported,
-                                          "an aoi is a GeoJSON Point, Polygon or MultiPolygon, or a Feature of one", type);
-                }
-            }
             r.polygon = polygon_from_geojson(*g, aw, max_request_aoi_positions);
         }
     }

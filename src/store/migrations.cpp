@@ -158,7 +158,8 @@ const std::vector<Migration> &migrations()
                   field TEXT NOT NULL,
                   record TEXT NOT NULL,
                   quarantined_utc TEXT NOT NULL))",
-             "CREATE UNIQUE INDEX requests_quarantine_tenant_id ON requests_quarantine (tenant, id)",
+             // not unique: a request submitted again under the same id may be quarantined again one day
+             "CREATE INDEX requests_quarantine_tenant_id ON requests_quarantine (tenant, id, seq)",
              R"(CREATE TABLE store_meta (
                   meta_key TEXT PRIMARY KEY,
                   meta_value TEXT NOT NULL))",

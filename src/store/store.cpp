@@ -172,6 +172,8 @@ void revalidate_requests(Connection &c)
                 (void)io::parse_request_json(txt(r[3]), "store:requests." + txt(r[0]));
             } catch (const Error &e) {
                 bad.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3]), txt(r[4]), e.what(), e.context().field});
+            } catch (const std::exception &e) { // anything else the parser throws: the row is unreadable all the same
+                bad.push_back({txt(r[0]), txt(r[1]), txt(r[2]), txt(r[3]), txt(r[4]), e.what(), ""});
             }
         }
         const std::string now = now_iso();
@@ -946,10 +948,12 @@ std::optional<QuarantinedRequest> Store::get_quarantined_request(const std::stri
     return m_backend->read([&](Connection &c) -> std::optional<QuarantinedRequest> {
         const char *cols = "id, tenant, status, body, error, field, record, quarantined_utc";
         const auto rows =
-            tenant ? c.query(fmt::format("SELECT {} FROM requests_quarantine WHERE tenant = ? AND id = ?", cols),
+            tenant ? c.query(fmt::format("SELECT {} FROM requests_quarantine WHERE tenant = ? AND id = ? "
+                                         "ORDER BY seq DESC LIMIT 1",
+                                         cols),
                              {Param{*tenant}, Param{id}})
                    : c.query(fmt::format("SELECT {} FROM requests_quarantine /* coalition-wide: quarantine-by-id */ "
-                                         "WHERE id = ?",
+                                         "WHERE id = ? ORDER BY seq DESC LIMIT 1",
                                          cols),
                              {Param{id}});
         if (rows.empty()) {
@@ -1110,7 +1114,9 @@ Written<PlanRecord> Store::save_plan(const PlanRecord &plan, const std::vector<A
                       "ON CONFLICT (acquisition_id) DO UPDATE SET plan_id = excluded.plan_id, "
                       "satellite = excluded.satellite, norad_id = excluded.norad_id, start_utc = excluded.start_utc, "
                       "end_utc = excluded.end_utc, delivered_utc = excluded.delivered_utc, document = excluded.document, "
-                      "state = CASE WHEN acquisitions.state IN ('superseded', 'failed') THEN 'planned' ELSE acquisitions.state END",
+                      // a superseded acquisition that a plan takes up again is planned again; an outcome (failed,
+                      // succeeded, delivered) stays, also one reported while the plan was computed
+                      "state = CASE WHEN acquisitions.state = 'superseded' THEN 'planned' ELSE acquisitions.state END",
                       {Param{a.acquisition_id}, Param{plan.plan_id}, Param{a.request_id}, Param{a.tenant},
                        Param{std::int64_t{a.occurrence}}, Param{a.satellite}, Param{std::int64_t{a.norad_id}},
                        Param{iso(a.start)}, Param{iso(a.end)}, opt_param(a.delivered), Param{a.document}});

@@ -143,6 +143,14 @@ TEST(RequestJsonValidation, AoiPointAndFeatureAreGeoJsonGeometries)
 
     expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "LineString", "coordinates": [[0, 0], [1, 1]]})"), "b"); },
                  ErrorCode::unsupported, "aoi.type", "LineString");
+    expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "GeometryCollection", "geometries": []})"), "b"); },
+                 ErrorCode::unsupported, "aoi.type", "GeometryCollection");
+    expect_error([&] {
+        io::parse_request_json(with_aoi(R"({"type": "Feature", "bbox": ["x"], "geometry": {"type": "Point", "coordinates": [1, 2]}})"), "b");
+    }, ErrorCode::syntax, "aoi.bbox", "a Feature's bad bbox");
+    expect_error([&] {
+        io::parse_request_json(with_aoi(R"({"type": "Feature", "id": [1], "geometry": {"type": "Point", "coordinates": [1, 2]}})"), "b");
+    }, ErrorCode::syntax, "aoi.id", "a Feature's id that is an array");
     expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Point", "coordinates": [200, 10]})"), "b"); },
                  ErrorCode::out_of_range, "aoi.coordinates[0]", "longitude 200");
     expect_error([&] { io::parse_request_json(with_aoi(R"({"type": "Point", "coordinates": [10]})"), "b"); },

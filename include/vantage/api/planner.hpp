@@ -36,6 +36,7 @@ struct PlanInput {
     /// satellite time is taken (a new plan never supersedes an image that may have been taken).
     std::vector<std::string> locked;
     std::optional<std::string> previous_plan;     ///< the last plan document (JSON), when this is a replan
+    std::optional<std::string> previous_plan_id;  ///< the id of the plan the service stored last
     /// Acquisitions whose outcome was reported failed (cloudy, lost): their occurrences go back to the queue.
     std::vector<std::string> failed;
     bool horizon_given = false; ///< the caller named the horizon (`horizon_h`); otherwise a held horizon is kept
@@ -68,7 +69,7 @@ std::unique_ptr<Planner> make_greedy_access_planner();
 /// mission, the current plan and the opportunities found so far), and each call either
 /// - **replans incrementally** within the held horizon (scheduling::replan: acquisitions starting before now +
 ///   freeze are kept, later ones stay where they still fit, a change must gain the change penalty): when a horizon
-///   is held, `now` lies inside it, `new_horizon` is false, the horizon asked for (if `horizon_given`) ends within
+///   is held, the service stored its last plan (`previous_plan_id`), `now` lies inside it, `new_horizon` is false, the horizon asked for (if `horizon_given`) ends within
 ///   the held one, and the fleet has the same satellites (new element sets are taken, as `vantage replan
 ///   --elements`). Requests new in the input are added, requests gone from it (cancelled, delivered, expired) are
 ///   removed, `failed` acquisitions go back to the queue. A kept or frozen acquisition keeps its id.

@@ -156,9 +156,10 @@ public:
     /// Simulation step (only with `simulate`): acquisitions whose time has passed; returns how many changed.
     std::size_t simulate_tick();
     /// SUBMITTED and FEASIBLE requests whose last occurrence window has ended (unserved) become EXPIRED, each with
-    /// a history entry "window passed unserved"; returns how many. The worker runs it about once a minute, and
+    /// a history entry "window passed unserved"; returns how many. `at`: the instant (default the service's now;
+    /// POST /plan passes its planning instant). The worker runs it about once a minute when no plan runs, and
     /// POST /plan before it plans.
-    std::size_t expire_passed();
+    std::size_t expire_passed(std::optional<time::Instant> at = std::nullopt);
 
     const ServiceOptions &options() const noexcept { return m_options; }
     std::shared_ptr<const Fleet> fleet() const;

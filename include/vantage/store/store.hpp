@@ -281,7 +281,8 @@ public:
     /// The request `id` (of nation `tenant` only, when given: another nation's id is not found).
     std::optional<RequestRecord> get_request(const std::string &id, bool with_history = true,
                                              const TenantScope &tenant = {});
-    /// The quarantined request `id` (of nation `tenant` only, when given), if the store moved it aside.
+    /// The quarantined request `id` (of nation `tenant` only, when given), if the store moved it aside (the latest
+    /// one, should an id have been quarantined twice).
     std::optional<QuarantinedRequest> get_quarantined_request(const std::string &id, const TenantScope &tenant = {});
     /// Requests in submission order with seq > after_seq.
     std::vector<RequestRecord> list_requests(const RequestQuery &query);
