@@ -754,7 +754,8 @@ TEST_F(ReplanHttpProperty, PublishedAcquisitionsKeepTheirIdAndTimeAcrossAReplan)
     const auto fresh = post(fr_operator, "/api/v1/plan", R"({"new_horizon": true})");
     ASSERT_EQ(fresh.first, 201) << fresh.second.dump();
     EXPECT_EQ(fresh.second["replan"]["mode"], "new_horizon");
-    for (const auto &a : get(fr_operator, "/api/v1/plan").second["acquisitions"]) {
+    const json fresh_plan = get(fr_operator, "/api/v1/plan").second; // kept: a range-for over a temporary's member dangles
+    for (const auto &a : fresh_plan["acquisitions"]) {
         const std::string id = a["acquisition_id"];
         const auto start = a["start_utc"].get<std::string>();
         if (start >= "2025-10-03T02:00:00") { // not an acquisition in progress carried over
@@ -830,7 +831,8 @@ TEST_F(ReplanHttpProperty, ACancelledRequestsStartedAcquisitionDoesNotBreakTheNe
     const auto next = post(fr_operator, "/api/v1/plan", "{}");
     ASSERT_EQ(next.first, 201) << next.second.dump();
     EXPECT_EQ(next.second["replan"]["mode"], "incremental") << next.second.dump();
-    for (const auto &acq : get(fr_operator, "/api/v1/plan").second["acquisitions"]) {
+    const json after = get(fr_operator, "/api/v1/plan").second; // kept: a range-for over a temporary's member dangles
+    for (const auto &acq : after["acquisitions"]) {
         EXPECT_NE(acq["request_id"], a) << acq.dump();
     }
     EXPECT_EQ(status_http(de_requester, b), "SCHEDULED");
