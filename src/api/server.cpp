@@ -46,6 +46,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "vantage/api/stapi.hpp"
 #include "vantage/core/error.hpp"
 
 namespace vantage::api {
@@ -71,6 +72,8 @@ struct Call {
     Principal principal;
     std::optional<std::string> idempotency_key;
     Query query;
+    StapiContext ctx;       ///< base URL, Prefer (STAPI routes)
+    Stapi *stapi = nullptr; ///< the STAPI layer over the same service
 };
 
 using Handler = std::function<Response(Service &, const Call &)>;
@@ -124,6 +127,39 @@ const std::vector<Route> &route_table()
          [](Service &s, const Call &c) { return s.revoke_token(c.principal, c.args.at(0), c.idempotency_key); }},
         {{"GET", "/api/v1/audit", "listAudit", true}, false,
          [](Service &s, const Call &c) { return s.list_audit(c.principal, c.query); }},
+        // STAPI v0.1.0 (include/vantage/api/stapi.hpp): the paths of its OpenAPI document under /stapi, plus the
+        // asynchronous opportunity search's records.
+        {{"GET", "/stapi/", "stapiLanding", false}, false, [](Service &, const Call &c) { return c.stapi->landing(c.ctx); }},
+        {{"GET", "/stapi", "stapiLandingNoSlash", false}, false, [](Service &, const Call &c) { return c.stapi->landing(c.ctx); }},
+        {{"GET", "/stapi/conformance", "stapiConformance", false}, false,
+         [](Service &, const Call &c) { return c.stapi->conformance(c.ctx); }},
+        {{"GET", "/stapi/products", "stapiProducts", true}, false,
+         [](Service &, const Call &c) { return c.stapi->products(c.principal, c.ctx); }},
+        {{"GET", "/stapi/products/{productId}", "stapiProduct", true}, false,
+         [](Service &, const Call &c) { return c.stapi->product(c.principal, c.args.at(0), c.ctx); }},
+        {{"GET", "/stapi/products/{productId}/queryables", "stapiQueryables", true}, false,
+         [](Service &, const Call &c) { return c.stapi->queryables(c.principal, c.args.at(0), c.ctx); }},
+        {{"GET", "/stapi/products/{productId}/order-parameters", "stapiOrderParameters", true}, false,
+         [](Service &, const Call &c) { return c.stapi->order_parameters(c.principal, c.args.at(0), c.ctx); }},
+        {{"POST", "/stapi/products/{productId}/opportunities", "stapiSearchOpportunities", true}, true,
+         [](Service &, const Call &c) { return c.stapi->opportunities(c.principal, c.args.at(0), c.body, c.query, c.ctx); }},
+        {{"GET", "/stapi/products/{productId}/opportunities/{opportunityCollectionId}", "stapiOpportunityCollection", true},
+         false,
+         [](Service &, const Call &c) { return c.stapi->search_result(c.principal, c.args.at(0), c.args.at(1), c.ctx); }},
+        {{"GET", "/stapi/searches/opportunities", "stapiSearchRecords", true}, false,
+         [](Service &, const Call &c) { return c.stapi->search_records(c.principal, c.ctx); }},
+        {{"GET", "/stapi/searches/opportunities/{searchRecordId}", "stapiSearchRecord", true}, false,
+         [](Service &, const Call &c) { return c.stapi->search_record(c.principal, c.args.at(0), c.ctx); }},
+        {{"POST", "/stapi/products/{productId}/orders", "stapiCreateOrder", true}, true,
+         [](Service &, const Call &c) { return c.stapi->create_order(c.principal, c.args.at(0), c.body, c.ctx); }},
+        {{"GET", "/stapi/products/{productId}/orders", "stapiProductOrders", true}, false,
+         [](Service &, const Call &c) { return c.stapi->orders(c.principal, c.args.at(0), c.query, c.ctx); }},
+        {{"GET", "/stapi/orders", "stapiOrders", true}, false,
+         [](Service &, const Call &c) { return c.stapi->orders(c.principal, std::nullopt, c.query, c.ctx); }},
+        {{"GET", "/stapi/orders/{orderId}", "stapiOrder", true}, false,
+         [](Service &, const Call &c) { return c.stapi->order(c.principal, c.args.at(0), c.ctx); }},
+        {{"GET", "/stapi/orders/{orderId}/statuses", "stapiOrderStatuses", true}, false,
+         [](Service &, const Call &c) { return c.stapi->order_statuses(c.principal, c.args.at(0), c.query, c.ctx); }},
     };
     return routes;
 }
@@ -265,7 +301,7 @@ Selection select(std::string_view method, const Target &t)
     }
     if (!s.allow.empty()) {
         s.kind = Selection::not_allowed;
-    } else if (method == "GET" && t.path.rfind("/api/", 0) != 0) {
+    } else if (method == "GET" && t.path.rfind("/api/", 0) != 0 && t.path != "/stapi" && t.path.rfind("/stapi/", 0) != 0) {
         s.kind = Selection::static_file;
     }
     return s;
@@ -369,6 +405,8 @@ struct Pending {
     bool has_authorization = false;
     std::optional<std::string> idempotency_key;
     std::optional<std::string> content_type;
+    std::optional<std::string> prefer; ///< RFC 7240 (STAPI's asynchronous search)
+    std::string host;                  ///< the Host header, for STAPI's absolute links
     std::string address;
     std::shared_ptr<void> throttle_slot; ///< an attempt counted in flight by AuthThrottle: released when reset
 };
@@ -397,6 +435,7 @@ public:
     Service &service;
     const ServerOptions &options;
     AuthThrottle throttle;
+    Stapi stapi{service};
 
     // Declared before the io_context: sessions unregister in their destructors, which may run while the
     // io_context is destroyed.
@@ -446,6 +485,26 @@ public:
 
     /// Runs on a worker: the operation, the static file, or the routing error.
     Response handle(Pending &p);
+    /// A route of the STAPI layer (its errors take STAPI's shape).
+    static bool is_stapi(const Pending &p)
+    {
+        return p.selection.kind == Selection::operation && p.selection.route->info.path.rfind("/stapi", 0) == 0;
+    }
+    /// What a STAPI answer needs of the HTTP request: the base of its absolute links (the Host header, reduced to the
+    /// characters a host and port may hold; the answer goes to the same caller), Prefer and the Idempotency-Key.
+    StapiContext stapi_context(const Pending &p) const
+    {
+        std::string host;
+        for (const char ch : p.host) {
+            if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':' || ch == '-' || ch == '[' || ch == ']') {
+                host += ch;
+            }
+        }
+        if (host.empty()) {
+            host = "localhost";
+        }
+        return StapiContext{std::string(ssl ? "https://" : "http://") + host, p.prefer, p.idempotency_key};
+    }
     Response static_file(const std::string &path) const;
 };
 
@@ -480,7 +539,9 @@ Response ServerCore::handle(Pending &p)
         case Selection::operation: break;
         }
         const Route &r = *p.selection.route;
-        Call call{p.body, std::move(p.selection.args), {}, std::move(p.idempotency_key), std::move(p.target.query)};
+        StapiContext ctx = stapi_context(p);
+        Call call{p.body, std::move(p.selection.args), {}, std::move(p.idempotency_key), std::move(p.target.query),
+                  std::move(ctx), &stapi};
         if (r.info.authenticated) {
             const std::string token_id = token_id_of(p.authorization);
             try {
@@ -503,9 +564,9 @@ Response ServerCore::handle(Pending &p)
         }
         out = r.handler(service, call);
     } catch (const ApiError &e) {
-        out = error_response(e);
+        out = is_stapi(p) ? Stapi::error_response(e) : error_response(e);
     } catch (const Error &e) {
-        out = error_response(to_api_error(e));
+        out = is_stapi(p) ? Stapi::error_response(to_api_error(e)) : error_response(to_api_error(e));
         if (out.status >= 500) {
             std::cerr << "vantage serve: " << p.method << ' ' << p.target.path << ": " << e.what() << '\n';
         }
@@ -740,6 +801,12 @@ private:
         }
         if (const auto c = req.find(http::field::content_type); c != req.end()) {
             m_pending.content_type = std::string(c->value());
+        }
+        if (const auto pr = req.find("Prefer"); pr != req.end()) {
+            m_pending.prefer = std::string(pr->value());
+        }
+        if (const auto h = req.find(http::field::host); h != req.end()) {
+            m_pending.host = std::string(h->value());
         }
         m_parser.reset();
         m_state = State::handling;

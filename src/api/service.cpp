@@ -989,6 +989,12 @@ Response Service::cancel_request(const Principal &p, const std::string &id, cons
 
 Response Service::feasibility(const Principal &p, std::string_view body)
 {
+    PreparedSearch s = prepare_feasibility(p, body);
+    return s.refused ? *s.refused : s.run();
+}
+
+Service::PreparedSearch Service::prepare_feasibility(const Principal &p, std::string_view body)
+{
     check_body_size(body, m_options.max_request_body_bytes);
     mission::Request request;
     try {
@@ -1000,22 +1006,27 @@ Response Service::feasibility(const Principal &p, std::string_view body)
         throw ApiError(403, "tenant_mismatch", fmt::format("this token belongs to {}", p.tenant), "tenant");
     }
     check_request_bounds(request, false);
+    PreparedSearch out;
     if (auto limited = rate_limited(p)) {
-        return *limited;
+        out.refused = std::move(limited);
+        return out;
     }
-    const auto t = now();
-    Opportunities o;
-    try {
-        SearchLimits limits = m_options.feasibility;
-        limits.budget_s = m_options.feasibility_budget_s;
-        limits.cancel = &m_cancel;
-        o = find_opportunities(*fleet(), request, t, limits);
-    } catch (const Error &e) {
-        raise(e);
-    }
-    json j = opportunities_json(o, t, true);
-    j["request"] = json::parse(io::request_to_json(request));
-    return json_response(200, j);
+    out.run = [this, request = std::move(request)]() {
+        const auto t = now();
+        Opportunities o;
+        try {
+            SearchLimits limits = m_options.feasibility;
+            limits.budget_s = m_options.feasibility_budget_s;
+            limits.cancel = &m_cancel;
+            o = find_opportunities(*fleet(), request, t, limits);
+        } catch (const Error &e) {
+            raise(e);
+        }
+        json j = opportunities_json(o, t, true);
+        j["request"] = json::parse(io::request_to_json(request));
+        return json_response(200, j);
+    };
+    return out;
 }
 
 std::size_t Service::process_pending(std::size_t max_requests)

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include "vantage/api/server.hpp"
 
@@ -149,7 +150,12 @@ TEST_F(OpenApiProperty, ServedRoutesAndTheDocumentListTheSameOperations)
         }
     }
     std::set<std::tuple<std::string, std::string, std::string>> served;
+    std::set<std::pair<std::string, std::string>> served_stapi;
     for (const auto &r : api_routes()) {
+        if (r.path.rfind("/stapi", 0) == 0) {
+            served_stapi.insert({r.method, r.path});
+            continue;
+        }
         served.insert({r.method, r.path, r.operation_id});
         // Authentication as documented: only health and the document itself are open.
         const json &op = doc["paths"][r.path][std::string(r.method == "GET" ? "get" : "post")];
@@ -157,6 +163,19 @@ TEST_F(OpenApiProperty, ServedRoutesAndTheDocumentListTheSameOperations)
     }
     EXPECT_EQ(served, documented);
     EXPECT_GE(served.size(), 15u);
+
+    // STAPI: every path and method of the vendored STAPI 0.1.0 OpenAPI document is served under /stapi.
+    const YAML::Node stapi = YAML::LoadFile(std::string(VANTAGE_SHARED_DATA) + "/stac/stapi/openapi.yaml");
+    std::size_t stapi_paths = 0;
+    for (const auto &path : stapi["paths"]) {
+        for (const auto &op : path.second) {
+            std::string m = op.first.as<std::string>();
+            std::transform(m.begin(), m.end(), m.begin(), ::toupper);
+            EXPECT_EQ(served_stapi.count({m, "/stapi" + path.first.as<std::string>()}), 1u) << m << ' ' << path.first.as<std::string>();
+            ++stapi_paths;
+        }
+    }
+    EXPECT_EQ(stapi_paths, 12u);
 
     // The live server: it serves the document, answers every documented operation (no route-miss), and answers
     // any other method on those paths with 405.

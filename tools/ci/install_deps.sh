@@ -24,7 +24,7 @@ PKGS=(
   # fuzzing (libFuzzer + ASan runtime) and sanitizer builds
   clang libclang-rt-14-dev
   # independent reference implementations for cross-checks (Debian's own Python, /usr/bin/python3)
-  python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest python3-astropy python3-ephem python3-yaml python3-shapely
+  python3 python3-sgp4 python3-skyfield python3-numpy python3-pytest python3-astropy python3-ephem python3-yaml python3-shapely python3-jsonschema
   # Python bindings
   python3-dev python3-pybind11
   # coverage: MPI ranks (`mpirun -np N vantage coverage`), SciPy for the coverage reference grid, pandas for

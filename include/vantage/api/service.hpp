@@ -130,6 +130,14 @@ public:
     Response get_request(const Principal &p, const std::string &id);
     Response cancel_request(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
     Response feasibility(const Principal &p, std::string_view body);
+    /// A feasibility search checked and admitted (body, bounds, the nation's rate) but not yet run: `refused` is the
+    /// 429 answer when the rate limit refused it, otherwise `run()` searches and answers as feasibility() (callable
+    /// later, on another thread: STAPI's asynchronous opportunity search). @throws ApiError as feasibility()
+    struct PreparedSearch {
+        std::optional<Response> refused;
+        std::function<Response()> run;
+    };
+    PreparedSearch prepare_feasibility(const Principal &p, std::string_view body);
     Response plan(const Principal &p, std::string_view body, const std::optional<std::string> &idempotency_key);
     Response get_plan(const Principal &p);
     Response get_plan_czml(const Principal &p);
