@@ -274,10 +274,10 @@ json queryables_json(const ProductInfo &p, const Fleet &fleet, const StapiContex
     props["sat:orbit_state"] = json{{"description", "pass direction at the image's best time"},
                                     {"type", "string"},
                                     {"enum", json::array({"ascending", "descending"})}};
-    props["sar:observation_direction"] = json{{"description", "look side of the sensor (either when not given)"},
-                                              {"type", "string"},
-                                              {"enum", json::array({"left", "right"})}};
     if (kind != "optical") {
+        props["sar:observation_direction"] = json{{"description", "look side of the radar (either when not given)"},
+                                                  {"type", "string"},
+                                                  {"enum", json::array({"left", "right"})}};
         std::set<std::string> modes;
         std::set<std::string> pols;
         for (const auto &s : fleet.satellites) {
@@ -535,7 +535,7 @@ void apply_comparison(const std::string &op, const json &args, json &request, co
         const char *key = prop == "sat:orbit_state" ? "pass_direction"
                           : prop == "sar:observation_direction" ? "look_side"
                                                                 : "instrument_mode";
-        if (prop == "sar:instrument_mode") {
+        if (prop != "sat:orbit_state") {
             not_for("optical");
         }
         if (request.contains(key) && request[key] != v) {
@@ -927,7 +927,7 @@ json opportunity_features(const json &feasibility, const json &payload, const Pr
             props["sat:orbit_state"] = pass;
         }
         const std::string side = o.value("look_side", std::string());
-        if (side == "left" || side == "right") {
+        if ((side == "left" || side == "right") && std::string(product.sensor) != "optical") {
             props["sar:observation_direction"] = side;
         }
         props["vantage:satellite"] = o["satellite"];
@@ -1096,9 +1096,8 @@ Response Stapi::landing(const StapiContext &c)
                                               "Conformance classes implemented by this API"),
                                          link(b + "/products", "products", "application/json", "Products"),
                                          link(b + "/orders", "orders", "application/geo+json", "This nation's orders"),
-                                         link(c.base_url + "/api/v1/openapi.json", "service-desc",
-                                              "application/vnd.oai.openapi+json;version=3.0",
-                                              "Vantage's own API (/api/v1); STAPI follows the STAPI 0.1.0 OpenAPI document")})}});
+                                         link(c.base_url + "/api/v1/openapi.json", "alternate", "application/json",
+                                              "Vantage's own API (/api/v1), on the same store")})}});
 }
 
 Response Stapi::conformance(const StapiContext &c)
