@@ -60,6 +60,10 @@ struct ServeOptions {
     double nation_rate = 50.0;
     double nation_burst = 500.0;
     std::int64_t nation_max_open = 10000;
+    bool webhook_allow_private = false;
+    bool webhook_allow_http = false;
+    double webhook_timeout_s = 5.0;
+    double webhook_max_backoff_s = 600.0;
 };
 
 /// The store URL without credentials, for messages ("postgresql://user:secret@host/db" -> "postgresql://host/db").
@@ -115,6 +119,10 @@ int run_serve(const ServeOptions &o)
     so.nation_rate_per_s = o.nation_rate;
     so.nation_burst = o.nation_burst;
     so.nation_max_open = o.nation_max_open;
+    so.webhooks.allow_private = o.webhook_allow_private;
+    so.webhooks.allow_http = o.webhook_allow_http;
+    so.webhooks.timeout_s = o.webhook_timeout_s;
+    so.webhooks.max_backoff_s = o.webhook_max_backoff_s;
     if (o.simulate) {
         const time::Instant start = o.sim_start.empty() ? api::system_now() : parse_time_option(o.sim_start, "--sim-start");
         const auto wall0 = std::chrono::steady_clock::now();
@@ -315,6 +323,13 @@ Runner add_serve(CLI::App &app)
     cmd->add_option("--nation-burst", o->nation_burst, "burst of the per-nation rate limit")->capture_default_str()->check(CLI::Range(1.0, 1e9));
     cmd->add_option("--nation-max-open", o->nation_max_open, "open requests per nation, its quota (0: none)")
         ->capture_default_str()->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--webhook-allow-private", o->webhook_allow_private,
+                  "let webhooks reach loopback and private addresses (a receiver inside the enclave, tests)");
+    cmd->add_flag("--webhook-allow-http", o->webhook_allow_http, "let webhooks use plain http:// (default: https only)");
+    cmd->add_option("--webhook-timeout-s", o->webhook_timeout_s, "one delivery attempt, from resolving to the answer's headers (s)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--webhook-max-backoff-s", o->webhook_max_backoff_s, "longest wait between attempts at one event (s)")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     return [o]() { return run_serve(*o); };
 }
 

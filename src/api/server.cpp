@@ -74,6 +74,7 @@ struct Call {
     Query query;
     StapiContext ctx;       ///< base URL, Prefer (STAPI routes)
     Stapi *stapi = nullptr; ///< the STAPI layer over the same service
+    std::optional<std::string> last_event_id; ///< the Last-Event-ID header (event streams)
 };
 
 using Handler = std::function<Response(Service &, const Call &)>;
@@ -86,7 +87,7 @@ struct Route {
 
 Response openapi_response()
 {
-    return Response{200, openapi_document(), "application/json", {}};
+    return Response{200, openapi_document(), "application/json", {}, nullptr};
 }
 
 const std::vector<Route> &route_table()
@@ -127,6 +128,18 @@ const std::vector<Route> &route_table()
          [](Service &s, const Call &c) { return s.revoke_token(c.principal, c.args.at(0), c.idempotency_key); }},
         {{"GET", "/api/v1/audit", "listAudit", true}, false,
          [](Service &s, const Call &c) { return s.list_audit(c.principal, c.query); }},
+        {{"GET", "/api/v1/events", "listEvents", true}, false,
+         [](Service &s, const Call &c) { return s.list_events(c.principal, c.query); }},
+        {{"GET", "/api/v1/events/stream", "streamEvents", true}, false,
+         [](Service &s, const Call &c) { return s.event_stream(c.principal, c.query, c.last_event_id); }},
+        {{"POST", "/api/v1/webhooks", "createWebhook", true}, true,
+         [](Service &s, const Call &c) { return s.create_webhook(c.principal, c.body, c.idempotency_key); }},
+        {{"GET", "/api/v1/webhooks", "listWebhooks", true}, false,
+         [](Service &s, const Call &c) { return s.list_webhooks(c.principal); }},
+        {{"POST", "/api/v1/webhooks/{id}/disable", "disableWebhook", true}, false,
+         [](Service &s, const Call &c) { return s.disable_webhook(c.principal, c.args.at(0), c.idempotency_key); }},
+        {{"GET", "/api/v1/webhooks/{id}/deliveries", "listWebhookDeliveries", true}, false,
+         [](Service &s, const Call &c) { return s.list_deliveries(c.principal, c.args.at(0), c.query); }},
         // STAPI v0.1.0 (include/vantage/api/stapi.hpp): the paths of its OpenAPI document under /stapi, plus the
         // asynchronous opportunity search's records.
         {{"GET", "/stapi/", "stapiLanding", false}, false, [](Service &, const Call &c) { return c.stapi->landing(c.ctx); }},
@@ -356,7 +369,7 @@ bool is_json_media_type(std::string_view v)
 
 Response error_response(const ApiError &e)
 {
-    Response r{e.status(), e.body(), "application/json", {}};
+    Response r{e.status(), e.body(), "application/json", {}, nullptr};
     if (e.status() == 401) {
         r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"vantage\"");
     }
@@ -407,6 +420,7 @@ struct Pending {
     std::optional<std::string> content_type;
     std::optional<std::string> prefer; ///< RFC 7240 (STAPI's asynchronous search)
     std::string host;                  ///< the Host header, for STAPI's absolute links
+    std::optional<std::string> last_event_id; ///< the Last-Event-ID header (event streams)
     std::string address;
     std::shared_ptr<void> throttle_slot; ///< an attempt counted in flight by AuthThrottle: released when reset
 };
@@ -516,7 +530,7 @@ Response ServerCore::static_file(const std::string &path) const
     }
     std::ifstream in(file, std::ios::binary);
     std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    Response r{200, std::move(body), content_type_of(file), {}};
+    Response r{200, std::move(body), content_type_of(file), {}, nullptr};
     r.headers.emplace_back("Content-Security-Policy", static_csp);
     const bool asset = path.rfind("/cesium/", 0) == 0;
     r.headers.emplace_back("Cache-Control", asset ? "public, max-age=86400" : "no-cache");
@@ -541,7 +555,7 @@ Response ServerCore::handle(Pending &p)
         const Route &r = *p.selection.route;
         StapiContext ctx = stapi_context(p);
         Call call{p.body, std::move(p.selection.args), {}, std::move(p.idempotency_key), std::move(p.target.query),
-                  std::move(ctx), &stapi};
+                  std::move(ctx), &stapi, std::move(p.last_event_id)};
         if (r.info.authenticated) {
             const std::string token_id = token_id_of(p.authorization);
             try {
@@ -808,6 +822,9 @@ private:
         if (const auto h = req.find(http::field::host); h != req.end()) {
             m_pending.host = std::string(h->value());
         }
+        if (const auto l = req.find("Last-Event-ID"); l != req.end()) {
+            m_pending.last_event_id = std::string(l->value());
+        }
         m_parser.reset();
         m_state = State::handling;
         lowest().expires_never();
@@ -886,6 +903,10 @@ private:
         if (res->find(http::field::cache_control) == res->end()) {
             res->set(http::field::cache_control, "no-store");
         }
+        if (r.stream && !m_head && r.status == 200) {
+            start_stream(std::move(res), std::move(r.stream));
+            return;
+        }
         const bool close = m_close || !m_keep_alive || m_core.stopping;
         res->keep_alive(!close);
         m_close = close;
@@ -908,6 +929,97 @@ private:
         http::async_write(m_stream, *res, [self = this->shared_from_this(), res](const beast::error_code &ec, std::size_t) {
             self->after_write(ec);
         });
+    }
+
+    // --- Server-Sent Events (EventStream): headers with chunked transfer coding, then one chunk per poll that found
+    // something (or a comment every 15 s), until an error, the server's stop or the stream's max_s; then the
+    // connection closes (the client reconnects with Last-Event-ID).
+    void start_stream(std::shared_ptr<http::response<http::string_body>> res, std::shared_ptr<EventStream> stream)
+    {
+        auto head = std::make_shared<http::response<http::empty_body>>(std::move(res->base()));
+        head->chunked(true);
+        head->keep_alive(false);
+        m_close = true;
+        m_stream_source = std::move(stream);
+        m_stream_start = SteadyClock::now();
+        m_stream_last_write = m_stream_start;
+        auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*head);
+        lowest().expires_after(seconds(m_core.options.write_timeout_s));
+        http::async_write_header(m_stream, *sr, [self = this->shared_from_this(), head, sr](const beast::error_code &ec, std::size_t) {
+            if (ec) {
+                self->end_stream();
+            } else {
+                self->watch_client();
+                self->stream_tick(true);
+            }
+        });
+    }
+
+    /// An event-stream client sends nothing after its request: the socket turning readable means it closed (or
+    /// broke the protocol), and the stream ends at once, freeing its nation's slot (not at the next write).
+    void watch_client()
+    {
+        lowest().socket().async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](const beast::error_code &) {
+            self->end_stream();
+        });
+    }
+
+    void stream_tick(bool at_once)
+    {
+        if (m_state == State::closed || m_core.stopping
+            || std::chrono::duration<double>(SteadyClock::now() - m_stream_start).count() > m_stream_source->max_s) {
+            end_stream();
+            return;
+        }
+        lowest().expires_never();
+        m_timer.expires_after(at_once ? std::chrono::steady_clock::duration::zero() : seconds(m_stream_source->poll_s));
+        m_timer.async_wait([self = this->shared_from_this()](const beast::error_code &tec) {
+            if (tec || self->m_state == State::closed) {
+                self->end_stream();
+                return;
+            }
+            // The store is read on a worker, never on the event loop.
+            asio::post(*self->m_core.pool, [self, work = asio::make_work_guard(self->m_stream.get_executor())]() mutable {
+                auto text = std::make_shared<std::string>();
+                bool failed = false;
+                try {
+                    *text = self->m_stream_source->next();
+                } catch (const std::exception &e) {
+                    std::cerr << "vantage serve: event stream: " << e.what() << '\n';
+                    failed = true;
+                }
+                asio::post(self->m_stream.get_executor(), [self, text, failed]() {
+                    if (failed || self->m_state == State::closed) {
+                        self->end_stream();
+                        return;
+                    }
+                    if (text->empty() && SteadyClock::now() - self->m_stream_last_write > std::chrono::seconds(15)) {
+                        *text = ": keep-alive\n\n";
+                    }
+                    if (text->empty()) {
+                        self->stream_tick(false);
+                        return;
+                    }
+                    self->m_stream_last_write = SteadyClock::now();
+                    self->lowest().expires_after(seconds(self->m_core.options.write_timeout_s));
+                    asio::async_write(self->m_stream, http::make_chunk(asio::buffer(*text)),
+                                      [self, text](const beast::error_code &ec, std::size_t) {
+                                          if (ec) {
+                                              self->end_stream();
+                                          } else {
+                                              self->stream_tick(false);
+                                          }
+                                      });
+                });
+                work.reset();
+            });
+        });
+    }
+
+    void end_stream()
+    {
+        m_stream_source.reset(); // its on_close frees the nation's stream slot
+        close_now();
     }
 
     void after_write(const beast::error_code &ec)
@@ -978,6 +1090,9 @@ private:
     bool m_head = false;
     std::array<char, 16384> m_discard{};
     std::size_t m_discarded = 0;
+    std::shared_ptr<EventStream> m_stream_source;
+    SteadyClock::time_point m_stream_start{};
+    SteadyClock::time_point m_stream_last_write{};
 };
 
 void ServerCore::do_accept()

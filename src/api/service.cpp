@@ -280,12 +280,12 @@ json diagnostics_json(const std::vector<Diagnostic> &ds)
 
 Response json_response(int status, const json &j)
 {
-    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json", {}};
+    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json", {}, nullptr};
 }
 
 Response from_stored(const store::StoredResponse &s, bool replayed)
 {
-    Response r{s.status, s.body, "application/json", {}};
+    Response r{s.status, s.body, "application/json", {}, nullptr};
     if (replayed) {
         r.headers.emplace_back("Idempotent-Replayed", "true");
     }
@@ -524,6 +524,10 @@ Service::Service(store::Store &store, Fleet fleet, std::unique_ptr<Planner> plan
     if (m_options.background) {
         m_worker = std::thread([this] { background_loop(); });
     }
+    m_webhooks = std::make_unique<WebhookDispatcher>(m_store, m_options.webhooks);
+    if (m_options.background && m_options.webhooks.background) {
+        m_webhooks->start();
+    }
 }
 
 Service::~Service()
@@ -532,11 +536,15 @@ Service::~Service()
     if (m_worker.joinable()) {
         m_worker.join();
     }
+    m_webhooks.reset(); // joins the delivery threads (each attempt ends within its timeout)
 }
 
 void Service::stop()
 {
     m_cancel.store(true);
+    if (m_webhooks) {
+        m_webhooks->request_stop();
+    }
     {
         std::lock_guard lock(m_worker_mutex);
         m_stop = true;
@@ -1699,6 +1707,249 @@ Response Service::list_audit(const Principal &p, const Query &q)
                          {"action", a.action},
                          {"object_id", a.object_id},
                          {"detail", json::parse(a.detail.empty() ? "{}" : a.detail)}});
+    }
+    return json_response(200, {{"items", items}, {"next_cursor", next}});
+}
+
+// ------------------------------------------------------------------------------- events and webhooks
+
+namespace {
+
+json event_json(const store::EventRecord &e)
+{
+    return {{"event_id", event_id(e)},
+            {"seq", e.seq},
+            {"request_id", e.request_id},
+            {"tenant", e.tenant},
+            {"status", store::to_string(e.status)},
+            {"time_utc", iso(e.time)},
+            {"note", e.note}};
+}
+
+json webhook_json(const store::WebhookRecord &w)
+{
+    return {{"id", w.id},
+            {"tenant", w.tenant},
+            {"url", w.url},
+            {"description", w.description},
+            {"created_utc", iso(w.created)},
+            {"disabled_utc", opt_iso(w.disabled)},
+            {"cursor_seq", w.cursor},
+            {"failures", w.failures},
+            {"next_attempt_utc", opt_iso(w.next_attempt)}};
+}
+
+} // namespace
+
+Response Service::list_events(const Principal &p, const Query &q)
+{
+    const int limit = decode_limit(q);
+    const auto rows = m_store.list_events(decode_cursor(q), limit + 1, nation_scoped(p) ? store::TenantScope(p.tenant)
+                                                                                         : store::TenantScope());
+    json items = json::array();
+    json next = nullptr;
+    for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < limit; ++i) {
+        items.push_back(event_json(rows[i]));
+    }
+    if (static_cast<int>(rows.size()) > limit) {
+        next = encode_cursor(rows[static_cast<std::size_t>(limit) - 1].seq);
+    } else if (!rows.empty()) {
+        // The end for now: polling again from here returns only what happens next.
+        next = encode_cursor(rows.back().seq);
+    } else {
+        const auto c = query_value(q, "cursor");
+        next = c ? json(*c) : json(nullptr);
+    }
+    return json_response(200, {{"items", items}, {"next_cursor", next}});
+}
+
+Response Service::event_stream(const Principal &p, const Query &q, const std::optional<std::string> &last_event_id)
+{
+    std::int64_t cursor = 0;
+    if (last_event_id) {
+        const std::string &v = *last_event_id;
+        const bool ok = v.rfind("evt_", 0) == 0 && v.size() > 4 && v.size() <= 22
+                        && std::all_of(v.begin() + 4, v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (!ok) {
+            throw ApiError(400, "syntax", "Last-Event-ID must be an event id evt_<seq>", "Last-Event-ID");
+        }
+        cursor = std::stoll(v.substr(4));
+    } else if (query_value(q, "cursor")) {
+        cursor = decode_cursor(q);
+    } else {
+        cursor = m_store.last_event_seq(); // from now on
+    }
+    const store::TenantScope scope = nation_scoped(p) ? store::TenantScope(p.tenant) : store::TenantScope();
+    {
+        std::lock_guard lock(m_stream_mutex);
+        int &open = m_streams[p.tenant];
+        if (open >= m_options.max_streams_per_nation) {
+            Response r = json_response(429, {{"code", "too_many_streams"},
+                                             {"message", fmt::format("nation {} has {} event streams open, the most allowed",
+                                                                     p.tenant, open)},
+                                             {"field", nullptr}});
+            r.headers.emplace_back("Retry-After", "10");
+            return r;
+        }
+        ++open;
+    }
+    auto stream = std::make_shared<EventStream>();
+    stream->poll_s = m_options.stream_poll_s;
+    stream->on_close = [this, tenant = p.tenant] {
+        std::lock_guard lock(m_stream_mutex);
+        --m_streams[tenant];
+    };
+    auto state = std::make_shared<std::pair<std::int64_t, bool>>(cursor, true); // cursor, first call
+    stream->next = [this, state, scope]() {
+        std::string out;
+        if (state->second) {
+            out += "retry: 3000\n\n"; // the browser's EventSource reconnects after 3 s, with Last-Event-ID
+            state->second = false;
+        }
+        for (const auto &e : m_store.list_events(state->first, 200, scope)) {
+            out += fmt::format("id: {}\nevent: request.status\ndata: {}\n\n", event_id(e),
+                               event_json(e).dump(-1, ' ', false, json::error_handler_t::replace));
+            state->first = e.seq;
+        }
+        return out;
+    };
+    Response r{200, "", "text/event-stream", {}, stream};
+    r.headers.emplace_back("Cache-Control", "no-store");
+    r.headers.emplace_back("X-Accel-Buffering", "no"); // nginx: pass events through at once
+    return r;
+}
+
+Response Service::create_webhook(const Principal &p, std::string_view body, const std::optional<std::string> &key)
+{
+    require(p, Role::nation_admin, "managing webhooks");
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "POST /api/v1/webhooks", body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    const json j = parse_json_body(body, "the body");
+    check_keys(j, {"url", "description", "tenant", "since_seq"});
+    if (!j.contains("url") || !j["url"].is_string()) {
+        throw ApiError(400, "missing_field", "url (an https:// URL) is required", "url");
+    }
+    store::WebhookRecord w;
+    w.tenant = j.contains("tenant") && j["tenant"].is_string() ? j["tenant"].get<std::string>() : p.tenant;
+    if (w.tenant != p.tenant && p.role != Role::admin) {
+        throw ApiError(403, "tenant_mismatch", fmt::format("this token manages the webhooks of {} only", p.tenant), "tenant");
+    }
+    try {
+        parse_webhook_url(j["url"].get<std::string>(), m_options.webhooks);
+    } catch (const Error &e) {
+        raise(e);
+    }
+    w.url = j["url"].get<std::string>();
+    if (j.contains("description")) {
+        if (!j["description"].is_string() || j["description"].get<std::string>().size() > 200) {
+            throw ApiError(400, "syntax", "description must be a string of at most 200 characters", "description");
+        }
+        w.description = j["description"].get<std::string>();
+    }
+    if (j.contains("since_seq")) {
+        if (!j["since_seq"].is_number_integer() || j["since_seq"].get<std::int64_t>() < 0) {
+            throw ApiError(400, "out_of_range", "since_seq must be an integer >= 0 (an event seq; 0: every stored event)",
+                           "since_seq");
+        }
+        w.cursor = j["since_seq"].get<std::int64_t>();
+    } else {
+        w.cursor = m_store.last_event_seq(); // from now on
+    }
+    const auto active = m_store.list_webhooks(w.tenant, true);
+    if (static_cast<int>(active.size()) >= m_options.webhooks.max_per_nation) {
+        throw ApiError(409, "conflict",
+                       fmt::format("nation {} has {} active webhooks, the most allowed: disable one first", w.tenant,
+                                   active.size()),
+                       "url");
+    }
+    w.id = "wh_" + random_hex(8);
+    w.secret = new_webhook_secret();
+    w.created = now();
+    w.created_by = p.token_id;
+    // NOTE: as for tokens, the stored idempotent response leaves the secret out.
+    const store::Render<store::WebhookRecord> render = [](const store::WebhookRecord &rec) {
+        json out = webhook_json(rec);
+        out["secret"] = nullptr;
+        out["note"] = "the secret was shown once, in the first response";
+        return store::StoredResponse{201, out.dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto written = m_store.create_webhook(w, m, render);
+        if (written.replay) {
+            return from_stored(*written.replay, true);
+        }
+        if (m_webhooks) {
+            m_webhooks->wake();
+        }
+        json out = webhook_json(written.value);
+        out["secret"] = w.secret;
+        return json_response(201, out);
+    } catch (const Error &e) {
+        raise(e);
+    }
+}
+
+Response Service::list_webhooks(const Principal &p)
+{
+    require(p, Role::nation_admin, "managing webhooks");
+    json items = json::array();
+    for (const auto &w : m_store.list_webhooks(p.role == Role::admin ? store::TenantScope() : store::TenantScope(p.tenant))) {
+        items.push_back(webhook_json(w));
+    }
+    return json_response(200, {{"items", items}});
+}
+
+Response Service::disable_webhook(const Principal &p, const std::string &id, const std::optional<std::string> &key)
+{
+    require(p, Role::nation_admin, "managing webhooks");
+    const store::Mutation m = mutation(p, key, "POST /api/v1/webhooks/" + id + "/disable", "");
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    const store::Render<store::WebhookRecord> render = [](const store::WebhookRecord &rec) {
+        return store::StoredResponse{200, webhook_json(rec).dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.disable_webhook(id, m, render, p.role == Role::admin ? store::TenantScope() : store::TenantScope(p.tenant));
+        if (m_webhooks) {
+            m_webhooks->wake();
+        }
+        return w.replay ? from_stored(*w.replay, true) : from_stored(render(w.value), false);
+    } catch (const Error &e) {
+        if (e.code() == ErrorCode::not_found) {
+            throw ApiError(404, "not_found", fmt::format("no webhook '{}'", id), "id");
+        }
+        raise(e);
+    }
+}
+
+Response Service::list_deliveries(const Principal &p, const std::string &id, const Query &q)
+{
+    require(p, Role::nation_admin, "managing webhooks");
+    const store::TenantScope scope = p.role == Role::admin ? store::TenantScope() : store::TenantScope(p.tenant);
+    if (!m_store.get_webhook(id, scope)) {
+        throw ApiError(404, "not_found", fmt::format("no webhook '{}'", id), "id");
+    }
+    const int limit = decode_limit(q);
+    auto rows = m_store.list_deliveries(id, decode_cursor(q), limit + 1, scope);
+    json next = nullptr;
+    if (static_cast<int>(rows.size()) > limit) {
+        rows.pop_back();
+        next = encode_cursor(rows.back().seq);
+    }
+    json items = json::array();
+    for (const auto &d : rows) {
+        items.push_back({{"seq", d.seq},
+                         {"event_id", fmt::format("evt_{}", d.event_seq)},
+                         {"attempt", d.attempt},
+                         {"time_utc", iso(d.time)},
+                         {"status_code", d.status_code},
+                         {"delivered", d.delivered},
+                         {"error", d.error},
+                         {"duration_ms", d.duration_ms}});
     }
     return json_response(200, {{"items", items}, {"next_cursor", next}});
 }

@@ -44,7 +44,7 @@ public:
 
 Response json_answer(int status, const json &j, const char *content_type = "application/json")
 {
-    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), content_type, {}};
+    return Response{status, j.dump(-1, ' ', false, json::error_handler_t::replace), content_type, {}, nullptr};
 }
 
 Response validation_answer(const json &loc, const std::string &msg, const std::string &type)

@@ -164,6 +164,35 @@ const std::vector<Migration> &migrations()
                   meta_key TEXT PRIMARY KEY,
                   meta_value TEXT NOT NULL))",
          }},
+        {5,
+         "webhooks per nation with their delivery cursor (the events are the request_events rows) and delivery log",
+         {
+             R"(CREATE TABLE webhooks (
+                  id TEXT PRIMARY KEY,
+                  tenant TEXT NOT NULL,
+                  url TEXT NOT NULL,
+                  secret TEXT NOT NULL,
+                  description TEXT NOT NULL DEFAULT '',
+                  created_utc TEXT NOT NULL,
+                  created_by TEXT NOT NULL,
+                  disabled_utc TEXT,
+                  cursor_seq {int} NOT NULL,
+                  failures {int} NOT NULL DEFAULT 0,
+                  next_attempt_utc TEXT))",
+             "CREATE UNIQUE INDEX webhooks_tenant_id ON webhooks (tenant, id)",
+             R"(CREATE TABLE webhook_deliveries (
+                  seq {serial},
+                  webhook_id TEXT NOT NULL,
+                  tenant TEXT NOT NULL,
+                  event_seq {int} NOT NULL,
+                  attempt {int} NOT NULL,
+                  time_utc TEXT NOT NULL,
+                  status_code {int} NOT NULL,
+                  error TEXT NOT NULL,
+                  delivered {int} NOT NULL,
+                  duration_ms {int} NOT NULL))",
+             "CREATE INDEX webhook_deliveries_tenant_hook ON webhook_deliveries (tenant, webhook_id, seq)",
+         }},
     };
     return list;
 }

@@ -1409,4 +1409,209 @@ std::optional<StoredResponse> Store::find_idempotent(const Idempotency &key)
     return m_backend->read([&](Connection &c) { return idem_lookup(c, key); });
 }
 
+// --- events and webhooks
+
+namespace {
+
+EventRecord event_from_row(const Row &r)
+{
+    EventRecord e;
+    e.seq = to_int(r[0]);
+    e.request_id = text(r[1]);
+    e.tenant = text(r[2]);
+    e.status = parse_request_status(text(r[3])).value_or(RequestStatus::submitted);
+    e.time = from_iso(r[4]);
+    e.note = text(r[5]);
+    return e;
+}
+
+const char *webhook_columns = "id, tenant, url, secret, description, created_utc, created_by, disabled_utc, cursor_seq, "
+                              "failures, next_attempt_utc";
+
+WebhookRecord webhook_from_row(const Row &r)
+{
+    WebhookRecord w;
+    w.id = text(r[0]);
+    w.tenant = text(r[1]);
+    w.url = text(r[2]);
+    w.secret = text(r[3]);
+    w.description = text(r[4]);
+    w.created = from_iso(r[5]);
+    w.created_by = text(r[6]);
+    if (r[7]) {
+        w.disabled = from_iso(r[7]);
+    }
+    w.cursor = to_int(r[8]);
+    w.failures = static_cast<int>(to_int(r[9]));
+    if (r[10]) {
+        w.next_attempt = from_iso(r[10]);
+    }
+    return w;
+}
+
+std::optional<WebhookRecord> load_webhook(Connection &c, const std::string &id, const TenantScope &tenant)
+{
+    const auto rows =
+        tenant ? c.query(fmt::format("SELECT {} FROM webhooks WHERE tenant = ? AND id = ?", webhook_columns),
+                         {Param{*tenant}, Param{id}})
+               : c.query(fmt::format("SELECT {} FROM webhooks /* coalition-wide: webhook-by-id */ WHERE id = ?",
+                                     webhook_columns),
+                         {Param{id}});
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return webhook_from_row(rows[0]);
+}
+
+void check_limit(int limit)
+{
+    if (limit < 1 || limit > 10000) {
+        throw Error(ErrorCode::out_of_range, "limit must be in [1, 10000]", ErrorContext{"", 0, "limit", std::to_string(limit)});
+    }
+}
+
+} // namespace
+
+std::vector<EventRecord> Store::list_events(std::int64_t after_seq, int limit, const TenantScope &tenant)
+{
+    check_limit(limit);
+    return m_backend->read([&](Connection &c) {
+        std::vector<EventRecord> out;
+        const auto rows =
+            tenant ? c.query("SELECT e.seq, e.request_id, r.tenant, e.status, e.time_utc, e.note FROM request_events e "
+                             "JOIN requests r ON r.id = e.request_id WHERE r.tenant = ? AND e.seq > ? ORDER BY e.seq LIMIT ?",
+                             {Param{*tenant}, Param{after_seq}, Param{std::int64_t{limit}}})
+                   : c.query("SELECT e.seq, e.request_id, r.tenant, e.status, e.time_utc, e.note FROM request_events e "
+                             "/* coalition-wide: list-events */ JOIN requests r ON r.id = e.request_id WHERE e.seq > ? "
+                             "ORDER BY e.seq LIMIT ?",
+                             {Param{after_seq}, Param{std::int64_t{limit}}});
+        for (const auto &r : rows) {
+            out.push_back(event_from_row(r));
+        }
+        return out;
+    });
+}
+
+std::int64_t Store::last_event_seq()
+{
+    return m_backend->read([&](Connection &c) {
+        const auto rows = c.query("SELECT MAX(seq) FROM request_events /* coalition-wide: last-event */", {});
+        return rows.empty() || !rows[0][0] ? std::int64_t{0} : to_int(rows[0][0]);
+    });
+}
+
+Written<WebhookRecord> Store::create_webhook(const WebhookRecord &w, const Mutation &m, const Render<WebhookRecord> &render)
+{
+    return write_idempotent<WebhookRecord>(*m_backend, m, render, [&](Connection &c) {
+        try {
+            c.execute("INSERT INTO webhooks (id, tenant, url, secret, description, created_utc, created_by, disabled_utc, "
+                      "cursor_seq, failures, next_attempt_utc) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 0, NULL)",
+                      {Param{w.id}, Param{w.tenant}, Param{w.url}, Param{w.secret}, Param{w.description},
+                       Param{iso(w.created)}, Param{w.created_by}, Param{w.cursor}});
+        } catch (const detail::UniqueViolation &) {
+            throw Error(ErrorCode::duplicate, "webhook id already exists", ErrorContext{"", 0, "id", w.id});
+        }
+        insert_audit(c, m, "webhook.create", w.id,
+                     json{{"tenant", w.tenant}, {"url", w.url}}.dump(-1, ' ', false, json::error_handler_t::replace));
+        return *load_webhook(c, w.id, w.tenant);
+    });
+}
+
+std::optional<WebhookRecord> Store::get_webhook(const std::string &id, const TenantScope &tenant)
+{
+    return m_backend->read([&](Connection &c) { return load_webhook(c, id, tenant); });
+}
+
+std::vector<WebhookRecord> Store::list_webhooks(const TenantScope &tenant, bool active_only)
+{
+    return m_backend->read([&](Connection &c) {
+        std::vector<WebhookRecord> out;
+        const auto rows =
+            tenant ? c.query(fmt::format("SELECT {} FROM webhooks WHERE tenant = ? ORDER BY created_utc, id", webhook_columns),
+                             {Param{*tenant}})
+                   : c.query(fmt::format("SELECT {} FROM webhooks /* coalition-wide: list-webhooks */ ORDER BY created_utc, id",
+                                         webhook_columns),
+                             {});
+        for (const auto &r : rows) {
+            auto w = webhook_from_row(r);
+            if (!active_only || !w.disabled) {
+                out.push_back(std::move(w));
+            }
+        }
+        return out;
+    });
+}
+
+Written<WebhookRecord> Store::disable_webhook(const std::string &id, const Mutation &m, const Render<WebhookRecord> &render,
+                                              const TenantScope &tenant)
+{
+    return write_idempotent<WebhookRecord>(*m_backend, m, render, [&](Connection &c) {
+        const auto n =
+            tenant ? c.execute("UPDATE webhooks SET disabled_utc = COALESCE(disabled_utc, ?) WHERE tenant = ? AND id = ?",
+                               {Param{iso(m.time)}, Param{*tenant}, Param{id}})
+                   : c.execute("UPDATE webhooks /* coalition-wide: disable-webhook */ SET disabled_utc = "
+                               "COALESCE(disabled_utc, ?) WHERE id = ?",
+                               {Param{iso(m.time)}, Param{id}});
+        if (n == 0) {
+            throw Error(ErrorCode::not_found, fmt::format("no webhook '{}'", id), ErrorContext{"", 0, "id", id});
+        }
+        insert_audit(c, m, "webhook.disable", id, "{}");
+        return *load_webhook(c, id, tenant);
+    });
+}
+
+void Store::record_delivery(const DeliveryRecord &d, const std::optional<time::Instant> &next_attempt)
+{
+    m_backend->write([&](Connection &c) {
+        c.execute("INSERT INTO webhook_deliveries (webhook_id, tenant, event_seq, attempt, time_utc, status_code, error, "
+                  "delivered, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  {Param{d.webhook_id}, Param{d.tenant}, Param{d.event_seq}, Param{std::int64_t{d.attempt}}, Param{iso(d.time)},
+                   Param{std::int64_t{d.status_code}}, Param{d.error}, Param{std::int64_t{d.delivered ? 1 : 0}},
+                   Param{d.duration_ms}});
+        if (d.delivered) {
+            // Never moves back: a late duplicate acknowledgement of an older event leaves the cursor where it is.
+            c.execute("UPDATE webhooks SET cursor_seq = ?, failures = 0, next_attempt_utc = NULL "
+                      "WHERE tenant = ? AND id = ? AND cursor_seq < ?",
+                      {Param{d.event_seq}, Param{d.tenant}, Param{d.webhook_id}, Param{d.event_seq}});
+        } else {
+            c.execute("UPDATE webhooks SET failures = failures + 1, next_attempt_utc = ? WHERE tenant = ? AND id = ?",
+                      {opt_param(next_attempt), Param{d.tenant}, Param{d.webhook_id}});
+        }
+    });
+}
+
+std::vector<DeliveryRecord> Store::list_deliveries(const std::string &webhook_id, std::int64_t after_seq, int limit,
+                                                   const TenantScope &tenant)
+{
+    check_limit(limit);
+    return m_backend->read([&](Connection &c) {
+        std::vector<DeliveryRecord> out;
+        const char *cols = "seq, webhook_id, tenant, event_seq, attempt, time_utc, status_code, error, delivered, duration_ms";
+        const auto rows =
+            tenant ? c.query(fmt::format("SELECT {} FROM webhook_deliveries WHERE tenant = ? AND webhook_id = ? AND seq > ? "
+                                         "ORDER BY seq LIMIT ?",
+                                         cols),
+                             {Param{*tenant}, Param{webhook_id}, Param{after_seq}, Param{std::int64_t{limit}}})
+                   : c.query(fmt::format("SELECT {} FROM webhook_deliveries /* coalition-wide: list-deliveries */ WHERE "
+                                         "webhook_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                                         cols),
+                             {Param{webhook_id}, Param{after_seq}, Param{std::int64_t{limit}}});
+        for (const auto &r : rows) {
+            DeliveryRecord d;
+            d.seq = to_int(r[0]);
+            d.webhook_id = text(r[1]);
+            d.tenant = text(r[2]);
+            d.event_seq = to_int(r[3]);
+            d.attempt = static_cast<int>(to_int(r[4]));
+            d.time = from_iso(r[5]);
+            d.status_code = static_cast<int>(to_int(r[6]));
+            d.error = text(r[7]);
+            d.delivered = to_int(r[8]) != 0;
+            d.duration_ms = to_int(r[9]);
+            out.push_back(std::move(d));
+        }
+        return out;
+    });
+}
+
 } // namespace vantage::store

@@ -185,7 +185,12 @@ TEST_F(OpenApiProperty, ServedRoutesAndTheDocumentListTheSameOperations)
     EXPECT_EQ(json::parse(live->body), doc);
     for (const auto &[method, path, id] : documented) {
         const std::string concrete = std::regex_replace(path, std::regex("\\{[a-z_]+\\}"), "x");
-        const auto r = method == "GET" ? c.Get(concrete, bearer(admin)) : c.Post(concrete, bearer(admin), "{}", "application/json");
+        // The event stream would not end: asked with a malformed Last-Event-ID it answers a 400 at once.
+        httplib::Headers h = bearer(admin);
+        if (concrete == "/api/v1/events/stream") {
+            h.emplace("Last-Event-ID", "not-an-event");
+        }
+        const auto r = method == "GET" ? c.Get(concrete, h) : c.Post(concrete, h, "{}", "application/json");
         ASSERT_TRUE(r) << method << ' ' << concrete;
         const json b = json::parse(r->body, nullptr, false);
         ASSERT_FALSE(b.is_discarded()) << concrete << ": " << r->body;

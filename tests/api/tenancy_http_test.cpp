@@ -380,6 +380,10 @@ TEST_F(RolesProperty, EveryRouteAnswersEachRoleOfEachNationAsDocumented)
     const auto de_tok = post(de_nation_admin, "/api/v1/tokens", R"({"tenant": "DE", "role": "requester"})");
     ASSERT_EQ(de_tok.first, 201) << de_tok.second.dump();
     const std::string de_tok_id = de_tok.second["id"];
+    // A DE webhook (a public name in the reserved .invalid domain: deliveries fail, creation is what is checked).
+    const auto de_wh = post(de_nation_admin, "/api/v1/webhooks", R"({"url": "https://hooks.invalid/de"})");
+    ASSERT_EQ(de_wh.first, 201) << de_wh.second.dump();
+    const std::string de_wh_id = de_wh.second["id"];
 
     struct Caller {
         const char *name;
@@ -421,6 +425,18 @@ TEST_F(RolesProperty, EveryRouteAnswersEachRoleOfEachNationAsDocumented)
         {"GET", "/api/v1/tokens", "", {403, 403, 200, 200, 403, 200}},
         {"GET", "/api/v1/audit", "", {403, 403, 200, 200, 403, 200}},
         {"POST", "/api/v1/tokens/" + de_tok_id + "/revoke", "", {403, 403, 404, 200, 403, 200}},
+        // Events and webhooks: everyone reads its own nation's events; nation admins manage their nation's webhooks.
+        {"GET", "/api/v1/events", "", {200, 200, 200, 200, 200, 200}},
+        {"POST", "/api/v1/webhooks", R"({"url": "https://hooks.invalid/own"})", {403, 403, 201, 201, 403, 201}},
+        {"POST", "/api/v1/webhooks", R"({"url": "https://hooks.invalid/de2", "tenant": "DE"})", {403, 403, 403, 201, 403, 201}},
+        {"GET", "/api/v1/webhooks", "", {403, 403, 200, 200, 403, 200}},
+        {"GET", "/api/v1/webhooks/" + de_wh_id + "/deliveries", "", {403, 403, 404, 200, 403, 200}},
+        {"POST", "/api/v1/webhooks/" + de_wh_id + "/disable", "", {403, 403, 404, 200, 403, 200}},
+        // STAPI: the same roles and isolation (an order is a request).
+        {"GET", "/stapi/products", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/stapi/orders", "", {200, 200, 200, 200, 200, 200}},
+        {"GET", "/stapi/orders/" + fr_req_id, "", {200, 404, 200, 404, 200, 200}},
+        {"GET", "/stapi/orders/" + de_req_id + "/statuses", "", {404, 200, 404, 200, 200, 200}},
     };
     int checked = 0;
     for (const auto &c : cases) {

@@ -485,6 +485,71 @@ TEST_F(StoreProperty, TokensAreCreatedFoundRevokedOnce)
     EXPECT_EQ(m_store->list_tokens().size(), 1u);
 }
 
+TEST_F(StoreProperty, EveryTransitionIsAnEventAndAWebhookCursorOnlyMovesForward)
+{
+    // Events are the history rows: one per transition, in order, each nation seeing its own.
+    m_store->submit_request(point_request("FR:a", "FR"), by("tok-fr", "FR"));
+    m_store->submit_request(point_request("DE:b", "DE"), by("tok-de", "DE"));
+    m_store->apply_transitions({{"FR:a", {RequestStatus::submitted}, RequestStatus::feasible, "ok", std::nullopt, "FR"}},
+                               by("system", ""));
+    const auto all = m_store->list_events(0, 100);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_LT(all[0].seq, all[1].seq);
+    EXPECT_LT(all[1].seq, all[2].seq);
+    EXPECT_EQ(all[2].status, RequestStatus::feasible);
+    EXPECT_EQ(all[2].note, "ok");
+    EXPECT_EQ(m_store->last_event_seq(), all[2].seq);
+    const auto fr = m_store->list_events(0, 100, std::string("FR"));
+    ASSERT_EQ(fr.size(), 2u);
+    EXPECT_EQ(fr[0].request_id, "FR:a");
+    EXPECT_EQ(fr[1].request_id, "FR:a");
+    EXPECT_EQ(m_store->list_events(fr[0].seq, 100, std::string("FR")).size(), 1u);
+    EXPECT_EQ(m_store->list_events(0, 100, std::string("DE")).size(), 1u);
+
+    store::WebhookRecord w;
+    w.id = "wh_1";
+    w.tenant = "FR";
+    w.url = "https://example.org/hook";
+    w.secret = "whsec_c2VjcmV0";
+    w.created = at("2025-10-02T10:00:00Z");
+    w.created_by = "tok-fr";
+    m_store->create_webhook(w, by("tok-fr", "FR"));
+    expect_error([&] { m_store->create_webhook(w, by("tok-fr", "FR")); }, ErrorCode::duplicate, "id");
+    EXPECT_FALSE(m_store->get_webhook("wh_1", std::string("DE"))); // another nation's: not found
+    ASSERT_TRUE(m_store->get_webhook("wh_1", std::string("FR")));
+
+    store::DeliveryRecord d{0, "wh_1", "FR", fr[0].seq, 1, at("2025-10-02T10:00:01Z"), 500, "the receiver answered 500", false, 3};
+    m_store->record_delivery(d, at("2025-10-02T10:00:02Z"));
+    auto got = *m_store->get_webhook("wh_1", std::string("FR"));
+    EXPECT_EQ(got.cursor, 0);
+    EXPECT_EQ(got.failures, 1);
+    EXPECT_EQ(got.next_attempt, at("2025-10-02T10:00:02Z"));
+    d.attempt = 2;
+    d.status_code = 200;
+    d.error.clear();
+    d.delivered = true;
+    m_store->record_delivery(d, std::nullopt);
+    d.event_seq = fr[1].seq;
+    m_store->record_delivery(d, std::nullopt);
+    got = *m_store->get_webhook("wh_1", std::string("FR"));
+    EXPECT_EQ(got.cursor, fr[1].seq);
+    EXPECT_EQ(got.failures, 0);
+    EXPECT_FALSE(got.next_attempt);
+    d.event_seq = fr[0].seq; // a late acknowledgement of an older event never moves the cursor back
+    m_store->record_delivery(d, std::nullopt);
+    EXPECT_EQ(m_store->get_webhook("wh_1", std::string("FR"))->cursor, fr[1].seq);
+    EXPECT_EQ(m_store->list_deliveries("wh_1", 0, 100, std::string("FR")).size(), 4u);
+    EXPECT_TRUE(m_store->list_deliveries("wh_1", 0, 100, std::string("DE")).empty());
+
+    expect_error([&] { m_store->disable_webhook("wh_1", by("tok-de", "DE"), {}, std::string("DE")); }, ErrorCode::not_found, "id");
+    const auto off = m_store->disable_webhook("wh_1", by("tok-fr", "FR", "2025-10-03T00:00:00Z"), {}, std::string("FR"));
+    EXPECT_EQ(off.value.disabled, at("2025-10-03T00:00:00Z"));
+    EXPECT_TRUE(m_store->list_webhooks(std::nullopt, true).empty());
+    EXPECT_EQ(m_store->list_webhooks(std::string("FR")).size(), 1u);
+    reopen();
+    EXPECT_EQ(m_store->get_webhook("wh_1")->cursor, fr[1].seq); // durable
+}
+
 TEST_F(StoreProperty, IdempotencyKeyReplaysTheFirstResponseAndRejectsAnotherCall)
 {
     auto m = by("tok", "FR");

@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 /// Tables whose rows belong to one nation. request_events has no tenant column: its statements must restrict
 /// request_id to a nation's requests (a subquery with `tenant = ?`).
 const std::set<std::string> tenant_owned = {"requests", "request_events", "acquisitions", "tokens", "audit",
-                                            "requests_quarantine"};
+                                            "requests_quarantine", "webhooks", "webhook_deliveries"};
 
 /// The coalition-wide statements, by tag, and why.
 const std::map<std::string, std::string> allowed = {
@@ -42,6 +42,12 @@ const std::map<std::string, std::string> allowed = {
     {"list-audit", "a coalition admin reads the whole audit log"},
     {"revalidate-requests", "opening the store revalidates every nation's stored requests against the parser once"},
     {"quarantine-by-id", "a coalition caller reads any nation's quarantined request by its full id"},
+    {"list-events", "a coalition caller's event stream spans every nation"},
+    {"last-event", "a new webhook starts after the store's latest event, whichever nation's (a count, no row read)"},
+    {"webhook-by-id", "a coalition admin reads any nation's webhook by id"},
+    {"list-webhooks", "the delivery worker serves every nation's webhooks; a coalition admin lists them"},
+    {"disable-webhook", "a coalition admin disables any nation's webhook"},
+    {"list-deliveries", "a coalition admin reads any webhook's delivery log"},
 };
 
 struct Statement {

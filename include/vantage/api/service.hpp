@@ -41,6 +41,7 @@
 #include "vantage/api/auth.hpp"
 #include "vantage/api/fleet.hpp"
 #include "vantage/api/planner.hpp"
+#include "vantage/api/webhooks.hpp"
 #include "vantage/core/error.hpp"
 #include "vantage/store/store.hpp"
 
@@ -73,12 +74,31 @@ private:
 /// conflict, 422 physics (SGP4) or idempotency mismatch, 503 storage, 500 internal).
 ApiError to_api_error(const Error &e);
 
-/// An answer: status, body (JSON unless content_type says otherwise) and extra headers.
+/// A Server-Sent Events answer (text/event-stream): after the headers, the server calls `next()` every `poll_s` on a
+/// worker thread and writes what it returns ("" = nothing new; a comment line keeps the connection alive every 15 s),
+/// until the client goes away, the server stops, or `max_s` has passed (the client reconnects with Last-Event-ID).
+/// `on_close` runs once when the stream ends.
+struct EventStream {
+    std::function<std::string()> next;
+    double poll_s = 1.0;
+    double max_s = 3600.0;
+    std::function<void()> on_close;
+    ~EventStream()
+    {
+        if (on_close) {
+            on_close();
+        }
+    }
+};
+
+/// An answer: status, body (JSON unless content_type says otherwise) and extra headers; `stream` for an event
+/// stream (the body is then empty).
 struct Response {
     int status = 200;
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    std::shared_ptr<EventStream> stream;
 };
 
 /// Query parameters (`?limit=10&cursor=...`), already URL-decoded.
@@ -103,6 +123,9 @@ struct ServiceOptions {
     double nation_burst = 500.0;              ///< token-bucket depth per nation (>= 1 when rate > 0)
     std::int64_t nation_max_open = 10000;     ///< open (SUBMITTED, FEASIBLE, SCHEDULED) requests per nation (0: no quota)
     int fair_batch = 4;                       ///< requests per nation per round of the feasibility queue (>= 1)
+    int max_streams_per_nation = 8;           ///< open event streams (SSE) per nation
+    double stream_poll_s = 0.5;               ///< how often an event stream looks for new events (s)
+    WebhookOptions webhooks;                  ///< webhook delivery (docs/api.md § Webhooks)
     std::string version = "0.1.0";
 };
 
@@ -151,6 +174,15 @@ public:
     Response list_tokens(const Principal &p);
     Response revoke_token(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
     Response list_audit(const Principal &p, const Query &q);
+    // --- events and webhooks (docs/api.md § Events and webhooks)
+    Response list_events(const Principal &p, const Query &q);
+    /// GET /api/v1/events/stream: the same events as Server-Sent Events, from `last_event_id` (the Last-Event-ID
+    /// header, "evt_<seq>") or `?cursor=`, else from now on. At most `max_streams_per_nation` open per nation (429).
+    Response event_stream(const Principal &p, const Query &q, const std::optional<std::string> &last_event_id);
+    Response create_webhook(const Principal &p, std::string_view body, const std::optional<std::string> &idempotency_key);
+    Response list_webhooks(const Principal &p);
+    Response disable_webhook(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
+    Response list_deliveries(const Principal &p, const std::string &id, const Query &q);
 
     // --- background work (run by the service's threads; callable directly, e.g. in tests)
     /// Feasibility of the SUBMITTED requests, round robin across nations (`fair_batch` per nation per round)
@@ -207,6 +239,9 @@ private:
     bool m_stop = false;
     std::thread m_worker;
     std::atomic<bool> m_cancel{false}; ///< stop(): the worker, searches and the planner check it
+    std::unique_ptr<WebhookDispatcher> m_webhooks;
+    std::mutex m_stream_mutex;
+    std::map<std::string, int> m_streams; ///< open event streams by nation
 
     struct Bucket {
         double tokens = 0.0;

@@ -244,6 +244,48 @@ struct AuditEntry {
     std::string detail;    ///< JSON
 };
 
+/// One status transition of a request as an event of the event stream (webhooks, GET /api/v1/events). It *is* the
+/// request's history row (table request_events), written in the transaction that made the transition: the outbox
+/// cannot miss one or invent one. `seq` orders every event of the store (one writer: commit order) and is its id.
+struct EventRecord {
+    std::int64_t seq = 0;
+    std::string request_id;
+    std::string tenant;
+    RequestStatus status = RequestStatus::submitted;
+    time::Instant time;
+    std::string note;
+};
+
+/// A nation's webhook: the events of its requests are POSTed to `url`, signed with `secret` (Standard Webhooks),
+/// in event order, each until a 2xx answers it (docs/api.md § Webhooks).
+struct WebhookRecord {
+    std::string id;
+    std::string tenant;
+    std::string url;
+    std::string secret;       ///< "whsec_" + base64 of the HMAC key (the store keeps it: it signs every delivery)
+    std::string description;
+    time::Instant created;
+    std::string created_by;
+    std::optional<time::Instant> disabled;
+    std::int64_t cursor = 0;  ///< seq of the last event a 2xx acknowledged (events after it are still to deliver)
+    int failures = 0;         ///< consecutive failed attempts at the event after the cursor
+    std::optional<time::Instant> next_attempt; ///< after a failure: not before this
+};
+
+/// One attempt to deliver an event to a webhook (the delivery log).
+struct DeliveryRecord {
+    std::int64_t seq = 0;
+    std::string webhook_id;
+    std::string tenant;
+    std::int64_t event_seq = 0;
+    int attempt = 1;          ///< 1 for the first attempt at this event
+    time::Instant time;
+    int status_code = 0;      ///< the receiver's HTTP status (0: no answer)
+    std::string error;        ///< why it failed ("" when delivered)
+    bool delivered = false;
+    std::int64_t duration_ms = 0;
+};
+
 /// Connection settings.
 struct StoreOptions {
     int max_readers = 16;     ///< reader connections kept open (>= 1)
@@ -342,6 +384,27 @@ public:
     /// nation (another nation's is not found). @throws Error(not_found)
     Written<TokenRecord> revoke_token(const std::string &id, const Mutation &m, const Render<TokenRecord> &render = {},
                                       const TenantScope &tenant = {});
+
+    // --- events and webhooks
+    /// Events with seq > after_seq in order (of nation `tenant` only, when given).
+    std::vector<EventRecord> list_events(std::int64_t after_seq, int limit, const TenantScope &tenant = {});
+    /// The seq of the latest event (0 when none): a new webhook starts after it.
+    std::int64_t last_event_seq();
+    /// @throws Error(duplicate) when the id exists
+    Written<WebhookRecord> create_webhook(const WebhookRecord &webhook, const Mutation &m,
+                                          const Render<WebhookRecord> &render = {});
+    std::optional<WebhookRecord> get_webhook(const std::string &id, const TenantScope &tenant = {});
+    /// The webhooks (of nation `tenant` only, when given); `active_only`: not disabled.
+    std::vector<WebhookRecord> list_webhooks(const TenantScope &tenant = {}, bool active_only = false);
+    /// Disables a webhook (idempotent; with `tenant`, only that nation's). @throws Error(not_found)
+    Written<WebhookRecord> disable_webhook(const std::string &id, const Mutation &m,
+                                           const Render<WebhookRecord> &render = {}, const TenantScope &tenant = {});
+    /// Logs a delivery attempt and, in the same transaction, moves the webhook on: a delivered event advances its
+    /// cursor to the event and clears its failures; a failed one counts a failure and sets `next_attempt`.
+    void record_delivery(const DeliveryRecord &delivery, const std::optional<time::Instant> &next_attempt);
+    /// The delivery log of a webhook after `after_seq` (of nation `tenant` only, when given).
+    std::vector<DeliveryRecord> list_deliveries(const std::string &webhook_id, std::int64_t after_seq, int limit,
+                                                const TenantScope &tenant = {});
 
     // --- audit and idempotency
     /// Writes an audit entry on its own (for actions with no other change, e.g. a refused login is not one).
