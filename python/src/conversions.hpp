@@ -26,7 +26,9 @@ std::vector<time::Instant> to_instants(const py::handle &obj, const char *what =
 /// (23:59:60.x) has no datetime: it is returned as 23:59:59.999999.
 py::object to_datetime(const time::Instant &t);
 
-/// Registers vantage.Error (code, message, source, line, field, value attributes) and the translator.
+/// Registers vantage.Error (code, message, source, line, field, value attributes), its subclasses
+/// ParseError (+ValueError), FileError (+OSError), MissingFileError (+FileNotFoundError), and the
+/// translator that picks the class from the error code.
 void register_errors(py::module_ &m);
 
 /// Raises vantage.Error built from a diagnostic (used for strict bulk reads).

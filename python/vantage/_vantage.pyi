@@ -14,12 +14,23 @@ __version__: str
 ERROR_CODES: tuple[str, ...]
 
 class Error(Exception):
+    """Root of every Vantage error."""
+
     code: str
     message: str
     source: str
     line: int
     field: str
     value: str
+
+class ParseError(Error, ValueError):
+    """Bad input: a malformed file, record, line, time or argument value."""
+
+class FileError(Error, OSError):
+    """A file that cannot be read (errno, strerror, filename set)."""
+
+class MissingFileError(FileError, FileNotFoundError):
+    """A file that does not exist (errno ENOENT)."""
 
 class Instant:
     def __init__(self, time: TimeLike) -> None: ...
