@@ -39,11 +39,12 @@ time::Instant to_instant(const py::handle &obj, const char *what)
     }
     const auto datetime = py::module_::import("datetime");
     if (py::isinstance(obj, datetime.attr("datetime"))) {
-        if (obj.attr("tzinfo").is_none() || obj.attr("utcoffset")().is_none()) {
-            throw_time("naive datetime: give a tz-aware datetime (e.g. tzinfo=datetime.timezone.utc)",
-                       py::str(obj).cast<std::string>(), what);
-        }
-        const py::object utc = obj.attr("astimezone")(datetime.attr("timezone").attr("utc"));
+        // NOTE: a naive datetime is UTC, as numpy.datetime64 is and as python-sgp4's jday() reads calendar
+        // fields. Python's own astimezone() would take it as the machine's local time, so its fields are
+        // read as they are.
+        const bool naive = obj.attr("tzinfo").is_none() || obj.attr("utcoffset")().is_none();
+        const py::object utc = naive ? py::reinterpret_borrow<py::object>(obj)
+                                     : obj.attr("astimezone")(datetime.attr("timezone").attr("utc"));
         time::UtcCalendar c;
         c.year = utc.attr("year").cast<int>();
         c.month = utc.attr("month").cast<int>();
@@ -59,9 +60,9 @@ time::Instant to_instant(const py::handle &obj, const char *what)
         return from_unix_ns(ns.cast<std::int64_t>());
     }
     if (py::isinstance(obj, datetime.attr("date"))) {
-        throw_time("a date is not an instant: give a tz-aware datetime", py::str(obj).cast<std::string>(), what);
+        throw_time("a date is not an instant: give a datetime", py::str(obj).cast<std::string>(), what);
     }
-    throw_time(fmt::format("expected a tz-aware datetime, numpy.datetime64 or ISO 8601 string, got {}",
+    throw_time(fmt::format("expected a datetime, numpy.datetime64 or ISO 8601 string, got {}",
                            py::str(obj.get_type().attr("__name__")).cast<std::string>()),
                py::repr(obj).cast<std::string>(), what);
 }

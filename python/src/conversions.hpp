@@ -1,5 +1,5 @@
 #pragma once
-// Conversions between Python objects and Vantage values: datetimes (tz-aware UTC, never naive),
+// Conversions between Python objects and Vantage values: datetimes (tz-aware, or naive = UTC),
 // numpy.datetime64, ISO strings, and the error translation to vantage.Error.
 
 #include <string>
@@ -16,7 +16,7 @@ namespace vantage::python {
 namespace py = pybind11;
 
 /// datetime (tz-aware; converted to UTC), numpy.datetime64 (taken as UTC), or ISO 8601 string.
-/// A naive datetime raises vantage.Error(code='invalid_time').
+/// A naive datetime is taken as UTC (its calendar fields, not the machine's local time).
 time::Instant to_instant(const py::handle &obj, const char *what = "time");
 
 /// A sequence of the above, or a numpy array of datetime64 (any unit).

@@ -14,7 +14,8 @@ std::string instant_doc()
 {
     return R"(A scale-free instant (TAI seconds since J2000 split into whole seconds and a fraction).
 
-Build it with ``Instant(datetime_or_iso_string)``; read it with ``to_datetime()``,
+Build it with ``Instant(datetime_or_iso_string)`` (a naive datetime is UTC; a tz-aware one is
+converted to UTC; numpy.datetime64 is UTC); read it with ``to_datetime()``,
 ``to_iso8601_utc(decimals=6)``. ``a - b`` gives seconds (float); ``a + seconds`` an Instant.
 
 Example:
@@ -40,7 +41,7 @@ std::string propagate_doc()
 
 Args:
     elements: an ElementSet or a list of them (N).
-    times: M times: list of tz-aware datetimes, numpy.datetime64 array, or ISO strings (UTC).
+    times: M times: list of datetimes (tz-aware, or naive = UTC), numpy.datetime64 array (UTC), or ISO strings.
     frame: "teme" (default), "itrf" or "gcrf".
     gravity: "wgs72" (default, what TLEs are fitted with), "wgs72old" or "wgs84".
     opsmode: "i" (improved, default) or "a" (AFSPC).
@@ -169,7 +170,7 @@ std::string eclipses_doc()
 
 Args:
     elements: ElementSet or list of them.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     model: "conical" (umbra and penumbra of a spherical Sun and Earth, R = 6378.137 km) or "cylindrical"
         (umbra only, the Sun at infinity).
     eop: EarthOrientation (optional; the shadow does not depend on it). step_s: sampling step (s).
@@ -192,7 +193,7 @@ certified like target access (no window of 1 s or more missed), edges to 1 ms.
 
 Args:
     elements: ElementSet or list of them.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     geo: {name: longitude_deg} of ideal geostationary relays (e.g. {"EDRS-A": 9.0, "EDRS-C": 31.0}); every satellite
         is paired with every relay.
     between_satellites: also every pair of the satellites.
@@ -219,7 +220,7 @@ std::string passes_doc()
 Args:
     elements: ElementSet or list of them.
     stations: list of GroundStation.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     min_elevation_deg: overrides every station's mask (degrees).
     eop: EarthOrientation (optional). threads: 0 = all cores.
     compute_attributes: False searches the edges only (faster): tca_utc is then aos_utc and

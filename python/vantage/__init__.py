@@ -109,7 +109,8 @@ def states_to_records(elements, times, states, errors):
             elif isinstance(t, str):
                 t = Instant(t).to_datetime()
             elif isinstance(t, _dt.datetime):
-                t = t.astimezone(_dt.timezone.utc)
+                # naive = UTC (astimezone() would take it as local time)
+                t = t.replace(tzinfo=_dt.timezone.utc) if t.utcoffset() is None else t.astimezone(_dt.timezone.utc)
             s = states[i, j]
             out.append({"norad_id": sat.norad_id, "time_utc": t, "x_km": float(s[0]), "y_km": float(s[1]),
                         "z_km": float(s[2]), "vx_km_s": float(s[3]), "vy_km_s": float(s[4]),
