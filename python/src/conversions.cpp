@@ -1,6 +1,10 @@
 #include "conversions.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <filesystem>
+#include <initializer_list>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -35,11 +39,12 @@ time::Instant to_instant(const py::handle &obj, const char *what)
     }
     const auto datetime = py::module_::import("datetime");
     if (py::isinstance(obj, datetime.attr("datetime"))) {
-        if (obj.attr("tzinfo").is_none() || obj.attr("utcoffset")().is_none()) {
-            throw_time("naive datetime: give a tz-aware datetime (e.g. tzinfo=datetime.timezone.utc)",
-                       py::str(obj).cast<std::string>(), what);
-        }
-        const py::object utc = obj.attr("astimezone")(datetime.attr("timezone").attr("utc"));
+        // NOTE: a naive datetime is UTC, as numpy.datetime64 is and as python-sgp4's jday() reads calendar
+        // fields. Python's own astimezone() would take it as the machine's local time, so its fields are
+        // read as they are.
+        const bool naive = obj.attr("tzinfo").is_none() || obj.attr("utcoffset")().is_none();
+        const py::object utc = naive ? py::reinterpret_borrow<py::object>(obj)
+                                     : obj.attr("astimezone")(datetime.attr("timezone").attr("utc"));
         time::UtcCalendar c;
         c.year = utc.attr("year").cast<int>();
         c.month = utc.attr("month").cast<int>();
@@ -55,9 +60,9 @@ time::Instant to_instant(const py::handle &obj, const char *what)
         return from_unix_ns(ns.cast<std::int64_t>());
     }
     if (py::isinstance(obj, datetime.attr("date"))) {
-        throw_time("a date is not an instant: give a tz-aware datetime", py::str(obj).cast<std::string>(), what);
+        throw_time("a date is not an instant: give a datetime", py::str(obj).cast<std::string>(), what);
     }
-    throw_time(fmt::format("expected a tz-aware datetime, numpy.datetime64 or ISO 8601 string, got {}",
+    throw_time(fmt::format("expected a datetime, numpy.datetime64 or ISO 8601 string, got {}",
                            py::str(obj.get_type().attr("__name__")).cast<std::string>()),
                py::repr(obj).cast<std::string>(), what);
 }
@@ -112,18 +117,83 @@ py::object to_datetime(const time::Instant &t)
 }
 
 namespace {
+// The Python exception classes (created once per process, never freed: pybind11 2.10 has no
+// gil_safe_call_once). Error is the root; the others also derive from the built-in a Python user
+// catches (ValueError, OSError, FileNotFoundError).
 PyObject *g_error_type = nullptr;
+PyObject *g_parse_error_type = nullptr;
+PyObject *g_file_error_type = nullptr;
+PyObject *g_missing_file_type = nullptr;
 
-py::object make_error(ErrorCode code, const std::string &what, const std::string &message, const ErrorContext &ctx)
+/// Malformed input of any kind: the codes a caller fixes by changing what it passed.
+bool is_bad_input(ErrorCode code)
 {
-    py::object inst = py::reinterpret_borrow<py::object>(g_error_type)(what);
+    switch (code) {
+    case ErrorCode::syntax:
+    case ErrorCode::missing_field:
+    case ErrorCode::invalid_number:
+    case ErrorCode::out_of_range:
+    case ErrorCode::checksum:
+    case ErrorCode::mismatch:
+    case ErrorCode::duplicate:
+    case ErrorCode::unknown_key:
+    case ErrorCode::unsupported:
+    case ErrorCode::invalid_time:
+    case ErrorCode::invalid_argument: return true;
+    default: return false;
+    }
+}
+
+PyObject *new_class(py::module_ &m, const char *name, const char *doc, std::initializer_list<PyObject *> bases)
+{
+    py::tuple b(bases.size());
+    std::size_t i = 0;
+    for (PyObject *base : bases) {
+        b[i++] = py::reinterpret_borrow<py::object>(base);
+    }
+    const std::string full = m.attr("__name__").cast<std::string>() + "." + name;
+    PyObject *type = PyErr_NewExceptionWithDoc(full.c_str(), doc, b.ptr(), nullptr);
+    if (type == nullptr) {
+        throw py::error_already_set();
+    }
+    m.attr(name) = py::reinterpret_borrow<py::object>(type); // the module holds a reference; so does `type`
+    m.attr(name).attr("__module__") = "vantage";
+    return type;
+}
+
+/// The instance to raise: its class follows the code (and, for files, what is at the path).
+std::pair<PyObject *, py::object> make_error(ErrorCode code, const std::string &what, const std::string &message,
+                                             const ErrorContext &ctx)
+{
+    PyObject *type = g_error_type;
+    py::object inst;
+    if (code == ErrorCode::file_not_found || code == ErrorCode::file_read) {
+        // OSError(errno, strerror, filename): errno says why the file could not be read.
+        int err = EIO;
+        std::error_code ec;
+        const std::filesystem::path path(ctx.source);
+        if (code == ErrorCode::file_not_found) {
+            if (ctx.source.empty() || !std::filesystem::exists(path, ec)) {
+                err = ENOENT;
+            } else if (std::filesystem::is_directory(path, ec)) {
+                err = EISDIR;
+            } else {
+                err = EACCES;
+            }
+        }
+        type = err == ENOENT ? g_missing_file_type : g_file_error_type;
+        inst = py::reinterpret_borrow<py::object>(type)(err, message, ctx.source); // str(): [Errno 2] msg: 'path'
+    } else {
+        type = is_bad_input(code) ? g_parse_error_type : g_error_type;
+        inst = py::reinterpret_borrow<py::object>(type)(what);
+    }
     inst.attr("code") = std::string(to_string(code));
     inst.attr("message") = message;
     inst.attr("source") = ctx.source;
     inst.attr("line") = ctx.line;
     inst.attr("field") = ctx.field;
     inst.attr("value") = ctx.value;
-    return inst;
+    return {type, inst};
 }
 } // namespace
 
@@ -131,17 +201,38 @@ void register_errors(py::module_ &m)
 {
     // NOTE: created once per process and kept (pybind11 2.10 has no gil_safe_call_once).
     static py::exception<Error> exc(m, "Error");
-    exc.doc() = "Raised for every Vantage error. Attributes: code (str, e.g. 'checksum'), message, source "
-                "(file or ''), line (1-based, 0 if unknown), field, value.";
+    exc.doc() = "Root of every Vantage error (``except vantage.Error`` catches them all). Attributes: code (str, "
+                "e.g. 'checksum'; vantage.ERROR_CODES lists them), message (without the location), source (file or "
+                "''), line (1-based, 0 if unknown), field (e.g. 'eccentricity (cols 27-33)'), value (the offending "
+                "text). Subclasses: ParseError (also a ValueError), FileError (also an OSError) and MissingFileError "
+                "(also a FileNotFoundError).";
     g_error_type = exc.ptr();
+    exc.attr("__module__") = "vantage"; // tracebacks say vantage.Error, where users find it
+    g_parse_error_type = new_class(
+        m, "ParseError",
+        "Bad input: a malformed file, record, line, time or argument value (codes syntax, missing_field, "
+        "invalid_number, out_of_range, checksum, mismatch, duplicate, unknown_key, unsupported, invalid_time, "
+        "invalid_argument). Derives from vantage.Error and ValueError; carries the same attributes as vantage.Error.",
+        {g_error_type, PyExc_ValueError});
+    g_file_error_type = new_class(
+        m, "FileError",
+        "A file that exists but cannot be read (code file_not_found with errno EISDIR or EACCES, or file_read with "
+        "errno EIO). Derives from vantage.Error and OSError: errno, strerror and filename are set, plus "
+        "vantage.Error's attributes (source == filename).",
+        {g_error_type, PyExc_OSError});
+    g_missing_file_type = new_class(
+        m, "MissingFileError",
+        "A file that does not exist (code file_not_found, errno ENOENT, filename set). Derives from "
+        "vantage.FileError (so vantage.Error) and the built-in FileNotFoundError.",
+        {g_file_error_type, PyExc_FileNotFoundError});
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) {
                 std::rethrow_exception(p);
             }
         } catch (const Error &e) {
-            const py::object inst = make_error(e.code(), e.what(), e.message(), e.context());
-            PyErr_SetObject(g_error_type, inst.ptr());
+            const auto [type, inst] = make_error(e.code(), e.what(), e.message(), e.context());
+            PyErr_SetObject(type, inst.ptr());
         }
     });
 }

@@ -6,15 +6,18 @@ std::string module_doc()
 {
     return R"(Vantage: SGP4/SDP4, time scales and reference frames for Earth-observation planning.
 
-Times are tz-aware UTC ``datetime`` objects, ``numpy.datetime64`` (taken as UTC) or ISO 8601
-strings; naive datetimes are refused. Positions are km, velocities km/s, angles degrees.)";
+Times are ``datetime`` objects (tz-aware ones in any zone are converted; naive ones are UTC),
+``numpy.datetime64`` (UTC) or ISO 8601 strings. Positions are km, velocities km/s, angles degrees.
+States SGP4 cannot compute are NaN, with the reason in an error array. Errors derive from
+vantage.Error and from the built-in a Python user expects (ValueError, FileNotFoundError).)";
 }
 
 std::string instant_doc()
 {
     return R"(A scale-free instant (TAI seconds since J2000 split into whole seconds and a fraction).
 
-Build it with ``Instant(datetime_or_iso_string)``; read it with ``to_datetime()``,
+Build it with ``Instant(datetime_or_iso_string)`` (a naive datetime is UTC; a tz-aware one is
+converted to UTC; numpy.datetime64 is UTC); read it with ``to_datetime()``,
 ``to_iso8601_utc(decimals=6)``. ``a - b`` gives seconds (float); ``a + seconds`` an Instant.
 
 Example:
@@ -31,7 +34,40 @@ std::string element_set_doc()
 norad_id (int), object_name, object_id (COSPAR, "1998-067A"), classification, epoch (datetime UTC),
 inclination_deg, raan_deg, eccentricity, arg_perigee_deg, mean_anomaly_deg,
 mean_motion_rev_day (Kozai), mean_motion_dot_rev_day2 (ndot/2), mean_motion_ddot_rev_day3 (nddot/6),
-bstar_per_er (1/Earth radii), element_set_no, rev_at_epoch, source_line (line in its file).)";
+bstar_per_er (1/Earth radii), element_set_no, rev_at_epoch, ephemeris_type.
+
+vantage.Satellite is the same class (the name Skyfield users look for):
+``vantage.Satellite.from_tle(line1, line2)`` plays the part of Skyfield's ``EarthSatellite(line1, line2)``;
+pass the object (or a list) to propagate() and topocentric().)";
+}
+
+std::string element_set_from_tle_doc()
+{
+    return R"doc(Builds an ElementSet from the two lines of a TLE (as Skyfield's EarthSatellite(line1, line2, name)).
+
+Parsed by the same reader as read_tle, with every column checked.
+
+Args:
+    line1: TLE line 1 (69 columns; trailing whitespace or CR allowed).
+    line2: TLE line 2.
+    name: optional object name (a leading "0 " of a 3-line name line is removed); default "".
+    verify_checksum: check the modulo-10 checksum in column 69 of both lines (default True).
+
+Returns:
+    ElementSet.
+
+Raises:
+    vantage.ParseError (also a ValueError): a bad line; .line is 1 or 2, .field names the field and its
+    columns (e.g. "eccentricity (cols 27-33)"), .value the offending text, .code the reason
+    (syntax, invalid_number, out_of_range, checksum, mismatch, unsupported).
+
+Example:
+    >>> import vantage
+    >>> iss = vantage.Satellite.from_tle(
+    ...     "1 25544U 98067A   08264.51782528 -.00002182  00000-0 -11606-4 0  2927",
+    ...     "2 25544  51.6416 247.4627 0006703 130.5360 325.0288 15.72125391563537", name="ISS (ZARYA)")
+    >>> iss.norad_id, iss.inclination_deg
+    (25544, 51.6416))doc";
 }
 
 std::string propagate_doc()
@@ -40,7 +76,7 @@ std::string propagate_doc()
 
 Args:
     elements: an ElementSet or a list of them (N).
-    times: M times: list of tz-aware datetimes, numpy.datetime64 array, or ISO strings (UTC).
+    times: M times: list of datetimes (tz-aware, or naive = UTC), numpy.datetime64 array (UTC), or ISO strings.
     frame: "teme" (default), "itrf" or "gcrf".
     gravity: "wgs72" (default, what TLEs are fitted with), "wgs72old" or "wgs84".
     opsmode: "i" (improved, default) or "a" (AFSPC).
@@ -51,7 +87,8 @@ Args:
 Returns:
     (states, errors): states is a float64 array of shape (N, M, 6), x, y, z in km and vx, vy, vz in
     km/s in the chosen frame; errors is an int8 array (N, M) of SGP4 error codes (0 = ok, 1-6 as
-    Vallado: 6 = decayed). Where errors != 0 the state is 0, never NaN.
+    Vallado: 6 = decayed). Where errors != 0 all six components of the state are NaN (as python-sgp4's
+    SatrecArray and Skyfield give), in every frame.
 
 The GIL is released while propagating.
 
@@ -66,15 +103,27 @@ Example:
 
 std::string read_tle_doc()
 {
-    return R"(Reads a 2- or 3-line TLE file.
+    return R"(Reads 2- or 3-line TLEs from a file or from text.
 
 Args:
-    path: file path (str or os.PathLike).
-    strict: if True (default) any rejected record raises vantage.Error naming its line and field;
-        if False rejected records are reported with warnings.warn and the valid ones returned.
+    source: TLE text if it is a str holding a line break ("\n" or "\r"; error sources then read
+        "<string>"), otherwise a file path (str or os.PathLike).
+    strict: if True (default) any rejected record raises vantage.ParseError (a ValueError) naming its
+        line and field; if False rejected records are reported with warnings.warn and the valid ones
+        returned.
 
 Returns:
-    list of ElementSet, in file order.)";
+    list of ElementSet, in text order.
+
+Raises:
+    vantage.MissingFileError (a FileNotFoundError and a vantage.Error; errno ENOENT, filename set) if the
+    file does not exist; vantage.FileError (an OSError) if it exists but cannot be read;
+    vantage.ParseError for a bad record when strict.
+
+Example:
+    >>> sats = vantage.read_tle("examples/eo-satellites.tle")
+    >>> same = vantage.read_tle(open("examples/eo-satellites.tle").read())
+    >>> import pathlib; sats = vantage.read_tle(pathlib.Path("examples") / "eo-satellites.tle"))";
 }
 
 std::string read_omm_doc()
@@ -132,7 +181,8 @@ Args:
     r_km: float array (..., 3) or (..., 6) (velocity columns ignored), km.
 
 Returns:
-    float array (..., 3): lat_deg, lon_deg, alt_km.)";
+    float array (..., 3): lat_deg, lon_deg, alt_km. A position with a NaN component (a state
+    propagate() could not compute) gives NaN in all three.)";
 }
 
 std::string format_tle_doc()
@@ -169,7 +219,7 @@ std::string eclipses_doc()
 
 Args:
     elements: ElementSet or list of them.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     model: "conical" (umbra and penumbra of a spherical Sun and Earth, R = 6378.137 km) or "cylindrical"
         (umbra only, the Sun at infinity).
     eop: EarthOrientation (optional; the shadow does not depend on it). step_s: sampling step (s).
@@ -192,7 +242,7 @@ certified like target access (no window of 1 s or more missed), edges to 1 ms.
 
 Args:
     elements: ElementSet or list of them.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     geo: {name: longitude_deg} of ideal geostationary relays (e.g. {"EDRS-A": 9.0, "EDRS-C": 31.0}); every satellite
         is paired with every relay.
     between_satellites: also every pair of the satellites.
@@ -219,7 +269,7 @@ std::string passes_doc()
 Args:
     elements: ElementSet or list of them.
     stations: list of GroundStation.
-    start, stop: analysis interval (tz-aware datetimes, datetime64 or ISO strings, UTC).
+    start, stop: analysis interval (datetimes: tz-aware, or naive = UTC; datetime64 or ISO strings, UTC).
     min_elevation_deg: overrides every station's mask (degrees).
     eop: EarthOrientation (optional). threads: 0 = all cores.
     compute_attributes: False searches the edges only (faster): tca_utc is then aos_utc and

@@ -6,6 +6,7 @@ namespace vantage::python {
 std::string module_doc();
 std::string instant_doc();
 std::string element_set_doc();
+std::string element_set_from_tle_doc();
 std::string propagate_doc();
 std::string read_tle_doc();
 std::string read_omm_doc();

@@ -1,5 +1,7 @@
 // vantage.EarthOrientation, convert_states, itrf_to_geodetic (NumPy in and out).
 #include <array>
+#include <cmath>
+#include <limits>
 
 #include <pybind11/numpy.h>
 
@@ -121,6 +123,11 @@ void expose_frames(py::module_ &m)
                 py::gil_scoped_release release;
                 for (std::size_t i = 0; i < n; ++i) {
                     const double *s = in + static_cast<std::size_t>(last) * i;
+                    if (!std::isfinite(s[0]) || !std::isfinite(s[1]) || !std::isfinite(s[2])) {
+                        // A state propagate() could not compute (NaN): its geodetic position is NaN too.
+                        o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = std::numeric_limits<double>::quiet_NaN();
+                        continue;
+                    }
                     const auto g = frames::itrf_to_geodetic(Vec3(s[0], s[1], s[2]));
                     o[3 * i] = g.lat_deg;
                     o[3 * i + 1] = g.lon_deg;

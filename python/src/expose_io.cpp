@@ -1,4 +1,4 @@
-// vantage.read_tle / read_omm / read_elements / read_eop / format_tle.
+// vantage.read_tle (path or text) / read_omm / read_elements / read_eop / format_tle.
 #include <filesystem>
 
 #include <pybind11/stl.h>
@@ -46,8 +46,17 @@ void expose_io(py::module_ &m)
 {
     m.def(
         "read_tle",
-        [](const std::filesystem::path &path, bool strict) { return finish(io::read_tle_file(path), strict); },
-        py::arg("path"), py::arg("strict") = true, read_tle_doc().c_str());
+        [](const py::object &source, bool strict) {
+            // Text if it holds a line break (no file name has one in practice), otherwise a path.
+            if (py::isinstance<py::str>(source)) {
+                const auto text = source.cast<std::string>();
+                if (text.find_first_of("\n\r") != std::string::npos) {
+                    return finish(io::parse_tle_text(text, "<string>"), strict);
+                }
+            }
+            return finish(io::read_tle_file(source.cast<std::filesystem::path>()), strict);
+        },
+        py::arg("source"), py::arg("strict") = true, read_tle_doc().c_str());
     m.def(
         "read_omm",
         [](const std::filesystem::path &path, bool strict) { return finish(io::read_omm_file(path), strict); },

@@ -14,12 +14,23 @@ __version__: str
 ERROR_CODES: tuple[str, ...]
 
 class Error(Exception):
+    """Root of every Vantage error."""
+
     code: str
     message: str
     source: str
     line: int
     field: str
     value: str
+
+class ParseError(Error, ValueError):
+    """Bad input: a malformed file, record, line, time or argument value."""
+
+class FileError(Error, OSError):
+    """A file that cannot be read (errno, strerror, filename set)."""
+
+class MissingFileError(FileError, FileNotFoundError):
+    """A file that does not exist (errno ENOENT)."""
 
 class Instant:
     def __init__(self, time: TimeLike) -> None: ...
@@ -57,6 +68,8 @@ class ElementSet:
     element_set_no: int
     rev_at_epoch: int
     ephemeris_type: int
+    @staticmethod
+    def from_tle(line1: str, line2: str, name: str | None = None, verify_checksum: bool = True) -> ElementSet: ...
 
 def propagate(
     elements: Union[ElementSet, Sequence[ElementSet]],
@@ -71,7 +84,8 @@ def convert_states(
     states: npt.ArrayLike, times: TimesLike, from_frame: str, to_frame: str, eop: EarthOrientation = ...
 ) -> npt.NDArray[np.float64]: ...
 def itrf_to_geodetic(r_km: npt.ArrayLike) -> npt.NDArray[np.float64]: ...
-def read_tle(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
+def read_tle(source: PathLike, strict: bool = True) -> list[ElementSet]:
+    """TLE text if ``source`` is a str holding a line break, otherwise a file path."""
 def read_omm(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
 def read_elements(path: PathLike, strict: bool = True) -> list[ElementSet]: ...
 def read_eop(path: PathLike) -> EarthOrientation: ...
@@ -106,6 +120,25 @@ def passes(
     eop: EarthOrientation | None = None,
     threads: int = 0,
     compute_attributes: bool = True,
+) -> list[dict[str, Any]]: ...
+def eclipses(
+    elements: Union[ElementSet, Sequence[ElementSet]],
+    start: TimeLike,
+    stop: TimeLike,
+    model: str = "conical",
+    eop: EarthOrientation | None = None,
+    step_s: float = 30.0,
+) -> list[dict[str, Any]]: ...
+def links(
+    elements: Union[ElementSet, Sequence[ElementSet]],
+    start: TimeLike,
+    stop: TimeLike,
+    geo: dict[str, float] | None = None,
+    between_satellites: bool = False,
+    grazing_height_km: float = 100.0,
+    min_elevation_deg: float = -90.0,
+    max_off_nadir_deg: float = 10.0,
+    eop: EarthOrientation | None = None,
 ) -> list[dict[str, Any]]: ...
 def access(scenario: PathLike, compute_attributes: bool = True) -> list[dict[str, Any]]: ...
 
@@ -145,9 +178,19 @@ def sun_synchronous_inclination_deg(altitude_km: float) -> float: ...
 def sgp4_mean_altitude_km(elements: ElementSet) -> float: ...
 def mean_local_time_of_node_h(elements: ElementSet, node: str = "ascending") -> float: ...
 def write_elements(elements: Sequence[ElementSet], path: PathLike, format: str | None = None) -> None: ...
+def _topocentric(
+    elements: Union[ElementSet, Sequence[ElementSet]],
+    station: Union[GroundStation, Sequence[float]],
+    times: TimesLike,
+    eop: EarthOrientation | None = None,
+    gravity: str = "wgs72",
+    opsmode: str = "i",
+    threads: int = 1,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def _plan(
     scenario: PathLike,
     seed: int | None = None,
     iterations: int | None = None,
     time_limit_s: float | None = None,
+    compare_relays: bool = False,
 ) -> tuple[str, list[tuple[str, str, int]]]: ...
