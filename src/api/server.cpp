@@ -75,6 +75,7 @@ struct Call {
     StapiContext ctx;       ///< base URL, Prefer (STAPI routes)
     Stapi *stapi = nullptr; ///< the STAPI layer over the same service
     std::optional<std::string> last_event_id; ///< the Last-Event-ID header (event streams)
+    std::optional<std::string> if_match;      ///< the If-Match header (amendments)
 };
 
 using Handler = std::function<Response(Service &, const Call &)>;
@@ -102,6 +103,8 @@ const std::vector<Route> &route_table()
          [](Service &s, const Call &c) { return s.list_requests(c.principal, c.query); }},
         {{"GET", "/api/v1/requests/{id}", "getRequest", true}, false,
          [](Service &s, const Call &c) { return s.get_request(c.principal, c.args.at(0)); }},
+        {{"PATCH", "/api/v1/requests/{id}", "amendRequest", true}, true,
+         [](Service &s, const Call &c) { return s.amend_request(c.principal, c.args.at(0), c.body, c.if_match, c.idempotency_key); }},
         {{"POST", "/api/v1/requests/{id}/cancel", "cancelRequest", true}, false,
          [](Service &s, const Call &c) { return s.cancel_request(c.principal, c.args.at(0), c.idempotency_key); }},
         {{"POST", "/api/v1/feasibility", "checkFeasibility", true}, true,
@@ -322,7 +325,7 @@ Selection select(std::string_view method, const Target &t)
 
 /// `application/json`, with optional parameters, compared without regard to case (RFC 9110 section 8.3.1);
 /// a charset other than UTF-8 is refused. `application/jsonx`, `application/json-patch` ... are not JSON.
-bool is_json_media_type(std::string_view v)
+bool is_json_media_type(std::string_view v, bool merge_patch = false)
 {
     auto trim = [](std::string_view s) {
         while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -339,7 +342,8 @@ bool is_json_media_type(std::string_view v)
                });
     };
     const auto semi = v.find(';');
-    if (!iequal(trim(v.substr(0, semi)), "application/json")) {
+    if (!iequal(trim(v.substr(0, semi)), "application/json")
+        && !(merge_patch && iequal(trim(v.substr(0, semi)), "application/merge-patch+json"))) {
         return false;
     }
     std::string_view params = semi == std::string_view::npos ? std::string_view() : v.substr(semi + 1);
@@ -421,6 +425,7 @@ struct Pending {
     std::optional<std::string> prefer; ///< RFC 7240 (STAPI's asynchronous search)
     std::string host;                  ///< the Host header, for STAPI's absolute links
     std::optional<std::string> last_event_id; ///< the Last-Event-ID header (event streams)
+    std::optional<std::string> if_match;      ///< the If-Match header (amendments)
     std::string address;
     std::shared_ptr<void> throttle_slot; ///< an attempt counted in flight by AuthThrottle: released when reset
 };
@@ -555,7 +560,7 @@ Response ServerCore::handle(Pending &p)
         const Route &r = *p.selection.route;
         StapiContext ctx = stapi_context(p);
         Call call{p.body, std::move(p.selection.args), {}, std::move(p.idempotency_key), std::move(p.target.query),
-                  std::move(ctx), &stapi, std::move(p.last_event_id)};
+                  std::move(ctx), &stapi, std::move(p.last_event_id), std::move(p.if_match)};
         if (r.info.authenticated) {
             const std::string token_id = token_id_of(p.authorization);
             try {
@@ -572,7 +577,7 @@ Response ServerCore::handle(Pending &p)
             }
             p.throttle_slot.reset();
         }
-        if (r.json_body && !p.body.empty() && p.content_type && !is_json_media_type(*p.content_type)) {
+        if (r.json_body && !p.body.empty() && p.content_type && !is_json_media_type(*p.content_type, r.info.method == "PATCH")) {
             throw ApiError(415, "unsupported_media_type", "the body must be application/json (charset utf-8)",
                            "Content-Type");
         }
@@ -824,6 +829,9 @@ private:
         }
         if (const auto l = req.find("Last-Event-ID"); l != req.end()) {
             m_pending.last_event_id = std::string(l->value());
+        }
+        if (const auto im = req.find(http::field::if_match); im != req.end()) {
+            m_pending.if_match = std::string(im->value());
         }
         m_parser.reset();
         m_state = State::handling;

@@ -156,6 +156,12 @@ json request_summary(const store::RequestRecord &r)
     return j;
 }
 
+/// The strong ETag of a request's version (its latest history entry's seq).
+std::string etag_of(std::int64_t version)
+{
+    return fmt::format("\"v{}\"", version);
+}
+
 json acquisition_summary(const store::AcquisitionRecord &a)
 {
     return {{"acquisition_id", a.acquisition_id},
@@ -971,7 +977,97 @@ Response Service::get_request(const Principal &p, const std::string &id)
         acqs.push_back(acquisition_summary(a));
     }
     j["acquisitions"] = std::move(acqs);
-    return json_response(200, j);
+    j["version"] = r->version();
+    Response out = json_response(200, j);
+    out.headers.emplace_back("ETag", etag_of(r->version()));
+    return out;
+}
+
+Response Service::amend_request(const Principal &p, const std::string &id, std::string_view body,
+                                const std::optional<std::string> &if_match, const std::optional<std::string> &key)
+{
+    check_body_size(body, m_options.max_request_body_bytes);
+    const store::Mutation m = mutation(p, key, "PATCH /api/v1/requests/" + id + " " + if_match.value_or(""), body);
+    if (auto r = replay_if_known(m)) {
+        return *r;
+    }
+    if (!if_match) {
+        throw ApiError(428, "precondition_required",
+                       "an amendment needs If-Match: the ETag of GET /api/v1/requests/{id} (or *), so that it does not "
+                       "overwrite a change it has not seen",
+                       "If-Match");
+    }
+    const auto found = visible_request(p, id);
+    if (!found) {
+        throw ApiError(404, "not_found", fmt::format("no request '{}'", id), "id");
+    }
+    std::int64_t expected = found->version();
+    if (*if_match != "*") {
+        std::string tag = *if_match;
+        if (tag.rfind("W/", 0) == 0) {
+            throw ApiError(412, "precondition_failed", "If-Match needs the strong ETag of the request (\"v<version>\")",
+                           "If-Match");
+        }
+        const bool ok = tag.size() >= 4 && tag.front() == '"' && tag.back() == '"' && tag[1] == 'v' && tag.size() <= 24
+                        && std::all_of(tag.begin() + 2, tag.end() - 1, [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (!ok) {
+            throw ApiError(412, "precondition_failed", "If-Match must be the request's ETag, e.g. \"v12\", or *", "If-Match");
+        }
+        expected = std::stoll(tag.substr(2, tag.size() - 3));
+    }
+    if (auto limited = rate_limited(p)) {
+        return *limited;
+    }
+    const json patch = parse_json_body(body, "the body");
+    if (!patch.is_object() || patch.empty()) {
+        throw ApiError(400, "syntax", "the body must be a JSON Merge Patch object (RFC 7396) with at least one key");
+    }
+    json doc = json::parse(io::request_to_json(found->request));
+    std::string changed;
+    for (const auto &kv : patch.items()) {
+        if (kv.key() == "id" || kv.key() == "tenant") {
+            if (kv.value() != doc[kv.key()]) {
+                throw ApiError(400, "unsupported", fmt::format("a request's {} cannot be amended", kv.key()), kv.key());
+            }
+            continue;
+        }
+        changed += (changed.empty() ? "" : ", ") + kv.key();
+    }
+    doc.merge_patch(patch);
+    // NOTE: the tier and urgent keys say the same thing; a patch of one follows the other (the patch wins).
+    if (patch.contains("urgent") && !patch.contains("tier")) {
+        doc.erase("tier");
+    } else if (patch.contains("tier") && !patch.contains("urgent")) {
+        doc.erase("urgent");
+    }
+    mission::Request amended;
+    try {
+        amended = io::parse_request_json(doc.dump(), "request body", io::RequestDefaults{found->request.id, found->request.tenant});
+    } catch (const Error &e) {
+        raise(e);
+    }
+    check_request_bounds(amended, true);
+    const store::Render<store::RequestRecord> render = [](const store::RequestRecord &r) {
+        return store::StoredResponse{200, request_summary(r).dump(-1, ' ', false, json::error_handler_t::replace)};
+    };
+    try {
+        const auto w = m_store.amend_request(amended, expected, changed.empty() ? std::string("nothing") : changed, m, render,
+                                             scope_of(p));
+        if (w.replay) {
+            return from_stored(*w.replay, true);
+        }
+        wake_worker();
+        json out = request_summary(w.value);
+        out["version"] = w.value.version();
+        Response r = json_response(200, out);
+        r.headers.emplace_back("ETag", etag_of(w.value.version()));
+        return r;
+    } catch (const Error &e) {
+        if (e.code() == ErrorCode::conflict && e.context().field == "If-Match") {
+            throw ApiError(412, "precondition_failed", e.what(), "If-Match");
+        }
+        raise(e);
+    }
 }
 
 Response Service::cancel_request(const Principal &p, const std::string &id, const std::optional<std::string> &key)

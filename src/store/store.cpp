@@ -596,10 +596,11 @@ RequestRecord request_from_row(const Row &r)
 std::vector<StatusEvent> load_history(Connection &c, const std::string &tenant, const std::string &id)
 {
     std::vector<StatusEvent> out;
-    for (const auto &r : c.query("SELECT status, time_utc, actor, note FROM request_events WHERE request_id = ? "
+    for (const auto &r : c.query("SELECT status, time_utc, actor, note, seq FROM request_events WHERE request_id = ? "
                                  "AND request_id IN (SELECT id FROM requests WHERE tenant = ? AND id = ?) ORDER BY seq",
                                  {Param{id}, Param{tenant}, Param{id}})) {
         StatusEvent e;
+        e.seq = to_int(r[4]);
         e.status = parse_request_status(text(r[0])).value_or(RequestStatus::submitted);
         e.time = from_iso(r[1]);
         e.actor = text(r[2]);
@@ -923,15 +924,16 @@ Written<RequestRecord> Store::submit_request(const mission::Request &request, co
             throw Error(ErrorCode::duplicate, fmt::format("request id '{}' is already in use", request.id),
                         ErrorContext{"", 0, "id", request.id});
         }
-        c.execute("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, ?, ?, ?, ?)",
-                  {Param{request.id}, Param{std::string("SUBMITTED")}, Param{t}, Param{m.actor}, Param{std::string()}});
+        const auto ev = c.query("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, ?, ?, ?, ?) "
+                                "RETURNING seq",
+                                {Param{request.id}, Param{std::string("SUBMITTED")}, Param{t}, Param{m.actor}, Param{std::string()}});
         RequestRecord rec;
         rec.request = request;
         rec.status = RequestStatus::submitted;
         rec.seq = to_int(rows.at(0).at(0));
         rec.created = rec.updated = time::Instant::parse_iso8601(t);
         rec.submitted_by = m.actor;
-        rec.history = {StatusEvent{RequestStatus::submitted, rec.created, m.actor, ""}};
+        rec.history = {StatusEvent{RequestStatus::submitted, rec.created, m.actor, "", to_int(ev.at(0).at(0))}};
         insert_audit(c, m, "request.submit", request.id,
                      json{{"tenant", request.tenant}, {"priority", request.priority}}.dump(-1, ' ', false, json::error_handler_t::replace));
         return rec;
@@ -1060,6 +1062,44 @@ Written<RequestRecord> Store::cancel_request(const std::string &id, const Mutati
                   "WHERE tenant = ? AND request_id = ? AND state = 'planned'",
                   {Param{owner}, Param{id}});
         return *load_request(c, id, true, owner);
+    });
+}
+
+Written<RequestRecord> Store::amend_request(const mission::Request &request, std::int64_t expected_version,
+                                            const std::string &changed, const Mutation &m, const Render<RequestRecord> &render,
+                                            const TenantScope &tenant)
+{
+    mission::validate_request(request);
+    const std::string body = io::request_to_json(request);
+    return write_idempotent<RequestRecord>(*m_backend, m, render, [&](Connection &c) {
+        const auto found = load_request(c, request.id, true, tenant);
+        if (!found) {
+            throw Error(ErrorCode::not_found, fmt::format("no request '{}'", request.id), ErrorContext{"", 0, "id", request.id});
+        }
+        const std::string &owner = found->request.tenant;
+        if (found->version() != expected_version) {
+            throw Error(ErrorCode::conflict,
+                        fmt::format("request '{}' has changed since version {} (now {}): read it again", request.id,
+                                    expected_version, found->version()),
+                        ErrorContext{"", 0, "If-Match", std::to_string(found->version())});
+        }
+        const RequestStatus cur = found->status;
+        if (cur != RequestStatus::submitted && cur != RequestStatus::feasible && cur != RequestStatus::infeasible) {
+            throw Error(ErrorCode::conflict,
+                        fmt::format("request '{}' is {}: only a request not yet scheduled can be amended", request.id,
+                                    to_string(cur)),
+                        ErrorContext{"", 0, "status", std::string(to_string(cur))});
+        }
+        c.execute("UPDATE requests SET body = ?, priority = ?, status = 'SUBMITTED', feasibility = '', updated_utc = ? "
+                  "WHERE tenant = ? AND id = ?",
+                  {Param{body}, Param{std::int64_t{request.priority}}, Param{iso(m.time)}, Param{owner}, Param{request.id}});
+        const std::string note = "amended: " + changed;
+        c.execute("INSERT INTO request_events (request_id, status, time_utc, actor, note) VALUES (?, ?, ?, ?, ?)",
+                  {Param{request.id}, Param{std::string("SUBMITTED")}, Param{iso(m.time)}, Param{m.actor}, Param{note}});
+        insert_audit(c, m, "request.amend", request.id,
+                     json{{"from", to_string(cur)}, {"to", "SUBMITTED"}, {"changed", changed}}.dump(-1, ' ', false,
+                                                                                                  json::error_handler_t::replace));
+        return *load_request(c, request.id, true, owner);
     });
 }
 

@@ -158,7 +158,9 @@ TEST_F(OpenApiProperty, ServedRoutesAndTheDocumentListTheSameOperations)
         }
         served.insert({r.method, r.path, r.operation_id});
         // Authentication as documented: only health and the document itself are open.
-        const json &op = doc["paths"][r.path][std::string(r.method == "GET" ? "get" : "post")];
+        std::string lower = r.method;
+        std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+        const json &op = doc["paths"][r.path][lower];
         EXPECT_EQ(op.contains("security") && op["security"].empty(), !r.authenticated) << r.path;
     }
     EXPECT_EQ(served, documented);
@@ -190,7 +192,9 @@ TEST_F(OpenApiProperty, ServedRoutesAndTheDocumentListTheSameOperations)
         if (concrete == "/api/v1/events/stream") {
             h.emplace("Last-Event-ID", "not-an-event");
         }
-        const auto r = method == "GET" ? c.Get(concrete, h) : c.Post(concrete, h, "{}", "application/json");
+        const auto r = method == "GET"     ? c.Get(concrete, h)
+                       : method == "PATCH" ? c.Patch(concrete, h, "{}", "application/merge-patch+json")
+                                           : c.Post(concrete, h, "{}", "application/json");
         ASSERT_TRUE(r) << method << ' ' << concrete;
         const json b = json::parse(r->body, nullptr, false);
         ASSERT_FALSE(b.is_discarded()) << concrete << ": " << r->body;

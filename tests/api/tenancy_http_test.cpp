@@ -889,3 +889,60 @@ TEST_F(OutcomeProperty, ACloudyAcquisitionGoesBackToTheQueueOverHttp)
 }
 
 } // namespace
+
+// ------------------------------------------------------------------------------------------- amendments (issue 16 item 5)
+
+using AmendProperty = TenancyHttp;
+
+TEST_F(AmendProperty, AMergePatchWithTheCurrentETagAmendsAnUnscheduledRequestAndNothingElse)
+{
+    auto patch = [&](const std::string &token, const std::string &id, const std::string &body,
+                     const std::optional<std::string> &if_match, const char *type = "application/merge-patch+json") {
+        httplib::Headers h = bearer(token);
+        if (if_match) {
+            h.emplace("If-Match", *if_match);
+        }
+        auto r = client().Patch("/api/v1/requests/" + id, h, body, type);
+        EXPECT_TRUE(r) << "no response to PATCH";
+        return r ? std::pair<int, json>{r->status, json::parse(r->body, nullptr, false)} : std::pair<int, json>{0, json()};
+    };
+    const std::string id = submit_http(fr_requester, toulouse(R"(, "id": "am-1", "priority": 3)"));
+    auto r = client().Get("/api/v1/requests/" + id, bearer(fr_requester));
+    ASSERT_TRUE(r);
+    const std::string etag = r->get_header_value("ETag");
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(etag, fmt::format("\"v{}\"", json::parse(r->body)["version"].get<long long>()));
+
+    // No If-Match: 428; a stale or malformed one: 412; another nation: 404 (as absent).
+    expect_error(patch(fr_requester, id, R"({"priority": 9})", std::nullopt), 428, "precondition_required", "If-Match");
+    expect_error(patch(fr_requester, id, R"({"priority": 9})", "\"v999999\""), 412, "precondition_failed", "If-Match");
+    expect_error(patch(fr_requester, id, R"({"priority": 9})", "W/" + etag), 412, "precondition_failed", "If-Match");
+    expect_error(patch(de_requester, id, R"({"priority": 9})", etag), 404, "not_found", "id");
+    // Bad values name their key; the id and the nation cannot change.
+    expect_error(patch(fr_requester, id, R"({"priority": 11})", etag), 400, "out_of_range", "priority");
+    expect_error(patch(fr_requester, id, R"({"tenant": "DE"})", etag), 400, "unsupported", "tenant");
+    expect_error(patch(fr_requester, id, R"({"priority": 9})", etag, "text/plain"), 415, "unsupported_media_type", "Content-Type");
+
+    // The amendment: merge semantics (null removes a key), back to SUBMITTED, a history entry, a new ETag.
+    const auto ok = patch(fr_requester, id, R"({"priority": 9, "max_off_nadir_deg": 20, "urgent": true})", etag);
+    ASSERT_EQ(ok.first, 200) << ok.second.dump();
+    EXPECT_EQ(ok.second["priority"], 9);
+    EXPECT_EQ(ok.second["max_off_nadir_deg"], 20.0);
+    EXPECT_EQ(ok.second["tier"], "urgent");
+    EXPECT_EQ(ok.second["status"], "SUBMITTED");
+    const auto view = get(fr_requester, "/api/v1/requests/" + id).second;
+    EXPECT_EQ(view["status_history"].back()["note"], "amended: priority, max_off_nadir_deg, urgent");
+    EXPECT_NE(fmt::format("\"v{}\"", view["version"].get<long long>()), etag);
+    // The old ETag is stale now; the request's window can still be moved, with the new one.
+    expect_error(patch(fr_requester, id, R"({"priority": 1})", etag), 412, "precondition_failed", "If-Match");
+    const std::string etag2 = fmt::format("\"v{}\"", view["version"].get<long long>());
+    const auto removed = patch(fr_requester, id, R"({"max_off_nadir_deg": null})", etag2, "application/json");
+    ASSERT_EQ(removed.first, 200) << removed.second.dump();
+    EXPECT_FALSE(removed.second.contains("max_off_nadir_deg"));
+    // The worker searches it again; once scheduled it can no longer be amended (409, field status).
+    m_service->process_pending();
+    EXPECT_EQ(status_http(fr_requester, id), "FEASIBLE");
+    ASSERT_EQ(post(fr_operator, "/api/v1/plan", R"({"horizon_h": 24})").first, 201);
+    EXPECT_EQ(status_http(fr_requester, id), "SCHEDULED");
+    expect_error(patch(fr_requester, id, R"({"priority": 2})", "*"), 409, "conflict", "status");
+}

@@ -152,6 +152,11 @@ public:
     Response list_requests(const Principal &p, const Query &q);
     Response get_request(const Principal &p, const std::string &id);
     Response cancel_request(const Principal &p, const std::string &id, const std::optional<std::string> &idempotency_key);
+    /// PATCH /api/v1/requests/{id}: a JSON Merge Patch (RFC 7396) of the request, applied only if `if_match` (the
+    /// If-Match header: the ETag of GET, or *) is its current version and it is not yet scheduled; it goes back to
+    /// SUBMITTED. No If-Match: 428; another version: 412; scheduled or later: 409.
+    Response amend_request(const Principal &p, const std::string &id, std::string_view body,
+                           const std::optional<std::string> &if_match, const std::optional<std::string> &idempotency_key);
     Response feasibility(const Principal &p, std::string_view body);
     /// A feasibility search checked and admitted (body, bounds, the nation's rate) but not yet run: `refused` is the
     /// 429 answer when the rate limit refused it, otherwise `run()` searches and answers as feasibility() (callable

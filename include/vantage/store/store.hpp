@@ -117,6 +117,7 @@ struct StatusEvent {
     time::Instant time;
     std::string actor;
     std::string note;
+    std::int64_t seq = 0; ///< the event's seq (EventRecord)
 };
 
 /// A stored request.
@@ -129,6 +130,9 @@ struct RequestRecord {
     std::string submitted_by;      ///< token id
     std::string feasibility;       ///< JSON summary of the last feasibility check ("" before the first)
     std::vector<StatusEvent> history; ///< oldest first; filled when asked for (get_request, with_history)
+    /// The request's version: the seq of its latest history entry (every transition and amendment makes a new one;
+    /// the API's ETag). 0 when the history was not loaded.
+    std::int64_t version() const noexcept { return history.empty() ? 0 : history.back().seq; }
 };
 
 /// A stored request that a stricter request parser no longer reads, moved aside whole when the store was opened
@@ -338,6 +342,14 @@ public:
     /// @throws Error(not_found); Error(conflict) if its status does not allow it
     Written<RequestRecord> cancel_request(const std::string &id, const Mutation &m,
                                           const Render<RequestRecord> &render = {}, const TenantScope &tenant = {});
+    /// Replaces a request's content (an amendment, JSON Merge Patch in the API) if its version is still
+    /// `expected_version` and it is SUBMITTED, FEASIBLE or INFEASIBLE (not yet scheduled): it goes back to SUBMITTED
+    /// (its feasibility is searched again) with a history entry "amended" naming `changed`. With `tenant`, only that
+    /// nation's. @throws Error(not_found); Error(conflict) with field "If-Match" when the version differs, field
+    /// "status" when its status no longer allows it
+    Written<RequestRecord> amend_request(const mission::Request &request, std::int64_t expected_version,
+                                         const std::string &changed, const Mutation &m,
+                                         const Render<RequestRecord> &render = {}, const TenantScope &tenant = {});
     /// Applies the transitions whose `from` matches (in one transaction); returns how many were applied.
     std::size_t apply_transitions(const std::vector<Transition> &transitions, const Mutation &m,
                                   const std::string &action = "request.status");
