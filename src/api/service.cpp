@@ -1274,10 +1274,7 @@ Response Service::plan(const Principal &p, std::string_view body, const std::opt
             in.locked.push_back(a.document);
         }
     }
-    if (const auto prev = m_store.latest_plan()) {
-        in.previous_plan = prev->document;
-        in.previous_plan_id = prev->plan_id;
-    }
+    in.previous_plan_id = m_store.latest_plan_id(); // the id only: the planner holds its own plan
     std::string doc_text;
     try {
         doc_text = m_planner->plan(in);

@@ -1198,6 +1198,17 @@ std::optional<PlanRecord> Store::latest_plan()
     });
 }
 
+std::optional<std::string> Store::latest_plan_id()
+{
+    return m_backend->read([&](Connection &c) -> std::optional<std::string> {
+        const auto rows = c.query("SELECT plan_id FROM plans ORDER BY seq DESC LIMIT 1", {});
+        if (rows.empty()) {
+            return std::nullopt;
+        }
+        return text(rows[0][0]);
+    });
+}
+
 std::optional<AcquisitionRecord> Store::get_acquisition(const std::string &id, const TenantScope &tenant)
 {
     return m_backend->read([&](Connection &c) { return load_acquisition(c, id, tenant); });

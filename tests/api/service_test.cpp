@@ -496,7 +496,7 @@ TEST_F(ApiSimulationProperty, ReplanKeepsAcquisitionsInProgressAndNeverRepeatsSe
     m_service->plan(who(fr_operator), "", std::nullopt);
     const json plan = body_of(m_service->get_plan(who(fr_operator)));
     ASSERT_EQ(plan["acquisitions"].size(), 2u) << plan.dump(1); // one per occurrence
-    EXPECT_FALSE(recording->last.previous_plan);
+    EXPECT_FALSE(recording->last.previous_plan_id);
     // Inside the first acquisition: it is in progress, so it is locked into the replan unchanged.
     const auto s0 = time::Instant::parse_iso8601(plan["acquisitions"][0]["start_utc"].get<std::string>());
     const auto e0 = time::Instant::parse_iso8601(plan["acquisitions"][0]["end_utc"].get<std::string>());
@@ -504,7 +504,7 @@ TEST_F(ApiSimulationProperty, ReplanKeepsAcquisitionsInProgressAndNeverRepeatsSe
     m_service->plan(who(fr_operator), "", std::nullopt);
     ASSERT_EQ(recording->last.locked.size(), 1u);
     EXPECT_EQ(json::parse(recording->last.locked[0])["acquisition_id"], plan["acquisitions"][0]["acquisition_id"]);
-    EXPECT_TRUE(recording->last.previous_plan);
+    EXPECT_TRUE(recording->last.previous_plan_id);
     const json plan2 = body_of(m_service->get_plan(who(fr_operator)));
     EXPECT_EQ(plan2["acquisitions"][0]["acquisition_id"], plan["acquisitions"][0]["acquisition_id"]);
     // After it: acquired (simulation), so occurrence 0 is served and never planned again.

@@ -35,7 +35,6 @@ struct PlanInput {
     /// yet), as plan-document acquisition objects (JSON): they must appear unchanged in the new plan and their
     /// satellite time is taken (a new plan never supersedes an image that may have been taken).
     std::vector<std::string> locked;
-    std::optional<std::string> previous_plan;     ///< the last plan document (JSON), when this is a replan
     std::optional<std::string> previous_plan_id;  ///< the id of the plan the service stored last
     /// Acquisitions whose outcome was reported failed (cloudy, lost): their occurrences go back to the queue.
     std::vector<std::string> failed;

@@ -362,6 +362,8 @@ public:
                                   const std::vector<std::string> &planned_requests, const Mutation &m,
                                   const Render<PlanRecord> &render = {});
     std::optional<PlanRecord> latest_plan();
+    /// The id of the latest plan (without reading its document).
+    std::optional<std::string> latest_plan_id();
     std::optional<AcquisitionRecord> get_acquisition(const std::string &id, const TenantScope &tenant = {});
     /// Acquisitions matching the query, by start time.
     std::vector<AcquisitionRecord> list_acquisitions(const AcquisitionQuery &query);
