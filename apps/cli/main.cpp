@@ -1,5 +1,8 @@
 // vantage: the one command-line entry point. Thin: parses options (CLI11) and calls the library.
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -42,6 +45,22 @@ int main(int argc, char **argv)
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();
         return vantage::cli::exit_usage;
+    }
+    // An unknown command: CLI11 would say "A subcommand is required"; name the word and the nearest real command.
+    if (const std::string first = argv[1]; !first.empty() && first[0] != '-') {
+        std::vector<std::string> names;
+        for (const auto *sub : app.get_subcommands({})) {
+            names.push_back(sub->get_name());
+        }
+        if (first == "help") {
+            std::cout << app.help();
+            return vantage::cli::exit_ok;
+        }
+        if (std::find(names.begin(), names.end(), first) == names.end()) {
+            std::cerr << "error: unknown command '" << first << "'; did you mean '" << vantage::cli::closest_name(first, names)
+                      << "'? (vantage --help lists the commands)\n";
+            return vantage::cli::exit_usage;
+        }
     }
     try {
         app.parse(argc, argv);
