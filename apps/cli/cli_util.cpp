@@ -21,11 +21,90 @@ int run_guarded(const std::function<int()> &body)
         return body();
     } catch (const Error &e) {
         std::cerr << "error: " << e.what() << " [" << to_string(e.code()) << "]\n";
-        return exit_error;
+        return is_usage_error(e) ? exit_usage : exit_error;
+    } catch (const CLI::Error &e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return exit_usage;
     } catch (const std::bad_alloc &) {
         std::cerr << "error: out of memory\n";
         return exit_error;
     }
+}
+
+bool is_usage_error(const Error &e) noexcept
+{
+    const ErrorContext &c = e.context();
+    return dynamic_cast<const ConfigError *>(&e) != nullptr && c.source.empty() && c.field.size() > 2
+           && c.field.compare(0, 2, "--") == 0;
+}
+
+void throw_usage_error(const std::string &option, const std::string &message, const std::string &value, ErrorCode code)
+{
+    throw ConfigError(code, message, ErrorContext{"", 0, option, value});
+}
+
+std::string human_number(double v, int decimals)
+{
+    if (!std::isfinite(v)) {
+        return fmt::format("{}", v);
+    }
+    std::string digits = fmt::format("{:.{}f}", std::fabs(v), decimals);
+    const std::size_t dot = digits.find('.');
+    const std::size_t int_len = dot == std::string::npos ? digits.size() : dot;
+    std::string out;
+    for (std::size_t i = 0; i < int_len; ++i) {
+        if (i > 0 && (int_len - i) % 3 == 0) {
+            out += ',';
+        }
+        out += digits[i];
+    }
+    out += digits.substr(int_len);
+    const bool negative = std::signbit(v) && out.find_first_not_of("0.,") != std::string::npos;
+    return negative ? "-" + out : out;
+}
+
+std::string human_value(double v)
+{
+    // NOTE: "whole" to 1e-9 relative: plan values are sums of integer priorities times weights in (0, 1].
+    const bool whole = std::fabs(v - std::round(v)) <= 1e-9 * std::max(1.0, std::fabs(v));
+    return human_number(v, whole ? 0 : 2);
+}
+
+std::string count_of(std::size_t n, const std::string &singular, const std::string &plural)
+{
+    return fmt::format("{} {}", human_number(static_cast<double>(n)), n == 1 ? singular : plural.empty() ? singular + "s" : plural);
+}
+
+std::size_t edit_distance(const std::string &a, const std::string &b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0]; // row[i-1][j-1]
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string closest_name(const std::string &word, const std::vector<std::string> &candidates)
+{
+    std::string best;
+    std::size_t best_d = 0;
+    for (const auto &c : candidates) {
+        const std::size_t d = edit_distance(word, c);
+        if (best.empty() || d < best_d) {
+            best = c;
+            best_d = d;
+        }
+    }
+    return best;
 }
 
 std::vector<std::uint32_t> parse_id_list(const std::string &text, const std::string &option)

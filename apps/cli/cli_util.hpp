@@ -17,15 +17,40 @@
 
 namespace vantage::cli {
 
-/// Exit codes: 0 success, 1 a Vantage error (bad input, data, physics), 2 usage error (CLI11),
-/// 3 completed with problems under --strict.
+/// Exit codes: 0 success, 1 a Vantage error (bad input file, data, physics), 2 usage error (an unknown command, a
+/// bad option value, a bad option combination, a missing required option), 3 completed with problems under --strict.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_error = 1;
 inline constexpr int exit_usage = 2;
 inline constexpr int exit_strict = 3;
 
-/// Runs `body`, mapping vantage::Error to "error: <what>" on stderr and exit_error.
+/// Runs `body`, mapping vantage::Error to "error: <what>" on stderr and exit_error, or exit_usage when it is a
+/// usage error (`is_usage_error`); a CLI11 error thrown from `body` is a usage error too.
 int run_guarded(const std::function<int()> &body);
+
+/// The one rule for "usage error -> exit 2" once CLI11 has parsed: a ConfigError about a command-line option, i.e.
+/// its context names the option (field "--name", or "--name[i]") and no input file (empty source). Errors found in
+/// an input file carry that file as source and stay exit_error. CLI11's own parse errors are exit 2 in main().
+bool is_usage_error(const Error &e) noexcept;
+
+/// Throws the usage error of `is_usage_error`: ConfigError(code) whose field is `option` ("--frame").
+[[noreturn]] void throw_usage_error(const std::string &option, const std::string &message, const std::string &value = {},
+                                    ErrorCode code = ErrorCode::invalid_argument);
+
+/// A number for people: fixed `decimals`, thousands separated by commas ("8,499,620", "1,234.57"); no exponent.
+std::string human_number(double v, int decimals = 0);
+
+/// A value that is usually whole (plan value, Gbit): no decimals when it is whole, else two ("63", "1,234.50").
+std::string human_value(double v);
+
+/// "1 rank", "2 ranks": the count and the noun, singular for exactly 1 (`plural` defaults to singular + "s").
+std::string count_of(std::size_t n, const std::string &singular, const std::string &plural = {});
+
+/// Levenshtein distance (insertions, deletions, substitutions of one character each cost 1).
+std::size_t edit_distance(const std::string &a, const std::string &b);
+
+/// The candidate closest to `word` by edit distance (the first of equals); empty when there is none.
+std::string closest_name(const std::string &word, const std::vector<std::string> &candidates);
 
 /// "25544,39634" -> ids; throws ConfigError(invalid_number) naming the option.
 std::vector<std::uint32_t> parse_id_list(const std::string &text, const std::string &option);

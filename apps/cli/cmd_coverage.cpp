@@ -137,15 +137,17 @@ int run_coverage(const CoverageCliOptions &o)
         write_file(dir / "run.json", [&](std::ostream &out) { out << run.dump(2) << '\n'; });
 
         for (const auto &g : regions) {
-            std::cout << fmt::format("region \"{}\": {} points, {:.6g} km2, covered {:.6g}% (>= {} accesses: {:.6g}%), "
-                                     "mean max gap {:.6g} h, mean response {:.6g} h (lower bound), time in view {:.6g}\n",
-                                     g.name, g.points, g.grid_area_km2, g.percent_area_covered, g.k,
+            std::cout << fmt::format("region \"{}\": {}, {} km2, covered {:.1f}% (>= {}: {:.1f}%), "
+                                     "mean max gap {:.2f} h, mean response {:.2f} h (lower bound), time in view {:.2f}%\n",
+                                     g.name, count_of(g.points, "point"), human_number(g.grid_area_km2),
+                                     g.percent_area_covered, count_of(static_cast<std::size_t>(g.k), "access", "accesses"),
                                      g.percent_area_covered_at_least_k, g.max_gap_h.mean, g.mean_response_h.mean,
-                                     g.time_in_view_fraction.mean);
+                                     100.0 * g.time_in_view_fraction.mean);
         }
-        std::cout << fmt::format("wrote {}, {}, {} ({} ranks, {} points, {:.3f} s)\n", (dir / "points.csv").string(),
-                                 (dir / "summary.json").string(), (dir / "coverage.geojson").string(), ranks.size,
-                                 sel.points.size(), run["wall_s"].get<double>());
+        std::cout << fmt::format("wrote {}, {}, {} ({}, {}, {:.3f} s)\n", (dir / "points.csv").string(),
+                                 (dir / "summary.json").string(), (dir / "coverage.geojson").string(),
+                                 count_of(static_cast<std::size_t>(ranks.size), "rank"), count_of(sel.points.size(), "point"),
+                                 run["wall_s"].get<double>());
         return exit_ok;
     } catch (const Error &e) {
         // Input errors happen on every rank alike: one message, from rank 0. A rank's own failure while computing

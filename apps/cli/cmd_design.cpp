@@ -407,8 +407,8 @@ int run_sweep(const SweepOpts &o)
         t.stream() << j.dump(2) << '\n';
         t.check();
     }
-    std::cerr << fmt::format("sweep: {} designs x {} region(s) over {} points\n", n_designs, sel.regions.size(),
-                             sel.points.size());
+    std::cerr << fmt::format("sweep: {} x {} over {}\n", count_of(n_designs, "design"), count_of(sel.regions.size(), "region"),
+                             count_of(sel.points.size(), "point"));
     return exit_ok;
 }
 

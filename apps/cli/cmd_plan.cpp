@@ -12,9 +12,11 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
 #include "commands.hpp"
+#include "progress.hpp"
 #include "vantage/io/elements.hpp"
 #include "vantage/io/mission_scenario.hpp"
 #include "vantage/io/plan_io.hpp"
@@ -28,7 +30,7 @@ namespace fs = std::filesystem;
 
 struct PlanCliOptions {
     std::string scenario;
-    std::string out_dir = ".";
+    std::string out_dir; ///< empty: write nothing
     std::optional<std::uint64_t> seed;
     std::optional<int> iterations;
     std::optional<double> time_limit_s;
@@ -70,6 +72,14 @@ scheduling::PlanningOptions options_of(const scheduling::Mission &m, const PlanC
     return p;
 }
 
+/// What the progress line shows beside the elapsed time: the search's caps.
+std::string search_detail(const scheduling::PlanningOptions &p, bool replanning)
+{
+    const int iterations = replanning ? p.replan_iterations : p.iterations;
+    return fmt::format(" (search: at most {} or {} s)", count_of(static_cast<std::size_t>(iterations), "iteration"),
+                       human_value(p.time_limit_s));
+}
+
 /// Reads plan.cache beside a plan.json; an empty cache (with a warning) when it is missing or unusable.
 scheduling::OpportunityCache read_cache_beside(const fs::path &plan_json)
 {
@@ -88,9 +98,13 @@ scheduling::OpportunityCache read_cache_beside(const fs::path &plan_json)
     return {};
 }
 
+/// Writes the plan's files into --out; nothing without --out (no silent writes into the working directory).
 void write_plan_files(const scheduling::Plan &plan, const scheduling::Mission &m, const PlanCliOptions &o,
                       const scheduling::OpportunityCache &cache)
 {
+    if (o.out_dir.empty()) {
+        return;
+    }
     fs::create_directories(o.out_dir);
     const fs::path dir(o.out_dir);
     write_file(dir / "plan.json", io::plan_to_json(plan, m, fs::path(o.scenario).filename().string()));
@@ -117,8 +131,9 @@ void print_relays(std::ostream &out, const scheduling::Plan &plan, const schedul
         for (const auto &r : m.relays) {
             names += (names.empty() ? "" : ", ") + r.end.name;
         }
-        out << fmt::format("  relays         {}: {} relay downlinks, {:.0f} Gbit; {} of {} acquisitions relayed\n", names, via,
-                           gbit, mt.relayed_acquisitions, plan.acquisitions.size());
+        out << fmt::format("  relays         {}: {}, {} Gbit; {} of {} relayed\n", names, count_of(via, "relay downlink"),
+                           human_number(gbit), human_number(static_cast<double>(mt.relayed_acquisitions)),
+                           count_of(plan.acquisitions.size(), "acquisition"));
     }
     if (mt.latency_regions.empty()) {
         return;
@@ -138,7 +153,7 @@ void print_relays(std::ostream &out, const scheduling::Plan &plan, const schedul
         out << fmt::format("  {:<16} {:>6} {:>7} {:>6.2f} {:>6.2f}{}\n", r.region, r.acquisitions, r.relayed, r.p50_h, r.p95_h, right);
     }
     if (w) {
-        out << fmt::format("  without relays value {:g}, {} / {} served, latency p50 {:.2f} h, p95 {:.2f} h\n", w->value,
+        out << fmt::format("  without relays value {}, {} / {} served, latency p50 {:.2f} h, p95 {:.2f} h\n", human_value(w->value),
                            w->requests_served, mt.requests_total, w->latency_p50_h, w->latency_p95_h);
     }
 }
@@ -152,16 +167,20 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         strips += a.strip_count > 1 ? 1 : 0;
         data += a.data_gbit;
     }
-    out << fmt::format("Plan of {}: {} .. {}, {} satellites, {} ground stations, {} requests ({} occurrences)\n",
-                       o.scenario, m.start.to_iso8601_utc(0), m.stop.to_iso8601_utc(0), m.satellites.size(), m.stations.size(),
-                       m.requests.size(), mt.requests_total);
-    out << fmt::format("  opportunities  {} (access and strips in {:.1f} s)\n", mt.opportunities, mt.opportunities_seconds);
-    out << fmt::format("  acquisitions   {} ({} polygon strips), {:.0f} Gbit; {} downlinks\n", plan.acquisitions.size(), strips,
-                       data, plan.downlinks.size());
+    out << fmt::format("Plan of {}: {} .. {}, {}, {}, {} ({})\n", o.scenario, m.start.to_iso8601_utc(0),
+                       m.stop.to_iso8601_utc(0), count_of(m.satellites.size(), "satellite"),
+                       count_of(m.stations.size(), "ground station"), count_of(m.requests.size(), "request"),
+                       count_of(static_cast<std::size_t>(mt.requests_total), "occurrence"));
+    out << fmt::format("  opportunities  {} (access and strips in {:.1f} s)\n", human_number(static_cast<double>(mt.opportunities)),
+                       mt.opportunities_seconds);
+    out << fmt::format("  acquisitions   {} ({}), {} Gbit; {}\n", human_number(static_cast<double>(plan.acquisitions.size())),
+                       count_of(strips, "polygon strip"), human_number(data), count_of(plan.downlinks.size(), "downlink"));
     const double pct = mt.value_upper_bound > 0.0 ? 100.0 * mt.value / mt.value_upper_bound : 100.0;
-    out << fmt::format("  value          {:g} of upper bound {:g} ({}{}: {:.1f} %, gap {:.1f} %); trivial bound {:g}\n", mt.value,
-                       mt.value_upper_bound, mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct, 100.0 - pct,
-                       mt.value_trivial_bound);
+    // the trivial bound only when the bound printed is another (else the same number twice)
+    const bool other_bound = mt.bound_method != "trivial" && mt.value_trivial_bound != mt.value_upper_bound;
+    out << fmt::format("  value          {} of upper bound {} ({}{}: {:.1f} %, gap {:.1f} %){}\n", human_value(mt.value),
+                       human_value(mt.value_upper_bound), mt.bound_method, mt.bound_is_optimal ? ", optimal" : "", pct,
+                       100.0 - pct, other_bound ? "; trivial bound " + human_value(mt.value_trivial_bound) : std::string());
     // clouds: what the plan knew, and what the forecast costs in expected value
     if (!m.clouds || m.clouds->empty()) {
         out << "  clouds         no cloud data: optical images planned as if the sky were clear\n";
@@ -174,11 +193,14 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
                 p_sum += *a.cloud_probability;
             }
         }
-        out << fmt::format("  clouds         expected value {:g} of {:g} if every image were clear; {} images with a cloud "
-                           "forecast, mean P(clear enough) {:.2f} ({} forecast fields, {} climatology months)\n",
-                           mt.value, mt.value_if_clear, optical, optical > 0 ? p_sum / optical : 1.0,
-                           m.clouds->forecasts.size(),
-                           std::count_if(m.clouds->monthly.begin(), m.clouds->monthly.end(), [](const auto &g) { return g.has_value(); }));
+        const auto months = std::count_if(m.clouds->monthly.begin(), m.clouds->monthly.end(),
+                                          [](const auto &g) { return g.has_value(); });
+        out << fmt::format("  clouds         expected value {} of {} if every image were clear; {} with a cloud "
+                           "forecast, mean P(clear enough) {:.2f} ({}, {})\n",
+                           human_value(mt.value), human_value(mt.value_if_clear),
+                           count_of(static_cast<std::size_t>(optical), "image"), optical > 0 ? p_sum / optical : 1.0,
+                           count_of(m.clouds->forecasts.size(), "forecast field"),
+                           count_of(static_cast<std::size_t>(months), "climatology month"));
     }
     // power: the satellites with a battery model, the lowest state of charge and what the battery refused
     if (!plan.energy.empty()) {
@@ -193,17 +215,18 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         }
         const auto refused = std::count_if(plan.unserved.begin(), plan.unserved.end(),
                                            [](const auto &u) { return u.reason == scheduling::UnservedReason::power; });
-        out << fmt::format("  power          {} satellites with a battery model; lowest state of charge {:.1f} % ({} at {}, "
-                           "minimum {:.0f} %); {} occurrences refused for power\n",
-                           plan.energy.size(), 100.0 * low_soc, m.satellites[low->satellite].sat.name,
-                           low->min_time.to_iso8601_utc(0), 100.0 * m.satellites[low->satellite].power->min_soc, refused);
+        out << fmt::format("  power          {} with a battery model; lowest state of charge {:.1f} % ({} at {}, "
+                           "minimum {:.0f} %); {} refused for power\n",
+                           count_of(plan.energy.size(), "satellite"), 100.0 * low_soc, m.satellites[low->satellite].sat.name,
+                           low->min_time.to_iso8601_utc(0), 100.0 * m.satellites[low->satellite].power->min_soc,
+                           count_of(static_cast<std::size_t>(refused), "occurrence"));
     }
     out << fmt::format("  served         {} / {} occurrences; latency p50 {:.2f} h, p95 {:.2f} h\n", mt.requests_served,
                        mt.requests_total, mt.latency_p50_h, mt.latency_p95_h);
     print_relays(out, plan, m);
     out << "  nation   value  share  rights  served\n";
     for (const auto &t : mt.tenants) {
-        out << fmt::format("  {:<6} {:7g} {:5.1f}% {:5.1f}%  {}/{}\n", t.tenant, t.value, 100.0 * t.share, 100.0 * t.rights_share,
+        out << fmt::format("  {:<6} {:>7} {:5.1f}% {:5.1f}%  {}/{}\n", t.tenant, human_value(t.value), 100.0 * t.share, 100.0 * t.rights_share,
                            t.served, t.total);
     }
     // Served / total occurrences by priority (10 highest): served = occurrences with a valued acquisition.
@@ -243,14 +266,19 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
         r += fmt::format("{}{} {}", r.empty() ? "" : ", ", k, v);
     }
     out << "  unserved       " << (r.empty() ? "none" : r) << '\n';
-    out << fmt::format("  search         constructive {:g} -> {:g} after {} ALNS iterations (seed {}) in {:.2f} s{}; bound {:.2f} s ({}, {} "
-                       "Lagrangian iterations{})\n",
-                       mt.constructive_value, mt.value, mt.iterations_done, plan.seed, mt.plan_seconds,
-                       mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds, mt.bound_method, mt.bound_iterations,
+    out << fmt::format("  search         constructive {} -> {} after {} (seed {}) in {:.2f} s{}; bound {:.2f} s ({}, {}{})\n",
+                       human_value(mt.constructive_value), human_value(mt.value),
+                       count_of(static_cast<std::size_t>(mt.iterations_done), "ALNS iteration"), plan.seed, mt.plan_seconds,
+                       mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds, mt.bound_method,
+                       count_of(static_cast<std::size_t>(mt.bound_iterations), "Lagrangian iteration"),
                        mt.bound_time_limit_hit ? ", time limit hit" : "");
-    const fs::path dir(o.out_dir);
-    out << fmt::format("  wrote          {}, {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
-                       (dir / "plan.czml").string(), (dir / "plan.cache").string());
+    if (o.out_dir.empty()) {
+        out << "  wrote          nothing (no --out DIR: plan.json, timeline.csv, plan.czml and plan.cache go there)\n";
+    } else {
+        const fs::path dir(o.out_dir);
+        out << fmt::format("  wrote          {}, {}, {}, {}\n", (dir / "plan.json").string(), (dir / "timeline.csv").string(),
+                           (dir / "plan.czml").string(), (dir / "plan.cache").string());
+    }
 }
 
 int run_plan(const PlanCliOptions &o)
@@ -259,15 +287,17 @@ int run_plan(const PlanCliOptions &o)
     if (auto warn = m.eop.coverage_warning(m.start, m.stop)) {
         std::cerr << "warning: " << *warn << '\n';
     }
+    if (o.compare_relays && m.relays.empty()) { // before the search, not after it
+        throw ConfigError(ErrorCode::missing_field, "--compare-relays needs a scenario with `relays`",
+                          ErrorContext{o.scenario, 0, "relays", ""});
+    }
     scheduling::OpportunityCache cache;
+    ElapsedTicker ticker("planning", search_detail(options_of(m, o), false));
     scheduling::Plan plan = scheduling::plan(m, options_of(m, o), &cache);
     if (o.compare_relays) {
-        if (m.relays.empty()) {
-            throw ConfigError(ErrorCode::missing_field, "--compare-relays needs a scenario with `relays`",
-                              ErrorContext{o.scenario, 0, "relays", ""});
-        }
         scheduling::compare_without_relays(m, options_of(m, o), plan, &cache);
     }
+    ticker.stop();
     write_plan_files(plan, m, o, cache);
     print_summary(std::cout, plan, m, o);
     return exit_ok;
@@ -284,11 +314,38 @@ std::string read_text(const std::string &path, const std::string &option)
     return ss.str();
 }
 
+/// --now must lie in the plan's horizon [start_utc, stop_utc] (plan.json; the scenario's when the plan lacks them):
+/// a replan after the horizon would change nothing and say "100 % unchanged". A usage error naming --now.
+void check_now_in_horizon(const time::Instant &now, const PlanCliOptions &o, const std::string &plan_text,
+                          const scheduling::Mission &m)
+{
+    time::Instant start = m.start;
+    time::Instant stop = m.stop;
+    const auto j = nlohmann::json::parse(plan_text, nullptr, false);
+    if (j.is_object() && j.contains("start_utc") && j.contains("stop_utc") && j["start_utc"].is_string()
+        && j["stop_utc"].is_string()) {
+        try {
+            start = time::Instant::parse_iso8601(j["start_utc"].get<std::string>());
+            stop = time::Instant::parse_iso8601(j["stop_utc"].get<std::string>());
+        } catch (const Error &) {
+            // a malformed plan is reported by parse_plan_json with its line and field
+        }
+    }
+    if (now < start || now > stop) {
+        throw_usage_error("--now",
+                          fmt::format("must lie within the plan's horizon {} .. {} ({})", start.to_iso8601_utc(0),
+                                      stop.to_iso8601_utc(0), o.plan_file),
+                          o.now, ErrorCode::out_of_range);
+    }
+}
+
 int run_replan(const PlanCliOptions &o)
 {
     scheduling::Mission m = io::read_mission_file(o.scenario);
     scheduling::ReplanInput in;
     in.now = parse_time_option(o.now, "--now");
+    const std::string plan_text = read_text(o.plan_file, "--plan");
+    check_now_in_horizon(in.now, o, plan_text, m);
     in.freeze_h = o.freeze_h;
     in.removed_stations = o.remove_stations;
     in.removed_requests = o.remove_requests;
@@ -327,28 +384,39 @@ int run_replan(const PlanCliOptions &o)
     }
     // a replan that changes anything explains its own unserved occurrences: the previous explanations are not read
     const scheduling::PreviousPlan prev =
-        io::parse_plan_json(read_text(o.plan_file, "--plan"), o.plan_file, !in.changes_anything());
+        io::parse_plan_json(plan_text, o.plan_file, !in.changes_anything());
     scheduling::PlanChanges changes;
     scheduling::OpportunityCache cache = read_cache_beside(o.plan_file);
+    ElapsedTicker ticker("replanning", search_detail(options_of(m, o), true));
     const scheduling::Plan plan = scheduling::replan(m, prev, in, options_of(m, o), changes, &cache);
+    ticker.stop();
     // the mission the plan refers to includes the added requests and the outages
     m = scheduling::mission_after(m, in, options_of(m, o));
     write_plan_files(plan, m, o, cache);
-    write_file(fs::path(o.out_dir) / "changes.json", io::changes_to_json(changes));
+    if (!o.out_dir.empty()) {
+        write_file(fs::path(o.out_dir) / "changes.json", io::changes_to_json(changes));
+    }
     print_summary(std::cout, plan, m, o);
-    std::cout << fmt::format("  cache          {} of {} access windows' opportunities reused from {}\n", cache.hits,
-                             cache.hits + cache.misses, (fs::path(o.plan_file).parent_path() / "plan.cache").string());
+    std::cout << fmt::format("  cache          {} of {} access windows' opportunities reused from {}\n",
+                             human_number(static_cast<double>(cache.hits)),
+                             human_number(static_cast<double>(cache.hits + cache.misses)), (fs::path(o.plan_file).parent_path() / "plan.cache").string());
     std::cout << fmt::format("  changes        kept {}, moved {}, added {}, removed {} (failed {}, frozen {}); {:.1f} % unchanged\n",
                              changes.kept.size(), changes.moved.size(), changes.added.size(), changes.removed.size(),
                              changes.failed.size(), changes.frozen.size(), 100.0 * changes.fraction_unchanged);
-    std::cout << fmt::format("  wrote          {}\n", (fs::path(o.out_dir) / "changes.json").string());
+    if (!o.out_dir.empty()) {
+        std::cout << fmt::format("  wrote          {}\n", (fs::path(o.out_dir) / "changes.json").string());
+    }
     return exit_ok;
 }
 
 void add_common(CLI::App *cmd, PlanCliOptions &o)
 {
     cmd->add_option("--scenario", o.scenario, "tasking scenario YAML (docs/formats.md)")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--out", o.out_dir, "output directory (created if needed)")->capture_default_str();
+    cmd->add_option("--out", o.out_dir,
+                    o.replanning ? "output directory for plan.json, timeline.csv, plan.czml, plan.cache, changes.json "
+                                   "(created if needed; without it nothing is written)"
+                                 : "output directory for plan.json, timeline.csv, plan.czml, plan.cache (created if "
+                                   "needed; without it nothing is written)");
     cmd->add_option("--seed", o.seed, "ALNS random seed (default: planning.seed)");
     cmd->add_option("--iterations", o.iterations,
                     o.replanning ? "ALNS iterations after the repair (default: planning.replan_iterations)"

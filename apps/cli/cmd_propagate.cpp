@@ -169,6 +169,9 @@ private:
 int run_propagate(const PropagateOptions &o)
 {
     const bool absolute = !o.start.empty();
+    if (o.format == "oem" && o.frame == "geodetic") { // checked before any input is read: a usage error
+        throw_usage_error("--frame", "OEM carries Cartesian states (--format oem): use --frame teme, itrf or gcrf", o.frame);
+    }
     // ---- inputs
     LoadedElements loaded = load_elements(o.elements, std::cerr);
     std::vector<io::ElementRecord> records = std::move(loaded.records);

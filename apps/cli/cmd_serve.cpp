@@ -232,6 +232,7 @@ int run_create_token(const AdminOptions &o)
         throw ConfigError(ErrorCode::out_of_range, "--expires-h must be > 0 (0: never)",
                           ErrorContext{"", 0, "--expires-h", std::to_string(o.expires_h)});
     }
+    api::check_tenant(o.tenant, "--tenant"); // before the store is opened: a usage error naming the option
     auto store = store::Store::open(o.db);
     const auto m = cli_mutation(o.tenant);
     std::optional<time::Instant> expires;

@@ -1,5 +1,8 @@
 // vantage: the one command-line entry point. Thin: parses options (CLI11) and calls the library.
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -42,6 +45,34 @@ int main(int argc, char **argv)
     if (argc == 1) { // no subcommand: show what there is
         std::cerr << app.help();
         return vantage::cli::exit_usage;
+    }
+    // An unknown command (or sub-command, as `design frob`): CLI11 would say "A subcommand is required"; name the word
+    // and the nearest real command.
+    if (const std::string first = argv[1]; first == "help") {
+        std::cout << app.help();
+        return vantage::cli::exit_ok;
+    }
+    const CLI::App *level = &app;
+    for (int i = 1; i < argc && !level->get_subcommands({}).empty(); ++i) {
+        const std::string word = argv[i];
+        if (word.empty() || word[0] == '-') {
+            break;
+        }
+        std::vector<std::string> names;
+        const CLI::App *next = nullptr;
+        for (const auto *sub : level->get_subcommands({})) {
+            names.push_back(sub->get_name());
+            if (sub->get_name() == word) {
+                next = sub;
+            }
+        }
+        if (next == nullptr) {
+            const std::string where = level == &app ? "" : level->get_name() + " ";
+            std::cerr << "error: unknown command '" << where << word << "'; did you mean '" << where
+                      << vantage::cli::closest_name(word, names) << "'? (vantage " << where << "--help lists them)\n";
+            return vantage::cli::exit_usage;
+        }
+        level = next;
     }
     try {
         app.parse(argc, argv);

@@ -1,9 +1,13 @@
 #pragma once
 // A progress bar on stderr for long runs: drawn only when stderr is a terminal, and only once the run has taken
 // more than 2 s (short runs and redirected output stay clean).
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include <unistd.h>
@@ -58,6 +62,65 @@ private:
     bool m_drawn = false;
     std::chrono::steady_clock::time_point m_start;
     std::chrono::steady_clock::time_point m_last;
+};
+
+/// For work that reports no progress (the planner's search): a thread redraws "label 12 s detail" on stderr every
+/// half second, only when stderr is a terminal and only once the run has taken more than 2 s; the line is erased
+/// (\r, blanks, \r) when the work ends, so the summary that follows starts on a clean line. No terminal: no thread.
+class ElapsedTicker {
+public:
+    explicit ElapsedTicker(std::string label, std::string detail = {}, bool wanted = true)
+        : m_label(std::move(label)), m_detail(std::move(detail))
+    {
+        if (wanted && isatty(STDERR_FILENO) != 0) {
+            m_thread = std::thread([this] { loop(); });
+        }
+    }
+    ElapsedTicker(const ElapsedTicker &) = delete;
+    ElapsedTicker &operator=(const ElapsedTicker &) = delete;
+    ~ElapsedTicker() { stop(); }
+
+    /// Stops the thread and erases the line (idempotent).
+    void stop()
+    {
+        {
+            const std::lock_guard<std::mutex> lock(m_mutex);
+            m_done = true;
+        }
+        m_cv.notify_all();
+        if (m_thread.joinable()) {
+            m_thread.join();
+        }
+    }
+
+private:
+    void loop()
+    {
+        const auto start = std::chrono::steady_clock::now();
+        std::size_t width = 0;
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_cv.wait_for(lock, std::chrono::milliseconds(500), [this] { return m_done; })) {
+            const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (elapsed_s < 2.0) {
+                continue;
+            }
+            const std::string line = m_label + " " + std::to_string(static_cast<long>(elapsed_s)) + " s" + m_detail;
+            width = std::max(width, line.size());
+            std::fprintf(stderr, "\r%s", line.c_str());
+            std::fflush(stderr);
+        }
+        if (width > 0) {
+            std::fprintf(stderr, "\r%*s\r", static_cast<int>(width), "");
+            std::fflush(stderr);
+        }
+    }
+
+    std::string m_label;
+    std::string m_detail;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_done = false;
+    std::thread m_thread;
 };
 
 } // namespace vantage::cli
