@@ -88,17 +88,52 @@ json split_field(const std::string &field)
     return out;
 }
 
+/// The one table between STAPI's queryables and the request's keys (read by apply_comparison, written by filter_of,
+/// and used to name a queryable in an error). A numeric queryable sets the request's lower and/or upper limit key; a
+/// bound the request cannot state is refused unless it is no constraint at all (`lower_free`, `upper_free`). A
+/// text queryable sets one key with `=`; `none` is the key's value that means "not constrained".
+struct NumericQueryable {
+    const char *property;
+    const char *lower_key;   ///< nullptr: no lower limit in the request model
+    const char *upper_key;   ///< nullptr: no upper limit
+    double lower_free;       ///< a lower bound at or below this is no constraint
+    double upper_free;       ///< an upper bound at or above this is no constraint
+    const char *not_for;     ///< the product it does not apply to, or nullptr
+};
+constexpr NumericQueryable numeric_queryables[] = {
+    {"view:off_nadir", nullptr, "max_off_nadir_deg", 0.0, 90.0, nullptr},
+    {"view:incidence_angle", "incidence_min_deg", "incidence_max_deg", 0.0, 90.0, "optical"},
+    {"view:sun_elevation", "min_sun_elevation_deg", nullptr, -90.0, 90.0, "sar"},
+    {"eo:cloud_cover", nullptr, "max_cloud_cover_pct", 0.0, 100.0, "sar"},
+    {"gsd", nullptr, "max_gsd_m", 0.0, 1e300, nullptr},
+};
+struct TextQueryable {
+    const char *property;
+    const char *key;
+    const char *none;    ///< the key's unconstrained value ("any", "both"), or nullptr
+    const char *not_for;
+};
+constexpr TextQueryable text_queryables[] = {
+    {"sat:orbit_state", "pass_direction", "any", nullptr},
+    {"sar:observation_direction", "look_side", "both", "optical"},
+    {"sar:instrument_mode", "instrument_mode", nullptr, "optical"},
+};
+constexpr const char *polarizations_queryable = "sar:polarizations"; ///< a_contains -> `polarizations`
+
 /// The STAPI queryable a request key of /api/v1 comes from (the filter's property), or nullptr.
 const char *queryable_of(const std::string &key)
 {
-    static const std::map<std::string, const char *> names = {
-        {"max_off_nadir_deg", "view:off_nadir"},        {"incidence_min_deg", "view:incidence_angle"},
-        {"incidence_max_deg", "view:incidence_angle"},  {"min_sun_elevation_deg", "view:sun_elevation"},
-        {"max_cloud_cover_pct", "eo:cloud_cover"},      {"max_gsd_m", "gsd"},
-        {"pass_direction", "sat:orbit_state"},          {"look_side", "sar:observation_direction"},
-        {"instrument_mode", "sar:instrument_mode"},     {"polarizations", "sar:polarizations"}};
-    const auto it = names.find(key);
-    return it == names.end() ? nullptr : it->second;
+    for (const auto &q : numeric_queryables) {
+        if ((q.lower_key && key == q.lower_key) || (q.upper_key && key == q.upper_key)) {
+            return q.property;
+        }
+    }
+    for (const auto &q : text_queryables) {
+        if (key == q.key) {
+            return q.property;
+        }
+    }
+    return key == "polarizations" ? polarizations_queryable : nullptr;
 }
 
 /// The `loc` of an /api/v1 error field in the STAPI payload, and the message to go with it.
@@ -482,67 +517,48 @@ void apply_comparison(const std::string &op, const json &args, json &request, co
             unsupported(("operator '" + op + "'").c_str());
         }
     };
-    std::optional<double> lo;
-    std::optional<double> hi;
-    if (prop == "view:off_nadir") {
+    for (const auto &q : numeric_queryables) {
+        if (prop != q.property) {
+            continue;
+        }
+        if (q.not_for) {
+            not_for(q.not_for);
+        }
+        std::optional<double> lo;
+        std::optional<double> hi;
         bounds(lo, hi);
-        if (lo && *lo > 0.0) {
-            unsupported("a lower bound above 0");
+        if (lo && !q.lower_key && *lo > q.lower_free) {
+            unsupported(fmt::format("a lower bound above {}", q.lower_free).c_str());
         }
-        if (hi) {
-            tighten(request, "max_off_nadir_deg", *hi, true);
-        }
-    } else if (prop == "view:incidence_angle") {
-        not_for("optical");
-        bounds(lo, hi);
-        if (lo) {
-            tighten(request, "incidence_min_deg", *lo, false);
-        }
-        if (hi) {
-            tighten(request, "incidence_max_deg", *hi, true);
-        }
-    } else if (prop == "view:sun_elevation") {
-        not_for("sar");
-        bounds(lo, hi);
-        if (hi && *hi < 90.0) {
+        if (hi && !q.upper_key && *hi < q.upper_free) {
             unsupported("an upper bound");
         }
-        if (lo) {
-            tighten(request, "min_sun_elevation_deg", *lo, false);
+        if (lo && q.lower_key) {
+            tighten(request, q.lower_key, *lo, false);
         }
-    } else if (prop == "eo:cloud_cover") {
-        not_for("sar");
-        bounds(lo, hi);
-        if (lo && *lo > 0.0) {
-            unsupported("a lower bound above 0");
+        if (hi && q.upper_key) {
+            tighten(request, q.upper_key, *hi, true);
         }
-        if (hi) {
-            tighten(request, "max_cloud_cover_pct", *hi, true);
+        return;
+    }
+    for (const auto &q : text_queryables) {
+        if (prop != q.property) {
+            continue;
         }
-    } else if (prop == "gsd") {
-        bounds(lo, hi);
-        if (lo && *lo > 0.0) {
-            unsupported("a lower bound above 0");
+        if (q.not_for) {
+            not_for(q.not_for);
         }
-        if (hi) {
-            tighten(request, "max_gsd_m", *hi, true);
-        }
-    } else if (prop == "sat:orbit_state" || prop == "sar:observation_direction" || prop == "sar:instrument_mode") {
         if (!equal) {
             unsupported(("operator '" + op + "' (use =)").c_str());
         }
         const std::string v = string_arg(args[1], loc, prop);
-        const char *key = prop == "sat:orbit_state" ? "pass_direction"
-                          : prop == "sar:observation_direction" ? "look_side"
-                                                                : "instrument_mode";
-        if (prop != "sat:orbit_state") {
-            not_for("optical");
-        }
-        if (request.contains(key) && request[key] != v) {
+        if (request.contains(q.key) && request[q.key] != v) {
             throw Invalid(loc, fmt::format("{} is given two different values", prop));
         }
-        request[key] = v;
-    } else if (prop == "sar:polarizations") {
+        request[q.key] = v;
+        return;
+    }
+    if (prop == polarizations_queryable) {
         not_for("optical");
         if (!contains && !equal) {
             unsupported(("operator '" + op + "' (use a_contains)").c_str());
@@ -552,15 +568,15 @@ void apply_comparison(const std::string &op, const json &args, json &request, co
             throw Invalid(loc, "sar:polarizations: give a list of polarisations, e.g. [\"VV\", \"VH\"]");
         }
         for (const auto &x : list) {
-            const std::string s = string_arg(x, loc, prop);
+            const std::string v = string_arg(x, loc, prop);
             json &pol = request["polarizations"];
-            if (std::find(pol.begin(), pol.end(), s) == pol.end()) {
-                pol.push_back(s);
+            if (std::find(pol.begin(), pol.end(), v) == pol.end()) {
+                pol.push_back(v);
             }
         }
-    } else {
-        throw Invalid(loc, fmt::format("unknown queryable '{}' (see GET /stapi/products/{}/queryables)", prop, kind));
+        return;
     }
+    throw Invalid(loc, fmt::format("unknown queryable '{}' (see GET /stapi/products/{}/queryables)", prop, kind));
 }
 
 void apply_filter(const json &f, json &request, const std::string &kind, const json &loc, int depth = 0)
@@ -651,35 +667,21 @@ json filter_of(const json &request)
     auto cmp = [&](const char *op, const char *prop, const json &v) {
         args.push_back(json{{"op", op}, {"args", json::array({json{{"property", prop}}, v})}});
     };
-    if (request.contains("max_off_nadir_deg")) {
-        cmp("<=", "view:off_nadir", request["max_off_nadir_deg"]);
+    for (const auto &q : numeric_queryables) {
+        if (q.lower_key && request.contains(q.lower_key)) {
+            cmp(">=", q.property, request[q.lower_key]);
+        }
+        if (q.upper_key && request.contains(q.upper_key)) {
+            cmp("<=", q.property, request[q.upper_key]);
+        }
     }
-    if (request.contains("incidence_min_deg")) {
-        cmp(">=", "view:incidence_angle", request["incidence_min_deg"]);
-    }
-    if (request.contains("incidence_max_deg")) {
-        cmp("<=", "view:incidence_angle", request["incidence_max_deg"]);
-    }
-    if (request.contains("min_sun_elevation_deg")) {
-        cmp(">=", "view:sun_elevation", request["min_sun_elevation_deg"]);
-    }
-    if (request.contains("max_cloud_cover_pct")) {
-        cmp("<=", "eo:cloud_cover", request["max_cloud_cover_pct"]);
-    }
-    if (request.contains("max_gsd_m")) {
-        cmp("<=", "gsd", request["max_gsd_m"]);
-    }
-    if (request.value("pass_direction", std::string("any")) != "any") {
-        cmp("=", "sat:orbit_state", request["pass_direction"]);
-    }
-    if (request.value("look_side", std::string("both")) != "both") {
-        cmp("=", "sar:observation_direction", request["look_side"]);
-    }
-    if (request.contains("instrument_mode")) {
-        cmp("=", "sar:instrument_mode", request["instrument_mode"]);
+    for (const auto &q : text_queryables) {
+        if (request.contains(q.key) && !(q.none && request[q.key] == q.none)) {
+            cmp("=", q.property, request[q.key]);
+        }
     }
     if (request.contains("polarizations")) {
-        args.push_back(json{{"op", "a_contains"}, {"args", json::array({json{{"property", "sar:polarizations"}}, request["polarizations"]})}});
+        args.push_back(json{{"op", "a_contains"}, {"args", json::array({json{{"property", polarizations_queryable}}, request["polarizations"]})}});
     }
     if (args.empty()) {
         return nullptr;
