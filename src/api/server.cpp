@@ -974,24 +974,31 @@ private:
 
     void stream_tick(bool at_once)
     {
-        if (m_state == State::closed || m_core.stopping
+        if (m_state == State::closed || m_core.stopping || !m_stream_source
             || std::chrono::duration<double>(SteadyClock::now() - m_stream_start).count() > m_stream_source->max_s) {
             end_stream();
             return;
         }
         lowest().expires_never();
-        m_timer.expires_after(at_once ? std::chrono::steady_clock::duration::zero() : seconds(m_stream_source->poll_s));
+        const double poll_s = m_stream_source->poll_s;
+        m_timer.expires_after(at_once ? std::chrono::steady_clock::duration::zero() : seconds(poll_s));
         m_timer.async_wait([self = this->shared_from_this()](const beast::error_code &tec) {
             if (tec || self->m_state == State::closed) {
                 self->end_stream();
                 return;
             }
-            // The store is read on a worker, never on the event loop.
-            asio::post(*self->m_core.pool, [self, work = asio::make_work_guard(self->m_stream.get_executor())]() mutable {
+            // The store is read on a worker, never on the event loop. The worker holds its own reference to the
+            // source: end_stream() may reset the session's on the strand meanwhile (the client closed).
+            auto source = self->m_stream_source;
+            if (!source) {
+                self->end_stream();
+                return;
+            }
+            asio::post(*self->m_core.pool, [self, source, work = asio::make_work_guard(self->m_stream.get_executor())]() mutable {
                 auto text = std::make_shared<std::string>();
                 bool failed = false;
                 try {
-                    *text = self->m_stream_source->next();
+                    *text = source->next();
                 } catch (const std::exception &e) {
                     std::cerr << "vantage serve: event stream: " << e.what() << '\n';
                     failed = true;

@@ -818,7 +818,7 @@ std::size_t Service::expire_passed(std::optional<time::Instant> at)
         aq.states = {AcquisitionState::planned, AcquisitionState::succeeded, AcquisitionState::delivered};
         if (m_store.list_acquisitions(aq).empty()) {
             expired.push_back({r.request.id, {RequestStatus::submitted, RequestStatus::feasible}, RequestStatus::expired,
-                               "window passed unserved", std::nullopt, r.request.tenant});
+                               "window passed unserved", std::nullopt, r.request.tenant, std::nullopt});
         }
     });
     return expired.empty() ? 0
@@ -1008,7 +1008,7 @@ Response Service::amend_request(const Principal &p, const std::string &id, std::
             throw ApiError(412, "precondition_failed", "If-Match needs the strong ETag of the request (\"v<version>\")",
                            "If-Match");
         }
-        const bool ok = tag.size() >= 4 && tag.front() == '"' && tag.back() == '"' && tag[1] == 'v' && tag.size() <= 24
+        const bool ok = tag.size() >= 4 && tag.front() == '"' && tag.back() == '"' && tag[1] == 'v' && tag.size() <= 21
                         && std::all_of(tag.begin() + 2, tag.end() - 1, [](char ch) { return ch >= '0' && ch <= '9'; });
         if (!ok) {
             throw ApiError(412, "precondition_failed", "If-Match must be the request's ETag, e.g. \"v12\", or *", "If-Match");
@@ -1017,6 +1017,17 @@ Response Service::amend_request(const Principal &p, const std::string &id, std::
     }
     if (auto limited = rate_limited(p)) {
         return *limited;
+    }
+    // An INFEASIBLE request is not open; amended, it is again: the nation's quota of open requests applies.
+    if (found->status == RequestStatus::infeasible && m_options.nation_max_open > 0
+        && m_store.count_open_requests(found->request.tenant) >= m_options.nation_max_open) {
+        Response r = json_response(429, {{"code", "quota_exceeded"},
+                                         {"message", fmt::format("nation {} has {} open requests, its quota: amending an "
+                                                                 "infeasible one would open one more",
+                                                                 found->request.tenant, m_options.nation_max_open)},
+                                         {"field", nullptr}});
+        r.headers.emplace_back("Retry-After", "60");
+        return r;
     }
     const json patch = parse_json_body(body, "the body");
     if (!patch.is_object() || patch.empty()) {
@@ -1176,6 +1187,7 @@ std::size_t Service::process_pending(std::size_t max_requests)
                 tr.request_id = r.request.id;
                 tr.tenant = r.request.tenant;
                 tr.from = {RequestStatus::submitted};
+                tr.expected_request = r.request; // an amendment meanwhile voids this verdict
                 try {
                     const Opportunities o = find_opportunities(*f, r.request, t, limits);
                     tr.to = o.feasible ? RequestStatus::feasible : RequestStatus::infeasible;
@@ -1861,7 +1873,7 @@ Response Service::event_stream(const Principal &p, const Query &q, const std::op
     std::int64_t cursor = 0;
     if (last_event_id) {
         const std::string &v = *last_event_id;
-        const bool ok = v.rfind("evt_", 0) == 0 && v.size() > 4 && v.size() <= 22
+        const bool ok = v.rfind("evt_", 0) == 0 && v.size() > 4 && v.size() <= 22 // at most 18 digits: no overflow
                         && std::all_of(v.begin() + 4, v.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
         if (!ok) {
             throw ApiError(400, "syntax", "Last-Event-ID must be an event id evt_<seq>", "Last-Event-ID");

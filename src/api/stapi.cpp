@@ -4,6 +4,7 @@
 #include "vantage/api/stapi.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <cmath>
 #include <set>
 #include <stdexcept>
@@ -71,7 +72,8 @@ json split_field(const std::string &field)
             cur.clear();
             const auto close = field.find(']', i);
             const std::string index = field.substr(i + 1, close == std::string::npos ? std::string::npos : close - i - 1);
-            const bool digits = !index.empty() && std::all_of(index.begin(), index.end(), [](char d) { return d >= '0' && d <= '9'; });
+            const bool digits = !index.empty() && index.size() <= 9
+                                && std::all_of(index.begin(), index.end(), [](char d) { return d >= '0' && d <= '9'; });
             if (digits) {
                 out.push_back(std::stoll(index));
             } else {
@@ -1078,6 +1080,10 @@ Response Stapi::guarded(F &&f)
         return error_response(e);
     } catch (const Error &e) {
         return error_response(to_api_error(e));
+    } catch (const std::exception &e) {
+        // A bug, not the client's fault: the service logs it, the client gets STAPI's shape.
+        std::cerr << "vantage serve: stapi: internal error: " << e.what() << '\n';
+        return json_answer(500, json{{"detail", "internal error"}, {"code", "internal"}, {"field", nullptr}});
     }
 }
 

@@ -18,6 +18,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -285,8 +286,11 @@ DeliveryAttempt deliver_once(const store::WebhookRecord &webhook, const store::E
     std::vector<tcp::endpoint> endpoints;
     for (const auto &r : results) {
         if (!options.allow_private && restricted(r.endpoint().address())) {
-            return finish(0, fmt::format("the host resolves to {}, a loopback, private or otherwise non-public address",
-                                         r.endpoint().address().to_string()));
+            // NOTE: the address stays out of the delivery log (a nation admin must not map the service's internal
+            // DNS by registering names); the server's log has it.
+            std::cerr << fmt::format("vantage serve: webhook {}: {} resolves to {}: refused\n", webhook.id, u.host,
+                                     r.endpoint().address().to_string());
+            return finish(0, "the host resolves to a loopback, private or otherwise non-public address: refused");
         }
         endpoints.push_back(r.endpoint());
     }
@@ -453,13 +457,25 @@ void WebhookDispatcher::manage()
         std::vector<store::WebhookRecord> active;
         try {
             active = m_store.list_webhooks(std::nullopt, true);
-        } catch (const Error &) {
+        } catch (const std::exception &) {
             continue; // the store is unavailable: try again next round
         }
         std::lock_guard lock(m_mutex);
         if (m_stop) {
             break;
         }
+        // Join the workers that have returned (disabled webhooks), so that creating and disabling webhooks does not
+        // pile up threads. A finished worker only has to return: it no longer takes the mutex.
+        for (const auto &id : m_finished) {
+            const auto it = m_workers.find(id);
+            if (it != m_workers.end()) {
+                if (it->second.joinable()) {
+                    it->second.join();
+                }
+                m_workers.erase(it);
+            }
+        }
+        m_finished.clear();
         for (const auto &w : active) {
             if (m_workers.count(w.id) == 0) {
                 const std::string id = w.id;
@@ -472,6 +488,15 @@ void WebhookDispatcher::manage()
 
 void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
 {
+    struct Finished {
+        WebhookDispatcher &d;
+        const std::string &id;
+        ~Finished()
+        {
+            std::lock_guard lock(d.m_mutex);
+            d.m_finished.push_back(id);
+        }
+    } finished{*this, id};
     for (;;) {
         {
             std::lock_guard lock(m_mutex);
@@ -496,7 +521,7 @@ void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
                 }
             }
             events = m_store.list_events(w->cursor, 20, tenant);
-        } catch (const Error &) {
+        } catch (const std::exception &) {
             if (!wait_for(m_options.poll_s)) {
                 return;
             }
@@ -510,7 +535,12 @@ void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
         }
         int failures = w->failures;
         for (const auto &e : events) {
-            const DeliveryAttempt a = deliver_once(*w, e, m_options);
+            DeliveryAttempt a;
+            try {
+                a = deliver_once(*w, e, m_options);
+            } catch (const std::exception &ex) { // e.g. a TLS context that cannot be made: a failed attempt, not a crash
+                a.error = fmt::format("internal error: {}", ex.what());
+            }
             store::DeliveryRecord d;
             d.webhook_id = id;
             d.tenant = tenant;
@@ -528,7 +558,7 @@ void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
             }
             try {
                 m_store.record_delivery(d, next);
-            } catch (const Error &) {
+            } catch (const std::exception &) {
                 break; // not recorded: the event is delivered again (at least once; the receiver de-duplicates by id)
             }
             if (!d.delivered) {

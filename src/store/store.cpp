@@ -1121,6 +1121,12 @@ std::size_t Store::apply_transitions(const std::vector<Transition> &transitions,
             if (std::find(t.from.begin(), t.from.end(), cur) == t.from.end() || !transition_allowed(cur, t.to)) {
                 continue;
             }
+            if (t.expected_request) {
+                const auto now_stored = load_request(c, t.request_id, false, found->second);
+                if (!now_stored || !(now_stored->request == *t.expected_request)) {
+                    continue; // amended since the verdict was computed
+                }
+            }
             set_status(c, found->second, t.request_id, cur, t.to, m, t.note, t.feasibility, action);
             ++applied;
         }

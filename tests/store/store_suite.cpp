@@ -294,13 +294,13 @@ TEST_F(StoreProperty, TransitionsAreCompareAndSetAlongTheStatusMachine)
     // r1: SUBMITTED -> FEASIBLE applies; r2: expected FEASIBLE, is SUBMITTED: not applied.
     // r1 -> DELIVERED directly is not an allowed transition: not applied.
     const auto n = m_store->apply_transitions(
-        {store::Transition{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "2 opportunities", R"({"n":2})", ""},
-         store::Transition{"r2", {RequestStatus::feasible}, RequestStatus::scheduled, "", std::nullopt, ""},
-         store::Transition{"missing", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
+        {store::Transition{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "2 opportunities", R"({"n":2})", "", std::nullopt},
+         store::Transition{"r2", {RequestStatus::feasible}, RequestStatus::scheduled, "", std::nullopt, "", std::nullopt},
+         store::Transition{"missing", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, "", std::nullopt}},
         by("system", "", "2025-10-02T10:00:05Z"));
     EXPECT_EQ(n, 1u);
     EXPECT_EQ(m_store->apply_transitions(
-                  {store::Transition{"r1", {RequestStatus::feasible}, RequestStatus::delivered, "", std::nullopt, ""}},
+                  {store::Transition{"r1", {RequestStatus::feasible}, RequestStatus::delivered, "", std::nullopt, "", std::nullopt}},
                   by("system", "")),
               0u);
     const auto r1 = m_store->get_request("r1");
@@ -337,8 +337,8 @@ TEST_F(StoreProperty, PlanSchedulesOutcomesRollUpAndReplansSupersede)
 {
     m_store->submit_request(point_request("r1", "FR"), by("t", "FR"));
     m_store->submit_request(point_request("r2", "FR"), by("t", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""},
-                                {"r2", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, "", std::nullopt},
+                                {"r2", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, "", std::nullopt}},
                                by("system", ""));
     // Plan 1: r1 occurrences 0 and 1, r2 occurrence 0.
     m_store->save_plan(plan("p1"),
@@ -404,7 +404,7 @@ TEST_F(StoreProperty, PlanSchedulesOutcomesRollUpAndReplansSupersede)
 TEST_F(StoreProperty, CancellingAScheduledRequestSupersedesItsPlannedAcquisitions)
 {
     m_store->submit_request(point_request("r1", "FR"), by("t", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}}, by("s", ""));
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, "", std::nullopt}}, by("s", ""));
     m_store->save_plan(plan("p1"), {acquisition("a1", "r1", 0, "2025-10-03T10:00:00Z", "2025-10-03T10:00:10Z")}, {"r1"},
                        by("op", "FR"));
     m_store->cancel_request("r1", by("t", "FR"));
@@ -485,12 +485,33 @@ TEST_F(StoreProperty, TokensAreCreatedFoundRevokedOnce)
     EXPECT_EQ(m_store->list_tokens().size(), 1u);
 }
 
+TEST_F(StoreProperty, AVerdictForARequestAmendedMeanwhileIsDropped)
+{
+    const auto original = point_request("FR:v", "FR", 3);
+    m_store->submit_request(original, by("tok-fr", "FR"));
+    const std::int64_t v1 = m_store->get_request("FR:v")->version();
+    auto amended = original;
+    amended.priority = 9;
+    // The worker searched the original; the nation amended it meanwhile.
+    m_store->amend_request(amended, v1, "priority", by("tok-fr", "FR"), {}, std::string("FR"));
+    store::Transition verdict{"FR:v", {RequestStatus::submitted}, RequestStatus::infeasible, "no pass", std::nullopt, "FR",
+                              original};
+    EXPECT_EQ(m_store->apply_transitions({verdict}, by("system", "")), 0u);
+    EXPECT_EQ(m_store->get_request("FR:v")->status, RequestStatus::submitted);
+    verdict.expected_request = amended; // the verdict for what is stored now applies
+    EXPECT_EQ(m_store->apply_transitions({verdict}, by("system", "")), 1u);
+    EXPECT_EQ(m_store->get_request("FR:v")->status, RequestStatus::infeasible);
+    // A stale version is refused, naming If-Match.
+    expect_error([&] { m_store->amend_request(amended, v1, "priority", by("tok-fr", "FR"), {}, std::string("FR")); },
+                 ErrorCode::conflict, "If-Match");
+}
+
 TEST_F(StoreProperty, EveryTransitionIsAnEventAndAWebhookCursorOnlyMovesForward)
 {
     // Events are the history rows: one per transition, in order, each nation seeing its own.
     m_store->submit_request(point_request("FR:a", "FR"), by("tok-fr", "FR"));
     m_store->submit_request(point_request("DE:b", "DE"), by("tok-de", "DE"));
-    m_store->apply_transitions({{"FR:a", {RequestStatus::submitted}, RequestStatus::feasible, "ok", std::nullopt, "FR"}},
+    m_store->apply_transitions({{"FR:a", {RequestStatus::submitted}, RequestStatus::feasible, "ok", std::nullopt, "FR", std::nullopt}},
                                by("system", ""));
     const auto all = m_store->list_events(0, 100);
     ASSERT_EQ(all.size(), 3u);
@@ -577,7 +598,7 @@ TEST_F(StoreProperty, IdempotencyKeyReplaysTheFirstResponseAndRejectsAnotherCall
 TEST_F(StoreProperty, EveryMutationIsAudited)
 {
     m_store->submit_request(point_request("r1", "FR"), by("tokA", "FR"));
-    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, ""}},
+    m_store->apply_transitions({{"r1", {RequestStatus::submitted}, RequestStatus::feasible, "", std::nullopt, "", std::nullopt}},
                                by("system", ""), "request.feasibility");
     m_store->save_plan(plan("p1"), {acquisition("a1", "r1", 0, "2025-10-03T10:00:00Z", "2025-10-03T10:00:10Z")}, {"r1"},
                        by("tokO", "FR"));

@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "vantage/store/store.hpp"
 
@@ -105,6 +106,7 @@ private:
     std::uint64_t m_wakes = 0;
     std::thread m_manager;
     std::map<std::string, std::thread> m_workers; ///< by webhook id
+    std::vector<std::string> m_finished;          ///< workers that have returned (a disabled webhook's): joined by manage()
 };
 
 } // namespace vantage::api

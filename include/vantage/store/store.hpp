@@ -165,6 +165,9 @@ struct Transition {
     std::string note;
     std::optional<std::string> feasibility; ///< new feasibility summary (JSON), if any
     std::string tenant; ///< the request's nation (part of the lookup); empty: looked up coalition-wide
+    /// Applied only if the request's content is still this: a verdict computed for a request that was amended
+    /// meanwhile is dropped (the amended one is searched again). Empty: any content.
+    std::optional<mission::Request> expected_request;
 };
 
 /// One acquisition of a plan.
