@@ -1428,17 +1428,30 @@ Response Stapi::orders(const Principal &p, const std::optional<std::string> &pro
     });
 }
 
+Stapi::Order Stapi::load_order(const Principal &p, const std::string &order_id)
+{
+    Order o;
+    Response one = m_service.get_request(p, order_id);
+    if (one.status != 200) {
+        o.refused = std::move(one);
+        return o;
+    }
+    o.request = json::parse(one.body);
+    const auto unserved = unserved_reasons(m_service, p);
+    if (const auto u = unserved.find(o.request["id"].get<std::string>()); u != unserved.end()) {
+        o.unserved = u->second;
+    }
+    return o;
+}
+
 Response Stapi::order(const Principal &p, const std::string &order_id, const StapiContext &c)
 {
     return guarded([&]() -> Response {
-        const Response one = m_service.get_request(p, order_id);
-        if (one.status != 200) {
-            return one;
+        Order o = load_order(p, order_id);
+        if (o.refused) {
+            return *o.refused;
         }
-        const json r = json::parse(one.body);
-        const auto unserved = unserved_reasons(m_service, p);
-        const auto u = unserved.find(r["id"].get<std::string>());
-        return json_answer(200, order_json(r, u == unserved.end() ? std::nullopt : std::optional(u->second), c), "application/geo+json");
+        return json_answer(200, order_json(o.request, o.unserved, c), "application/geo+json");
     });
 }
 
@@ -1454,14 +1467,12 @@ Response Stapi::order_statuses(const Principal &p, const std::string &order_id, 
             }
             from = std::stoul(*n);
         }
-        const Response one = m_service.get_request(p, order_id);
-        if (one.status != 200) {
-            return one;
+        Order o = load_order(p, order_id);
+        if (o.refused) {
+            return *o.refused;
         }
-        const json r = json::parse(one.body);
-        const auto unserved = unserved_reasons(m_service, p);
-        const auto u = unserved.find(r["id"].get<std::string>());
-        const json all = statuses_of(r, u == unserved.end() ? std::nullopt : std::optional(u->second));
+        const json &r = o.request;
+        const json all = statuses_of(r, o.unserved);
         json page = json::array();
         for (std::size_t i = from; i < all.size() && i < from + static_cast<std::size_t>(limit); ++i) {
             page.push_back(all[i]);

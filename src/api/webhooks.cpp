@@ -24,6 +24,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "vantage/api/service.hpp" // system_now
 #include "vantage/core/error.hpp"
 
 namespace vantage::api {
@@ -94,12 +95,6 @@ std::int64_t unix_now()
     return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-time::Instant wall_now()
-{
-    const double unix_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-    const double days = std::floor(unix_s / 86400.0);
-    return time::Instant::from_utc_jd(2440587.5 + days, (unix_s - days * 86400.0) / 86400.0);
-}
 
 } // namespace
 
@@ -512,7 +507,7 @@ void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
                 return; // a disabled webhook's thread ends (its record stays, with its log)
             }
             if (w->next_attempt) {
-                const double wait_s = (*w->next_attempt - wall_now()).seconds();
+                const double wait_s = (*w->next_attempt - system_now()).seconds();
                 if (wait_s > 0.0) {
                     if (!wait_for(std::min(wait_s, m_options.poll_s * 4))) {
                         return;
@@ -546,7 +541,7 @@ void WebhookDispatcher::serve(const std::string &id, const std::string &tenant)
             d.tenant = tenant;
             d.event_seq = e.seq;
             d.attempt = failures + 1;
-            d.time = wall_now();
+            d.time = system_now();
             d.status_code = a.status_code;
             d.error = a.error;
             d.delivered = a.error.empty();

@@ -84,6 +84,14 @@ private:
     };
     template <class F>
     Response guarded(F &&f);
+    /// A request as GET /api/v1/requests/{id} answers it and the latest plan's unserved reason for it, or the
+    /// service's refusal (404 for another nation's) — what GET /orders/{id} and its statuses both read.
+    struct Order {
+        std::optional<Response> refused;
+        nlohmann::ordered_json request;
+        std::optional<std::string> unserved;
+    };
+    Order load_order(const Principal &p, const std::string &order_id);
     nlohmann::ordered_json search_json(const Search &s, const StapiContext &c) const;
     void search_loop();
 
