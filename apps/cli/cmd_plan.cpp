@@ -270,7 +270,7 @@ void print_summary(std::ostream &out, const scheduling::Plan &plan, const schedu
                        human_value(mt.constructive_value), human_value(mt.value),
                        count_of(static_cast<std::size_t>(mt.iterations_done), "ALNS iteration"), plan.seed, mt.plan_seconds,
                        mt.time_limit_hit ? " (time limit hit)" : "", mt.bound_seconds, mt.bound_method,
-                       count_of(static_cast<std::size_t>(mt.bound_iterations), "Lagrangian iteration"),
+                       count_of(static_cast<std::size_t>(mt.bound_iterations), "pricing round"),
                        mt.bound_time_limit_hit ? ", time limit hit" : "");
     if (o.out_dir.empty()) {
         out << "  wrote          nothing (no --out DIR: plan.json, timeline.csv, plan.czml and plan.cache go there)\n";

@@ -11,6 +11,7 @@
 
 #include <coin/CbcModel.hpp>
 #include <coin/CbcSolver.hpp>
+#include <coin/ClpSimplex.hpp>
 #include <coin/CglClique.hpp>
 #include <coin/CglProbing.hpp>
 #include <coin/CoinError.hpp>
@@ -334,6 +335,90 @@ LpResult solve_lp_relaxation(const MilpModel &model)
             out.objective = -solver.getObjValue();
             const double *x = solver.getColSolution();
             out.x.assign(x, x + model.num_columns());
+        }
+    } catch (const CoinError &e) {
+        throw Error(ErrorCode::internal, fmt::format("Clp failed: {} ({}::{})", e.message(), e.className(), e.methodName()));
+    }
+    return out;
+}
+
+struct ColumnLp::Impl {
+    ClpSimplex clp;
+    int rows = 0;
+    // columns added since the last solve (column-major)
+    std::vector<double> obj;
+    std::vector<CoinBigIndex> start{0};
+    std::vector<int> index;
+    std::vector<double> value;
+};
+
+ColumnLp::ColumnLp(std::span<const double> row_upper) : m_impl(std::make_unique<Impl>())
+{
+    const int n = static_cast<int>(row_upper.size());
+    std::vector<double> lower(row_upper.size(), -COIN_DBL_MAX), upper(row_upper.begin(), row_upper.end());
+    for (double u : upper) {
+        require(!std::isnan(u) && u >= 0.0, "column LP: a row's upper bound must be a number >= 0");
+    }
+    m_impl->clp.setLogLevel(0);
+    m_impl->clp.setOptimizationDirection(-1.0); // maximise
+    std::vector<CoinBigIndex> starts(row_upper.size() + 1, 0);
+    m_impl->clp.addRows(n, lower.data(), upper.data(), starts.data(), nullptr, nullptr);
+    m_impl->rows = n;
+}
+
+ColumnLp::~ColumnLp() = default;
+ColumnLp::ColumnLp(ColumnLp &&) noexcept = default;
+ColumnLp &ColumnLp::operator=(ColumnLp &&) noexcept = default;
+
+int ColumnLp::num_rows() const noexcept { return m_impl->rows; }
+
+int ColumnLp::num_columns() const noexcept
+{
+    return m_impl->clp.numberColumns() + static_cast<int>(m_impl->obj.size());
+}
+
+int ColumnLp::add_column(double objective, std::span<const int> rows, std::span<const double> coefs)
+{
+    require(rows.size() == coefs.size(), "column LP: rows and coefficients differ in size");
+    require(!std::isnan(objective), "column LP: NaN objective");
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        require(rows[k] >= 0 && rows[k] < m_impl->rows, fmt::format("column LP: unknown row {}", rows[k]));
+        require(!std::isnan(coefs[k]), "column LP: NaN coefficient");
+        m_impl->index.push_back(rows[k]);
+        m_impl->value.push_back(coefs[k]);
+    }
+    m_impl->obj.push_back(objective);
+    m_impl->start.push_back(static_cast<CoinBigIndex>(m_impl->index.size()));
+    return num_columns() - 1;
+}
+
+ColumnLp::Solution ColumnLp::solve()
+{
+    Impl &m = *m_impl;
+    Solution out;
+    try {
+        const int added = static_cast<int>(m.obj.size());
+        if (added > 0) {
+            std::vector<double> lower(m.obj.size(), 0.0), upper(m.obj.size(), COIN_DBL_MAX);
+            m.clp.addColumns(added, lower.data(), upper.data(), m.obj.data(), m.start.data(), m.index.data(), m.value.data());
+            m.obj.clear();
+            m.start.assign(1, 0);
+            m.index.clear();
+            m.value.clear();
+        }
+        m.clp.primal(); // from the current basis (Clp keeps it in the model)
+        if (m.clp.isProvenOptimal()) {
+            out.optimal = true;
+            out.objective = m.clp.objectiveValue();
+            const double *d = m.clp.dualRowSolution();
+            out.duals.resize(static_cast<std::size_t>(m.rows));
+            for (int r = 0; r < m.rows; ++r) {
+                // Clp reports the duals of the problem as stated (maximisation: a binding <= row has a dual of the
+                // objective's sign); the magnitude is the price, clipped at 0 against round-off
+                out.duals[static_cast<std::size_t>(r)] = std::max(0.0, std::abs(d[r]) < 1e-12 ? 0.0 : d[r]);
+            }
+            const double *x = m.clp.primalColumnSolution();
+            out.x.assign(x, x + m.clp.numberColumns());
         }
     } catch (const CoinError &e) {
         throw Error(ErrorCode::internal, fmt::format("Clp failed: {} ({}::{})", e.message(), e.className(), e.methodName()));

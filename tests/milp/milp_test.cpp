@@ -187,3 +187,92 @@ TEST(MilpProperty, CliqueCoverCoversEveryEdgeWithCliques)
     const std::pair<int, int> loop[1] = {{1, 1}};
     EXPECT_THROW((void)milp::clique_cover(3, loop), vantage::DomainError);
 }
+
+TEST(ColumnLpProperty, IncrementalSolvesMatchAFreshLpAndTheirDualsCertifyIt)
+{
+    // Random packing masters (rows Σ a x <= 1 or <= 2) grown in batches of columns, as a column generation does. After
+    // every batch: the warm-started optimum equals a fresh solve of the same LP (solve_lp_relaxation), the duals are
+    // >= 0, no column has a positive reduced cost, and Σ dual·upper equals the optimum (strong duality) - the
+    // properties the tasking bound relies on when it prices with these duals.
+    for (std::uint32_t seed = 1; seed <= 6; ++seed) {
+        std::mt19937 rng(seed);
+        const int rows = 5 + static_cast<int>(seed);
+        std::vector<double> upper(static_cast<std::size_t>(rows));
+        for (auto &u : upper) {
+            u = std::uniform_int_distribution<int>(1, 2)(rng);
+        }
+        milp::ColumnLp lp(upper);
+        milp::MilpModel full;
+        for (int r = 0; r < rows; ++r) {
+            full.add_row(std::vector<int>{}, std::vector<double>{}, -milp::milp_infinity, upper[static_cast<std::size_t>(r)]);
+        }
+        std::vector<std::vector<std::pair<int, double>>> columns;
+        std::vector<double> objective;
+        for (int batch = 0; batch < 4; ++batch) {
+            for (int k = 0; k < 5; ++k) {
+                std::vector<int> idx;
+                std::vector<double> coef;
+                for (int r = 0; r < rows; ++r) {
+                    if (std::uniform_int_distribution<int>(0, 2)(rng) == 0) {
+                        idx.push_back(r);
+                        coef.push_back(std::uniform_int_distribution<int>(1, 2)(rng));
+                    }
+                }
+                if (idx.empty()) { // a column in no row would make the LP unbounded
+                    idx.push_back(k % rows);
+                    coef.push_back(1.0);
+                }
+                const double c = std::uniform_int_distribution<int>(1, 12)(rng);
+                EXPECT_EQ(lp.add_column(c, idx, coef), static_cast<int>(objective.size()));
+                objective.push_back(c);
+                columns.emplace_back();
+                for (std::size_t q = 0; q < idx.size(); ++q) {
+                    columns.back().emplace_back(idx[q], coef[q]);
+                }
+            }
+            const auto sol = lp.solve();
+            ASSERT_TRUE(sol.optimal);
+            // the same LP from scratch: rows rebuilt with every column so far
+            milp::MilpModel m;
+            for (double c : objective) {
+                (void)m.add_column(c, 0.0, milp::milp_infinity, false);
+            }
+            for (int r = 0; r < rows; ++r) {
+                std::vector<int> cols;
+                std::vector<double> coefs;
+                for (std::size_t j = 0; j < columns.size(); ++j) {
+                    for (const auto &[rr, a] : columns[j]) {
+                        if (rr == r) {
+                            cols.push_back(static_cast<int>(j));
+                            coefs.push_back(a);
+                        }
+                    }
+                }
+                m.add_row(cols, coefs, -milp::milp_infinity, upper[static_cast<std::size_t>(r)]);
+            }
+            const auto fresh = milp::solve_lp_relaxation(m);
+            ASSERT_TRUE(fresh.optimal);
+            EXPECT_NEAR(sol.objective, fresh.objective, 1e-7) << "seed " << seed << " batch " << batch;
+            double dual_value = 0.0;
+            for (int r = 0; r < rows; ++r) {
+                EXPECT_GE(sol.duals[static_cast<std::size_t>(r)], 0.0);
+                dual_value += sol.duals[static_cast<std::size_t>(r)] * upper[static_cast<std::size_t>(r)];
+            }
+            EXPECT_NEAR(dual_value, sol.objective, 1e-7) << "seed " << seed << " batch " << batch;
+            for (std::size_t j = 0; j < columns.size(); ++j) {
+                double reduced = objective[j];
+                for (const auto &[r, a] : columns[j]) {
+                    reduced -= a * sol.duals[static_cast<std::size_t>(r)];
+                }
+                EXPECT_LE(reduced, 1e-7) << "column " << j;
+            }
+        }
+    }
+    const double u[1] = {1.0};
+    milp::ColumnLp lp(u);
+    const int bad_row[1] = {3};
+    const double one[1] = {1.0};
+    EXPECT_THROW((void)lp.add_column(1.0, bad_row, one), vantage::DomainError);
+    const double neg[1] = {-1.0};
+    EXPECT_THROW(milp::ColumnLp{neg}, vantage::DomainError);
+}

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -123,6 +124,39 @@ struct LpResult {
 
 /// Solves the LP relaxation (integrality dropped) with Clp's dual simplex.
 LpResult solve_lp_relaxation(const MilpModel &model);
+
+/// The restricted master LP of a column generation: maximise Σ_j c_j x_j subject to Σ_j a_rj x_j ≤ upper_r for the
+/// rows fixed at construction, x ≥ 0. Columns are added between solves; each solve starts from the previous optimal
+/// basis (Clp's primal simplex: the old basis stays feasible when columns are added), so a round costs a few pivots,
+/// not a fresh solve. The row duals of an optimal solve are ≥ 0 (a ≤ row of a maximisation).
+class ColumnLp {
+public:
+    /// @throws DomainError(invalid_argument) for a NaN or negative upper bound.
+    explicit ColumnLp(std::span<const double> row_upper);
+    ~ColumnLp();
+    ColumnLp(ColumnLp &&) noexcept;
+    ColumnLp &operator=(ColumnLp &&) noexcept;
+    ColumnLp(const ColumnLp &) = delete;
+    ColumnLp &operator=(const ColumnLp &) = delete;
+
+    /// Adds a column (taken in at the next solve); returns its index.
+    /// @throws DomainError(invalid_argument) for an unknown row, sizes that differ or a NaN.
+    int add_column(double objective, std::span<const int> rows, std::span<const double> coefs);
+    int num_columns() const noexcept;
+    int num_rows() const noexcept;
+
+    struct Solution {
+        bool optimal = false;        ///< false: Clp stopped without an optimum (the duals are then not used)
+        double objective = 0.0;      ///< the restricted master's optimum (not a bound of the full problem)
+        std::vector<double> duals;   ///< one per row, ≥ 0
+        std::vector<double> x;       ///< one per column
+    };
+    Solution solve();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 /// Greedy edge clique cover of an undirected conflict graph on nodes 0..num_nodes-1: cliques of size ≥ 2
 /// such that every edge lies in at least one. Replacing the edge rows x_u + x_v ≤ 1 by one Σ_{K} x ≤ 1 row

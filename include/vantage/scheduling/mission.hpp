@@ -145,8 +145,8 @@ struct PlanningOptions {
                                         ///< still fits and inserts around the change; a short search polishes it
                                         ///< (the full `iterations` would move more of the plan for little value)
     bool exact_bound = true;            ///< small instances (<= 14 tasks with opportunities): the bound is the exact optimum
-                                        ///< of the discretised relaxation (subset DP) instead of the Lagrangian one
-    double bound_time_limit_s = 2.0;    ///< wall-clock cap on the slew-aware Lagrangian bound (s, > 0): its best
+                                        ///< of the discretised relaxation (subset DP) instead of the column-generation one
+    double bound_time_limit_s = 2.0;    ///< wall-clock cap on the slew-aware column-generation bound (s, > 0): its best
                                         ///< value so far is a valid bound whenever it stops
     bool urgent_share_exempt = false;   ///< urgent-tier occurrences neither count towards nor are held back by the share
                                         ///< rule (their value is left out of every nation's share)

@@ -257,7 +257,7 @@ struct PlanMetrics {
     double value_upper_bound = 0.0;   ///< a proven upper bound on the optimal value (the real bound: bound_method)
     double value_trivial_bound = 0.0; ///< value of every occurrence that has an opportunity for each of its tasks
     std::string bound_method;         ///< "trivial" (the trivial bound), "exact_dp" (optimum of the discretised
-                                      ///< relaxation, small instances), "lagrangian", or for a replan
+                                      ///< relaxation, small instances), "column_generation", or for a replan
                                       ///< "previous_plus_added" (previous bound + value of the added occurrences)
     bool bound_is_optimal = false;    ///< value_upper_bound is the optimum of the discretised relaxation
     int requests_served = 0;          ///< occurrences served
@@ -283,8 +283,8 @@ struct PlanMetrics {
     double constructive_value = 0.0;  ///< value after the constructive heuristic, before ALNS
     double plan_seconds = 0.0;        ///< wall-clock time of the search (s); not part of the determinism guarantee
     double bound_seconds = 0.0;       ///< wall-clock time of the bound (s)
-    int bound_iterations = 0;         ///< Lagrangian iterations completed (0 for the other methods)
-    bool bound_time_limit_hit = false; ///< planning.bound_time_limit_s stopped the Lagrangian
+    int bound_iterations = 0;         ///< column-generation pricing rounds completed (0 for the other methods)
+    bool bound_time_limit_hit = false; ///< planning.bound_time_limit_s stopped the column generation
     double opportunities_seconds = 0.0; ///< wall-clock time of the access computations (s)
     std::size_t opportunities = 0;    ///< opportunities found (task x satellite x window)
 };

@@ -398,11 +398,11 @@ Solution search(const Instance &inst, const Solution *initial, const std::vector
 struct Bounds {
     double trivial = 0.0;
     double real = 0.0;
-    std::string method;     ///< "trivial", "exact_dp" or "lagrangian" (slew-aware: bounds.cpp)
+    std::string method;     ///< "trivial", "exact_dp" or "column_generation" (slew-aware: bounds.cpp)
     bool optimal = false;   ///< real is the optimum of the discretised relaxation (or the incumbent reaches it)
     double seconds = 0.0;
-    int iterations = 0;     ///< Lagrangian iterations run
-    bool time_limit_hit = false; ///< planning.bound_time_limit_s stopped the Lagrangian before it converged
+    int iterations = 0;     ///< column-generation pricing rounds completed
+    bool time_limit_hit = false; ///< planning.bound_time_limit_s stopped the column generation before it converged
 };
 
 /// Writes a bound into a plan's metrics (value_upper_bound, value_trivial_bound, bound_method, bound_is_optimal,
@@ -419,7 +419,7 @@ inline void set_bound_metrics(PlanMetrics &m, const Bounds &b)
 }
 
 /// Trivial bound and the real one: the exact optimum of the discretised relaxation (subset DP) when at most 14 tasks
-/// have opportunities, else a Lagrangian relaxation of "each task at most once" with a per-satellite longest path.
+/// have opportunities, else the column-generation bound over per-pass sequences (column_bound.cpp).
 /// `incumbent` is the heuristic's value (Polyak steps; equal to the trivial bound: proven optimal at once).
 Bounds compute_bounds(const Instance &inst, double incumbent);
 
