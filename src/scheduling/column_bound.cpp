@@ -4,7 +4,8 @@
 //
 // Blocks. A satellite's nodes (in order of latest start) split into blocks wherever every node before the split can
 // precede every node after it without a slew test (earliest end + settle + the largest slew's time <= latest start):
-// the passes over the targets. A longest path over the satellite is then the sum of its blocks' longest paths.
+// the passes over the targets. A longest path over the satellite is then the sum of its blocks' longest paths. A
+// block longer than max_block_s is cut as well (a relaxation: the transition across the cut is not tested).
 //
 // Master LP (milp::ColumnLp): a column is a sequence of one block; rows "each task at most once" (duals π ≥ 0) and
 // "each block at most one sequence" (σ ≥ 0). Duals steer the pricing; the master's own value is never reported.
@@ -53,6 +54,11 @@ constexpr int far_pool_size = 32;
 /// Nodes of one predecessor opportunity tested (latest first) for an arc to the current node; past them the next one
 /// stands in untested (a relaxation: its labels cover every earlier node's).
 constexpr int max_arc_tries = 32;
+/// A block longer than this (latest starts, s) is cut at its next node. A cut is a further relaxation - the last
+/// acquisition before it and the first after it are taken as compatible without their transition (a real sequence
+/// still splits into one sequence per block) - that bounds the work of one pricing problem and lets the blocks of one
+/// satellite be priced in parallel (a dense pass is otherwise one block of hours on one core).
+constexpr double max_block_s = 300.0;
 /// Sequences a block contributes to the master per round (best labels at distinct end nodes).
 constexpr int columns_per_block = 3;
 
@@ -101,7 +107,8 @@ std::vector<Block> split_blocks(const std::vector<SatGraph> &graphs)
             if (n.value <= 0.0) {
                 continue; // never on a path (weights v - π <= v)
             }
-            if (blocks.empty() || blocks.back().sat != s || n.ls >= frontier) {
+            if (blocks.empty() || blocks.back().sat != s || n.ls >= frontier
+                || n.ls - g.nodes[blocks.back().begin].ls > max_block_s) {
                 Block b;
                 b.sat = s;
                 b.begin = i;
@@ -221,6 +228,7 @@ struct PriceWork {
     std::vector<std::uint32_t> active; // opportunities within a slew's reach of the current node
     std::vector<Label> labels;
     std::vector<Cand> cand;
+    std::vector<Label> kept;         // a node's labels before the candidates that need an arc test
     std::vector<std::int32_t> pool; // far pool: label ids by value (descending)
 };
 
@@ -361,12 +369,88 @@ BlockPrice price_block(const SatGraph &g, const Block &b, const std::vector<doub
         if (have_rest && !far_rest.mem.contains(j)) {
             pw.cand.push_back({wb + far_rest.v, -1, self, &far_rest.mem, false});
         }
+        // the labels of the same opportunity's previous node: a node's labels cover those of the nodes before it
+        if (const std::int32_t prev = pw.last[ob]; prev >= 0) {
+            for (int k = 0; k < pw.count[static_cast<std::size_t>(prev)]; ++k) {
+                const Label &l = pw.labels[static_cast<std::size_t>(pw.first[static_cast<std::size_t>(prev)] + k)];
+                pw.cand.push_back({l.v, l.pred, l.node, &l.mem, true});
+            }
+        }
+        pw.last[ob] = static_cast<std::int32_t>(pb);
+        // the node's labels from pw.cand: the best non-dominated ones, the rest merged into the last (once the merged
+        // memory is {j} alone, nothing further can change it: its value is the first merged one's)
+        const std::size_t base = pw.labels.size();
+        pw.first[pb] = static_cast<std::int32_t>(base);
+        auto select = [&]() {
+            std::sort(pw.cand.begin(), pw.cand.end(), [](const Cand &x, const Cand &y) { return x.v > y.v; });
+            pw.labels.resize(base);
+            int kept = 0;
+            bool merging = false;
+            Label rest{};
+            for (const Cand &c : pw.cand) {
+                const Mem m = c.carried ? *c.mem : extend(*c.mem, nj, j);
+                bool dominated = false;
+                for (int k = 0; k < kept && !dominated; ++k) {
+                    dominated = pw.labels[base + static_cast<std::size_t>(k)].mem.subset_of(m); // its value is >= by the order
+                }
+                if (dominated) {
+                    continue;
+                }
+                if (kept < labels_per_node - 1) {
+                    pw.labels.push_back({c.v, c.pred, c.node, m});
+                    ++kept;
+                } else if (!merging) {
+                    rest = {c.v, c.pred, c.node, m};
+                    merging = true;
+                } else {
+                    rest.mem.intersect(m);
+                }
+                if (merging && rest.mem.n <= 1) {
+                    break;
+                }
+            }
+            if (merging) {
+                bool dominated = false;
+                for (int k = 0; k < kept && !dominated; ++k) {
+                    dominated = pw.labels[base + static_cast<std::size_t>(k)].mem.subset_of(rest.mem);
+                }
+                if (!dominated) {
+                    pw.labels.push_back(rest);
+                    ++kept;
+                }
+            }
+            return kept;
+        };
+        // first the candidates that need no arc test (start here, far pool, carried labels)
+        int kept = select();
+        // A candidate worth at most a kept label whose memory is {j} alone is dominated by it: a predecessor
+        // opportunity whose best label (at its latest node in time, which covers its earlier nodes) cannot beat that
+        // needs no arc test.
+        double covered = -std::numeric_limits<double>::infinity();
+        for (int k = 0; k < kept; ++k) {
+            const Label &l = pw.labels[base + static_cast<std::size_t>(k)];
+            if (l.mem.n <= 1) {
+                covered = std::max(covered, l.v);
+            }
+        }
+        pw.kept.assign(pw.labels.begin() + static_cast<std::ptrdiff_t>(base), pw.labels.end());
+        pw.cand.clear();
+        for (const Label &l : pw.kept) {
+            pw.cand.push_back({l.v, l.pred, l.node, &l.mem, true});
+        }
+        const std::size_t first_new = pw.cand.size();
         // within reach: per opportunity, its latest node whose arc holds; that node's labels cover the earlier ones
         for (std::uint32_t o : pw.active) {
             const auto &on = b.opp_nodes[o];
             std::int32_t q = pw.ptr[o];
             if (q < 0 || b.local[on.front()] == j) {
                 continue;
+            }
+            {
+                const std::uint32_t top = on[static_cast<std::size_t>(q)];
+                if (pw.count[top] == 0 || wb + pw.labels[static_cast<std::size_t>(pw.first[top])].v <= covered) {
+                    continue;
+                }
             }
             int tries = 0;
             while (q >= 0 && tries < max_arc_tries && !arc_ok(g, node(on[static_cast<std::size_t>(q)]), nb)) {
@@ -415,53 +499,10 @@ BlockPrice price_block(const SatGraph &g, const Block &b, const std::vector<doub
                 }
             }
         }
-        // the labels of the same opportunity's previous node: a node's labels cover those of the nodes before it
-        if (const std::int32_t prev = pw.last[ob]; prev >= 0) {
-            for (int k = 0; k < pw.count[static_cast<std::size_t>(prev)]; ++k) {
-                const Label &l = pw.labels[static_cast<std::size_t>(pw.first[static_cast<std::size_t>(prev)] + k)];
-                pw.cand.push_back({l.v, l.pred, l.node, &l.mem, true});
-            }
-        }
-        pw.last[ob] = static_cast<std::int32_t>(pb);
-        // the node's labels: the best non-dominated ones, the rest merged into the last (once the merged memory is
-        // {j} alone, nothing further can change it: its value is the first merged one's)
-        std::sort(pw.cand.begin(), pw.cand.end(), [](const Cand &x, const Cand &y) { return x.v > y.v; });
-        const std::size_t base = pw.labels.size();
-        pw.first[pb] = static_cast<std::int32_t>(base);
-        int kept = 0;
-        bool merging = false;
-        Label rest{};
-        for (const Cand &c : pw.cand) {
-            const Mem m = c.carried ? *c.mem : extend(*c.mem, nj, j);
-            bool dominated = false;
-            for (int k = 0; k < kept && !dominated; ++k) {
-                dominated = pw.labels[base + static_cast<std::size_t>(k)].mem.subset_of(m); // its value is >= by the order
-            }
-            if (dominated) {
-                continue;
-            }
-            if (kept < labels_per_node - 1) {
-                pw.labels.push_back({c.v, c.pred, c.node, m});
-                ++kept;
-            } else if (!merging) {
-                rest = {c.v, c.pred, c.node, m};
-                merging = true;
-            } else {
-                rest.mem.intersect(m);
-            }
-            if (merging && rest.mem.n <= 1) {
-                break;
-            }
-        }
-        if (merging) {
-            bool dominated = false;
-            for (int k = 0; k < kept && !dominated; ++k) {
-                dominated = pw.labels[base + static_cast<std::size_t>(k)].mem.subset_of(rest.mem);
-            }
-            if (!dominated) {
-                pw.labels.push_back(rest);
-                ++kept;
-            }
+        if (pw.cand.size() > first_new) {
+            kept = select();
+        } else {
+            pw.labels.resize(base + pw.kept.size());
         }
         pw.count[pb] = static_cast<std::uint8_t>(kept);
         if (best_id < 0 || pw.labels[static_cast<std::size_t>(pw.first[pb])].v > pw.labels[static_cast<std::size_t>(best_id)].v) {
@@ -520,12 +561,35 @@ ColumnBound column_generation_bound(const Instance &inst, const std::vector<SatG
     std::vector<double> upper(static_cast<std::size_t>(rows), 1.0);
     milp::ColumnLp lp(upper);
     std::vector<std::unordered_set<std::uint64_t>> seen(blocks.size());
-    std::vector<double> pi(nt, 0.0), sigma(blocks.size(), 0.0);
+    // Dual smoothing (Wentges 1997): the blocks are priced at π = α·centre + (1 - α)·π_LP, where the centre is the π
+    // of the best bound so far. It starts at each task's best node value, where L is the trivial bound, so the
+    // bound never starts above it; every priced π gives a valid L. A round that finds no column improving the master
+    // at its own duals (a mis-price) is priced again at π_LP itself.
+    constexpr double alpha = 0.5;
+    std::vector<double> centre(nt, 0.0);
+    for (const auto &b : blocks) {
+        const auto &g = graphs[b.sat];
+        for (std::size_t i = b.begin; i < b.end; ++i) {
+            centre[g.nodes[i].task] = std::max(centre[g.nodes[i].task], g.nodes[i].value);
+        }
+    }
+    double centre_L = 0.0;
+    for (double c : centre) {
+        centre_L += c;
+    }
+    std::vector<double> pi_lp(nt, 0.0), sigma(blocks.size(), 0.0), pi(nt, 0.0);
     std::vector<BlockPrice> price(blocks.size());
     tbb::enumerable_thread_specific<PriceWork> work;
-    out.bound = std::numeric_limits<double>::infinity();
+    out.bound = centre_L;
     const double tol = 1e-6 * std::max(1.0, incumbent);
+    double lp_value = std::numeric_limits<double>::infinity();
+    bool at_lp = false; // price at π_LP (after a mis-price)
+    std::vector<int> idx;
+    std::vector<double> coef;
     for (int it = 0;; ++it) {
+        for (std::size_t t = 0; t < nt; ++t) {
+            pi[t] = at_lp ? pi_lp[t] : alpha * centre[t] + (1.0 - alpha) * pi_lp[t];
+        }
         std::atomic<bool> late{false};
         tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
             if (late.load(std::memory_order_relaxed)) {
@@ -551,15 +615,17 @@ ColumnBound column_generation_bound(const Instance &inst, const std::vector<SatG
             L += std::max(0.0, p.best);
         }
         out.iterations = it + 1;
+        if (L < centre_L) {
+            centre_L = L;
+            centre = pi;
+        }
         out.bound = std::min(out.bound, L);
-        if (out.bound <= incumbent + tol) {
+        if (out.bound <= incumbent + tol || (std::isfinite(lp_value) && out.bound - lp_value <= 1e-4 * out.bound)) {
             out.converged = true;
             break;
         }
-        // new columns: sequences whose reduced value beats the block's dual
+        // new columns: sequences whose reduced value at the master's own duals beats the block's dual
         int added = 0;
-        std::vector<int> idx;
-        std::vector<double> coef;
         for (std::size_t i = 0; i < blocks.size(); ++i) {
             const auto &g = graphs[blocks[i].sat];
             for (const auto &path : price[i].columns) {
@@ -570,7 +636,7 @@ ColumnBound column_generation_bound(const Instance &inst, const std::vector<SatG
                 for (std::size_t node : path) {
                     const Node &nd = g.nodes[node];
                     value += nd.value;
-                    reduced += nd.value - pi[nd.task];
+                    reduced += nd.value - pi_lp[nd.task];
                     h = (h ^ nd.task) * 1099511628211ULL;
                     const int r = task_row[nd.task];
                     auto f = std::find(idx.begin(), idx.end(), r);
@@ -590,26 +656,34 @@ ColumnBound column_generation_bound(const Instance &inst, const std::vector<SatG
                 ++added;
             }
         }
-        if (added == 0 || std::chrono::steady_clock::now() > deadline) {
-            out.time_limit_hit = added > 0;
+        if (std::chrono::steady_clock::now() > deadline) {
+            out.time_limit_hit = true;
             break;
         }
+        if (added == 0) {
+            if (at_lp) {
+                // priced at the master's own duals and nothing improves it: the master is optimal over the relaxed
+                // sequences, and L(π_LP) - already taken - is its value
+                out.converged = true;
+                break;
+            }
+            at_lp = true; // a mis-price: price at π_LP next
+            continue;
+        }
+        at_lp = false;
         const auto sol = lp.solve();
         if (!sol.optimal) {
             break;
         }
+        lp_value = sol.objective;
         out.lp_value = sol.objective;
         for (std::size_t t = 0; t < nt; ++t) {
-            pi[t] = task_row[t] >= 0 ? sol.duals[static_cast<std::size_t>(task_row[t])] : 0.0;
+            pi_lp[t] = task_row[t] >= 0 ? sol.duals[static_cast<std::size_t>(task_row[t])] : 0.0;
         }
         for (std::size_t i = 0; i < blocks.size(); ++i) {
             sigma[i] = sol.duals[static_cast<std::size_t>(first_block_row) + i];
         }
         out.columns = lp.num_columns();
-        if (out.bound - sol.objective <= 1e-4 * out.bound) {
-            out.converged = true;
-            break;
-        }
     }
     return out;
 }
